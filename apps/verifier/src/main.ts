@@ -1,0 +1,4 @@
+import { loadConfig, runMicroservice } from '@jointcert/common';
+import { VerifierModule } from './verifier.module';
+
+runMicroservice(VerifierModule, process.env, loadConfig);

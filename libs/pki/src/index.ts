@@ -1,0 +1,4 @@
+// Public API of libs/pki: framework-free PKI for jointcert.
+export * from './errors';
+export * from './der';
+export * from './cert/types';
