@@ -2,3 +2,5 @@
 export * from './errors';
 export * from './der';
 export * from './cert/types';
+export * from './crypto';
+export * from './revocation/types';

@@ -1,0 +1,250 @@
+/**
+ * Signature verification by AlgorithmIdentifier, with Node's crypto doing the
+ * math and imported keys cached. Used by path validation, CMS, OCSP and CRLs.
+ *
+ * RSA keys are imported from their PKCS#1 RSAPublicKey (the SPKI's BIT STRING),
+ * which is ~50× cheaper than importing the SPKI; every key object is cached by
+ * the SPKI bytes (bounded).
+ */
+import { constants, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { type DerCursor, Tag, ctx, derCursor, readSmallInt, readOid, type Tlv } from '../der';
+import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../cert/types';
+import { OID } from '../cert/types';
+import { PkiError } from '../errors';
+
+export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+export const DIGEST_BY_OID: Readonly<Record<string, DigestName>> = {
+  [OID.sha1]: 'sha1',
+  [OID.sha224]: 'sha224',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+};
+
+export const DIGEST_OID: Readonly<Record<DigestName, string>> = {
+  sha1: OID.sha1,
+  sha224: OID.sha224,
+  sha256: OID.sha256,
+  sha384: OID.sha384,
+  sha512: OID.sha512,
+};
+
+/** What signature algorithms and keys a caller accepts. */
+export interface AlgorithmPolicy {
+  /** SHA-1 in signatures (old NPKI material, PKITS). Default false. */
+  allowSha1: boolean;
+  /** Minimum RSA modulus size. Default 2048. */
+  minRsaBits: number;
+  allowRsaPss: boolean;
+  allowEcdsa: boolean;
+  allowEdDsa: boolean;
+  /** Accepted EC curve OIDs. */
+  curves: readonly string[];
+}
+
+export const DEFAULT_ALGORITHM_POLICY: Readonly<AlgorithmPolicy> = Object.freeze({
+  allowSha1: false,
+  minRsaBits: 2048,
+  allowRsaPss: true,
+  allowEcdsa: true,
+  allowEdDsa: true,
+  curves: Object.freeze([OID.prime256v1, OID.secp384r1, OID.secp521r1]),
+});
+
+export type SignatureFailure =
+  | 'BAD_SIGNATURE'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'ALGORITHM_NOT_ALLOWED'
+  | 'WEAK_KEY'
+  | 'KEY_ALGORITHM_MISMATCH'
+  | 'BAD_KEY';
+
+export type SignatureCheck = { ok: true; digest: DigestName | null } | { ok: false; reason: SignatureFailure; detail: string };
+
+interface Scheme {
+  kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa';
+  digest: DigestName | null;
+  saltLength?: number;
+}
+
+const RSA_PKCS1: Readonly<Record<string, DigestName>> = {
+  [OID.sha1WithRSA]: 'sha1',
+  [OID.sha224WithRSA]: 'sha224',
+  [OID.sha256WithRSA]: 'sha256',
+  [OID.sha384WithRSA]: 'sha384',
+  [OID.sha512WithRSA]: 'sha512',
+};
+
+const ECDSA: Readonly<Record<string, DigestName>> = {
+  [OID.ecdsaWithSHA1]: 'sha1',
+  [OID.ecdsaWithSHA224]: 'sha224',
+  [OID.ecdsaWithSHA256]: 'sha256',
+  [OID.ecdsaWithSHA384]: 'sha384',
+  [OID.ecdsaWithSHA512]: 'sha512',
+};
+
+/**
+ * Resolve a signature AlgorithmIdentifier to a scheme. `rsaEncryption` as a
+ * signature algorithm (seen in CMS SignerInfos) needs the digest from elsewhere:
+ * pass it as `digestForRsaEncryption`.
+ */
+export function signatureScheme(alg: AlgorithmIdentifier, digestForRsaEncryption?: DigestName): Scheme | { error: SignatureFailure; detail: string } {
+  const rsa = RSA_PKCS1[alg.oid];
+  if (rsa) {
+    if (alg.params && !isNull(alg.params)) return { error: 'UNSUPPORTED_ALGORITHM', detail: `${alg.oid} with non-NULL parameters` };
+    return { kind: 'rsa', digest: rsa };
+  }
+  if (alg.oid === OID.rsaEncryption && digestForRsaEncryption) {
+    if (alg.params && !isNull(alg.params)) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'rsaEncryption with non-NULL parameters' };
+    return { kind: 'rsa', digest: digestForRsaEncryption };
+  }
+  const ec = ECDSA[alg.oid];
+  if (ec) {
+    if (alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: `${alg.oid} must have absent parameters` };
+    return { kind: 'ecdsa', digest: ec };
+  }
+  if (alg.oid === OID.ed25519 || alg.oid === OID.ed448) {
+    if (alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'EdDSA must have absent parameters' };
+    return { kind: 'eddsa', digest: null };
+  }
+  if (alg.oid === OID.rsassaPss) return pssScheme(alg);
+  if (alg.oid === OID.md5WithRSA) return { error: 'ALGORITHM_NOT_ALLOWED', detail: 'md5WithRSAEncryption' };
+  return { error: 'UNSUPPORTED_ALGORITHM', detail: `signature algorithm ${alg.oid}` };
+}
+
+function isNull(params: Uint8Array): boolean {
+  return params.length === 2 && params[0] === Tag.NULL && params[1] === 0;
+}
+
+/** RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] with the same hash, salt [2], trailer [3] = 1. */
+function pssScheme(alg: AlgorithmIdentifier): Scheme | { error: SignatureFailure; detail: string } {
+  let digest: DigestName = 'sha1';
+  let mgfDigest: DigestName = 'sha1';
+  let saltLength = 20;
+  try {
+    if (!alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'RSASSA-PSS without parameters' };
+    const outer = derCursor(alg.params);
+    const seq = outer.expect(Tag.SEQUENCE, 'RSASSA-PSS-params');
+    outer.done('RSASSA-PSS-params');
+    const c = outer.enter(seq);
+    const hashTlv = c.optional(ctx(0, true));
+    if (hashTlv) digest = digestOfAlgId(c, hashTlv);
+    const mgfTlv = c.optional(ctx(1, true));
+    if (mgfTlv) {
+      const m = c.enter(mgfTlv);
+      const mseq = m.enter(m.expect(Tag.SEQUENCE, 'maskGenAlgorithm'));
+      if (readOid(c.buf, mseq.expect(Tag.OID, 'MGF oid')) !== OID.mgf1) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS mask generation other than MGF1' };
+      const h = mseq.expect(Tag.SEQUENCE, 'MGF1 hash');
+      mgfDigest = digestOfAlgId(mseq, h, true);
+    }
+    const saltTlv = c.optional(ctx(2, true));
+    if (saltTlv) saltLength = readSmallInt(c.buf, c.enter(saltTlv).expect(Tag.INTEGER, 'saltLength'));
+    const trailer = c.optional(ctx(3, true));
+    if (trailer && readSmallInt(c.buf, c.enter(trailer).expect(Tag.INTEGER, 'trailerField')) !== 1) {
+      return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS trailerField other than 1' };
+    }
+    c.done('RSASSA-PSS-params');
+  } catch (e) {
+    if (e instanceof PkiError) return { error: 'UNSUPPORTED_ALGORITHM', detail: `bad RSASSA-PSS parameters: ${e.message}` };
+    throw e;
+  }
+  if (mgfDigest !== digest) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS with an MGF1 hash different from the message hash' };
+  if (saltLength < 0 || saltLength > 512) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS salt length out of range' };
+  return { kind: 'rsa-pss', digest, saltLength };
+}
+
+function digestOfAlgId(c: DerCursor, tlv: Tlv, isSeq = false): DigestName {
+  const inner = isSeq ? c.enter(tlv) : c.enter(c.enter(tlv).expect(Tag.SEQUENCE, 'hash AlgorithmIdentifier'));
+  const oid = readOid(c.buf, inner.expect(Tag.OID, 'hash oid'));
+  const d = DIGEST_BY_OID[oid];
+  if (!d) throw new PkiError('UNSUPPORTED_ALGORITHM', `digest ${oid}`);
+  if (!inner.atEnd()) {
+    const p = inner.next();
+    if (p.tag !== Tag.NULL || p.valueEnd !== p.valueStart) throw new PkiError('UNSUPPORTED_ALGORITHM', 'digest parameters must be NULL or absent');
+  }
+  return d;
+}
+
+const KEY_CACHE_MAX = 4096;
+const keyCache = new Map<string, KeyObject>();
+
+/**
+ * A Node KeyObject for an SPKI, cached by its bytes. RSA keys go through the
+ * cheap PKCS#1 import. Throws PkiError('UNSUPPORTED_ALGORITHM') for keys Node cannot load.
+ */
+export function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
+  const id = Buffer.from(spki.der.buffer, spki.der.byteOffset, spki.der.byteLength).toString('latin1');
+  const hit = keyCache.get(id);
+  if (hit) return hit;
+  let key: KeyObject;
+  try {
+    key =
+      spki.keyType === 'rsa'
+        ? createPublicKey({ key: Buffer.from(spki.publicKey), format: 'der', type: 'pkcs1' })
+        : createPublicKey({ key: Buffer.from(spki.der), format: 'der', type: 'spki' });
+  } catch (e) {
+    throw new PkiError('UNSUPPORTED_ALGORITHM', `cannot load ${spki.keyType} public key: ${(e as Error).message}`);
+  }
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+  keyCache.set(id, key);
+  return key;
+}
+
+/**
+ * Verify `signature` over `data` with the key in `spki` under the algorithm
+ * `alg`, subject to `policy`. Never throws for bad input: the result says why.
+ */
+export function verifySignature(
+  alg: AlgorithmIdentifier,
+  spki: SubjectPublicKeyInfo,
+  data: Uint8Array,
+  signature: Uint8Array,
+  policy: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
+  digestForRsaEncryption?: DigestName,
+): SignatureCheck {
+  const scheme = signatureScheme(alg, digestForRsaEncryption);
+  if ('error' in scheme) return { ok: false, reason: scheme.error, detail: scheme.detail };
+  if (scheme.digest === 'sha1' && !policy.allowSha1) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'SHA-1 signatures are not allowed by the policy' };
+  switch (scheme.kind) {
+    case 'rsa':
+      if (spki.keyType !== 'rsa') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `${alg.oid} with a ${spki.keyType} key` };
+      if ((spki.rsaBits ?? 0) < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `RSA ${spki.rsaBits ?? 0} bits is below ${policy.minRsaBits}` };
+      break;
+    case 'rsa-pss':
+      if (!policy.allowRsaPss) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'RSASSA-PSS' };
+      if (spki.keyType !== 'rsa' && spki.keyType !== 'rsa-pss') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `RSASSA-PSS with a ${spki.keyType} key` };
+      if ((spki.rsaBits ?? 0) < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `RSA ${spki.rsaBits ?? 0} bits is below ${policy.minRsaBits}` };
+      break;
+    case 'ecdsa':
+      if (!policy.allowEcdsa) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'ECDSA' };
+      if (spki.keyType !== 'ec') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `ECDSA with a ${spki.keyType} key` };
+      if (!spki.curve || !policy.curves.includes(spki.curve)) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: `curve ${spki.curve ?? '(none)'}` };
+      break;
+    case 'eddsa':
+      if (!policy.allowEdDsa) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'EdDSA' };
+      if ((alg.oid === OID.ed25519 ? 'ed25519' : 'ed448') !== spki.keyType) return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `${alg.oid} with a ${spki.keyType} key` };
+      break;
+    default: {
+      const never: never = scheme.kind;
+      return { ok: false, reason: 'UNSUPPORTED_ALGORITHM', detail: String(never) };
+    }
+  }
+  let key: KeyObject;
+  try {
+    key = publicKeyOf(spki);
+  } catch (e) {
+    return { ok: false, reason: 'BAD_KEY', detail: (e as Error).message };
+  }
+  let ok: boolean;
+  try {
+    ok =
+      scheme.kind === 'rsa-pss'
+        ? cryptoVerify(scheme.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature)
+        : cryptoVerify(scheme.digest, data, key, signature);
+  } catch (e) {
+    // OpenSSL raises for structurally bad signatures (wrong length, bad ECDSA DER): that is a bad signature
+    return { ok: false, reason: 'BAD_SIGNATURE', detail: (e as Error).message };
+  }
+  return ok ? { ok: true, digest: scheme.digest } : { ok: false, reason: 'BAD_SIGNATURE', detail: 'signature does not verify' };
+}
