@@ -10,6 +10,8 @@ export type PkiErrorCode =
   | 'MALFORMED_BASE64'
   | 'NESTING_TOO_DEEP'
   | 'UNSUPPORTED_ALGORITHM'
+  // a caller passed a value outside a function's contract (key or IV length, option)
+  | 'INVALID_ARGUMENT'
   // certificate structure
   | 'MALFORMED_CERTIFICATE'
   | 'MALFORMED_EXTENSION'
