@@ -4,3 +4,4 @@ export * from './der';
 export * from './cert/types';
 export * from './crypto';
 export * from './revocation/types';
+export * from './cert';

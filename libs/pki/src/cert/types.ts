@@ -294,6 +294,8 @@ export interface CertificateExtensions {
   freshestCrl?: DistributionPoint[];
   /** id-pkix-ocsp-nocheck present. */
   ocspNoCheck?: boolean;
+  /** subjectInfoAccess (1.3.6.1.5.5.7.1.11), e.g. caRepository / timeStamping locations. */
+  subjectInfoAccess?: AccessDescription[];
 }
 
 export interface Certificate {

@@ -1,0 +1,261 @@
+/**
+ * parseCertificate: X.509 v1–v3 certificate DER → the Certificate model
+ * (./types.ts), with one lean walk over the DER (no object tree, no copies: the
+ * Uint8Array fields are views into the input).
+ *
+ * Errors (all PkiError):
+ *   - INPUT_TOO_LARGE: more than `maxBytes` (default 1 MiB).
+ *   - MALFORMED_CERTIFICATE: any structural failure. DER errors from the reader
+ *     (MALFORMED_DER, NESTING_TOO_DEEP) are wrapped, keeping their message, with
+ *     `details.cause` = the DER error's code and `details.offset`.
+ *   - DUPLICATE_EXTENSION: one extension OID twice (`details.oid`).
+ *   - MALFORMED_EXTENSION: a known extension that does not decode (`details.oid`).
+ * Nothing else escapes: an unexpected exception is wrapped as MALFORMED_CERTIFICATE.
+ *
+ * Accepted though not strictly DER (seen in real CA output): version v1 encoded
+ * explicitly, critical FALSE encoded, serials of up to 64 octets (RFC 5280 says
+ * 20), negative or zero serials, an empty extensions SEQUENCE.
+ */
+import { createHash } from 'node:crypto';
+import {
+  DEFAULT_MAX_INPUT,
+  DerCursor,
+  Tag,
+  bytes,
+  checkSize,
+  decodePemAll,
+  encoded,
+  integerBytes,
+  malformed,
+  readBitString,
+  readBoolean,
+  readOid,
+  readSingle,
+  readSmallInt,
+  readTime,
+  toDer,
+  toHex,
+  type Tlv,
+} from '../der';
+import { PkiError } from '../errors';
+import { decodeExtensions } from './extensions';
+import { readName } from './name';
+import { OID, type AlgorithmIdentifier, type Certificate, type Extension, type PublicKeyType, type SubjectPublicKeyInfo } from './types';
+
+export interface ParseCertificateOptions {
+  /** Reject larger inputs with INPUT_TOO_LARGE. Default 1 MiB. */
+  maxBytes?: number;
+}
+
+/** Largest serialNumber accepted, in octets (RFC 5280 says 20; some CAs use more). */
+export const MAX_SERIAL_OCTETS = 64;
+
+export function parseCertificate(der: Uint8Array, opts: ParseCertificateOptions = {}): Certificate {
+  checkSize(der.length, opts.maxBytes ?? DEFAULT_MAX_INPUT, 'certificate');
+  try {
+    return walk(der);
+  } catch (e) {
+    throw asCertificateError(e);
+  }
+}
+
+function asCertificateError(e: unknown): PkiError {
+  if (e instanceof PkiError) {
+    if (e.code === 'MALFORMED_DER' || e.code === 'NESTING_TOO_DEEP') {
+      return new PkiError('MALFORMED_CERTIFICATE', `certificate: ${e.message}`, { cause: e.code, ...e.details });
+    }
+    return e;
+  }
+  // defensive: the walk is written to throw only PkiErrors
+  return new PkiError('MALFORMED_CERTIFICATE', `certificate: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function bad(message: string, offset?: number): PkiError {
+  return new PkiError('MALFORMED_CERTIFICATE', message, offset === undefined ? undefined : { offset });
+}
+
+const KEY_TYPES: Readonly<Record<string, PublicKeyType>> = {
+  [OID.rsaEncryption]: 'rsa',
+  [OID.rsassaPss]: 'rsa-pss',
+  [OID.ecPublicKey]: 'ec',
+  [OID.ed25519]: 'ed25519',
+  [OID.ed448]: 'ed448',
+  [OID.dsa]: 'dsa',
+};
+
+function walk(buf: Uint8Array): Certificate {
+  const certTlv = readSingle(buf, 'Certificate');
+  if (certTlv.tag !== Tag.SEQUENCE) throw bad(`Certificate: expected SEQUENCE, found tag 0x${certTlv.tag.toString(16)}`, 0);
+  const root = new DerCursor(buf);
+  root.next();
+  const cert = root.enter(certTlv);
+  const tbsTlv = cert.expect(Tag.SEQUENCE, 'tbsCertificate');
+  const signatureAlgorithm = algorithm(buf, cert.expect(Tag.SEQUENCE, 'signatureAlgorithm'), cert);
+  const sigBits = readBitString(buf, cert.expect(Tag.BIT_STRING, 'signatureValue'));
+  cert.done('Certificate');
+
+  const tbs = cert.enter(tbsTlv);
+  let version = 1;
+  const vTlv = tbs.optional(0xa0);
+  if (vTlv) {
+    const vc = tbs.enter(vTlv);
+    const v = readSmallInt(buf, vc.expect(Tag.INTEGER, 'version'));
+    vc.done('version');
+    if (v < 0 || v > 2) throw bad(`unknown certificate version ${v}`, vTlv.start);
+    version = v + 1;
+  }
+  const serialTlv = tbs.expect(Tag.INTEGER, 'serialNumber');
+  const serial = integerBytes(buf, serialTlv);
+  if (serial.length > MAX_SERIAL_OCTETS) throw bad(`serialNumber of ${serial.length} octets (limit ${MAX_SERIAL_OCTETS})`, serialTlv.start);
+  const tbsSignatureAlgorithm = algorithm(buf, tbs.expect(Tag.SEQUENCE, 'signature'), tbs);
+  const issuer = readName(buf, tbs.expect(Tag.SEQUENCE, 'issuer'), tbs);
+  const valTlv = tbs.expect(Tag.SEQUENCE, 'validity');
+  const val = tbs.enter(valTlv);
+  const notBefore = readTime(buf, val.next());
+  const notAfter = readTime(buf, val.next());
+  val.done('validity');
+  const subject = readName(buf, tbs.expect(Tag.SEQUENCE, 'subject'), tbs);
+  const spki = subjectPublicKeyInfo(buf, tbs.expect(Tag.SEQUENCE, 'subjectPublicKeyInfo'), tbs);
+
+  let issuerUniqueId: Uint8Array | undefined;
+  let subjectUniqueId: Uint8Array | undefined;
+  const iu = tbs.optional(0x81);
+  if (iu) issuerUniqueId = uniqueId(buf, iu);
+  const su = tbs.optional(0x82);
+  if (su) subjectUniqueId = uniqueId(buf, su);
+  if ((iu || su) && version < 2) throw bad('unique identifiers in a v1 certificate', (iu ?? su)!.start);
+
+  const extensions: Extension[] = [];
+  const extTlv = tbs.optional(0xa3);
+  if (extTlv) {
+    if (version < 3) throw bad(`extensions in a v${version} certificate`, extTlv.start);
+    const outer = tbs.enter(extTlv);
+    const seqTlv = outer.expect(Tag.SEQUENCE, 'Extensions');
+    outer.done('extensions');
+    readExtensions(buf, seqTlv, outer, extensions);
+  }
+  tbs.done('tbsCertificate');
+
+  const ext = decodeExtensions(extensions);
+  const certificate = {
+    der: buf,
+    tbsDer: encoded(buf, tbsTlv),
+    version,
+    serial,
+    serialHex: toHex(serial),
+    signatureAlgorithm,
+    tbsSignatureAlgorithm,
+    signature: sigBits.bytes,
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    spki,
+    issuerUniqueId,
+    subjectUniqueId,
+    extensions,
+    ext,
+    fingerprintSha256: '',
+    selfIssued: issuer.key === subject.key,
+  } satisfies Certificate;
+  if (!issuerUniqueId) delete certificate.issuerUniqueId;
+  if (!subjectUniqueId) delete certificate.subjectUniqueId;
+  // the SHA-256 is computed on first read (most parses never need it) and kept
+  let fp: string | undefined;
+  Object.defineProperty(certificate, 'fingerprintSha256', {
+    enumerable: true,
+    configurable: true,
+    get: () => (fp ??= createHash('sha256').update(buf).digest('hex')),
+  });
+  return certificate;
+}
+
+function readExtensions(buf: Uint8Array, seqTlv: Tlv, parent: DerCursor, out: Extension[]): void {
+  const c = parent.enter(seqTlv);
+  const seen = new Set<string>();
+  while (!c.atEnd()) {
+    const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
+    const e = c.enter(eTlv);
+    const oid = readOid(buf, e.expect(Tag.OID, 'extnID'));
+    const crit = e.optional(Tag.BOOLEAN);
+    const critical = crit ? readBoolean(buf, crit) : false;
+    const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
+    e.done('Extension');
+    if (seen.has(oid)) throw new PkiError('DUPLICATE_EXTENSION', `extension ${oid} appears twice`, { oid, offset: eTlv.start });
+    seen.add(oid);
+    out.push({ oid, critical, value });
+  }
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
+export function algorithm(buf: Uint8Array, tlv: Tlv, parent: DerCursor): AlgorithmIdentifier {
+  const c = parent.enter(tlv);
+  const oid = readOid(buf, c.expect(Tag.OID, 'algorithm'));
+  const out: AlgorithmIdentifier = { oid, der: encoded(buf, tlv) };
+  if (!c.atEnd()) out.params = encoded(buf, c.next());
+  c.done('AlgorithmIdentifier');
+  return out;
+}
+
+function subjectPublicKeyInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor): SubjectPublicKeyInfo {
+  const c = parent.enter(tlv);
+  const alg = algorithm(buf, c.expect(Tag.SEQUENCE, 'SubjectPublicKeyInfo.algorithm'), c);
+  const key = readBitString(buf, c.expect(Tag.BIT_STRING, 'subjectPublicKey'));
+  c.done('SubjectPublicKeyInfo');
+  const keyType = KEY_TYPES[alg.oid] ?? 'unknown';
+  const out: SubjectPublicKeyInfo = { der: encoded(buf, tlv), algorithm: alg, publicKey: key.bytes, keyType };
+  if (keyType === 'rsa' || keyType === 'rsa-pss') {
+    if (key.unusedBits !== 0) throw bad('RSA public key BIT STRING has unused bits', tlv.start);
+    out.rsaBits = rsaModulusBits(key.bytes);
+  } else if (keyType === 'ec' && alg.params && alg.params[0] === Tag.OID) {
+    // namedCurve; explicit parameters (a SEQUENCE) or implicitCA (NULL) leave `curve` undefined
+    const p = alg.params;
+    const pt = readSingle(p, 'EC parameters');
+    out.curve = readOid(p, pt);
+  }
+  return out;
+}
+
+/** Bit length of the modulus of a PKCS#1 RSAPublicKey. */
+export function rsaModulusBits(rsaPublicKey: Uint8Array): number {
+  const root = new DerCursor(rsaPublicKey);
+  const seq = root.expect(Tag.SEQUENCE, 'RSAPublicKey');
+  root.done('RSAPublicKey');
+  const c = root.enter(seq);
+  const n = integerBytes(rsaPublicKey, c.expect(Tag.INTEGER, 'modulus'));
+  integerBytes(rsaPublicKey, c.expect(Tag.INTEGER, 'publicExponent'));
+  c.done('RSAPublicKey');
+  if ((n[0]! & 0x80) !== 0) throw malformed('negative RSA modulus');
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  if (i === n.length) throw malformed('zero RSA modulus');
+  return (n.length - i - 1) * 8 + (32 - Math.clz32(n[i]!));
+}
+
+function uniqueId(buf: Uint8Array, tlv: Tlv): Uint8Array {
+  if (tlv.constructed) throw bad('unique identifier: constructed encoding', tlv.start);
+  return readBitString(buf, { ...tlv, tag: Tag.BIT_STRING }).bytes;
+}
+
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
+
+/**
+ * Certificates from an upload or a file: a PEM bundle (CERTIFICATE blocks;
+ * other blocks such as keys are skipped, text around blocks ignored), a single
+ * DER certificate, or base64 of one. At least one certificate or a PkiError.
+ */
+export function parseCertificates(input: Uint8Array | string, opts: ParseCertificateOptions = {}): Certificate[] {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_INPUT;
+  let text: string | undefined;
+  if (typeof input === 'string') text = input;
+  else if (input.length > 0 && input[0] !== Tag.SEQUENCE) {
+    const s = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+    if (s.includes('-----BEGIN')) text = s;
+  }
+  if (text !== undefined && text.includes('-----BEGIN')) {
+    const blocks = decodePemAll(text, maxBytes * 8).filter((b) => CERT_LABELS.has(b.label));
+    if (blocks.length === 0) throw new PkiError('MALFORMED_PEM', 'no CERTIFICATE block in the PEM input');
+    return blocks.map((b) => parseCertificate(b.der, { maxBytes }));
+  }
+  return [parseCertificate(toDer(input, undefined, maxBytes), { maxBytes })];
+}
