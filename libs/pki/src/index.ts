@@ -5,3 +5,4 @@ export * from './cert/types';
 export * from './crypto';
 export * from './revocation/types';
 export * from './cert';
+export * from './npki';

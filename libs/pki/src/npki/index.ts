@@ -1,0 +1,3 @@
+// Korean NPKI profile: SEED, signPri.key, identifyData/VID, policy types, NPKI folders.
+export * from './seed';
+export * from './keyfile';
