@@ -1,3 +1,4 @@
 // Korean NPKI profile: SEED, signPri.key, identifyData/VID, policy types, NPKI folders.
 export * from './seed';
 export * from './keyfile';
+export * from './vid';
