@@ -2,3 +2,4 @@
 export * from './seed';
 export * from './keyfile';
 export * from './vid';
+export * from './profile';
