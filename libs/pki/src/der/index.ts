@@ -1,3 +1,4 @@
 export * from './reader';
 export * from './values';
 export * from './encoding';
+export * from './writer';
