@@ -1,3 +1,5 @@
 export * from './config';
 export * from './transport';
 export * from './microservice';
+export * from './errors';
+export * from './logging';

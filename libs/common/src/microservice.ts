@@ -2,14 +2,24 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice, Type } from '@nestjs/common';
 import type { AppConfig } from './config';
+import { RpcProblemFilter } from './errors/rpc';
+import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
+import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { redisTransport } from './transport';
 
-/** Create (not yet listen) a Redis-transport microservice for a service module. */
-export async function createMicroservice(module: Type<unknown>, config: AppConfig): Promise<INestMicroservice> {
+/**
+ * Create (not yet listen) a Redis-transport microservice for a service module:
+ * JSON logs, the request id from each message envelope in the async context,
+ * and every handler error sent back as a WireError.
+ */
+export async function createMicroservice(module: Type<unknown>, config: AppConfig, options: { logger?: Logger } = {}): Promise<INestMicroservice> {
+  const logger = options.logger ?? createLogger(config, { name: module.name });
   const app = await NestFactory.createMicroservice(module, {
     ...redisTransport(config),
-    logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
+  app.useGlobalFilters(new RpcProblemFilter(logger));
+  app.useGlobalInterceptors(new RequestContextInterceptor());
   app.enableShutdownHooks();
   return app;
 }

@@ -14,6 +14,40 @@ export function contract<Req, Res>(cmd: string): Contract<Req, Res> {
   return { cmd };
 }
 
+/** Types carried by a contract. */
+export type RequestOf<C> = C extends Contract<infer Req, unknown> ? Req : never;
+export type ResultOf<C> = C extends Contract<unknown, infer Res> ? Res : never;
+
+/** Per-request metadata that travels with every message to a service. */
+export interface RequestMeta {
+  /** Correlation id (the gateway's `x-request-id`); appears in every log line. */
+  requestId: string;
+}
+
+/** What actually crosses the transport for a request: metadata plus the typed payload. */
+export interface Envelope<Req> {
+  meta: RequestMeta;
+  data: Req;
+}
+
+/**
+ * An error reply as it crosses the transport: the service's DomainError
+ * (code, detail, extra), or INTERNAL with the id under which it was logged.
+ */
+export interface WireError {
+  kind: 'jointcert.problem';
+  code: string;
+  detail: string;
+  extra?: Record<string, unknown>;
+  errorId?: string;
+}
+
+export function isWireError(value: unknown): value is WireError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.kind === 'jointcert.problem' && typeof v.code === 'string' && typeof v.detail === 'string';
+}
+
 export interface PingResult {
   service: string;
   at: string;

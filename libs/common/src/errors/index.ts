@@ -1,0 +1,4 @@
+export * from './problem-types';
+export * from './domain-error';
+export * from './problem';
+export * from './rpc';

@@ -1,0 +1,74 @@
+/**
+ * The one table of problem types (RFC 9457), in the style of smallstep's
+ * `acme/errors.go`: a stable code → HTTP status, short title and type URI.
+ * Services throw `DomainError(code, detail)`; the gateway renders it from here.
+ *
+ * Decisions worth knowing:
+ * - CHALLENGE_EXPIRED is 400, not 410: the request URL (e.g. /v1/sessions) is
+ *   not what is gone; the challenge named in the body is unusable, and the
+ *   client's remedy is the same as for CHALLENGE_UNKNOWN (fetch a new one).
+ * - REVOCATION_UNKNOWN is 503, not 422: under hard-fail it means we could not
+ *   find out (responder down, CRL stale), which is nothing the client's input
+ *   can fix and usually passes; retrying later may succeed, and operators see
+ *   it among the 5xx. "Revoked" is a definite answer and stays 422.
+ */
+export const PROBLEM_TYPES = {
+  MALFORMED_INPUT: { status: 400, title: 'Malformed input' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  CHALLENGE_EXPIRED: { status: 400, title: 'Challenge expired' },
+  CHALLENGE_UNKNOWN: { status: 400, title: 'Challenge unknown' },
+  SIGNATURE_INVALID: { status: 422, title: 'Signature invalid' },
+  CHAIN_UNTRUSTED: { status: 422, title: 'Certificate chain untrusted' },
+  CERT_EXPIRED: { status: 422, title: 'Certificate expired' },
+  CERT_REVOKED: { status: 422, title: 'Certificate revoked' },
+  REVOCATION_UNKNOWN: { status: 503, title: 'Revocation status unknown' },
+  POLICY_NOT_ACCEPTED: { status: 422, title: 'Certificate policy not accepted' },
+  VID_MISMATCH: { status: 422, title: 'Identity does not match the certificate' },
+  CERT_ALREADY_REGISTERED: { status: 409, title: 'Certificate already registered' },
+  CERT_NOT_REGISTERED: { status: 401, title: 'Certificate not registered' },
+  UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_TYPES;
+
+export const PROBLEM_TYPE_BASE = 'https://jointcert.dev/problems/';
+
+export interface ProblemType {
+  code: ProblemCode;
+  status: number;
+  title: string;
+  /** e.g. https://jointcert.dev/problems/cert-already-registered */
+  type: string;
+}
+
+export function isProblemCode(value: unknown): value is ProblemCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROBLEM_TYPES, value);
+}
+
+export function problemType(code: ProblemCode): ProblemType {
+  const { status, title } = PROBLEM_TYPES[code];
+  return { code, status, title, type: PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-') };
+}
+
+/** The code for an HTTP status that did not come from a DomainError (Nest/Fastify errors). */
+export function codeForStatus(status: number): ProblemCode {
+  switch (status) {
+    case 400: return 'MALFORMED_INPUT';
+    case 401: return 'UNAUTHENTICATED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429: return 'RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504: return 'SERVICE_UNAVAILABLE';
+    default: return status >= 400 && status < 500 ? 'MALFORMED_INPUT' : 'INTERNAL';
+  }
+}

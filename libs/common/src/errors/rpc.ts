@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import { ClientProxyFactory, type ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, throwError, timeout, TimeoutError, type Observable } from 'rxjs';
+import { isWireError, type Contract, type Envelope, type RequestMeta, type WireError } from '@jointcert/contracts';
+import type { AppConfig } from '../config';
+import { currentRequestId } from '../logging/context';
+import type { Logger } from '../logging/logger';
+import { redisTransport } from '../transport';
+import { DomainError } from './domain-error';
+import { isProblemCode } from './problem-types';
+
+/** A service failed unexpectedly; it logged the details under `errorId`. */
+export class RemoteInternalError extends Error {
+  constructor(readonly errorId: string | undefined, readonly pattern: string) {
+    super(`service handling ${pattern} failed${errorId ? ` (errorId ${errorId})` : ''}`);
+    this.name = 'RemoteInternalError';
+  }
+}
+
+/** Service side: what a thrown error becomes on the wire. Unexpected errors are logged in full and sent opaque. */
+export function toWireError(exception: unknown, logger: Logger): WireError {
+  if (exception instanceof DomainError) {
+    return { kind: 'jointcert.problem', code: exception.code, detail: exception.detail, extra: { ...exception.extra } };
+  }
+  const errorId = randomUUID();
+  logger.error({ err: exception, errorId }, 'unexpected error in message handler');
+  return { kind: 'jointcert.problem', code: 'INTERNAL', detail: 'internal error', errorId };
+}
+
+/**
+ * Service-side global filter: every error a handler throws crosses the
+ * transport as a WireError, so the gateway can render the same problem.
+ */
+@Catch()
+export class RpcProblemFilter implements RpcExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    const wire = toWireError(exception, this.logger);
+    return throwError(() => wire);
+  }
+}
+
+/** Gateway side: what an error out of `ClientProxy.send` means. */
+export function fromRpcError(err: unknown, pattern: string, timeoutMs: number): Error {
+  if (err instanceof TimeoutError) {
+    return new DomainError('SERVICE_UNAVAILABLE', `a required service did not answer within ${timeoutMs} ms`);
+  }
+  if (isWireError(err)) {
+    if (err.code === 'INTERNAL' || !isProblemCode(err.code)) return new RemoteInternalError(err.errorId, pattern);
+    return new DomainError(err.code, err.detail, err.extra ?? {});
+  }
+  if (err instanceof Error) {
+    // Raised by the client itself (connection refused, closed, ...): the service is out of reach.
+    return new DomainError('SERVICE_UNAVAILABLE', 'a required service is unreachable');
+  }
+  // A reply that is not ours (e.g. Nest's default `{status: 'error', message}`).
+  return new RemoteInternalError(undefined, pattern);
+}
+
+/**
+ * Typed request/response over the transport: the contract ties the pattern to
+ * its payload and result, the request id travels in the envelope, the wait is
+ * bounded, and errors come back as DomainError (or RemoteInternalError).
+ */
+export class ServiceClient {
+  constructor(
+    private readonly proxy: ClientProxy,
+    private readonly timeoutMs: number,
+    private readonly logger?: Logger,
+  ) {}
+
+  async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
+    const envelope: Envelope<Req> = { meta: meta ?? { requestId: currentRequestId() ?? randomUUID() }, data };
+    try {
+      return await firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), {
+        defaultValue: undefined as Res,
+      });
+    } catch (err) {
+      const mapped = fromRpcError(err, contract.cmd, this.timeoutMs);
+      if (mapped instanceof DomainError && mapped.code === 'SERVICE_UNAVAILABLE') {
+        this.logger?.warn({ err, pattern: contract.cmd }, 'service call failed');
+      }
+      throw mapped;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+  }
+}
+
+export function createServiceClient(config: AppConfig, logger?: Logger): ServiceClient {
+  return new ServiceClient(ClientProxyFactory.create(redisTransport(config)), config.SERVICE_TIMEOUT_MS, logger);
+}
