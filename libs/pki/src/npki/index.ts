@@ -3,3 +3,4 @@ export * from './seed';
 export * from './keyfile';
 export * from './vid';
 export * from './profile';
+export * from './folder';
