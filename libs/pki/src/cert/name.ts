@@ -20,8 +20,8 @@
  *
  * Decoding failures are MALFORMED_DER (the certificate parser wraps them).
  */
-import { DerCursor, Tag, bytes, encoded, malformed, readOid, readString, readSingle, toHex, type Tlv } from '../der';
-import { OID, type AttributeTypeAndValue, type Name, type RelativeDistinguishedName } from './types';
+import { DerCursor, Tag, encoded, malformed, readOid, readString, readSingle, toHex, type Tlv } from '../der';
+import { OID, type Name, type RelativeDistinguishedName } from './types';
 
 const STRING_TAGS = new Set<number>([
   Tag.PRINTABLE_STRING,
@@ -176,10 +176,4 @@ function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: nu
   if (aEnd - a !== bEnd - b) return false;
   for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
   return true;
-}
-
-/** Value bytes of an attribute (content octets, no header). */
-export function attributeValueBytes(atv: AttributeTypeAndValue): Uint8Array {
-  const t = readSingle(atv.valueDer, 'attribute value');
-  return bytes(atv.valueDer, t);
 }
