@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { YESSIGN } from '../../test-support/fixtures';
 import { LEGACY, openssl, tempDir } from '../../test-support/openssl';
 import { isPkiError } from '../errors';
-import { algorithmId, bitString, integer, octetString, oid, seq, setOf, tlv } from './der-write';
+import { bitString, int, octets, oid, seq, setOf, tlv } from '../der';
 import {
   addRandomNum,
   assertKeyMatchesCertificate,
@@ -18,6 +18,8 @@ import {
   randomNumOf,
 } from './keyfile';
 import { seedCbcEncrypt } from './seed';
+
+const algorithmId = (dotted: string, params?: Uint8Array): Buffer => (params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params));
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
@@ -252,7 +254,7 @@ describe('malformed key files', () => {
   const good = YESSIGN.key();
   const iv16 = Buffer.alloc(16);
   const data = seedCbcEncrypt(Buffer.alloc(16), iv16, otherPkcs8);
-  const saltIter = (iter: number): Buffer => seq(octetString(Buffer.alloc(8)), integer(iter));
+  const saltIter = (iter: number): Buffer => seq(octets(Buffer.alloc(8)), int(iter));
 
   it('every truncation of the yessign file is MALFORMED_KEY_FILE, quickly', () => {
     const t0 = process.hrtime.bigint();
@@ -264,25 +266,25 @@ describe('malformed key files', () => {
     ['empty', Buffer.alloc(0)],
     ['trailing garbage', Buffer.concat([good, Buffer.from([0])])],
     ['not DER', Buffer.from('-----BEGIN ENCRYPTED PRIVATE KEY-----')],
-    ['unknown algorithm', seq(algorithmId('1.2.3.4', saltIter(2048)), octetString(data))],
-    ['iterations 10^9', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(1_000_000_000)), octetString(data))],
-    ['iterations 0', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(0)), octetString(data))],
-    ['negative iterations', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octetString(Buffer.alloc(8)), tlv(0x02, Uint8Array.of(0xf8)))), octetString(data))],
-    ['huge INTEGER', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octetString(Buffer.alloc(8)), tlv(0x02, Buffer.alloc(40, 0x7f)))), octetString(data))],
-    ['data not a multiple of 16', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(10)), octetString(data.subarray(1)))],
+    ['unknown algorithm', seq(algorithmId('1.2.3.4', saltIter(2048)), octets(data))],
+    ['iterations 10^9', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(1_000_000_000)), octets(data))],
+    ['iterations 0', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(0)), octets(data))],
+    ['negative iterations', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octets(Buffer.alloc(8)), tlv(0x02, Uint8Array.of(0xf8)))), octets(data))],
+    ['huge INTEGER', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octets(Buffer.alloc(8)), tlv(0x02, Buffer.alloc(40, 0x7f)))), octets(data))],
+    ['data not a multiple of 16', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(10)), octets(data.subarray(1)))],
     ['data as BIT STRING', seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter(10)), bitString(data))],
-    ['salt as INTEGER', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(integer(5), integer(10))), octetString(data))],
-    ['params missing', seq(algorithmId(KEY_OID.seedCBCWithSHA1), octetString(data))],
-    ['empty salt', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octetString(Buffer.alloc(0)), integer(10))), octetString(data))],
+    ['salt as INTEGER', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(int(5), int(10))), octets(data))],
+    ['params missing', seq(algorithmId(KEY_OID.seedCBCWithSHA1), octets(data))],
+    ['empty salt', seq(algorithmId(KEY_OID.seedCBCWithSHA1, seq(octets(Buffer.alloc(0)), int(10))), octets(data))],
     ['too large', Buffer.alloc(100_000)],
   ])('%s → MALFORMED_KEY_FILE', (_, file) => {
     expect(errorOf(() => decryptSignPriKey(file, 'x')).code).toBe('MALFORMED_KEY_FILE');
   });
 
   const pbes2 = (kdfParams: Uint8Array, enc: Uint8Array, kdfOid: string = KEY_OID.pbkdf2): Buffer =>
-    seq(algorithmId(KEY_OID.pbes2, seq(algorithmId(kdfOid, kdfParams), enc)), octetString(data));
-  const seedIv = algorithmId(KEY_OID.seedCBC, octetString(iv16));
-  const kdf = (...extra: Uint8Array[]): Buffer => seq(octetString(Buffer.alloc(8)), integer(10), ...extra);
+    seq(algorithmId(KEY_OID.pbes2, seq(algorithmId(kdfOid, kdfParams), enc)), octets(data));
+  const seedIv = algorithmId(KEY_OID.seedCBC, octets(iv16));
+  const kdf = (...extra: Uint8Array[]): Buffer => seq(octets(Buffer.alloc(8)), int(10), ...extra);
 
   it('a hand-built PBES2 file with no PRF decrypts (control for the cases below)', () => {
     const enc = encryptSignPriKey(otherPkcs8, 'pw', { scheme: 'pbes2', iterations: 10, salt: Buffer.alloc(8), iv: iv16 });
@@ -292,12 +294,12 @@ describe('malformed key files', () => {
   it.each([
     ['unknown KDF', pbes2(kdf(), seedIv, '1.2.840.113549.1.5.99')],
     ['unknown PRF', pbes2(kdf(algorithmId('1.2.840.113549.2.99')), seedIv)],
-    ['keyLength 32', pbes2(kdf(integer(32)), seedIv)],
-    ['AES instead of SEED', pbes2(kdf(), algorithmId('2.16.840.1.101.3.4.1.2', octetString(iv16)))],
-    ['8-byte IV', pbes2(kdf(), algorithmId(KEY_OID.seedCBC, octetString(Buffer.alloc(8))))],
+    ['keyLength 32', pbes2(kdf(int(32)), seedIv)],
+    ['AES instead of SEED', pbes2(kdf(), algorithmId('2.16.840.1.101.3.4.1.2', octets(iv16)))],
+    ['8-byte IV', pbes2(kdf(), algorithmId(KEY_OID.seedCBC, octets(Buffer.alloc(8))))],
     ['IV missing', pbes2(kdf(), algorithmId(KEY_OID.seedCBC))],
-    ['iterations 2^31', pbes2(seq(octetString(Buffer.alloc(8)), integer(2 ** 31)), seedIv)],
-    ['salt as otherSource', pbes2(seq(algorithmId('1.2.3'), integer(10)), seedIv)],
+    ['iterations 2^31', pbes2(seq(octets(Buffer.alloc(8)), int(2 ** 31)), seedIv)],
+    ['salt as otherSource', pbes2(seq(algorithmId('1.2.3'), int(10)), seedIv)],
   ])('PBES2 %s → MALFORMED_KEY_FILE', (_, file) => {
     expect(errorOf(() => decryptSignPriKey(file, 'x')).code).toBe('MALFORMED_KEY_FILE');
   });

@@ -20,20 +20,33 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { PkiError } from '../errors';
 import {
+  bitString,
   bytes,
   type DerCursor,
   derCursor,
   type DerLimits,
   encoded,
+  int,
+  nul,
+  octets,
+  oid,
   readBitString,
   readOid,
   readSmallInt,
+  seq,
+  setOf,
+  sortDerElements,
   Tag,
   type Tlv,
+  tlv,
 } from '../der';
 import { OID } from '../cert/types';
-import { algorithmId, bitString, derNull, integer, octetString, oid, seq, setOf, sortDer, tlv } from './der-write';
 import { seedCbcDecrypt, seedCbcEncrypt } from './seed';
+
+/** AlgorithmIdentifier; parameters omitted when undefined. */
+function algorithmId(dotted: string, params?: Uint8Array): Buffer {
+  return params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params);
+}
 
 export const KEY_OID = {
   seedCBCWithSHA1: '1.2.410.200004.1.15',
@@ -346,18 +359,18 @@ export function encryptSignPriKey(pkcs8: Uint8Array, password: string | Uint8Arr
     throw new PkiError('INVALID_ARGUMENT', `not a PKCS#8 PrivateKeyInfo: ${(e as Error).message}`);
   }
   const pw = passwordBytes(password);
-  const saltIterParams = seq(octetString(salt), integer(iterations));
+  const saltIterParams = seq(octets(salt), int(iterations));
   switch (scheme) {
     case 'seedCBCWithSHA1': {
       const { key, iv } = deriveSeedCbcWithSha1(pw, salt, iterations);
-      return seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIterParams), octetString(seedCbcEncrypt(key, iv, pkcs8)));
+      return seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIterParams), octets(seedCbcEncrypt(key, iv, pkcs8)));
     }
     case 'legacy-seed': {
       const id = opts.legacyVariant ?? LEGACY_SEED_VARIANTS[0].id;
       const v = LEGACY_SEED_VARIANTS.find((x) => x.id === id);
       if (v === undefined) throw new PkiError('INVALID_ARGUMENT', `unknown legacy variant ${String(id)}`);
       const { key, iv } = deriveLegacy(v, pw, salt, iterations, new Map());
-      return seq(algorithmId(KEY_OID.seedCBC, saltIterParams), octetString(seedCbcEncrypt(key, iv, pkcs8)));
+      return seq(algorithmId(KEY_OID.seedCBC, saltIterParams), octets(seedCbcEncrypt(key, iv, pkcs8)));
     }
     case 'pbes2': {
       const prf = opts.prf ?? 'hmacWithSHA1';
@@ -366,10 +379,10 @@ export function encryptSignPriKey(pkcs8: Uint8Array, password: string | Uint8Arr
       const key = pbkdf2Sync(pw, salt, iterations, 16, PRF_DIGEST[prf]);
       const kdfParams =
         prf === 'hmacWithSHA1'
-          ? seq(octetString(salt), integer(iterations))
-          : seq(octetString(salt), integer(iterations), algorithmId(KEY_OID[prf], derNull()));
-      const params = seq(algorithmId(KEY_OID.pbkdf2, kdfParams), algorithmId(KEY_OID.seedCBC, octetString(iv)));
-      return seq(algorithmId(KEY_OID.pbes2, params), octetString(seedCbcEncrypt(key, iv, pkcs8)));
+          ? seq(octets(salt), int(iterations))
+          : seq(octets(salt), int(iterations), algorithmId(KEY_OID[prf], nul()));
+      const params = seq(algorithmId(KEY_OID.pbkdf2, kdfParams), algorithmId(KEY_OID.seedCBC, octets(iv)));
+      return seq(algorithmId(KEY_OID.pbes2, params), octets(seedCbcEncrypt(key, iv, pkcs8)));
     }
   }
 }
@@ -460,7 +473,7 @@ export function addRandomNum(pkcs8: Uint8Array, randomNum: Uint8Array): Buffer {
     return readOid(a, ai.next()) !== OID.npkiRandomNum;
   });
   // [0] IMPLICIT SET OF Attribute: DER orders the elements by encoding
-  return seq(info.parts.head, tlv(0xa0, ...sortDer([...others, rAttr])), info.parts.tail);
+  return seq(info.parts.head, tlv(0xa0, ...sortDerElements([...others, rAttr])), info.parts.tail);
 }
 
 // --- key ↔ certificate ----------------------------------------------------------------

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { YESSIGN } from '../../test-support/fixtures';
 import { parseCertificate } from '../cert/parse';
 import { isPkiError } from '../errors';
-import { algorithmId, explicit, octetString, oid, seq, tlv, utf8String } from './der-write';
+import { explicit, octets, oid, seq, tlv, utf8 } from '../der';
 import {
   assertVid,
   computeVid,
@@ -14,6 +14,8 @@ import {
   verifyVid,
   type IdentifyData,
 } from './vid';
+
+const algorithmId = (dotted: string, params?: Uint8Array): Buffer => (params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params));
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
@@ -62,20 +64,20 @@ describe('parseIdentifyData', () => {
   });
 
   it('tolerates a bare OCTET STRING virtualID, NULL parameters, a single unwrapped userInfo, other userInfo types', () => {
-    const vidBare = seq(algorithmId('1.3.14.3.2.26', hex('0500')), octetString(hex(VID1)));
-    const single = seq(utf8String('홍길동'), seq(oid('1.2.410.200004.10.1.1.1'), vidBare));
+    const vidBare = seq(algorithmId('1.3.14.3.2.26', hex('0500')), octets(hex(VID1)));
+    const single = seq(utf8('홍길동'), seq(oid('1.2.410.200004.10.1.1.1'), vidBare));
     expect(parseIdentifyData(single)).toEqual({
       realName: '홍길동',
       vids: [{ hashAlgorithm: 'sha1', hashOid: '1.3.14.3.2.26', hashParamsNull: true, virtualID: hex(VID1) }],
     });
     const implicit = seq(algorithmId('2.16.840.1.101.3.4.2.1'), tlv(0x80, hex(VID256)));
-    const other = seq(oid('1.2.410.200004.10.1.1.2'), utf8String('something else'));
-    const many = seq(utf8String('A'), seq(other, seq(oid('1.2.410.200004.10.1.1.1'), implicit)));
+    const other = seq(oid('1.2.410.200004.10.1.1.2'), utf8('something else'));
+    const many = seq(utf8('A'), seq(other, seq(oid('1.2.410.200004.10.1.1.1'), implicit)));
     expect(parseIdentifyData(many).vids.map((v) => v.virtualID.toString('hex'))).toEqual([VID256]);
   });
 
   it('keeps an unknown hash algorithm as data', () => {
-    const unk = seq(utf8String('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.2.3.4'), explicit(0, octetString(Buffer.alloc(8)))))));
+    const unk = seq(utf8('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.2.3.4'), explicit(0, octets(Buffer.alloc(8)))))));
     expect(parseIdentifyData(unk).vids[0]).toMatchObject({ hashAlgorithm: 'unknown', hashOid: '1.2.3.4' });
   });
 
@@ -83,11 +85,11 @@ describe('parseIdentifyData', () => {
     ['empty', Buffer.alloc(0)],
     ['truncated', YESSIGN_IDENTIFY.subarray(0, 40)],
     ['trailing bytes', Buffer.concat([YESSIGN_IDENTIFY, hex('00')])],
-    ['no userInfos', seq(utf8String('A'))],
+    ['no userInfos', seq(utf8('A'))],
     ['realName not a string', seq(oid('1.2.3'), seq())],
-    ['virtualID missing', seq(utf8String('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.3.14.3.2.26'))))) ],
-    ['empty virtualID', seq(utf8String('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.3.14.3.2.26'), octetString(Buffer.alloc(0))))))],
-    ['VID not a SEQUENCE', seq(utf8String('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), octetString(Buffer.alloc(20)))))],
+    ['virtualID missing', seq(utf8('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.3.14.3.2.26'))))) ],
+    ['empty virtualID', seq(utf8('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), seq(algorithmId('1.3.14.3.2.26'), octets(Buffer.alloc(0))))))],
+    ['VID not a SEQUENCE', seq(utf8('A'), seq(seq(oid('1.2.410.200004.10.1.1.1'), octets(Buffer.alloc(20)))))],
   ])('%s → MALFORMED_EXTENSION', (_, der) => {
     expect(codeOf(() => parseIdentifyData(der))).toBe('MALFORMED_EXTENSION');
   });

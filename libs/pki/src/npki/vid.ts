@@ -20,9 +20,13 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PkiError } from '../errors';
-import { bytes, type DerCursor, derCursor, readOid, readString, Tag } from '../der';
+import { bitString, bytes, type DerCursor, derCursor, explicit, nul, octets, oid, printable, readOid, readString, seq, Tag, utf8 } from '../der';
 import { type Certificate, OID } from '../cert/types';
-import { algorithmId, bitString, derNull, explicit, octetString, oid, printableString, seq, utf8String } from './der-write';
+
+/** AlgorithmIdentifier; parameters omitted when undefined. */
+function algorithmId(dotted: string, params?: Uint8Array): Buffer {
+  return params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params);
+}
 
 export type VidHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -131,7 +135,7 @@ export function normalizeIdn(idn: string): IdnCheck {
 
 /** DER of HashContent { idn PrintableString, randomNum BIT STRING } (idn taken as given). */
 export function hashContent(idn: string, randomNum: Uint8Array): Buffer {
-  return seq(printableString(idn), bitString(randomNum));
+  return seq(printable(idn), bitString(randomNum));
 }
 
 /**
@@ -185,7 +189,7 @@ export function encodeIdentifyData(
   realName: string,
   vid: { hash: VidHash; virtualID: Uint8Array; withNullParams?: boolean },
 ): Buffer {
-  const hashAlg = algorithmId(HASH_OIDS[vid.hash], vid.withNullParams ? derNull() : undefined);
-  const vidDer = seq(hashAlg, explicit(0, octetString(vid.virtualID)));
-  return seq(utf8String(realName), seq(seq(oid(OID.npkiVid), vidDer)));
+  const hashAlg = algorithmId(HASH_OIDS[vid.hash], vid.withNullParams ? nul() : undefined);
+  const vidDer = seq(hashAlg, explicit(0, octets(vid.virtualID)));
+  return seq(utf8(realName), seq(seq(oid(OID.npkiVid), vidDer)));
 }
