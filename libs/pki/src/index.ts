@@ -6,3 +6,4 @@ export * from './crypto';
 export * from './revocation/types';
 export * from './cert';
 export * from './npki';
+export * from './cms';
