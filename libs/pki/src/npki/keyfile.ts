@@ -159,7 +159,7 @@ function deriveLegacy(v: LegacyVariant, pw: Buffer, salt: Uint8Array, iter: numb
 
 const LENIENT: DerLimits = { maxDepth: 12, ber: true };
 
-type ParsedEpki =
+export type ParsedEpki =
   | { scheme: 'seedCBCWithSHA1'; salt: Uint8Array; iterations: number; data: Uint8Array }
   | { scheme: 'pbes2'; salt: Uint8Array; iterations: number; prf: Pbkdf2Prf; iv: Uint8Array; data: Uint8Array }
   | { scheme: 'legacy-seed'; salt: Uint8Array; iterations: number; data: Uint8Array };
