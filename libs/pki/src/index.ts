@@ -7,3 +7,4 @@ export * from './revocation/types';
 export * from './cert';
 export * from './npki';
 export * from './cms';
+export * from './revocation/crl';

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './parse';
+export * from './verify';
+export * from './check';
+export { generalNameKeys, ldapDnKey, dnStringKey } from './dp-names';

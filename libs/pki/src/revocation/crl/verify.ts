@@ -1,0 +1,45 @@
+/**
+ * CRL signature verification over the raw tbsCertList bytes, with the result
+ * memoised per (CRL, signer key, policy): a million-entry CRL is hashed once,
+ * however many certificates are checked against it.
+ */
+import type { Certificate } from '../../cert/types';
+import { DEFAULT_ALGORITHM_POLICY, verifySignature, type AlgorithmPolicy, type SignatureCheck } from '../../crypto/signature';
+import { toHex } from '../../der';
+import type { Crl } from './types';
+
+const memo = new WeakMap<Crl, Map<string, SignatureCheck>>();
+
+/** Cryptographic check only: does `issuerCert`'s key verify the CRL's signature under `algorithms`? */
+export function verifyCrlSignature(crl: Crl, issuerCert: Certificate, algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY): SignatureCheck {
+  const key = `${toHex(issuerCert.spki.der)}|${JSON.stringify(algorithms)}`;
+  let byKey = memo.get(crl);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+  const res = verifySignature(crl.signatureAlgorithm, issuerCert.spki, crl.tbsDer, crl.signature, algorithms);
+  if (!byKey) {
+    byKey = new Map();
+    memo.set(crl, byKey);
+  }
+  if (byKey.size < 16) byKey.set(key, res);
+  return res;
+}
+
+/**
+ * Is `signer` entitled to sign this CRL (RFC 5280 §6.3.3 (f))? Its subject is
+ * the CRL issuer, its SKI equals the CRL's AKI keyIdentifier when both exist,
+ * and it has cRLSign when it has a keyUsage extension. Returns the problem, or undefined.
+ */
+export function crlSignerProblem(crl: Crl, signer: Certificate): { reason: 'BAD_SIGNATURE' | 'UNAUTHORIZED_RESPONDER'; detail: string } | undefined {
+  if (signer.subject.key !== crl.issuer.key) {
+    return { reason: 'UNAUTHORIZED_RESPONDER', detail: `CRL issuer "${crl.issuer.text}" is not the signer "${signer.subject.text}"` };
+  }
+  const aki = crl.authorityKeyIdentifier?.keyIdentifier;
+  const ski = signer.ext.subjectKeyIdentifier;
+  if (aki && ski && toHex(aki) !== toHex(ski)) {
+    return { reason: 'BAD_SIGNATURE', detail: `CRL authorityKeyIdentifier ${toHex(aki)} is not the issuer key ${toHex(ski)}` };
+  }
+  const ku = signer.ext.keyUsage;
+  if (ku && !ku.has('cRLSign')) return { reason: 'UNAUTHORIZED_RESPONDER', detail: 'CRL signer lacks keyUsage cRLSign' };
+  return undefined;
+}
