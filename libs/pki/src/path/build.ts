@@ -1,0 +1,365 @@
+/**
+ * Path building and the validatePath entry point.
+ *
+ * From the leaf, depth first, towards a trust anchor through an unordered bag
+ * of intermediates (junk, duplicates, cross-certificates and loops allowed):
+ *   - issuer candidates are the anchors and bag certificates whose subject
+ *     equals the certificate's issuer (Name.key, RFC 5280 §7.1); anchors are
+ *     tried before intermediates; within each group a candidate whose SKI
+ *     equals the child's AKI keyIdentifier comes first, one without SKI/AKI
+ *     next, a mismatching SKI last (preferred, never required); otherwise
+ *     input order (deterministic);
+ *   - the child's signature is verified by each candidate before going on
+ *     (wrong-key decoys are dropped early), and a candidate path that reaches
+ *     an anchor is fully processed (process.ts, RFC 5280 §6.1); a failure
+ *     backtracks to the next alternative;
+ *   - loops: a certificate already on the path (same fingerprint, or same
+ *     subject and SPKI) is not used again;
+ *   - budgets over the whole search: policy.maxSignatureChecks signature
+ *     computations (cache hits free) and policy.maxCandidates candidates tried;
+ *     running out ends the search with BUDGET_EXCEEDED; paths longer than
+ *     policy.maxDepth are not explored (MAX_DEPTH).
+ * When nothing validates, the reported failure is the most informative attempt:
+ * one that reached an anchor (its processing failures) beats a signature
+ * failure or depth limit, which beats "no issuer" (NO_PATH / UNTRUSTED_ROOT);
+ * within a tier the longer attempt wins, then the first found.
+ *
+ * Signature results are cached across calls in a bounded LRU keyed by (child
+ * fingerprint, issuer fingerprint or SPKI hash, algorithm policy): a repeat
+ * signer's chain costs no public-key operation the second time. Everything
+ * time-dependent (validity, and all of §6.1) still runs on every call.
+ */
+import { createHash } from 'node:crypto';
+import { parseCertificate } from '../cert/parse';
+import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
+import { verifySignature, type SignatureCheck } from '../crypto/signature';
+import { isPkiError } from '../errors';
+import { createValidationPolicy, isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
+import { processPath, signatureReason } from './process';
+import type { PathCheck, PathReason, PathResult } from './result';
+
+// ---------------------------------------------------------------------------
+// signature cache (bounded LRU, process-wide)
+
+const SIG_CACHE_MAX = 10_000;
+const sigCache = new Map<string, SignatureCheck>();
+let sigCacheHits = 0;
+let sigCacheMisses = 0;
+
+/** Drop every cached signature result (tests, benchmarks). */
+export function clearSignatureCache(): void {
+  sigCache.clear();
+  sigCacheHits = 0;
+  sigCacheMisses = 0;
+}
+
+export function signatureCacheStats(): { size: number; hits: number; misses: number; max: number } {
+  return { size: sigCache.size, hits: sigCacheHits, misses: sigCacheMisses, max: SIG_CACHE_MAX };
+}
+
+function cacheGet(key: string): SignatureCheck | undefined {
+  const v = sigCache.get(key);
+  if (v !== undefined) {
+    sigCache.delete(key);
+    sigCache.set(key, v);
+  }
+  return v;
+}
+
+function cachePut(key: string, v: SignatureCheck): void {
+  if (sigCache.size >= SIG_CACHE_MAX) sigCache.delete(sigCache.keys().next().value!);
+  sigCache.set(key, v);
+}
+
+const spkiIds = new WeakMap<SubjectPublicKeyInfo, string>();
+function spkiId(spki: SubjectPublicKeyInfo): string {
+  let id = spkiIds.get(spki);
+  if (!id) {
+    id = `k${createHash('sha256').update(spki.der).digest('hex')}`;
+    spkiIds.set(spki, id);
+  }
+  return id;
+}
+
+const algKeys = new WeakMap<object, string>();
+function algKey(policy: ValidationPolicy): string {
+  let k = algKeys.get(policy.algorithms);
+  if (!k) {
+    k = JSON.stringify(policy.algorithms);
+    algKeys.set(policy.algorithms, k);
+  }
+  return k;
+}
+
+// ---------------------------------------------------------------------------
+// anchors, indexed once per policy
+
+interface AnchorIndex {
+  byName: Map<string, TrustAnchor[]>;
+  certFingerprints: Set<string>;
+}
+
+const anchorIndexes = new WeakMap<ValidationPolicy, AnchorIndex>();
+function anchorIndex(policy: ValidationPolicy): AnchorIndex {
+  let ix = anchorIndexes.get(policy);
+  if (!ix) {
+    ix = { byName: new Map(), certFingerprints: new Set() };
+    for (const a of policy.trustAnchors) {
+      const key = isCertificateAnchor(a) ? a.subject.key : a.name.key;
+      const l = ix.byName.get(key);
+      if (l) l.push(a);
+      else ix.byName.set(key, [a]);
+      if (isCertificateAnchor(a)) ix.certFingerprints.add(a.fingerprintSha256);
+    }
+    anchorIndexes.set(policy, ix);
+  }
+  return ix;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** 0 = SKI matches the child's AKI, 1 = nothing to compare, 2 = mismatch. */
+function keyIdRank(child: Certificate, candidate: TrustAnchor): number {
+  const aki = child.ext.authorityKeyIdentifier?.keyIdentifier;
+  const ski = isCertificateAnchor(candidate) ? candidate.ext.subjectKeyIdentifier : undefined;
+  if (!aki || !ski) return 1;
+  return sameBytes(aki, ski) ? 0 : 2;
+}
+
+function ordered<T extends TrustAnchor>(child: Certificate, list: readonly T[] | undefined): T[] {
+  if (!list || list.length === 0) return [];
+  if (list.length === 1) return [list[0]!];
+  return list
+    .map((c, i) => ({ c, i, r: keyIdRank(child, c) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.c);
+}
+
+function loopKey(c: Certificate): string {
+  return `${c.subject.key}|${spkiId(c.spki)}`;
+}
+
+// ---------------------------------------------------------------------------
+// the search
+
+interface Attempt {
+  tier: number; // 2 = reached an anchor, 1 = signature/depth failure, 0 = no issuer
+  path: Certificate[];
+  anchor?: TrustAnchor;
+  checks: PathCheck[];
+  reasons: PathReason[];
+  validPolicies: string[];
+}
+
+class Search {
+  signatureChecks = 0;
+  candidatesTried = 0;
+  budgetExceeded = false;
+  best: Attempt | undefined;
+  success: Attempt | undefined;
+  private readonly memo = new Map<string, SignatureCheck>();
+  private readonly alg: string;
+  private readonly anchors: AnchorIndex;
+  private readonly pool = new Map<string, Certificate[]>();
+
+  constructor(
+    private readonly policy: ValidationPolicy,
+    leaf: Certificate,
+    intermediates: readonly Certificate[],
+  ) {
+    this.alg = algKey(policy);
+    this.anchors = anchorIndex(policy);
+    const seen = new Set<string>([leaf.fingerprintSha256]);
+    for (const c of intermediates) {
+      if (!c || typeof c.fingerprintSha256 !== 'string' || seen.has(c.fingerprintSha256) || this.anchors.certFingerprints.has(c.fingerprintSha256)) continue;
+      seen.add(c.fingerprintSha256);
+      const l = this.pool.get(c.subject.key);
+      if (l) l.push(c);
+      else this.pool.set(c.subject.key, [c]);
+    }
+  }
+
+  readonly verify = (child: Certificate, key: SubjectPublicKeyInfo, issuer: Certificate | TrustAnchor): SignatureCheck => {
+    const issuerId = isCertificateAnchor(issuer) && issuer.spki === key ? issuer.fingerprintSha256 : spkiId(key);
+    const k = `${child.fingerprintSha256}|${issuerId}|${this.alg}`;
+    const m = this.memo.get(k);
+    if (m) return m;
+    const cached = cacheGet(k);
+    if (cached) {
+      sigCacheHits++;
+      this.memo.set(k, cached);
+      return cached;
+    }
+    if (this.signatureChecks >= this.policy.maxSignatureChecks) {
+      this.budgetExceeded = true;
+      return { ok: false, reason: 'BAD_SIGNATURE', detail: 'signature-check budget exhausted' };
+    }
+    sigCacheMisses++;
+    this.signatureChecks++;
+    const r = verifySignature(child.signatureAlgorithm, key, child.tbsDer, child.signature, this.policy.algorithms);
+    this.memo.set(k, r);
+    cachePut(k, r);
+    return r;
+  };
+
+  private stopped(): boolean {
+    return this.budgetExceeded || this.success !== undefined;
+  }
+
+  private spendCandidate(): boolean {
+    if (this.candidatesTried >= this.policy.maxCandidates) {
+      this.budgetExceeded = true;
+      return false;
+    }
+    this.candidatesTried++;
+    return true;
+  }
+
+  private note(a: Attempt): void {
+    const b = this.best;
+    if (!b || a.tier > b.tier || (a.tier === b.tier && a.path.length > b.path.length)) this.best = a;
+  }
+
+  private deadEnd(chain: Certificate[], check: PathCheck): void {
+    this.note({ tier: check.reason === 'NO_PATH' || check.reason === 'UNTRUSTED_ROOT' ? 0 : 1, path: [...chain], checks: [check], reasons: [check.reason!], validPolicies: [] });
+  }
+
+  /** Extend `chain` (leaf first) to an anchor. True when a valid path was found. */
+  dfs(chain: Certificate[], fingerprints: Set<string>, loopKeys: Set<string>): boolean {
+    const cur = chain[chain.length - 1]!;
+    const idx = chain.length - 1;
+    let candidates = 0;
+
+    for (const anchor of ordered(cur, this.anchors.byName.get(cur.issuer.key))) {
+      if (this.stopped() || !this.spendCandidate()) return false;
+      candidates++;
+      const sig = this.verify(cur, anchor.spki, anchor);
+      if (this.budgetExceeded) return false;
+      if (!sig.ok) {
+        this.deadEnd(chain, { check: 'signature', cert: idx, ok: false, reason: signatureReason(sig.reason), detail: `by trust anchor: ${sig.detail}` });
+        continue;
+      }
+      const out = processPath(chain, anchor, this.policy, this.verify);
+      if (this.budgetExceeded) return false;
+      const path = isCertificateAnchor(anchor) ? [...chain, anchor] : [...chain];
+      const attempt: Attempt = { tier: 2, path, anchor, checks: out.checks, reasons: out.reasons, validPolicies: out.validPolicies };
+      if (out.ok) {
+        this.success = attempt;
+        return true;
+      }
+      this.note(attempt);
+    }
+
+    const next = this.pool.get(cur.issuer.key);
+    if (next && chain.length >= this.policy.maxDepth) {
+      if (next.some((c) => !fingerprints.has(c.fingerprintSha256))) {
+        this.deadEnd(chain, { check: 'depth', cert: idx, ok: false, reason: 'MAX_DEPTH', detail: `paths are limited to ${this.policy.maxDepth} certificates` });
+        candidates++;
+      }
+    } else {
+      for (const cand of ordered(cur, next)) {
+        if (this.stopped()) return false;
+        if (fingerprints.has(cand.fingerprintSha256)) continue;
+        const lk = loopKey(cand);
+        if (loopKeys.has(lk)) continue;
+        if (!this.spendCandidate()) return false;
+        candidates++;
+        const sig = this.verify(cur, cand.spki, cand);
+        if (this.budgetExceeded) return false;
+        if (!sig.ok) {
+          this.deadEnd(chain, { check: 'signature', cert: idx, ok: false, reason: signatureReason(sig.reason), detail: `by ${cand.subject.text}: ${sig.detail}` });
+          continue;
+        }
+        chain.push(cand);
+        fingerprints.add(cand.fingerprintSha256);
+        loopKeys.add(lk);
+        const found = this.dfs(chain, fingerprints, loopKeys);
+        chain.pop();
+        fingerprints.delete(cand.fingerprintSha256);
+        loopKeys.delete(lk);
+        if (found) return true;
+      }
+    }
+
+    if (candidates === 0 && !this.stopped()) {
+      const selfIssued = cur.selfIssued;
+      this.deadEnd(chain, {
+        check: 'issuer',
+        cert: idx,
+        ok: false,
+        reason: selfIssued ? 'UNTRUSTED_ROOT' : 'NO_PATH',
+        detail: selfIssued ? `${cur.subject.text} is self-issued and not a trust anchor` : `no issuer found for ${cur.issuer.text}`,
+      });
+    }
+    return false;
+  }
+}
+
+function reasonsOf(checks: readonly PathCheck[]): PathReason[] {
+  const out = new Set<PathReason>();
+  for (const c of checks) if (!c.ok && c.reason) out.add(c.reason);
+  return [...out];
+}
+
+/**
+ * Validate `leaf` against `policy.trustAnchors`, building the path through
+ * `intermediates` (any order, may hold junk). Never throws for bad
+ * certificates: every failure is a typed reason in the result. Throws
+ * PkiError('INVALID_ARGUMENT') only when `policy` is not a valid policy.
+ */
+export function validatePath(leaf: Certificate, intermediates: readonly Certificate[], policy: ValidationPolicy): PathResult {
+  const pol = Object.isFrozen(policy) ? policy : createValidationPolicy(policy);
+  const search = new Search(pol, leaf, Array.isArray(intermediates) ? intermediates : []);
+  try {
+    const loopKeys = new Set<string>([loopKey(leaf)]);
+    search.dfs([leaf], new Set([leaf.fingerprintSha256]), loopKeys);
+  } catch (e) {
+    // defensive: process/build are written not to throw on certificate content
+    const detail = isPkiError(e) ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, path: [leaf], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: search.signatureChecks, candidatesTried: search.candidatesTried };
+  }
+  const base = { signatureChecks: search.signatureChecks, candidatesTried: search.candidatesTried };
+  if (search.success) {
+    const s = search.success;
+    return { ok: true, path: s.path, anchor: s.anchor, checks: s.checks, reasons: [], validPolicies: s.validPolicies, ...base };
+  }
+  if (search.budgetExceeded) {
+    const b = search.best;
+    const checks: PathCheck[] = [
+      ...(b?.checks ?? []),
+      { check: 'budget', cert: 0, ok: false, reason: 'BUDGET_EXCEEDED', detail: `after ${search.signatureChecks} signature checks and ${search.candidatesTried} candidates` },
+    ];
+    return { ok: false, path: b?.path ?? [leaf], anchor: b?.anchor, checks, reasons: reasonsOf(checks), validPolicies: [], ...base };
+  }
+  const fallback: Attempt = { tier: 0, path: [leaf], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'NO_PATH' }], reasons: ['NO_PATH'], validPolicies: [] };
+  const b = search.best ?? fallback;
+  return { ok: false, path: b.path, anchor: b.anchor, checks: b.checks, reasons: b.reasons, validPolicies: [], ...base };
+}
+
+/**
+ * validatePath from DER: a leaf that does not parse gives a MALFORMED result;
+ * intermediates that do not parse are left out of the bag (they could never
+ * be part of a valid path).
+ */
+export function validatePathDer(leafDer: Uint8Array, intermediatesDer: readonly Uint8Array[], policy: ValidationPolicy): PathResult {
+  let leaf: Certificate;
+  try {
+    leaf = parseCertificate(leafDer);
+  } catch (e) {
+    const detail = isPkiError(e) ? `${e.code}: ${e.message}` : String(e);
+    return { ok: false, path: [], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: 0, candidatesTried: 0 };
+  }
+  const bag: Certificate[] = [];
+  for (const d of intermediatesDer) {
+    try {
+      bag.push(parseCertificate(d));
+    } catch {
+      // unparseable: cannot be on a valid path
+    }
+  }
+  return validatePath(leaf, bag, policy);
+}

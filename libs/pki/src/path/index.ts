@@ -1,0 +1,5 @@
+export * from './result';
+export * from './policy';
+export * from './name-constraints';
+export * from './process';
+export * from './build';

@@ -1,0 +1,289 @@
+/**
+ * RFC 5280 §6.1 basic path processing of one candidate path (leaf first, the
+ * trust anchor given separately). Every check is recorded; processing goes on
+ * after a failure so the result shows all problems of the path (the policy
+ * tree stops being updated once it fails).
+ *
+ * Trust-anchor semantics (§6.1.1 (d)): the anchor supplies the trusted name
+ * and key and is not itself processed — its validity period, basicConstraints,
+ * keyUsage and policies are not checked. Name constraints are taken from a
+ * bare anchor's optional `nameConstraints`; a certificate anchor's own
+ * nameConstraints extension is not applied (as RFC 5280 says, anchor
+ * constraints are information the relying party chooses to supply).
+ *
+ * Not done here: revocation (§6.1.3 (a)(3)) — a separate step on the chosen
+ * path; DSA parameter inheritance (§6.1.4 (d)-(f)) — DSA is not accepted by
+ * crypto/signature.ts.
+ */
+import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
+import { OID } from '../cert/types';
+import type { SignatureCheck } from '../crypto/signature';
+import { constrainedNames, nameConstraintViolation, type ConstraintSet } from './name-constraints';
+import { isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
+import { PolicyTree, PolicyTreeTooLarge } from './policy-tree';
+import type { CheckName, PathCheck, PathReason } from './result';
+
+/** Extensions whose semantics path validation (or a later step) implements: recognised when critical. */
+export const KNOWN_EXTENSIONS: ReadonlySet<string> = new Set([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
+  OID.nameConstraints,
+  OID.subjectAltName,
+  OID.authorityKeyIdentifier,
+  OID.subjectKeyIdentifier,
+  // informational / used by the revocation step
+  OID.authorityInfoAccess,
+  OID.crlDistributionPoints,
+  OID.ocspNoCheck,
+]);
+
+/** Verify `child`'s signature with `issuerKey` (issuer = the path's next cert or the anchor). */
+export type SignatureVerifier = (child: Certificate, issuerKey: SubjectPublicKeyInfo, issuer: Certificate | TrustAnchor) => SignatureCheck;
+
+export interface ProcessOutcome {
+  ok: boolean;
+  checks: PathCheck[];
+  reasons: PathReason[];
+  validPolicies: string[];
+}
+
+export function signatureReason(r: Exclude<SignatureCheck, { ok: true }>['reason']): PathReason {
+  switch (r) {
+    case 'BAD_SIGNATURE':
+    case 'KEY_ALGORITHM_MISMATCH':
+      return 'BAD_SIGNATURE';
+    case 'UNSUPPORTED_ALGORITHM':
+      return 'UNSUPPORTED_ALGORITHM';
+    case 'ALGORITHM_NOT_ALLOWED':
+      return 'ALGORITHM_NOT_ALLOWED';
+    case 'WEAK_KEY':
+      return 'WEAK_KEY';
+    case 'BAD_KEY':
+      return 'MALFORMED';
+  }
+}
+
+/** Epoch ms as ISO 8601 UTC (no Date object: libs/pki keeps no clock, and this keeps it grep-obvious). */
+export function isoTime(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const days = Math.floor(ms / 86_400_000);
+  const rem = ms - days * 86_400_000;
+  // civil-from-days (H. Hinnant)
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const p2 = (v: number): string => String(v).padStart(2, '0');
+  const h = Math.floor(rem / 3_600_000);
+  const mi = Math.floor((rem % 3_600_000) / 60_000);
+  const s = Math.floor((rem % 60_000) / 1000);
+  return `${String(y).padStart(4, '0')}-${p2(m)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}Z`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Process `path` (leaf first, length n ≥ 1) under `anchor`. `verify` does the
+ * signature checks (build.ts passes its cached verifier).
+ */
+export function processPath(path: readonly Certificate[], anchor: TrustAnchor, policy: ValidationPolicy, verify: SignatureVerifier): ProcessOutcome {
+  const n = path.length;
+  const checks: PathCheck[] = [];
+  const failed = new Set<PathReason>();
+  const record = (check: CheckName, cert: number, reason?: PathReason, detail?: string): void => {
+    if (reason) {
+      failed.add(reason);
+      checks.push(detail === undefined ? { check, cert, ok: false, reason } : { check, cert, ok: false, reason, detail });
+    } else {
+      checks.push({ check, cert, ok: true });
+    }
+  };
+
+  // §6.1.2 initialisation
+  const tree = new PolicyTree(policy.maxPolicyNodes);
+  let treeFailed = false;
+  let explicitPolicy = policy.initialExplicitPolicy ? 0 : n + 1;
+  let inhibitAnyPolicy = policy.initialAnyPolicyInhibit ? 0 : n + 1;
+  let policyMapping = policy.initialPolicyMappingInhibit ? 0 : n + 1;
+  let maxPathLength = n;
+  const constraintSets: ConstraintSet[] = [];
+  if (policy.permittedSubtrees || policy.excludedSubtrees) {
+    constraintSets.push({ permitted: policy.permittedSubtrees, excluded: policy.excludedSubtrees });
+  }
+  let workingKey: SubjectPublicKeyInfo = anchor.spki;
+  let workingIssuer: Certificate | TrustAnchor = anchor;
+  let workingIssuerName = isCertificateAnchor(anchor) ? anchor.subject : anchor.name;
+  if (!isCertificateAnchor(anchor) && anchor.nameConstraints) constraintSets.push(anchor.nameConstraints);
+  const known = policy.extraKnownExtensions.length > 0 ? new Set([...KNOWN_EXTENSIONS, ...policy.extraKnownExtensions]) : KNOWN_EXTENSIONS;
+
+  const treeGuard = (idx: number, f: () => void): void => {
+    if (treeFailed) return;
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof PolicyTreeTooLarge)) throw e;
+      treeFailed = true;
+      tree.setNull();
+      record('policy', idx, 'POLICY_TREE_TOO_LARGE', e.message);
+    }
+  };
+
+  for (let i = 1; i <= n; i++) {
+    const idx = n - i; // index in `path` (leaf = 0)
+    const cert = path[idx]!;
+    const isLeaf = i === n;
+
+    // §6.1.3 (a)(1) signature, and the inner/outer algorithm identifiers agree
+    if (!sameBytes(cert.tbsSignatureAlgorithm.der, cert.signatureAlgorithm.der)) {
+      record('signatureAlgorithm', idx, 'SIGNATURE_ALGORITHM_MISMATCH', 'tbsCertificate.signature differs from signatureAlgorithm');
+    } else {
+      record('signatureAlgorithm', idx);
+    }
+    const sig = verify(cert, workingKey, workingIssuer);
+    if (sig.ok) record('signature', idx);
+    else record('signature', idx, signatureReason(sig.reason), sig.detail);
+
+    // (a)(2) validity at the validation time
+    if (policy.at < cert.notBefore) record('validity', idx, 'NOT_YET_VALID', `notBefore ${isoTime(cert.notBefore)}`);
+    else if (policy.at > cert.notAfter) record('validity', idx, 'EXPIRED', `notAfter ${isoTime(cert.notAfter)}`);
+    else record('validity', idx);
+
+    // (a)(4) name chaining
+    if (cert.issuer.key !== workingIssuerName.key) record('nameChaining', idx, 'NAME_CHAINING', `issuer ${cert.issuer.text} ≠ ${workingIssuerName.text}`);
+    else record('nameChaining', idx);
+
+    // (b)(c) name constraints (self-issued intermediates exempt)
+    if (constraintSets.length > 0 && (isLeaf || !cert.selfIssued)) {
+      const v = nameConstraintViolation(constrainedNames(cert), constraintSets);
+      record('nameConstraints', idx, v ? 'NAME_CONSTRAINT_VIOLATION' : undefined, v);
+    }
+
+    // (d)(e) policy tree
+    const cp = cert.ext.certificatePolicies;
+    if (cp) {
+      const oids = cp.policies.map((p) => p.oid);
+      const anyApplies = oids.includes(OID.anyPolicy) && (inhibitAnyPolicy > 0 || (!isLeaf && cert.selfIssued));
+      treeGuard(idx, () => tree.processCertificate(i, oids, anyApplies));
+    } else {
+      tree.setNull();
+    }
+    // (f)
+    if (!treeFailed) {
+      if (explicitPolicy > 0 || !tree.isNull) record('policy', idx);
+      else record('policy', idx, 'POLICY_REQUIRED', 'no valid policy and an explicit policy is required');
+    }
+
+    // unknown critical extensions (§6.1.4 (o), §6.1.5 (f))
+    const unknown = cert.extensions.filter((e) => e.critical && !known.has(e.oid)).map((e) => e.oid);
+    record('criticalExtensions', idx, unknown.length > 0 ? 'UNKNOWN_CRITICAL_EXTENSION' : undefined, unknown.length > 0 ? unknown.join(', ') : undefined);
+
+    if (isLeaf) break;
+
+    // §6.1.4 preparation for certificate i+1
+    // (a)(b) policy mappings
+    const pm = cert.ext.policyMappings;
+    if (pm) {
+      const bad = pm.find((m) => m.issuerDomainPolicy === OID.anyPolicy || m.subjectDomainPolicy === OID.anyPolicy);
+      if (bad) {
+        record('policyMapping', idx, 'POLICY_MAPPING_INVALID', 'mapping to or from anyPolicy');
+      } else {
+        record('policyMapping', idx);
+        const map = new Map<string, string[]>();
+        for (const m of pm) {
+          const l = map.get(m.issuerDomainPolicy);
+          if (l) {
+            if (!l.includes(m.subjectDomainPolicy)) l.push(m.subjectDomainPolicy);
+          } else map.set(m.issuerDomainPolicy, [m.subjectDomainPolicy]);
+        }
+        treeGuard(idx, () => tree.processMappings(i, map, policyMapping > 0));
+      }
+    }
+    // (c)-(f) working issuer name and key
+    workingIssuerName = cert.subject;
+    workingKey = cert.spki;
+    workingIssuer = cert;
+    // (g) name constraints
+    if (cert.ext.nameConstraints) constraintSets.push(cert.ext.nameConstraints);
+    // (h) counters
+    if (!cert.selfIssued) {
+      if (explicitPolicy > 0) explicitPolicy--;
+      if (policyMapping > 0) policyMapping--;
+      if (inhibitAnyPolicy > 0) inhibitAnyPolicy--;
+    }
+    // (i)(j)
+    const pc = cert.ext.policyConstraints;
+    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < explicitPolicy) explicitPolicy = pc.requireExplicitPolicy;
+    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < policyMapping) policyMapping = pc.inhibitPolicyMapping;
+    const iap = cert.ext.inhibitAnyPolicy;
+    if (iap !== undefined && iap < inhibitAnyPolicy) inhibitAnyPolicy = iap;
+    // (k) a CA: v3 with basicConstraints cA TRUE (v1/v2 certificates are CAs only as anchors)
+    if (cert.version < 3) record('basicConstraints', idx, 'NOT_A_CA', `v${cert.version} certificate used as an intermediate`);
+    else if (!cert.ext.basicConstraints?.ca) record('basicConstraints', idx, 'NOT_A_CA', cert.ext.basicConstraints ? 'basicConstraints cA is FALSE' : 'no basicConstraints');
+    else record('basicConstraints', idx);
+    // (l)(m) path length
+    if (!cert.selfIssued) {
+      if (maxPathLength <= 0) record('pathLength', idx, 'PATH_LEN_EXCEEDED', 'pathLenConstraint exceeded');
+      else record('pathLength', idx);
+      maxPathLength--;
+    }
+    const pl = cert.ext.basicConstraints?.pathLen;
+    if (pl !== undefined && pl < maxPathLength) maxPathLength = pl;
+    // (n) keyCertSign
+    const ku = cert.ext.keyUsage;
+    if (ku && !ku.has('keyCertSign')) record('keyUsage', idx, 'KEY_USAGE', 'issuer keyUsage lacks keyCertSign');
+    else record('keyUsage', idx);
+  }
+
+  // §6.1.5 wrap-up
+  const leaf = path[0]!;
+  if (explicitPolicy > 0) explicitPolicy--;
+  if (leaf.ext.policyConstraints?.requireExplicitPolicy === 0) explicitPolicy = 0;
+  treeGuard(0, () => tree.intersect(n, policy.initialPolicySet));
+  if (!treeFailed) {
+    if (explicitPolicy > 0 || !tree.isNull) record('policy', 0);
+    else record('policy', 0, 'POLICY_REQUIRED', 'the valid policy set is empty and an explicit policy is required');
+  }
+  const validPolicies = treeFailed ? [] : tree.constrainedPolicies(n);
+
+  // leaf requirements of the relying party
+  if (policy.requiredKeyUsage) {
+    const ku = leaf.ext.keyUsage;
+    if (!ku) {
+      record('leafKeyUsage', 0, policy.requireLeafKeyUsageExtension ? 'KEY_USAGE' : undefined, policy.requireLeafKeyUsageExtension ? 'leaf has no keyUsage' : undefined);
+    } else if (!policy.requiredKeyUsage.some((k) => ku.has(k))) {
+      record('leafKeyUsage', 0, 'KEY_USAGE', `leaf keyUsage has none of ${policy.requiredKeyUsage.join(', ')}`);
+    } else record('leafKeyUsage', 0);
+  }
+  if (policy.requiredExtKeyUsage) {
+    const eku = leaf.ext.extKeyUsage;
+    const ok = !eku || eku.some((p) => policy.requiredExtKeyUsage!.includes(p)) || (policy.acceptAnyExtendedKeyUsage && eku.includes(OID.anyExtendedKeyUsage));
+    record('leafExtKeyUsage', 0, ok ? undefined : 'EXT_KEY_USAGE', ok ? undefined : `leaf extKeyUsage has none of ${policy.requiredExtKeyUsage.join(', ')}`);
+  }
+  for (const f of policy.leafChecks) {
+    let r: ReturnType<typeof f>;
+    try {
+      r = f(leaf);
+    } catch (e) {
+      r = { reason: 'LEAF_REJECTED', detail: `leaf check threw: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (r === undefined) record('leafCheck', 0);
+    else if (typeof r === 'string') record('leafCheck', 0, r);
+    else record('leafCheck', 0, r.reason, r.detail);
+  }
+
+  return { ok: failed.size === 0, checks, reasons: [...failed], validPolicies };
+}
