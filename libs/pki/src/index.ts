@@ -8,3 +8,4 @@ export * from './cert';
 export * from './npki';
 export * from './cms';
 export * from './revocation/crl';
+export * from './path';
