@@ -1,0 +1,54 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { CertificateEntity } from './certificate.entity';
+
+export const NOTIFICATION_KINDS = ['expiry', 'revoked'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/**
+ * One row per notice that must go out exactly once: an expiry reminder per
+ * (certificate, threshold), a revocation notice per certificate. Inserting the
+ * row claims the notice; a duplicate insert fails on the unique key.
+ *
+ * Two partial unique indexes instead of one (certificate_id, kind,
+ * threshold_days) key: NULLs are distinct in a plain unique key, so a
+ * threshold-less notice ('revoked') would not be unique. (PostgreSQL 15's
+ * NULLS NOT DISTINCT would do it, but TypeORM cannot express it.)
+ */
+@Entity({ name: 'notifications' })
+@Index('uq_notifications_threshold', ['certificateId', 'kind', 'thresholdDays'], { unique: true, where: 'threshold_days IS NOT NULL' })
+@Index('uq_notifications_once', ['certificateId', 'kind'], { unique: true, where: 'threshold_days IS NULL' })
+@Check('ck_notifications_threshold', `(kind = 'expiry') = (threshold_days IS NOT NULL)`)
+export class NotificationEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_notifications' })
+  id!: string;
+
+  @Column({ name: 'certificate_id', type: 'uuid' })
+  certificateId!: string;
+
+  @ManyToOne(() => CertificateEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'certificate_id', foreignKeyConstraintName: 'fk_notifications_certificate' })
+  certificate?: CertificateEntity;
+
+  @Column({ type: 'enum', enum: NOTIFICATION_KINDS, enumName: 'notification_kind' })
+  kind!: NotificationKind;
+
+  @Column({ name: 'threshold_days', type: 'int', nullable: true })
+  thresholdDays!: number | null;
+
+  @Column({ type: 'enum', enum: NOTIFICATION_STATUSES, enumName: 'notification_status', default: 'pending' })
+  status!: NotificationStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

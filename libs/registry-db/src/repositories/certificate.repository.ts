@@ -1,0 +1,92 @@
+import { DomainError } from '@jointcert/common';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { CertificateEntity } from '../entities/certificate.entity';
+import type { NewCertificate, RegisteredCertificate } from './certificate.types';
+
+const ACTIVE_FINGERPRINT_INDEX = 'uq_certificates_active_fingerprint';
+const UNIQUE_VIOLATION = '23505';
+
+/** The certificate is already registered (active) to an account — this one or another. */
+export class CertificateAlreadyRegistered extends DomainError {
+  constructor(readonly fingerprintSha256: string) {
+    super('CERT_ALREADY_REGISTERED', 'this certificate is already registered', { fingerprint: fingerprintSha256 });
+    this.name = 'CertificateAlreadyRegistered';
+  }
+}
+
+/**
+ * Registered certificates. Returns plain domain types; entities stay inside.
+ * (The rest of the registry's queries arrive with the services.)
+ */
+export class CertificateRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Insert an `active` registration. The partial unique index on the
+   * fingerprint decides races: of concurrent registrations of one certificate
+   * exactly one commits, the others get CertificateAlreadyRegistered.
+   * Pass `manager` to take part in a caller's transaction.
+   */
+  async registerActive(input: NewCertificate, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate> {
+    const repo = manager.getRepository(CertificateEntity);
+    const entity = repo.create({
+      accountId: input.accountId,
+      status: 'active',
+      der: Buffer.from(input.der),
+      fingerprintSha256: input.fingerprintSha256,
+      issuerDn: input.issuerDn,
+      issuerKey: input.issuerKey,
+      serialHex: input.serialHex,
+      subjectDn: input.subjectDn,
+      policyOid: input.policyOid ?? null,
+      certType: input.certType ?? null,
+      ca: input.ca ?? null,
+      notBefore: input.notBefore,
+      notAfter: input.notAfter,
+      replacedBy: null,
+      revokedAt: null,
+      revocationReason: null,
+    });
+    try {
+      return toDomain(await repo.save(entity, { reload: true }));
+    } catch (err) {
+      if (isUniqueViolation(err, ACTIVE_FINGERPRINT_INDEX)) throw new CertificateAlreadyRegistered(input.fingerprintSha256);
+      throw err;
+    }
+  }
+
+  async findActiveByFingerprint(fingerprintSha256: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate | null> {
+    const row = await manager.getRepository(CertificateEntity).findOneBy({ fingerprintSha256, status: 'active' });
+    return row ? toDomain(row) : null;
+  }
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const driverError = err.driverError as { code?: unknown; constraint?: unknown } | undefined;
+  return driverError?.code === UNIQUE_VIOLATION && driverError.constraint === constraint;
+}
+
+function toDomain(e: CertificateEntity): RegisteredCertificate {
+  return {
+    id: e.id,
+    accountId: e.accountId,
+    status: e.status,
+    der: new Uint8Array(e.der),
+    fingerprintSha256: e.fingerprintSha256,
+    issuerDn: e.issuerDn,
+    issuerKey: e.issuerKey,
+    serialHex: e.serialHex,
+    subjectDn: e.subjectDn,
+    policyOid: e.policyOid,
+    certType: e.certType,
+    ca: e.ca,
+    notBefore: e.notBefore,
+    notAfter: e.notAfter,
+    replacedBy: e.replacedBy,
+    revokedAt: e.revokedAt,
+    revocationReason: e.revocationReason,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}

@@ -1,0 +1,41 @@
+import type { CertificateStatus } from '../entities/certificate.entity';
+
+/** A registered certificate as the rest of the system sees it (never the entity). */
+export interface RegisteredCertificate {
+  id: string;
+  accountId: string;
+  status: CertificateStatus;
+  der: Uint8Array;
+  fingerprintSha256: string;
+  issuerDn: string;
+  issuerKey: string;
+  serialHex: string;
+  subjectDn: string;
+  policyOid: string | null;
+  certType: string | null;
+  ca: string | null;
+  notBefore: Date;
+  notAfter: Date;
+  replacedBy: string | null;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What registering needs: the verified certificate's facts. */
+export interface NewCertificate {
+  accountId: string;
+  der: Uint8Array;
+  /** Lower-case hex SHA-256 of the DER. */
+  fingerprintSha256: string;
+  issuerDn: string;
+  issuerKey: string;
+  serialHex: string;
+  subjectDn: string;
+  policyOid?: string | null;
+  certType?: string | null;
+  ca?: string | null;
+  notBefore: Date;
+  notAfter: Date;
+}
