@@ -1,0 +1,19 @@
+/**
+ * @jointcert/pki/testing — the test CA toolkit (tests, benchmarks and the dev CA
+ * only; never imported by production code paths).
+ *
+ *   keys.ts        RSA/EC key generation and the per-test-file key pool (testKey)
+ *   names.ts       distinguished names with chosen string types
+ *   signing.ts     signature AlgorithmIdentifiers and signing
+ *   extensions.ts  X.509 extension encoders, GeneralNames, distribution points
+ *   certificate.ts buildCertificate / issue / issueChain, tamperSignature
+ *   korean.ts      issueKoreanChain: a yessign-shaped root → CA → user chain
+ *   npki-folder.ts writeNpkiFolder: NPKI/<CA>/USER/<cn=...>/signCert.der + signPri.key
+ *   crl.ts         buildCrl (revocation builders: crl.ts, ocsp.ts)
+ */
+export * from './keys';
+export * from './names';
+export * from './signing';
+export * from './extensions';
+export * from './certificate';
+export * from './korean';
