@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Get, Inject, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Module, Post, ServiceUnavailableException } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -71,6 +71,11 @@ class ProbeController {
   @Get('boom')
   boom(): never {
     throw new Error('db password=hunter2 at /srv/app/internal.ts');
+  }
+
+  @Get('unavailable')
+  unavailable(): never {
+    throw new ServiceUnavailableException('pool exhausted: 10/10 connections to db-internal-7');
   }
 
   @Get('refuse')
@@ -197,6 +202,12 @@ describe('gateway problems (application/problem+json)', () => {
     expect(entry).toMatchObject({ level: 'error', requestId: body.requestId });
     expect(JSON.stringify(entry)).toContain('hunter2');
     expect(JSON.stringify(entry)).toContain('stack');
+  });
+
+  it('a 5xx HttpException → 503 SERVICE_UNAVAILABLE without its internal message', async () => {
+    const res = await inject({ method: 'GET', url: '/probe/unavailable' });
+    expectProblem(res, 503, 'SERVICE_UNAVAILABLE', '/probe/unavailable');
+    expect(res.body).not.toContain('db-internal-7');
   });
 
   it('a DomainError from a real Redis microservice keeps code, status, detail and extra fields', async () => {

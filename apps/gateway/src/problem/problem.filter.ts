@@ -68,6 +68,10 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 415) return { error: unsupportedMediaType(request) };
       return { error: new DomainError(codeForStatus(status), httpExceptionDetail(exception)) };
     }
+    if (exception instanceof HttpException && codeForStatus(exception.getStatus()) === 'SERVICE_UNAVAILABLE') {
+      this.logger.warn({ requestId, err: exception }, 'request failed');
+      return { error: new DomainError('SERVICE_UNAVAILABLE', 'a required service is unavailable; try again later') };
+    }
     const fastify = this.fastifyError(exception, request);
     if (fastify) return { error: fastify };
 
