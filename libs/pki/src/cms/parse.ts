@@ -33,20 +33,10 @@
  * Errors: PkiError INPUT_TOO_LARGE, or MALFORMED_CMS for anything else (DER
  * reader errors are wrapped keeping `details.cause` and `details.offset`).
  */
-import {
-  DerCursor,
-  Tag,
-  bytes,
-  checkSize,
-  encoded,
-  integerBytes,
-  readOid,
-  readSmallInt,
-  readTime,
-  readTlv,
-  type DerLimits,
-  type Tlv,
-} from '../der';
+// direct module imports: the compiled barrel re-exports are getters, measurable on this hot path
+import { checkSize } from '../der/encoding';
+import { DerCursor, Tag, readTlv, type DerLimits, type Tlv } from '../der/reader';
+import { bytes, encoded, integerBytes, readOid, readSmallInt, readTime } from '../der/values';
 import { algorithm } from '../cert/parse';
 import type { AlgorithmIdentifier } from '../cert/types';
 import { PkiError } from '../errors';
@@ -158,8 +148,10 @@ export interface SignedData {
 export function parseSignedData(input: Uint8Array, limits: Partial<CmsLimits> = {}): SignedData {
   const lim: CmsLimits = { ...DEFAULT_CMS_LIMITS, ...limits };
   checkSize(input.length, lim.maxBytes, 'CMS message');
+  // walk a plain Uint8Array view: Buffer#subarray (a FastBuffer per field) is several times slower
+  const buf = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
   try {
-    return walk(input, lim);
+    return walk(buf, lim);
   } catch (e) {
     throw asCmsError(e);
   }
@@ -381,7 +373,7 @@ function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Cms
   assertDer(der, lim.maxDepth);
   const attrs = attributes(buf, tlv, parent, lim);
   if (attrs.length === 0) throw bad('empty signedAttrs', tlv.start);
-  const out: SignedAttributes = { signedBytes: Uint8Array.from(der), der, attributes: attrs };
+  const out: SignedAttributes = { signedBytes: der.slice(), der, attributes: attrs };
   out.signedBytes[0] = Tag.SET;
   for (const a of attrs) {
     switch (a.type) {

@@ -48,7 +48,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { nameFromDer } from '../cert/name';
 import { OID, type AlgorithmIdentifier, type Certificate, type Name } from '../cert/types';
-import { toHex } from '../der';
+import { toHex } from '../der/values';
 import {
   DEFAULT_ALGORITHM_POLICY,
   DIGEST_BY_OID,
