@@ -8,9 +8,10 @@
  * never throw.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, sign as cryptoSign, webcrypto, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as pkijs from 'pkijs';
 import { openssl, tempDir } from '../../test-support/openssl';
 import { YESSIGN } from '../../test-support/fixtures';
 import { parseCertificate } from '../cert/parse';
@@ -483,5 +484,48 @@ describe('verifySignedData: other signers and options', () => {
     expect(codes(verifySignedData(badCert, { at: AT }))).toEqual(['MALFORMED']);
     const noSigners = seq(oid(CMS_OID.signedData), explicit(0, seq(int(1), set(), seq(oid(CMS_OID.data)), set())));
     expect(codes(verifySignedData(noSigners, { at: AT }))).toEqual(['NO_SIGNERS']);
+  });
+});
+
+describe('pkijs 3 (an independent parser and verifier) agrees', () => {
+  beforeAll(() => pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto })));
+
+  async function pkijsVerdict(msg: Uint8Array, content?: Uint8Array): Promise<{ ok: boolean; signers: number; content?: Buffer }> {
+    const ab = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    const ci = pkijs.ContentInfo.fromBER(ab(msg));
+    const sd = new pkijs.SignedData({ schema: ci.content });
+    const ec = sd.encapContentInfo.eContent;
+    let ok: boolean;
+    try {
+      ok = await sd.verify({ signer: 0, checkChain: false, ...(content ? { data: ab(content) } : {}) });
+    } catch {
+      ok = false;
+    }
+    const out: { ok: boolean; signers: number; content?: Buffer } = { ok, signers: sd.signerInfos.length };
+    if (ec) out.content = Buffer.from(ec.getValue());
+    return out;
+  }
+
+  it('on openssl messages, good and tampered', async () => {
+    const cases: [string, Buffer, Uint8Array | undefined][] = [
+      ['attached', cmsSign({}), undefined],
+      ['no attributes', cmsSign({ noattr: true }), undefined],
+      ['BER stream', cmsSign({ stream: true }), undefined],
+      ['smime PKCS#7', cmsSign({ smime: true }), undefined],
+      ['SKI', cmsSign({ keyid: true }), undefined],
+      ['detached', cmsSign({ attached: false }), NONCE],
+      ['sha256WithRSAEncryption', build({ content: pki.euckr, sigAlg: SHA256_WITH_RSA }), undefined],
+    ];
+    for (const [name, msg, content] of cases) {
+      const bad = Buffer.from(msg);
+      const sig = parseSignedData(bad).signerInfos[0]!.signature;
+      bad[sig.byteOffset - bad.byteOffset + 7]! ^= 1;
+      for (const [label, m] of [['good', msg], ['bad signature', bad]] as const) {
+        const ours = verifySignedData(m, { at: AT, content });
+        const theirs = await pkijsVerdict(m, content);
+        expect({ name, label, ok: theirs.ok, signers: theirs.signers }).toEqual({ name, label, ok: ours.ok, signers: ours.signers.length });
+        if (!content) expect(theirs.content?.equals(ours.content!)).toBe(true);
+      }
+    }
   });
 });
