@@ -17,3 +17,4 @@ export * from './signing';
 export * from './extensions';
 export * from './certificate';
 export * from './korean';
+export * from './npki-folder';
