@@ -9,7 +9,8 @@
  *   certificate.ts buildCertificate / issue / issueChain, tamperSignature
  *   korean.ts      issueKoreanChain: a yessign-shaped root → CA → user chain
  *   npki-folder.ts writeNpkiFolder: NPKI/<CA>/USER/<cn=...>/signCert.der + signPri.key
- *   crl.ts         buildCrl (revocation builders: crl.ts, ocsp.ts)
+ *   crl.ts         buildCrl, encodeRevokedEntries (written by the revocation work)
+ *   ocsp.ts        buildOcspResponse (revocation work; export it here once it lands)
  */
 export * from './keys';
 export * from './names';
@@ -18,3 +19,4 @@ export * from './extensions';
 export * from './certificate';
 export * from './korean';
 export * from './npki-folder';
+export * from './crl';
