@@ -135,10 +135,10 @@ export class CrlIndex {
 
   lookup(serial: Uint8Array, certIssuerKey: string | undefined, crlIssuerKey: string): CrlEntryHit | undefined {
     if (this.c.count === 0) return undefined;
-    let j = -1;
-    if (certIssuerKey === undefined || certIssuerKey === crlIssuerKey) j = this.find(serial, 0);
-    if (j < 0 && certIssuerKey !== undefined) {
-      for (const id of this.issuersByKey.get(certIssuerKey) ?? []) {
+    const key = certIssuerKey ?? crlIssuerKey;
+    let j = key === crlIssuerKey ? this.find(serial, 0) : -1;
+    if (j < 0 && this.issuersByKey.size > 0) {
+      for (const id of this.issuersByKey.get(key) ?? []) {
         j = this.find(serial, id);
         if (j >= 0) break;
       }

@@ -100,7 +100,6 @@ function walk(buf: Uint8Array, maxEntries: number): Crl {
   const signatureAlgorithm = algorithm(buf, list.expect(Tag.SEQUENCE, 'signatureAlgorithm'), list);
   const sig = readBitString(buf, list.expect(Tag.BIT_STRING, 'signatureValue'));
   list.done('CertificateList');
-  if (sig.unusedBits !== 0) throw bad('signatureValue has unused bits');
 
   const tbs = list.enter(tbsTlv);
   let version = 1;
@@ -141,6 +140,7 @@ function walk(buf: Uint8Array, maxEntries: number): Crl {
     version,
     signatureAlgorithm,
     signature: sig.bytes,
+    signatureUnusedBits: sig.unusedBits,
     issuer,
     thisUpdate,
     ...(nextUpdate !== undefined ? { nextUpdate } : {}),

@@ -82,6 +82,8 @@ export interface Crl {
   readonly signatureAlgorithm: AlgorithmIdentifier;
   /** signatureValue BIT STRING contents. */
   readonly signature: Uint8Array;
+  /** Unused-bits octet of signatureValue: not 0 means the signature cannot verify (kept for a BAD_SIGNATURE answer, not a parse error). */
+  readonly signatureUnusedBits: number;
   readonly issuer: Name;
   readonly thisUpdate: number;
   readonly nextUpdate?: number;

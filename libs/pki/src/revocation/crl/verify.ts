@@ -16,7 +16,10 @@ export function verifyCrlSignature(crl: Crl, issuerCert: Certificate, algorithms
   let byKey = memo.get(crl);
   const hit = byKey?.get(key);
   if (hit) return hit;
-  const res = verifySignature(crl.signatureAlgorithm, issuerCert.spki, crl.tbsDer, crl.signature, algorithms);
+  const res: SignatureCheck =
+    crl.signatureUnusedBits !== 0
+      ? { ok: false, reason: 'BAD_SIGNATURE', detail: 'signatureValue BIT STRING has unused bits' }
+      : verifySignature(crl.signatureAlgorithm, issuerCert.spki, crl.tbsDer, crl.signature, algorithms);
   if (!byKey) {
     byKey = new Map();
     memo.set(crl, byKey);
