@@ -13,14 +13,15 @@
  * Each row carries its ratio to (a). Target: (b) ≥ 0.40× (a). Rows (a)–(c)
  * are measured in three interleaved rounds, best of each kept (shared, noisy machines).
  *
- * Path validation is a trivial injected function here (libs/pki/src/path is
- * not wired in yet), so (b)/(c) measure the CMS work alone.
+ * (b)/(c) inject a trivial validatePath, so they measure the CMS work alone;
+ * (b+) injects the real one (libs/pki/src/path, root as the anchor, its
+ * signature cache warm).
  */
 import { createPublicKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
-import { clearCmsCaches, parseSignedData, verifySignedData } from '@jointcert/pki';
+import { clearCmsCaches, createValidationPolicy, parseCertificate, parseSignedData, validatePath, verifySignedData } from '@jointcert/pki';
 import { openssl, tempDir } from '../libs/pki/test-support/openssl';
 import { measure, measureAsync, report, type Rate } from './util';
 
@@ -74,8 +75,12 @@ export async function run(): Promise<void> {
   if (!cryptoVerify('sha256', signedBytes, key, si.signature)) throw new Error('fixture does not verify');
   const at = Date.now();
   const opts = { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) };
-  const check = verifySignedData(fx.message, opts);
-  if (!check.ok) throw new Error(`verifySignedData failed: ${JSON.stringify(check.reasons)}`);
+  const policy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.root)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+  const withPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
+  for (const o of [opts, withPath]) {
+    const check = verifySignedData(fx.message, o);
+    if (!check.ok) throw new Error(`verifySignedData failed: ${JSON.stringify(check.reasons)}`);
+  }
 
   // Node's webcrypto as the pkijs engine (pkijs 3 is CommonJS)
   pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto }));
@@ -92,6 +97,7 @@ export async function run(): Promise<void> {
   const rows: [string, () => unknown][] = [
     ['(a) crypto.verify, cached key (ceiling)', () => cryptoVerify('sha256', signedBytes, key, si.signature)],
     ['(b) verifySignedData, repeat signer', () => verifySignedData(fx.message, opts)],
+    ['(b+) same + real validatePath (warm caches)', () => verifySignedData(fx.message, withPath)],
     ['(c) verifySignedData, first-seen signer', () => {
       clearCmsCaches();
       return verifySignedData(fx.message, opts);

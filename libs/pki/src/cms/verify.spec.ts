@@ -19,6 +19,7 @@ import type { Certificate } from '../cert/types';
 import { encodeOidContent, explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '../der';
 import { DEFAULT_ALGORITHM_POLICY, DIGEST_OID, type DigestName } from '../crypto/signature';
 import { decryptSignPriKey } from '../npki/keyfile';
+import { createValidationPolicy, validatePath } from '../path';
 import { certificateCacheSize } from './cert-cache';
 import { CMS_OID, parseSignedData } from './parse';
 import { clearCmsCaches, verifySignedData, type CmsReasonCode, type CmsVerification, type PathVerdict } from './verify';
@@ -448,6 +449,19 @@ describe('verifySignedData: other signers and options', () => {
     });
     verifySignedData(cmsSign({ nocerts: true }), { at: AT, extraCertificates: [parseCertificate(pki.evil)], validatePath: () => ((called = true), { ok: true }) });
     expect(called).toBe(false);
+  });
+
+  it('wired to the real path validation (libs/pki/src/path)', () => {
+    const now = Date.now();
+    const msg = cmsSign({});
+    const policy = createValidationPolicy({ trustAnchors: [parseCertificate(pki.root)], at: now, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+    const r = verifySignedData(msg, { at: now, expectedContent: NONCE, validatePath: (leaf, inter) => validatePath(leaf, inter, policy) });
+    expect(codes(r)).toEqual([]);
+    expect(r.signers[0]!.path?.path.map((c) => c.subject.text)).toEqual([pki.leafCert.subject.text, parseCertificate(pki.root).subject.text]);
+    const elsewhere = createValidationPolicy({ trustAnchors: [parseCertificate(pki.other)], at: now });
+    const bad = verifySignedData(msg, { at: now, validatePath: (leaf, inter) => validatePath(leaf, inter, elsewhere) });
+    expect(codes(bad)).toEqual(['PATH_INVALID']);
+    expect(bad.signers[0]!.path?.ok).toBe(false);
   });
 
   it('caches parsed certificates: a repeat signer is not re-parsed', () => {
