@@ -1,15 +1,16 @@
-import { ClientProxyFactory, type ClientProxy } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { firstValueFrom } from 'rxjs';
-import { createMicroservice, loadConfig, redisTransport } from '@jointcert/common';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { createMicroservice, loadConfig, redisClient } from '@jointcert/common';
 import { Patterns, type PingResult } from '@jointcert/contracts';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import { VerifierModule } from '../apps/verifier/src/verifier.module';
+import { RegistryModule } from '../apps/registry/src/registry.module';
 
 // Proves the toolchain: Nest 11 decorators + DI compiled by swc, Fastify, and
 // the Redis transport round trip against the machine's real Redis.
 describe('boot', () => {
-  const config = loadConfig({ LOG_LEVEL: 'silent', GATEWAY_PORT: '0' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', GATEWAY_PORT: '0', REDIS_PREFIX: `jc-boot-${process.pid}:` });
 
   it('gateway answers /health/live', async () => {
     const app = await createGateway(config);
@@ -27,7 +28,7 @@ describe('boot', () => {
     beforeAll(async () => {
       service = await createMicroservice(VerifierModule, config);
       await service.listen();
-      client = ClientProxyFactory.create(redisTransport(config));
+      client = redisClient(config);
       await client.connect();
     });
     afterAll(async () => {
@@ -39,6 +40,28 @@ describe('boot', () => {
       const res = await firstValueFrom(client.send<PingResult>(Patterns.verifierPing.cmd, {}));
       expect(res.service).toBe('verifier');
       expect(Number.isNaN(Date.parse(res.at))).toBe(false);
+    });
+
+    it('is isolated from deployments with another REDIS_PREFIX on the same Redis', async () => {
+      // a registry under another prefix answers the same pattern name only to its own clients
+      const other = loadConfig({ LOG_LEVEL: 'silent', REDIS_PREFIX: `jc-boot-other-${process.pid}:`, SERVICE_TIMEOUT_MS: '300' });
+      const otherService = await createMicroservice(RegistryModule, other);
+      await otherService.listen();
+      const otherClient = redisClient(other);
+      await otherClient.connect();
+      try {
+        const mine = await firstValueFrom(client.send<PingResult>(Patterns.registryPing.cmd, {}).pipe(timeout(300)), { defaultValue: undefined }).catch((e: Error) => e);
+        // our prefix has no registry: nobody answers
+        expect(mine).toBeInstanceOf(TimeoutError);
+        const theirs = await firstValueFrom(otherClient.send<PingResult>(Patterns.registryPing.cmd, {}));
+        expect(theirs.service).toBe('registry');
+        // and their client does not reach our verifier
+        const cross = await firstValueFrom(otherClient.send<PingResult>(Patterns.verifierPing.cmd, {}).pipe(timeout(300))).catch((e: Error) => e);
+        expect(cross).toBeInstanceOf(TimeoutError);
+      } finally {
+        await otherClient.close();
+        await otherService.close();
+      }
     });
   });
 });

@@ -5,7 +5,7 @@ import type { AppConfig } from './config';
 import { RpcProblemFilter } from './errors/rpc';
 import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
 import { RequestContextInterceptor } from './logging/request-context.interceptor';
-import { redisTransport } from './transport';
+import { redisServer } from './transport';
 
 /**
  * Create (not yet listen) a Redis-transport microservice for a service module:
@@ -15,7 +15,7 @@ import { redisTransport } from './transport';
 export async function createMicroservice(module: Type<unknown>, config: AppConfig, options: { logger?: Logger } = {}): Promise<INestMicroservice> {
   const logger = options.logger ?? createLogger(config, { name: module.name });
   const app = await NestFactory.createMicroservice(module, {
-    ...redisTransport(config),
+    strategy: redisServer(config),
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
   app.useGlobalFilters(new RpcProblemFilter(logger));

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
-import { ClientProxyFactory, type ClientProxy } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, throwError, timeout, TimeoutError, type Observable } from 'rxjs';
 import { isWireError, type Contract, type Envelope, type RequestMeta, type WireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { currentRequestId } from '../logging/context';
 import type { Logger } from '../logging/logger';
-import { redisTransport } from '../transport';
+import { redisClient } from '../transport';
 import { DomainError } from './domain-error';
 import { isProblemCode } from './problem-types';
 
@@ -92,5 +92,5 @@ export class ServiceClient {
 }
 
 export function createServiceClient(config: AppConfig, logger?: Logger): ServiceClient {
-  return new ServiceClient(ClientProxyFactory.create(redisTransport(config)), config.SERVICE_TIMEOUT_MS, logger);
+  return new ServiceClient(redisClient(config), config.SERVICE_TIMEOUT_MS, logger);
 }
