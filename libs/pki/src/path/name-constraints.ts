@@ -20,6 +20,10 @@
  * compared: a certificate carrying such a name under a constraint of the same
  * type fails closed. GeneralSubtree minimum/maximum are ignored (RFC 5280: MUST
  * be 0 / absent).
+ *
+ * Work is bounded: more than MAX_NAME_CONSTRAINT_COMPARISONS name/subtree
+ * comparisons on one certificate (hostile SAN and subtree lists) fail closed,
+ * like Go's crypto/x509.
  */
 import type { Certificate, GeneralName, GeneralSubtree, Name } from '../cert/types';
 import { OID } from '../cert/types';
@@ -180,8 +184,13 @@ function describe(n: GeneralName): string {
   }
 }
 
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
+
 /** Check `names` against every set; the first violation's description, or undefined. */
 export function nameConstraintViolation(names: readonly GeneralName[], sets: readonly ConstraintSet[]): string | undefined {
+  let work = 0;
+  for (const s of sets) work += names.length * ((s.permitted?.length ?? 0) + (s.excluded?.length ?? 0));
+  if (work > MAX_NAME_CONSTRAINT_COMPARISONS) return `too many name constraint comparisons (${work} > ${MAX_NAME_CONSTRAINT_COMPARISONS})`;
   for (const set of sets) {
     for (const n of names) {
       if (set.excluded) {

@@ -361,6 +361,13 @@ describe('name constraint matching', () => {
     const on: GeneralName = { type: 'otherName', typeId: '1.2.3', value: Uint8Array.of(5, 0) };
     expect(nameConstraintViolation([on], [{ permitted: [sub(on)] }])).toBeDefined();
   });
+  it('hostile sizes: too many name/subtree comparisons fail closed instead of hanging', () => {
+    const names: GeneralName[] = Array.from({ length: 600 }, (_, i) => ({ type: 'dNSName', value: `h${i}.example.kr` }));
+    const subtrees = Array.from({ length: 600 }, (_, i) => sub({ type: 'dNSName', value: `d${i}.kr` }));
+    const t0 = performance.now();
+    expect(nameConstraintViolation(names, [{ permitted: subtrees }])).toMatch(/too many name constraint comparisons/);
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
   it('uriHost', () => {
     expect(uriHost('http://[::1]:80/')).toBe('::1');
     expect(uriHost('mailto:a@b')).toBeUndefined();

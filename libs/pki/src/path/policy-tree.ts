@@ -79,19 +79,21 @@ export class PolicyTree {
   processCertificate(i: number, policies: readonly string[], anyPolicyApplies: boolean): void {
     if (this.isNull) return;
     const parents = this.level(i - 1);
+    // index the parents by expected policy once (hostile certificates carry thousands of policies)
+    const byExpected = new Map<string, PolicyNode[]>();
+    for (const node of parents) {
+      for (const e of node.expected) {
+        const l = byExpected.get(e);
+        if (l) l.push(node);
+        else byExpected.set(e, [node]);
+      }
+    }
+    const anyParent = parents.find((n) => n.validPolicy === ANY);
     for (const p of policies) {
       if (p === ANY) continue;
-      let matched = false;
-      for (const node of parents) {
-        if (node.expected.has(p)) {
-          this.add(node, p, new Set([p]));
-          matched = true;
-        }
-      }
-      if (!matched) {
-        const any = parents.find((n) => n.validPolicy === ANY);
-        if (any) this.add(any, p, new Set([p]));
-      }
+      const matches = byExpected.get(p);
+      if (matches) for (const node of matches) this.add(node, p, new Set([p]));
+      else if (anyParent) this.add(anyParent, p, new Set([p]));
     }
     if (anyPolicyApplies) {
       for (const node of [...parents]) {
@@ -106,18 +108,24 @@ export class PolicyTree {
   /** §6.1.4 (b) policy mappings of certificate i (issuerDomainPolicy → its subjectDomainPolicies). */
   processMappings(i: number, mappings: ReadonlyMap<string, readonly string[]>, mappingAllowed: boolean): void {
     if (this.isNull) return;
+    const byPolicy = new Map<string, PolicyNode[]>();
+    for (const n of this.level(i)) {
+      const l = byPolicy.get(n.validPolicy);
+      if (l) l.push(n);
+      else byPolicy.set(n.validPolicy, [n]);
+    }
     if (mappingAllowed) {
+      const any = byPolicy.get(ANY)?.[0];
       for (const [idp, sdps] of mappings) {
-        const nodes = this.level(i).filter((n) => n.validPolicy === idp);
-        if (nodes.length > 0) {
+        const nodes = byPolicy.get(idp);
+        if (nodes) {
           for (const n of nodes) n.expected = new Set(sdps);
-        } else {
-          const any = this.level(i).find((n) => n.validPolicy === ANY);
-          if (any && any.parent) this.add(any.parent, idp, new Set(sdps));
+        } else if (any && any.parent) {
+          this.add(any.parent, idp, new Set(sdps));
         }
       }
     } else {
-      for (const idp of mappings.keys()) for (const n of this.level(i).filter((x) => x.validPolicy === idp)) this.remove(n);
+      for (const idp of mappings.keys()) for (const n of byPolicy.get(idp) ?? []) this.remove(n);
       this.prune(i - 1);
     }
   }
