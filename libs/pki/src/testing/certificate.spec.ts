@@ -7,7 +7,8 @@ import { verifySignature } from '../crypto/signature';
 import { isPkiError } from '../errors';
 import { buildCertificate, issue, issueChain, TEST_TIME } from './certificate';
 import { keyIdentifier, testKey } from './keys';
-import { encodeName, npkiFolderName, parseDn } from './names';
+import { encodeName, parseDn } from './names';
+import { npkiFolderNameOf } from './npki-folder';
 import { type SignatureAlgorithmName } from './signing';
 
 const rsa = testKey('builder-rsa');
@@ -46,10 +47,12 @@ describe('names', () => {
     expect(x509text(c.der)).toContain('Subject: 1.2.3.4=#3000,serialNumber=1234,emailAddress=a@b.kr,CN=홍길동,OU=a-unit+OU=b-unit,O=yessign,C=kr'); // OpenSSL prints a multi-valued RDN in its own order
   });
 
-  it('parses RFC 4514 strings into DER order and back to an NPKI folder name', () => {
+  it('parses RFC 4514 strings into DER order', () => {
     const rdns = parseDn('CN=홍길동()0011,OU=XYZ, OU=personal4IB,O=yessign,C=kr');
     expect(rdns.map((r) => r.map(([t, v]) => `${t}=${String(v)}`).join('+'))).toEqual(['C=kr', 'O=yessign', 'OU=personal4IB', 'OU=XYZ', 'CN=홍길동()0011']);
-    expect(npkiFolderName(rdns)).toBe('cn=홍길동()0011,ou=XYZ,ou=personal4IB,o=yessign,c=kr');
+    expect(npkiFolderNameOf(parseCertificate(buildCertificate({ subject: rdns, subjectKey: leafKey.publicKey, issuerKey: rsa.privateKey })).subject)).toBe(
+      'cn=홍길동()0011,ou=XYZ,ou=personal4IB,o=yessign,c=kr',
+    );
     expect(parseDn('CN=a\\,b+SERIALNUMBER=1, C=KR')).toEqual([[['C', 'KR']], [['CN', 'a,b'], ['SERIALNUMBER', '1']]]);
     expect(() => encodeName([['XX', 'a']])).toThrow(/unknown attribute type/);
   });

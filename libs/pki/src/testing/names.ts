@@ -124,17 +124,3 @@ export function parseDn(dn: string): AttributeSpec[][] {
 function unescape(s: string): string {
   return s.replace(/\\(.)/g, '$1');
 }
-
-/** `cn=...,ou=...,o=yessign,c=kr`: the NPKI folder-name form of a NameSpec (least significant first, lowercase types). */
-export function npkiFolderName(spec: Exclude<NameSpec, Uint8Array>): string {
-  const rdns = typeof spec === 'string' ? parseDn(spec) : spec;
-  const short = (o: string): string => Object.entries(ATTRIBUTE_OIDS).find(([, v]) => v === o)?.[0].toLowerCase() ?? o;
-  return [...rdns]
-    .reverse()
-    .map((rdn) =>
-      (isAttribute(rdn) ? [rdn] : rdn)
-        .map(([t, v]) => `${short(attributeOid(t))}=${typeof v === 'string' ? v : Buffer.from(v).toString('hex')}`)
-        .join('+'),
-    )
-    .join(',');
-}
