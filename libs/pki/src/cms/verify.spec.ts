@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { openssl, tempDir } from '../../test-support/openssl';
-import { YESSIGN } from '../../test-support/fixtures';
+import { YESSIGN, fixture } from '../../test-support/fixtures';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 import { encodeOidContent, explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '../der';
@@ -411,9 +411,24 @@ describe('verifySignedData: other signers and options', () => {
     const cert = YESSIGN.cert();
     const parsed = parseCertificate(cert);
     const msg = build({ content: NONCE, cert, key: key.privateKey, attrs: 'default' });
-    const r = verifySignedData(msg, { at: AT, expectedContent: NONCE, algorithms: { ...DEFAULT_ALGORITHM_POLICY, minRsaBits: 1024 } });
+    const r = verifySignedData(msg, { at: AT, expectedContent: NONCE, algorithms: DEFAULT_ALGORITHM_POLICY });
     expect(codes(r)).toEqual([]);
     expect(r.signers[0]!.certificate?.subject.key).toBe(parsed.subject.key);
+  });
+
+  it('static fixtures signed with the yessign NPKI key (test-fixtures/cms)', () => {
+    const challenge = fixture('cms', 'euckr-challenge.bin');
+    expect(challenge.toString('hex')).toBe('323032303033303120b7ceb1d7c0ce20c0cec1f520bfe4c3bb');
+    const subject = parseCertificate(YESSIGN.cert()).subject.key;
+    for (const name of ['yessign-pkcs7-noattr.der', 'yessign-cms-attrs-ber.der']) {
+      const r = verifySignedData(fixture('cms', name), { at: AT, expectedContent: challenge });
+      expect({ name, reasons: codes(r) }).toEqual({ name, reasons: [] });
+      expect(r.signers[0]!.certificate?.subject.key).toBe(subject);
+    }
+    const sha1 = fixture('cms', 'yessign-cms-sha1-detached.der');
+    expect(codes(verifySignedData(sha1, { at: AT, content: challenge }))).toEqual(['ALGORITHM_NOT_ALLOWED']);
+    expect(verifySignedData(sha1, { at: AT, content: challenge, allowedDigests: ['sha1', 'sha256'] }).ok).toBe(true);
+    expect(codes(verifySignedData(sha1, { at: AT, allowedDigests: ['sha1'] }))).toEqual(['CONTENT_MISSING']);
   });
 
   it('runs validatePath for a good signer only, with the other certificates and the time', () => {
