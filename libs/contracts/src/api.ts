@@ -1,0 +1,279 @@
+/**
+ * The services' API, typed once: message patterns with their request and
+ * result types. Everything here is JSON on the wire: binary values are base64
+ * strings, times are ISO-8601 strings. Errors travel as WireError (index.ts)
+ * with a ProblemCode from libs/common's problem table.
+ */
+import { contract } from './contract';
+
+// ---------------------------------------------------------------- shared views
+
+/** Who is calling, as the gateway saw it (audit and rate limiting). */
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
+}
+
+/** The authenticated caller (from a verified access token). */
+export interface Caller {
+  accountId: string;
+  sessionId: string;
+}
+
+export type CertificateStatus = 'active' | 'replaced' | 'revoked' | 'deleted' | 'expired';
+
+export interface CertificateView {
+  id: string;
+  status: CertificateStatus;
+  subject: string;
+  issuer: string;
+  serialHex: string;
+  fingerprintSha256: string;
+  /** Issuing CA family from the Korean profile (yessign, KICA, ...), null when unknown. */
+  ca: string | null;
+  /** Certificate type, e.g. "personal/general", null when the policy is not in the table. */
+  type: string | null;
+  /** Human label of the type (Korean and English). */
+  typeLabel: string | null;
+  policyOid: string | null;
+  notBefore: string;
+  notAfter: string;
+  /** Whole days from now until notAfter (negative when expired). */
+  daysLeft: number;
+  registeredAt: string;
+  replacedBy: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+export interface RemindersSettings {
+  enabled: boolean;
+  /** Days before notAfter at which an email is sent, e.g. [30, 7, 1]. */
+  daysBefore: number[];
+}
+
+export interface AccountView {
+  id: string;
+  email: string | null;
+  locale: string;
+  reminders: RemindersSettings;
+  createdAt: string;
+}
+
+export interface SessionTokens {
+  tokenType: 'Bearer';
+  accessToken: string;
+  /** Access-token lifetime in seconds. */
+  expiresIn: number;
+  refreshToken: string;
+  /** Refresh-token lifetime in seconds. */
+  refreshExpiresIn: number;
+  account: AccountView;
+}
+
+/** Identity proof for the VID check (본인확인): never stored. */
+export interface IdentityProof {
+  /** Resident or business registration number, digits (hyphens tolerated). */
+  idn: string;
+  /** The 20-byte randomNum R from the private key file, base64. */
+  randomNum: string;
+}
+
+// ---------------------------------------------------------------- verifier
+
+/** One revocation check as reported to callers. */
+export interface RevocationCheckView {
+  /** Subject of the certificate checked. */
+  subject: string;
+  serialHex: string;
+  status: 'good' | 'revoked' | 'unknown';
+  source: 'ocsp' | 'crl' | null;
+  url: string | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  producedAt: string | null;
+  cached: boolean;
+  revokedAt: string | null;
+  reason: string | null;
+  /** Why the status is unknown (NO_SOURCE, FETCH_FAILED, STALE, ...). */
+  unknownReason: string | null;
+  detail: string | null;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serialHex: string;
+  fingerprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** What the verifier tells the registry about a signer it accepted. */
+export interface SignerCertificate extends CertificateSummary {
+  /** The certificate, DER in base64. */
+  der: string;
+  /** RFC 5280 comparison key of the issuer name. */
+  issuerKey: string;
+  policyOid: string | null;
+  ca: string | null;
+  type: string | null;
+  typeLabel: string | null;
+  /** The certificate carries NPKI identifyData (a VID) in its subjectAltName. */
+  hasIdentifyData: boolean;
+  /** The subject CN without the trailing per-issuance number, for same-person rules. */
+  cnBase: string | null;
+}
+
+export interface VerifyChallengeRequest {
+  /** CMS SignedData, base64 (DER or BER). */
+  signedData: string;
+  /** The content the signature must cover: the challenge nonce, base64. */
+  expectedContent: string;
+  identity?: IdentityProof;
+  /** Which flow asks: selects the revocation mode (login/register: hard-fail by default). */
+  purpose: 'register' | 'login' | 'replace';
+}
+
+export interface VerifyChallengeResult {
+  certificate: SignerCertificate;
+  /** True when an IdentityProof was given and the VID matched. */
+  identityVerified: boolean;
+  signingTime: string | null;
+  revocation: RevocationCheckView[];
+}
+
+export interface VerifyDocumentRequest {
+  /** CMS SignedData, base64. */
+  signedData: string;
+  /** Detached content, base64. */
+  content?: string;
+}
+
+export type Verdict = 'valid' | 'invalid' | 'indeterminate';
+
+export interface ReportCheck {
+  check: string;
+  ok: boolean;
+  /** Which certificate of the path (0 = signer) or undefined for message-level checks. */
+  cert?: number;
+  reason?: string;
+  detail?: string;
+}
+
+export interface SignerReport {
+  verdict: Verdict;
+  reasons: string[];
+  certificate: CertificateSummary | null;
+  signingTime: string | null;
+  digestAlgorithm: string | null;
+  signatureAlgorithm: string | null;
+  signedAttributes: boolean;
+  /** Signer first, trust anchor last. */
+  path: CertificateSummary[];
+  checks: ReportCheck[];
+  revocation: RevocationCheckView[];
+  policyOid: string | null;
+  type: string | null;
+}
+
+/** The validation report, in the spirit of EU DSS's simple report. */
+export interface ValidationReport {
+  verdict: Verdict;
+  reasons: string[];
+  validationTime: string;
+  contentType: string | null;
+  contentDigest: string | null;
+  contentLength: number | null;
+  signers: SignerReport[];
+}
+
+// ---------------------------------------------------------------- registry
+
+export interface ChallengeView {
+  challengeId: string;
+  /** ≥ 32 random bytes, base64: the content the client signs. */
+  nonce: string;
+  expiresAt: string;
+}
+
+export interface RegisterRequest {
+  client: ClientInfo;
+  /** Present when the caller is authenticated: add to this account; absent: sign up. */
+  caller?: Caller;
+  challengeId: string;
+  signedData: string;
+  email?: string;
+  identity?: IdentityProof;
+}
+
+export interface RegisterResult {
+  certificate: CertificateView;
+  /** Sign-up only: the new account and its first session. */
+  account?: AccountView;
+  session?: SessionTokens;
+}
+
+export interface LoginRequest {
+  client: ClientInfo;
+  challengeId: string;
+  signedData: string;
+}
+
+export interface RefreshRequest {
+  client: ClientInfo;
+  refreshToken: string;
+}
+
+export interface CallerRequest {
+  client: ClientInfo;
+  caller: Caller;
+}
+
+export interface UpdateAccountRequest extends CallerRequest {
+  email?: string | null;
+  locale?: string;
+  reminders?: Partial<RemindersSettings>;
+}
+
+export interface CertificateRequest extends CallerRequest {
+  certificateId: string;
+}
+
+export interface ReplaceRequest extends CertificateRequest {
+  challengeId: string;
+  signedData: string;
+  identity?: IdentityProof;
+}
+
+export interface ReplaceResult {
+  previous: CertificateView;
+  certificate: CertificateView;
+}
+
+/** Access-token check for the gateway: is the session behind a token still live? */
+export interface SessionCheckRequest {
+  sessionId: string;
+}
+
+// ---------------------------------------------------------------- patterns
+
+export const Api = {
+  verifier: {
+    verifyChallenge: contract<VerifyChallengeRequest, VerifyChallengeResult>('verifier.verify-challenge'),
+    verifyDocument: contract<VerifyDocumentRequest, ValidationReport>('verifier.verify-document'),
+  },
+  registry: {
+    createChallenge: contract<{ client: ClientInfo }, ChallengeView>('registry.create-challenge'),
+    register: contract<RegisterRequest, RegisterResult>('registry.register'),
+    login: contract<LoginRequest, SessionTokens>('registry.login'),
+    refresh: contract<RefreshRequest, SessionTokens>('registry.refresh'),
+    logout: contract<CallerRequest, { ok: true }>('registry.logout'),
+    getAccount: contract<CallerRequest, AccountView>('registry.get-account'),
+    updateAccount: contract<UpdateAccountRequest, AccountView>('registry.update-account'),
+    listCertificates: contract<CallerRequest, CertificateView[]>('registry.list-certificates'),
+    getCertificate: contract<CertificateRequest, CertificateView>('registry.get-certificate'),
+    replaceCertificate: contract<ReplaceRequest, ReplaceResult>('registry.replace-certificate'),
+    deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
+  },
+} as const;
