@@ -82,10 +82,12 @@ export function checkCrl(query: RevocationQuery, crl: Crl, opts: CheckCrlOptions
   });
 
   if (crl.deltaCrlIndicator !== undefined) return unknown({ reason: 'SCOPE_MISMATCH', detail: 'a delta CRL cannot be used without its complete CRL' });
-  const usable = usability(crl, signer, opts);
-  if (usable) return unknown(usable);
+  const critical = criticalProblem(crl);
+  if (critical) return unknown(critical);
   const scope = scopeOf(query.cert, crl, signer, opts);
   if ('reason' in scope) return unknown(scope);
+  const usable = usability(crl, signer, opts);
+  if (usable) return unknown(usable);
 
   let delta: Crl | undefined;
   if (opts.delta) {
@@ -124,12 +126,8 @@ export function checkCrl(query: RevocationQuery, crl: Crl, opts: CheckCrlOptions
 
 /** Checks 2, 4, 5 and 6 for one CRL (complete or delta). */
 function usability(crl: Crl, signer: Certificate, opts: CheckCrlOptions): Fail | undefined {
-  if (crl.unknownCriticalExtensions.length > 0) {
-    return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `unknown critical CRL extension ${crl.unknownCriticalExtensions.join(', ')}` };
-  }
-  if (crl.unknownCriticalEntryExtensions > 0) {
-    return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `${crl.unknownCriticalEntryExtensions} CRL entries carry unknown critical extensions` };
-  }
+  const critical = criticalProblem(crl);
+  if (critical) return critical;
   const who = crlSignerProblem(crl, signer);
   if (who) return who;
   const sig = verifyCrlSignature(crl, signer, opts.algorithms);
@@ -137,6 +135,16 @@ function usability(crl: Crl, signer: Certificate, opts: CheckCrlOptions): Fail |
   if (crl.thisUpdate > opts.at + opts.maxSkewMs) return { reason: 'STALE', detail: `CRL thisUpdate ${iso(crl.thisUpdate)} is after ${iso(opts.at)}` };
   if (crl.nextUpdate === undefined) return { reason: 'STALE', detail: 'CRL has no nextUpdate' };
   if (crl.nextUpdate < opts.at - opts.maxSkewMs) return { reason: 'STALE', detail: `CRL nextUpdate ${iso(crl.nextUpdate)} is before ${iso(opts.at)}` };
+  return undefined;
+}
+
+function criticalProblem(crl: Crl): Fail | undefined {
+  if (crl.unknownCriticalExtensions.length > 0) {
+    return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `unknown critical CRL extension ${crl.unknownCriticalExtensions.join(', ')}` };
+  }
+  if (crl.unknownCriticalEntryExtensions > 0) {
+    return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `${crl.unknownCriticalEntryExtensions} CRL entries carry unknown critical extensions` };
+  }
   return undefined;
 }
 

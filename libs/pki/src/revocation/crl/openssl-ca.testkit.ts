@@ -89,8 +89,8 @@ fullname = dirName:dp_dn
 [ dp_dn ]
 C = kr
 O = yessign
-OU = AccreditedCA
-OU.1 = dp5p22874
+0.OU = AccreditedCA
+1.OU = dp5p22874
 [ crl_idp_ca ]
 authorityKeyIdentifier = keyid
 issuingDistributionPoint = critical, @idp_ca
@@ -98,7 +98,7 @@ issuingDistributionPoint = critical, @idp_ca
 onlyCA = TRUE
 [ crl_idp_reasons ]
 authorityKeyIdentifier = keyid
-issuingDistributionPoint = critical, DER:${idpHex(TEST_CDP, '830205e0' /* onlySomeReasons: keyCompromise, cACompromise */)}
+issuingDistributionPoint = critical, DER:${idpHex(TEST_CDP, '83020560' /* onlySomeReasons: keyCompromise, cACompromise */)}
 `;
 }
 
