@@ -9,3 +9,5 @@ export * from './npki';
 export * from './cms';
 export * from './revocation/crl';
 export * from './path';
+export * from './revocation/ocsp';
+export * from './revocation/node-http-fetcher';

@@ -61,6 +61,8 @@ export interface RevocationEvidence {
   cached: boolean;
   /** Subject of the OCSP responder certificate or the CRL issuer. */
   signer?: string;
+  /** Caveats the caller may want to log (e.g. "responder revocation not checked", "nonce not echoed"). */
+  notes?: string[];
 }
 
 export type RevocationStatus =
