@@ -24,3 +24,21 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: lists, secrets and production rules', () => {
+  it('parses comma lists', () => {
+    const c = loadConfig({ ACCEPTED_CERT_TYPES: 'personal/general, yessign ,', REVOCATION_ORDER: 'crl,ocsp', REMINDER_DAYS: '14,3' });
+    expect(c.ACCEPTED_CERT_TYPES).toEqual(['personal/general', 'yessign']);
+    expect(c.REVOCATION_ORDER).toEqual(['crl', 'ocsp']);
+    expect(c.REMINDER_DAYS).toEqual([14, 3]);
+    expect(() => loadConfig({ REVOCATION_ORDER: 'ocsp,dns' })).toThrow(/REVOCATION_ORDER/);
+  });
+
+  it('refuses short secrets anywhere and development secrets in production', () => {
+    expect(() => loadConfig({ ACCESS_TOKEN_SECRET: 'short' })).toThrow(/ACCESS_TOKEN_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ACCESS_TOKEN_SECRET[\s\S]*IDENTITY_HMAC_KEY/);
+    const secret = 'x'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', ACCESS_TOKEN_SECRET: secret, IDENTITY_HMAC_KEY: secret }).NODE_ENV).toBe('production');
+    expect(() => loadConfig({ NODE_ENV: 'production', ACCESS_TOKEN_SECRET: secret, IDENTITY_HMAC_KEY: secret, DEV_CA_ENABLED: 'true' })).toThrow(/DEV_CA_ENABLED/);
+  });
+});
