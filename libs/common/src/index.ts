@@ -3,3 +3,4 @@ export * from './transport';
 export * from './microservice';
 export * from './errors';
 export * from './logging';
+export * from './auth';
