@@ -20,3 +20,4 @@ export * from './certificate';
 export * from './korean';
 export * from './npki-folder';
 export * from './crl';
+export * from './ocsp';
