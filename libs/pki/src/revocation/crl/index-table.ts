@@ -58,7 +58,14 @@ export class CrlIndex {
   /** directoryName key → issuer ids whose certificateIssuer includes it. */
   private readonly issuersByKey = new Map<string, number[]>();
 
+  private readonly serials: Uint8Array;
+  private readonly serialEnd: Uint32Array;
+  private readonly issuerOf: Uint32Array | undefined;
+
   constructor(private readonly c: EntryColumns) {
+    this.serials = c.serials;
+    this.serialEnd = c.serialEnd;
+    this.issuerOf = c.issuerOf;
     let size = 16;
     while (size < c.count * 2) size *= 2;
     this.table = new Uint32Array(size);
@@ -113,12 +120,15 @@ export class CrlIndex {
   }
 
   private same(j: number, q: Uint8Array, s: number, e: number, iss: number): boolean {
-    const { serials, serialEnd, issuerOf } = this.c;
-    if ((issuerOf ? issuerOf[j]! : 0) !== iss) return false;
+    const issuerOf = this.issuerOf;
+    if (issuerOf !== undefined && issuerOf[j] !== iss) return false;
+    if (issuerOf === undefined && iss !== 0) return false;
+    const serialEnd = this.serialEnd;
     const js = j === 0 ? 0 : serialEnd[j - 1]!;
-    const je = serialEnd[j]!;
-    if (je - js !== e - s) return false;
-    for (let k = 0; k < e - s; k++) if (serials[js + k] !== q[s + k]) return false;
+    const len = e - s;
+    if (serialEnd[j]! - js !== len) return false;
+    const serials = this.serials;
+    for (let k = 0; k < len; k++) if (serials[js + k] !== q[s + k]) return false;
     return true;
   }
 
@@ -147,16 +157,16 @@ export class CrlIndex {
   }
 
   private hit(j: number): CrlEntryHit {
-    const r = this.c.reason[j]!;
-    const out: CrlEntryHit = {
+    const c = this.c;
+    const r = c.reason[j]!;
+    // one object shape for every hit (optional fields present as undefined)
+    return {
       index: j,
-      revokedAt: this.c.revokedAt[j]!,
-      unknownCriticalExtension: this.c.unknownCritical.has(j),
+      revokedAt: c.revokedAt[j]!,
+      reason: r === 0xff ? undefined : (REVOCATION_REASONS[r] ?? 'unspecified'),
+      invalidityDate: c.invalidity.size === 0 ? undefined : c.invalidity.get(j),
+      unknownCriticalExtension: c.unknownCritical.size !== 0 && c.unknownCritical.has(j),
     };
-    if (r !== 0xff) out.reason = REVOCATION_REASONS[r] ?? 'unspecified';
-    const inv = this.c.invalidity.get(j);
-    if (inv !== undefined) out.invalidityDate = inv;
-    return out;
   }
 
   entry(i: number): CrlEntry {

@@ -4,7 +4,8 @@
  * The header (version, algorithms, issuer, times, crlExtensions) is read with
  * the ordinary DER cursor. The revokedCertificates list — up to millions of
  * entries — is scanned by a hand-inlined TLV loop that allocates nothing per
- * entry: serial octets are appended to one growing buffer, revocation times,
+ * entry: a first pass counts entries and serial octets; the second appends
+ * serial octets to one exactly-sized buffer, and revocation times,
  * reason codes and offsets go into typed arrays, and the rare extras
  * (invalidityDate, unknown critical entry extensions, certificateIssuer for
  * indirect CRLs) into sparse maps. ./index-table.ts then hashes the serials.
@@ -317,12 +318,18 @@ function emptyColumns(): EntryColumns {
   };
 }
 
-/** Smallest possible entry: 30 len 02 01 xx 17 0d <13 octets>. */
-const MIN_ENTRY = 20;
-
 function scanEntries(buf: Uint8Array, start: number, end: number, version: number, maxEntries: number): EntryColumns {
-  const cap = Math.min(Math.floor((end - start) / MIN_ENTRY) + 1, maxEntries + 1);
-  let serials = new Uint8Array(Math.max(64, Math.min(end - start, cap * 18)));
+  // pass 1: count entries and serial octets, so every column is allocated once at its exact size
+  let cap = 0;
+  let serialBytes = 0;
+  for (let pos = start; pos < end; ) {
+    if (hdr(buf, pos, end) !== Tag.SEQUENCE) throw bad('revokedCertificates: expected an entry SEQUENCE', pos);
+    const eEnd = ve;
+    if (++cap > maxEntries) throw bad(`more than ${maxEntries} CRL entries`, pos);
+    if (hdr(buf, vs, eEnd) === Tag.INTEGER) serialBytes += ve - vs;
+    pos = eEnd;
+  }
+  const serials = new Uint8Array(serialBytes);
   let sLen = 0;
   const serialEnd = new Uint32Array(cap);
   const revokedAt = new Float64Array(cap);
@@ -337,10 +344,8 @@ function scanEntries(buf: Uint8Array, start: number, end: number, version: numbe
   let pos = start;
   while (pos < end) {
     if (hdr(buf, pos, end) !== Tag.SEQUENCE) throw bad('revokedCertificates: expected an entry SEQUENCE', pos);
-    const entryStart = pos;
     const eEnd = ve;
     pos = ve;
-    if (n >= maxEntries) throw bad(`more than ${maxEntries} CRL entries`, entryStart);
     // userCertificate INTEGER
     let p = vs;
     if (hdr(buf, p, eEnd) !== Tag.INTEGER) throw bad('CRL entry: expected serial INTEGER', p);
@@ -352,11 +357,6 @@ function scanEntries(buf: Uint8Array, start: number, end: number, version: numbe
       const a = buf[s0]!;
       const b = buf[s0 + 1]!;
       if ((a === 0 && b < 0x80) || (a === 0xff && b >= 0x80)) throw bad('CRL entry: non-minimal serial INTEGER', p);
-    }
-    if (sLen + sl > serials.length) {
-      const next = new Uint8Array(Math.max(serials.length * 2, sLen + sl));
-      next.set(serials.subarray(0, sLen));
-      serials = next;
     }
     for (let i = 0; i < sl; i++) serials[sLen + i] = buf[s0 + i]!;
     sLen += sl;
@@ -390,22 +390,7 @@ function scanEntries(buf: Uint8Array, start: number, end: number, version: numbe
     if (issuerOf) issuerOf[n] = curIssuer;
     n++;
   }
-  return {
-    count: n,
-    serials: serials.slice(0, sLen),
-    serialEnd: trim(serialEnd, n),
-    revokedAt: trim(revokedAt, n),
-    reason: trim(reason, n),
-    invalidity,
-    unknownCritical,
-    issuerOf: issuerOf ? trim(issuerOf, n) : undefined,
-    issuers,
-  };
-}
-
-function trim<T extends Uint8Array | Uint32Array | Float64Array>(a: T, n: number): T {
-  // copy when the over-allocation is large, else keep a view
-  return (n * 5 < a.length * 4 ? a.slice(0, n) : a.subarray(0, n)) as T;
+  return { count: n, serials, serialEnd, revokedAt, reason, invalidity, unknownCritical, issuerOf, issuers };
 }
 
 const OID_REASON = 0x15;
