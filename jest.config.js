@@ -16,4 +16,5 @@ module.exports = {
     '^@jointcert/registry-db$': '<rootDir>/libs/registry-db/src/index.ts',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
