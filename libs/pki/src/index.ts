@@ -11,3 +11,6 @@ export * from './revocation/crl';
 export * from './path';
 export * from './revocation/ocsp';
 export * from './revocation/node-http-fetcher';
+export * from './revocation/cache';
+export * from './revocation/crl-source';
+export * from './revocation/checker';
