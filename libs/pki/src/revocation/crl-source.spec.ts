@@ -1,0 +1,146 @@
+/**
+ * FetchingCrlSource over the real CRL engine (fetchCrl → parseCrl → checkCrl)
+ * with CRLs served by a local HTTP server, and the checker falling back to it
+ * when the OCSP responder is down.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseCertificate } from '../cert/parse';
+import type { Certificate } from '../cert/types';
+import { buildCrl, DAY, issue, type Issued, TEST_TIME, testKey } from '../testing';
+import { RevocationChecker } from './checker';
+import { FetchingCrlSource } from './crl-source';
+import { fetchCrl } from './crl/fetch';
+import { createNodeHttpFetcher } from './node-http-fetcher';
+import type { HttpFetcher } from './types';
+
+const MIN = 60_000;
+let now = TEST_TIME;
+const clock = (): number => now;
+
+let server: Server;
+let base: string;
+let hits = 0;
+let serveStatus = 200;
+let crlDer: Buffer = Buffer.alloc(0);
+let caI: Issued;
+let ca: Certificate;
+let good: Certificate;
+let revoked: Certificate;
+let elsewhere: Certificate;
+
+const http: HttpFetcher = createNodeHttpFetcher({ allowAddress: () => true });
+const noLdap = (): Promise<Uint8Array> => Promise.reject(new Error('no LDAP here'));
+
+function makeCrl(thisUpdate: number, nextUpdate: number): Buffer {
+  return buildCrl({ issuer: 'CN=CRL CA,O=yessign,C=KR', issuerKey: caI.key, thisUpdate, nextUpdate, crlNumber: 1, entries: [{ serial: 0x2002n, revokedAt: thisUpdate - DAY, reason: 'keyCompromise' }] });
+}
+
+function source(): FetchingCrlSource {
+  return new FetchingCrlSource({
+    fetch: (url) => fetchCrl(url, { http, ldap: noLdap, allow: () => true, maxBytes: 1 << 20, timeoutMs: 2000 }),
+    clock,
+    refreshMarginMs: 10 * MIN,
+    backoffBaseMs: 30_000,
+  });
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    res.statusCode = req.url === '/missing.crl' ? 404 : serveStatus;
+    res.end(res.statusCode === 200 ? crlDer : undefined);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  caI = issue({ subject: 'CN=CRL CA,O=yessign,C=KR', keys: testKey('cs-ca'), extensions: { basicConstraints: { ca: true }, keyUsage: ['keyCertSign', 'cRLSign'] } });
+  ca = parseCertificate(caI.der);
+  const leaf = (serial: bigint, cdp: string): Certificate =>
+    parseCertificate(
+      issue({
+        subject: `CN=u${serial},O=yessign,C=KR`,
+        serial,
+        keys: testKey('cs-leaf', 'ec-p256'),
+        issuer: caI,
+        extensions: { crlDistributionPoints: [cdp], authorityInfoAccess: { ocsp: 'http://ocsp.down.test/' } },
+      }).der,
+    );
+  good = leaf(0x2001n, `${base}/ca.crl`);
+  revoked = leaf(0x2002n, `${base}/ca.crl`);
+  elsewhere = leaf(0x2003n, `${base}/missing.crl`);
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
+});
+
+beforeEach(() => {
+  now = TEST_TIME;
+  hits = 0;
+  serveStatus = 200;
+  crlDer = makeCrl(now - MIN, now + 60 * MIN);
+});
+
+describe('FetchingCrlSource with the CRL engine', () => {
+  it('good and revoked from one fetched CRL; later checks use the cached CRL', async () => {
+    const s = source();
+    expect(await s.check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'good', source: 'crl', cached: false, url: `${base}/ca.crl` });
+    expect(await s.check({ cert: revoked, issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise', revokedAt: now - MIN - DAY, cached: true });
+    expect(hits).toBe(1);
+  });
+
+  it('concurrent checks share one fetch', async () => {
+    const s = source();
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => s.check({ cert: i % 2 ? good : revoked, issuer: ca, at: now }, now)));
+    expect(hits).toBe(1);
+    expect(all.filter((x) => x.status === 'revoked').length).toBe(100);
+  });
+
+  it('fetches again once the cached CRL reaches nextUpdate; refreshDue lists it before that', async () => {
+    const s = source();
+    await s.check({ cert: good, issuer: ca, at: now }, now);
+    expect(s.refreshDue(now)).toEqual([]);
+    expect(s.refreshDue(now + 51 * MIN)).toEqual([`${base}/ca.crl`]);
+    now += 55 * MIN;
+    crlDer = makeCrl(now - MIN, now + 60 * MIN);
+    await s.refresh(`${base}/ca.crl`);
+    expect(hits).toBe(2);
+    expect(s.refreshDue(now)).toEqual([]);
+    now += 61 * MIN; // past the refreshed CRL's nextUpdate: never used, fetched again
+    crlDer = makeCrl(now - MIN, now + 60 * MIN);
+    expect(await s.check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'good', cached: false });
+    expect(hits).toBe(3);
+  });
+
+  it('a failing distribution point: FETCH_FAILED, then NEGATIVE_CACHED until the backoff ends', async () => {
+    const s = source();
+    expect(await s.check({ cert: elsewhere, issuer: ca, at: now }, now)).toMatchObject({ status: 'unknown', reason: 'FETCH_FAILED' });
+    expect(await s.check({ cert: elsewhere, issuer: ca, at: now }, now)).toMatchObject({ status: 'unknown', reason: 'NEGATIVE_CACHED' });
+    expect(hits).toBe(1);
+    now += 31_000;
+    await s.check({ cert: elsewhere, issuer: ca, at: now }, now);
+    expect(hits).toBe(2);
+  });
+
+  it('a stale CRL is STALE, not good', async () => {
+    crlDer = makeCrl(now - 3 * DAY, now - 2 * DAY);
+    expect(await source().check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'unknown', reason: 'STALE' });
+  });
+
+  it('behind the checker: OCSP down → the CRL answers revoked', async () => {
+    let ocspCalls = 0;
+    const ocspDown: HttpFetcher = () => {
+      ocspCalls++;
+      return Promise.reject(new Error('ECONNREFUSED'));
+    };
+    const checker = new RevocationChecker({ http: ocspDown, clock, crl: source() });
+    const r = await checker.check({ cert: revoked, issuer: ca, at: now });
+    expect(r.status).toMatchObject({ status: 'revoked', source: 'crl', reason: 'keyCompromise' });
+    expect(r.tried[0]).toMatchObject({ status: 'unknown', reason: 'FETCH_FAILED', source: 'ocsp' });
+    expect(ocspCalls).toBe(1);
+  });
+});
