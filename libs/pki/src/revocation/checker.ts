@@ -83,6 +83,8 @@ export interface RevocationCheckerOptions {
   backoffMaxMs?: number;
   /** Nonce bytes. Default crypto.randomBytes. */
   random?: (n: number) => Uint8Array;
+  /** The verdict `checkPathVerdict` applies. Default 'hard-fail'. */
+  mode?: RevocationMode;
 }
 
 /** What the checker found for one certificate. */
@@ -130,6 +132,12 @@ export class RevocationChecker {
     const jobs: Promise<CertificateRevocation>[] = [];
     for (let i = 0; i + 1 < path.length; i++) jobs.push(this.check({ cert: path[i]!, issuer: path[i + 1]!, at }));
     return Promise.all(jobs);
+  }
+
+  /** checkPath plus the verdict under the configured mode. */
+  async checkPathVerdict(path: readonly Certificate[], at: number): Promise<{ results: CertificateRevocation[]; verdict: RevocationVerdict }> {
+    const results = await this.checkPath(path, at);
+    return { results, verdict: revocationVerdict(results.map((r) => r.status), this.opts.mode ?? 'hard-fail') };
   }
 
   async check(query: RevocationQuery): Promise<CertificateRevocation> {
