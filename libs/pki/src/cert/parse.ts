@@ -170,7 +170,19 @@ function walk(buf: Uint8Array): Certificate {
   return certificate;
 }
 
-function readExtensions(buf: Uint8Array, seqTlv: Tlv, parent: DerCursor, out: Extension[]): void {
+/**
+ * Extensions ::= SEQUENCE OF Extension, shared by certificates, CRLs (list and
+ * entries) and OCSP. A repeated OID is an error; `duplicate` builds it (the
+ * caller's error code), DUPLICATE_EXTENSION by default.
+ */
+export function readExtensions(
+  buf: Uint8Array,
+  seqTlv: Tlv,
+  parent: DerCursor,
+  out: Extension[],
+  duplicate: (oid: string, offset: number) => Error = (oid, offset) =>
+    new PkiError('DUPLICATE_EXTENSION', `extension ${oid} appears twice`, { oid, offset }),
+): void {
   const c = parent.enter(seqTlv);
   const seen = new Set<string>();
   while (!c.atEnd()) {
@@ -181,7 +193,7 @@ function readExtensions(buf: Uint8Array, seqTlv: Tlv, parent: DerCursor, out: Ex
     const critical = crit ? readBoolean(buf, crit) : false;
     const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
     e.done('Extension');
-    if (seen.has(oid)) throw new PkiError('DUPLICATE_EXTENSION', `extension ${oid} appears twice`, { oid, offset: eTlv.start });
+    if (seen.has(oid)) throw duplicate(oid, eTlv.start);
     seen.add(oid);
     out.push({ oid, critical, value });
   }

@@ -18,6 +18,7 @@ import { PkiError } from '../../errors';
 import type { HttpFetcher } from '../types';
 import { parseCrl } from './parse';
 import type { Crl, ParseCrlOptions } from './types';
+import { withTimeout } from '../timeout';
 
 /** A parsed LDAP URL plus the limits, as handed to an LdapFetcher. */
 export interface LdapRequest {
@@ -173,20 +174,3 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-class FetchTimeout extends Error {}
-
-/** Race `p` against a timer, so a fetcher that ignores its timeout cannot hang us. */
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FetchTimeout(`timed out after ${ms} ms`)), ms);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-    // a late rejection of the fetcher must not become an unhandled rejection
-    p.catch(() => undefined);
-  }
-}

@@ -28,7 +28,6 @@
 import {
   DerCursor,
   Tag,
-  bytes,
   checkSize,
   decodeOid,
   derCursor,
@@ -36,7 +35,6 @@ import {
   readBigInt,
   readBitString,
   readBoolean,
-  readOid,
   readSingle,
   readSmallInt,
   readTime,
@@ -54,7 +52,7 @@ import {
 } from '../../cert/extensions';
 import { readGeneralNames } from '../../cert/general-name';
 import { readName } from '../../cert/name';
-import { algorithm, MAX_SERIAL_OCTETS } from '../../cert/parse';
+import { algorithm, MAX_SERIAL_OCTETS, readExtensions } from '../../cert/parse';
 import type { Extension, GeneralName } from '../../cert/types';
 import { CrlIndex, type EntryColumns } from './index-table';
 import { CRL_OID, type Crl, type IssuingDistributionPoint, type ParseCrlOptions } from './types';
@@ -128,7 +126,7 @@ function walk(buf: Uint8Array, maxEntries: number): Crl {
     const outer = tbs.enter(extTlv);
     const seqTlv = outer.expect(Tag.SEQUENCE, 'crlExtensions');
     outer.done('crlExtensions');
-    readExtensions(buf, seqTlv, outer, extensions);
+    readCrlExtensions(buf, seqTlv, outer, extensions);
   }
   const ext = decodeCrlExtensions(extensions);
 
@@ -163,21 +161,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function readExtensions(buf: Uint8Array, seqTlv: Tlv, parent: DerCursor, out: Extension[]): void {
-  const c = parent.enter(seqTlv);
-  const seen = new Set<string>();
-  while (!c.atEnd()) {
-    const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
-    const e = c.enter(eTlv);
-    const oid = readOid(buf, e.expect(Tag.OID, 'extnID'));
-    const crit = e.optional(Tag.BOOLEAN);
-    const critical = crit ? readBoolean(buf, crit) : false;
-    const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
-    e.done('Extension');
-    if (seen.has(oid)) throw bad(`CRL extension ${oid} appears twice`, eTlv.start);
-    seen.add(oid);
-    out.push({ oid, critical, value });
-  }
+function readCrlExtensions(buf: Uint8Array, seqTlv: Tlv, parent: DerCursor, out: Extension[]): void {
+  readExtensions(buf, seqTlv, parent, out, (oid, offset) => bad(`CRL extension ${oid} appears twice`, offset));
 }
 
 type CrlExtensionFields = Pick<

@@ -15,6 +15,7 @@ import { isPkiError } from '../../errors';
 import type { HttpFetcher } from '../types';
 import { parseOcspResponse } from './parse';
 import type { OcspResponse } from './types';
+import { withTimeout } from '../timeout';
 
 export interface OcspFetchOptions {
   method: 'POST' | 'GET';
@@ -83,18 +84,3 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Race `p` against a timer, so a fetcher that ignores its timeout cannot hang us. */
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-    // a late rejection must not become an unhandled rejection
-    p.catch(() => undefined);
-  }
-}

@@ -3,8 +3,7 @@
  * structures. Strict DER; every failure is PkiError('MALFORMED_OCSP') (or
  * INPUT_TOO_LARGE), never another exception, whatever the input.
  */
-import { algorithm } from '../../cert/parse';
-import { parseCertificate } from '../../cert/parse';
+import { algorithm, parseCertificate, readExtensions } from '../../cert/parse';
 import { readName } from '../../cert/name';
 import type { AlgorithmIdentifier, Certificate, Extension } from '../../cert/types';
 import { OID } from '../../cert/types';
@@ -15,7 +14,6 @@ import {
   encoded,
   integerBytes,
   readBitString,
-  readBoolean,
   readOid,
   readSingle,
   readSmallInt,
@@ -300,20 +298,7 @@ function readExplicitExtensions(buf: Uint8Array, tlv: Tlv, parent: DerCursor, ou
   const o = parent.enter(tlv);
   const seqTlv = o.expect(Tag.SEQUENCE, 'Extensions');
   o.done('extensions');
-  const c = o.enter(seqTlv);
-  const seen = new Set<string>();
-  while (!c.atEnd()) {
-    const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
-    const e = c.enter(eTlv);
-    const oid = readOid(buf, e.expect(Tag.OID, 'extnID'));
-    const crit = e.optional(Tag.BOOLEAN);
-    const critical = crit ? readBoolean(buf, crit) : false;
-    const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
-    e.done('Extension');
-    if (seen.has(oid)) throw bad(`extension ${oid} appears twice`, eTlv.start);
-    seen.add(oid);
-    out.push({ oid, critical, value });
-  }
+  readExtensions(buf, seqTlv, o, out, (oid, offset) => bad(`extension ${oid} appears twice`, offset));
 }
 
 function walkRequest(buf: Uint8Array, maxEntries: number): OcspRequestInfo {
