@@ -4,7 +4,7 @@ import { parseCertificate } from '../cert';
 import { OID, type Certificate } from '../cert/types';
 import { encodeOidContent } from '../der';
 import { openssl, tempDir } from '../../test-support/openssl';
-import { DEFAULT_ALGORITHM_POLICY, publicKeyOf, signatureScheme, verifySignature, type AlgorithmPolicy } from './signature';
+import { DEFAULT_ALGORITHM_POLICY, DSA_SIGNATURE_OIDS, dsaPrimeBits, hasDsaParameters, publicKeyOf, signatureScheme, verifySignature, type AlgorithmPolicy } from './signature';
 
 // Self-signed certificates made by OpenSSL: their signatures are an
 // independent peer's, and each carries the key that must verify it.
@@ -27,6 +27,17 @@ describe('verifySignature', () => {
   const ec = selfSigned('p256', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   const ec384 = selfSigned('p384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384']);
   const ed = selfSigned('ed25519', ['-algorithm', 'ED25519']);
+
+  function dsaSelfSigned(name: string, bits: number, digest: string): Certificate {
+    const params = join(tmp.dir, `${name}.params`);
+    const key = join(tmp.dir, `${name}.key`);
+    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', `dsa_paramgen_bits:${bits}`, '-out', params]);
+    openssl(['genpkey', '-paramfile', params, '-out', key]);
+    return parseCertificate(openssl(['req', '-x509', '-key', key, '-subj', `/CN=${name}`, '-days', '2', '-outform', 'DER', `-${digest}`]));
+  }
+  const dsa = dsaSelfSigned('dsa2048', 2048, 'sha256');
+  const dsa1024 = dsaSelfSigned('dsa1024', 1024, 'sha1');
+  const DSA_ON: AlgorithmPolicy = { ...DEFAULT_ALGORITHM_POLICY, allowDsa: true };
 
   const own = (c: Certificate, policy?: AlgorithmPolicy) => verifySignature(c.signatureAlgorithm, c.spki, c.tbsDer, c.signature, policy);
 
@@ -74,6 +85,31 @@ describe('verifySignature', () => {
     expect(own(ec384, { ...DEFAULT_ALGORITHM_POLICY, curves: [OID.prime256v1] })).toMatchObject({ ok: false, reason: 'ALGORITHM_NOT_ALLOWED' });
     expect(own(pss, { ...DEFAULT_ALGORITHM_POLICY, allowRsaPss: false })).toMatchObject({ ok: false, reason: 'ALGORITHM_NOT_ALLOWED' });
     expect(own(ed, { ...DEFAULT_ALGORITHM_POLICY, allowEdDsa: false })).toMatchObject({ ok: false, reason: 'ALGORITHM_NOT_ALLOWED' });
+  });
+
+  it('verifies OpenSSL DSA signatures only when the policy allows DSA', () => {
+    expect(dsa.signatureAlgorithm.oid).toBe(DSA_SIGNATURE_OIDS.dsaWithSHA256);
+    expect(own(dsa)).toMatchObject({ ok: false, reason: 'ALGORITHM_NOT_ALLOWED' });
+    expect(own(dsa, DSA_ON)).toEqual({ ok: true, digest: 'sha256' });
+    expect(dsaPrimeBits(dsa.spki)).toBe(2048);
+    expect(own(dsa1024, { ...DSA_ON, allowSha1: true })).toMatchObject({ ok: false, reason: 'WEAK_KEY' });
+    expect(own(dsa1024, { ...DSA_ON, allowSha1: true, minRsaBits: 1024 })).toEqual({ ok: true, digest: 'sha1' });
+    expect(own(dsa1024, { ...DSA_ON, minRsaBits: 1024 })).toMatchObject({ ok: false, reason: 'ALGORITHM_NOT_ALLOWED' });
+  });
+
+  it('fails a bad DSA signature as BAD_SIGNATURE, a DSA key without parameters as BAD_KEY, never by throwing', () => {
+    const body = Buffer.from(dsa.tbsDer);
+    body[body.length - 5]! ^= 1;
+    expect(verifySignature(dsa.signatureAlgorithm, dsa.spki, body, dsa.signature, DSA_ON)).toMatchObject({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verifySignature(dsa.signatureAlgorithm, dsa.spki, dsa.tbsDer, Buffer.alloc(3), DSA_ON)).toMatchObject({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verifySignature(dsa.signatureAlgorithm, rsa.spki, dsa.tbsDer, dsa.signature, DSA_ON)).toMatchObject({ ok: false, reason: 'KEY_ALGORITHM_MISMATCH' });
+    const bare = { ...dsa.spki, algorithm: { oid: OID.dsa, der: Buffer.from('06072a8648ce380401', 'hex') } };
+    expect(hasDsaParameters(bare)).toBe(false);
+    expect(verifySignature(dsa.signatureAlgorithm, bare, dsa.tbsDer, dsa.signature, DSA_ON)).toMatchObject({ ok: false, reason: 'BAD_KEY' });
+    const garbage = { ...dsa.spki, algorithm: { oid: OID.dsa, params: Buffer.from('020101', 'hex'), der: Buffer.alloc(0) } };
+    expect(verifySignature(dsa.signatureAlgorithm, garbage, dsa.tbsDer, dsa.signature, DSA_ON)).toMatchObject({ ok: false, reason: 'BAD_KEY' });
+    const withParams = { oid: DSA_SIGNATURE_OIDS.dsaWithSHA256, params: Buffer.from('0500', 'hex'), der: Buffer.alloc(0) };
+    expect(verifySignature(withParams, dsa.spki, dsa.tbsDer, dsa.signature, DSA_ON)).toMatchObject({ ok: false, reason: 'UNSUPPORTED_ALGORITHM' });
   });
 
   it('accepts rsaEncryption as a signature algorithm only with a digest from elsewhere (CMS)', () => {

@@ -39,6 +39,13 @@ export interface AlgorithmPolicy {
   allowRsaPss: boolean;
   allowEcdsa: boolean;
   allowEdDsa: boolean;
+  /**
+   * DSA (FIPS 186) signatures: dsaWithSHA1, dsa-with-sha224, dsa-with-sha256.
+   * Default false (absent = false): DSA is not used in NPKI and is obsolete;
+   * turned on for conformance corpora (PKITS 4.1.4–4.1.6). The prime p must be
+   * at least `minRsaBits` long (finite-field sizes compare like RSA moduli).
+   */
+  allowDsa?: boolean;
   /** Accepted EC curve OIDs. */
   curves: readonly string[];
 }
@@ -49,6 +56,7 @@ export const DEFAULT_ALGORITHM_POLICY: Readonly<AlgorithmPolicy> = Object.freeze
   allowRsaPss: true,
   allowEcdsa: true,
   allowEdDsa: true,
+  allowDsa: false,
   curves: Object.freeze([OID.prime256v1, OID.secp384r1, OID.secp521r1]),
 });
 
@@ -63,7 +71,7 @@ export type SignatureFailure =
 export type SignatureCheck = { ok: true; digest: DigestName | null } | { ok: false; reason: SignatureFailure; detail: string };
 
 interface Scheme {
-  kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa';
+  kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa' | 'dsa';
   digest: DigestName | null;
   saltLength?: number;
 }
@@ -74,6 +82,19 @@ const RSA_PKCS1: Readonly<Record<string, DigestName>> = {
   [OID.sha256WithRSA]: 'sha256',
   [OID.sha384WithRSA]: 'sha384',
   [OID.sha512WithRSA]: 'sha512',
+};
+
+/** DSA signature OIDs (RFC 3279 §2.2.2, RFC 5758 §3.1); parameters absent. */
+export const DSA_SIGNATURE_OIDS = {
+  dsaWithSHA1: OID.dsaWithSHA1,
+  dsaWithSHA224: '2.16.840.1.101.3.4.3.1',
+  dsaWithSHA256: '2.16.840.1.101.3.4.3.2',
+} as const;
+
+const DSA: Readonly<Record<string, DigestName>> = {
+  [DSA_SIGNATURE_OIDS.dsaWithSHA1]: 'sha1',
+  [DSA_SIGNATURE_OIDS.dsaWithSHA224]: 'sha224',
+  [DSA_SIGNATURE_OIDS.dsaWithSHA256]: 'sha256',
 };
 
 const ECDSA: Readonly<Record<string, DigestName>> = {
@@ -104,6 +125,11 @@ export function signatureScheme(alg: AlgorithmIdentifier, digestForRsaEncryption
     if (alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: `${alg.oid} must have absent parameters` };
     return { kind: 'ecdsa', digest: ec };
   }
+  const dsa = DSA[alg.oid];
+  if (dsa) {
+    if (alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: `${alg.oid} must have absent parameters` };
+    return { kind: 'dsa', digest: dsa };
+  }
   if (alg.oid === OID.ed25519 || alg.oid === OID.ed448) {
     if (alg.params) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'EdDSA must have absent parameters' };
     return { kind: 'eddsa', digest: null };
@@ -115,6 +141,40 @@ export function signatureScheme(alg: AlgorithmIdentifier, digestForRsaEncryption
 
 function isNull(params: Uint8Array): boolean {
   return params.length === 2 && params[0] === Tag.NULL && params[1] === 0;
+}
+
+/** A DSA key carries its own Dss-Parms (absent or NULL parameters: inherited on a path, RFC 5280 §6.1.4 (d)-(f)). */
+export function hasDsaParameters(spki: SubjectPublicKeyInfo): boolean {
+  const p = spki.algorithm.params;
+  return p !== undefined && !isNull(p);
+}
+
+const dsaBits = new WeakMap<SubjectPublicKeyInfo, number | null>();
+/** Bit length of p in the key's Dss-Parms ::= SEQUENCE { p, q, g INTEGER }; undefined when they do not parse. */
+export function dsaPrimeBits(spki: SubjectPublicKeyInfo): number | undefined {
+  let v = dsaBits.get(spki);
+  if (v === undefined) {
+    v = null;
+    try {
+      const params = spki.algorithm.params;
+      if (params) {
+        const outer = derCursor(params);
+        const c = outer.enter(outer.expect(Tag.SEQUENCE, 'Dss-Parms'));
+        outer.done('Dss-Parms');
+        const p = c.expect(Tag.INTEGER, 'p');
+        c.expect(Tag.INTEGER, 'q');
+        c.expect(Tag.INTEGER, 'g');
+        c.done('Dss-Parms');
+        let i = p.valueStart;
+        while (i < p.valueEnd && params[i] === 0) i++;
+        v = i === p.valueEnd ? 0 : (p.valueEnd - i - 1) * 8 + (32 - Math.clz32(params[i]!));
+      }
+    } catch (e) {
+      if (!(e instanceof PkiError)) throw e;
+    }
+    dsaBits.set(spki, v);
+  }
+  return v ?? undefined;
 }
 
 /** RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] with the same hash, salt [2], trailer [3] = 1. */
@@ -225,6 +285,17 @@ export function verifySignature(
       if (!policy.allowEdDsa) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'EdDSA' };
       if ((alg.oid === OID.ed25519 ? 'ed25519' : 'ed448') !== spki.keyType) return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `${alg.oid} with a ${spki.keyType} key` };
       break;
+    case 'dsa': {
+      if (!policy.allowDsa) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'DSA signatures are not allowed by the policy' };
+      if (spki.keyType !== 'dsa') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `${alg.oid} with a ${spki.keyType} key` };
+      if (!hasDsaParameters(spki)) {
+        return { ok: false, reason: 'BAD_KEY', detail: 'DSA key without parameters (they are inherited from the issuer key on a path: RFC 5280 §6.1.4 (d)-(f))' };
+      }
+      const bits = dsaPrimeBits(spki);
+      if (bits === undefined) return { ok: false, reason: 'BAD_KEY', detail: 'DSA parameters are not Dss-Parms' };
+      if (bits < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `DSA p of ${bits} bits is below ${policy.minRsaBits}` };
+      break;
+    }
     default: {
       const never: never = scheme.kind;
       return { ok: false, reason: 'UNSUPPORTED_ALGORITHM', detail: String(never) };

@@ -9,7 +9,8 @@ import { DAY, TEST_TIME, issue, issueChain, issueKoreanChain, KOREAN_DEFAULTS, t
 import { clearSignatureCache, signatureCacheStats, validatePath, validatePathDer } from './build';
 import { nameConstraintViolation, uriHost } from './name-constraints';
 import { createValidationPolicy, type ValidationPolicyInput } from './policy';
-import { isoTime } from './process';
+import { DEFAULT_ALGORITHM_POLICY, verifySignature } from '../crypto/signature';
+import { isoTime, pathWorkingKeys, workingPublicKey } from './process';
 
 const p = (i: Issued): Certificate => parseCertificate(i.der);
 const policyFor = (anchors: Issued[] | Certificate[], extra: Partial<ValidationPolicyInput> = {}) =>
@@ -298,6 +299,40 @@ describe('validatePath: building', () => {
     const r = validatePath(p(c[2]!), [p(c[1]!)], policyFor([c[0]!], { maxSignatureChecks: 1 }));
     expect(r.reasons).toContain('BUDGET_EXCEEDED');
     expect(r.signatureChecks).toBe(1);
+  });
+});
+
+describe('DSA parameter inheritance (RFC 5280 §6.1.4 (d)-(f))', () => {
+  const dir = join(VECTORS_DIR, 'x509', 'PKITS_data', 'certs');
+  const pk = (n: string): Certificate => parseCertificate(readFileSync(join(dir, `${n}.crt`)));
+  const root = pk('TrustAnchorRootCertificate');
+  const dsaCa = pk('DSACACert');
+  const inheritor = pk('DSAParametersInheritedCACert');
+  const ee = pk('ValidDSAParameterInheritanceTest5EE');
+  const algorithms = { ...DEFAULT_ALGORITHM_POLICY, allowSha1: true, minRsaBits: 1024, allowDsa: true };
+
+  it('a parameterless DSA key under a DSA key gets its Dss-Parms (a new SPKI, cached); other keys stay as they are', () => {
+    expect(inheritor.spki.algorithm.params).toBeUndefined();
+    const k = workingPublicKey(inheritor.spki, dsaCa.spki);
+    expect(k).not.toBe(inheritor.spki);
+    expect(workingPublicKey(inheritor.spki, dsaCa.spki)).toBe(k);
+    expect(k.algorithm.params).toEqual(dsaCa.spki.algorithm.params);
+    expect(parseCertificate(inheritor.der).spki.publicKey).toEqual(k.publicKey);
+    expect(workingPublicKey(dsaCa.spki, root.spki)).toBe(dsaCa.spki);
+    expect(workingPublicKey(inheritor.spki, root.spki)).toBe(inheritor.spki); // RSA above: nothing to inherit
+    expect(verifySignature(ee.signatureAlgorithm, inheritor.spki, ee.tbsDer, ee.signature, algorithms)).toMatchObject({ ok: false, reason: 'BAD_KEY' });
+    expect(verifySignature(ee.signatureAlgorithm, k, ee.tbsDer, ee.signature, algorithms)).toMatchObject({ ok: true });
+    const keys = pathWorkingKeys([ee, inheritor, dsaCa, root], root);
+    expect(keys.slice(1)).toEqual([k, dsaCa.spki, root.spki]);
+  });
+
+  it('validatePath builds through the parameterless CA (its signature checked with the inherited key); DSA off → ALGORITHM_NOT_ALLOWED', () => {
+    const r = validatePath(ee, [inheritor, dsaCa], createValidationPolicy({ trustAnchors: [root], at: Date.UTC(2011, 3, 15), algorithms }));
+    expect(r.reasons).toEqual([]);
+    expect(r.path).toEqual([ee, inheritor, dsaCa, root]);
+    const off = validatePath(ee, [inheritor, dsaCa], createValidationPolicy({ trustAnchors: [root], at: Date.UTC(2011, 3, 15), algorithms: { ...algorithms, allowDsa: false } }));
+    expect(off.ok).toBe(false);
+    expect(off.reasons).toContain('ALGORITHM_NOT_ALLOWED');
   });
 });
 

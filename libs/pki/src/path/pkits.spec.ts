@@ -54,11 +54,8 @@ const REVOCATION = 'revocation: needs the CRL engine';
  * the reason. DSA cases cannot run their path part at all (no DSA verifier), so
  * a valid DSA case is not required to validate.
  */
-const NO_PATH_PART = new Set(['4.1.4', '4.1.5']);
+const NO_PATH_PART = new Set<string>();
 const PENDING: Readonly<Record<string, string>> = {
-  '4.1.4': 'DSA: crypto/signature.ts does not verify DSA signatures (not used in NPKI)',
-  '4.1.5': 'DSA: crypto/signature.ts does not verify DSA signatures; parameter inheritance not implemented',
-  '4.1.6': 'DSA: rejected as UNSUPPORTED_ALGORITHM, not for the bad signature itself',
   '4.5.2': REVOCATION,
   '4.5.5': REVOCATION,
   '4.5.7': REVOCATION,
@@ -75,6 +72,7 @@ function pendingReason(c: PkitsCase): string | undefined {
 const EXPECTED_REASON: Readonly<Record<string, PathReason>> = {
   '4.1.2': 'BAD_SIGNATURE',
   '4.1.3': 'BAD_SIGNATURE',
+  '4.1.6': 'BAD_SIGNATURE',
   '4.2.1': 'NOT_YET_VALID',
   '4.2.2': 'NOT_YET_VALID',
   '4.2.5': 'EXPIRED',
@@ -142,7 +140,7 @@ describe('NIST PKITS path validation', () => {
       const policy = createValidationPolicy({
         trustAnchors: [anchor],
         at: AT,
-        algorithms: { allowSha1: true, minRsaBits: 1024, allowRsaPss: true, allowEcdsa: true, allowEdDsa: true, curves: [] },
+        algorithms: { allowSha1: true, minRsaBits: 1024, allowRsaPss: true, allowEcdsa: true, allowEdDsa: true, allowDsa: true, curves: [] },
         initialPolicySet: c.ips === undefined ? [OID.anyPolicy] : policySet(c.ips),
         initialExplicitPolicy: c.iep ?? false,
         initialPolicyMappingInhibit: c.ipmi ?? false,

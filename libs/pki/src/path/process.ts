@@ -11,13 +11,18 @@
  * nameConstraints extension is not applied (as RFC 5280 says, anchor
  * constraints are information the relying party chooses to supply).
  *
+ * Key parameter inheritance (§6.1.4 (d)-(f)): a DSA key with absent (or NULL)
+ * parameters under a DSA working key takes that key's Dss-Parms; the working
+ * key is then a synthesized SPKI (cached per certificate key and parameters),
+ * so Node can import it. See `workingPublicKey`.
+ *
  * Not done here: revocation (§6.1.3 (a)(3)) — a separate step on the chosen
- * path; DSA parameter inheritance (§6.1.4 (d)-(f)) — DSA is not accepted by
- * crypto/signature.ts.
+ * path (revocation/crl-path.ts for CRLs).
  */
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
-import type { SignatureCheck } from '../crypto/signature';
+import { hasDsaParameters, type SignatureCheck } from '../crypto/signature';
+import { bitString, oid, seq } from '../der';
 import { constrainedNames, nameConstraintViolation, type ConstraintSet } from './name-constraints';
 import { isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
 import { PolicyTree, PolicyTreeTooLarge } from './policy-tree';
@@ -88,6 +93,53 @@ export function isoTime(ms: number): string {
   const mi = Math.floor((rem % 3_600_000) / 60_000);
   const s = Math.floor((rem % 60_000) / 1000);
   return `${String(y).padStart(4, '0')}-${p2(m)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}Z`;
+}
+
+const inherited = new WeakMap<SubjectPublicKeyInfo, Map<string, SubjectPublicKeyInfo>>();
+
+/**
+ * RFC 5280 §6.1.4 (d)-(f): the working public key after a certificate whose
+ * key is `own`, the previous working key being `previous`. A DSA key without
+ * parameters under a DSA working key with parameters inherits them (a new SPKI,
+ * DER included, cached); anything else is `own` unchanged (a parameterless DSA
+ * key under a non-DSA key stays parameterless and cannot verify: BAD_KEY).
+ */
+export function workingPublicKey(own: SubjectPublicKeyInfo, previous: SubjectPublicKeyInfo): SubjectPublicKeyInfo {
+  if (own.keyType !== 'dsa' || hasDsaParameters(own) || previous.keyType !== 'dsa' || !hasDsaParameters(previous)) return own;
+  const params = previous.algorithm.params!;
+  const id = Buffer.from(params.buffer, params.byteOffset, params.byteLength).toString('latin1');
+  let byParams = inherited.get(own);
+  const hit = byParams?.get(id);
+  if (hit) return hit;
+  const algDer = seq(oid(own.algorithm.oid), params);
+  const out: SubjectPublicKeyInfo = {
+    der: seq(algDer, bitString(own.publicKey)),
+    algorithm: { oid: own.algorithm.oid, params, der: algDer },
+    publicKey: own.publicKey,
+    keyType: 'dsa',
+  };
+  if (!byParams) {
+    byParams = new Map();
+    inherited.set(own, byParams);
+  }
+  if (byParams.size < 8) byParams.set(id, out);
+  return out;
+}
+
+/**
+ * The working public key of each certificate of a path (leaf first, same
+ * indexes), parameters inherited down from `anchor` (§6.1.4 (d)-(f)). For a
+ * certificate anchor at the end of `path`, its entry is the anchor's key.
+ */
+export function pathWorkingKeys(path: readonly Certificate[], anchor: TrustAnchor): SubjectPublicKeyInfo[] {
+  const out: SubjectPublicKeyInfo[] = new Array<SubjectPublicKeyInfo>(path.length);
+  let key = anchor.spki;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const c = path[i]!;
+    key = c === anchor ? anchor.spki : workingPublicKey(c.spki, key);
+    out[i] = key;
+  }
+  return out;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -214,7 +266,7 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
     }
     // (c)-(f) working issuer name and key
     workingIssuerName = cert.subject;
-    workingKey = cert.spki;
+    workingKey = workingPublicKey(cert.spki, workingKey);
     workingIssuer = cert;
     // (g) name constraints
     if (cert.ext.nameConstraints) constraintSets.push(cert.ext.nameConstraints);
