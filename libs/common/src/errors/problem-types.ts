@@ -27,6 +27,8 @@ export const PROBLEM_TYPES = {
   VID_MISMATCH: { status: 422, title: 'Identity does not match the certificate' },
   CERT_ALREADY_REGISTERED: { status: 409, title: 'Certificate already registered' },
   CERT_NOT_REGISTERED: { status: 401, title: 'Certificate not registered' },
+  /** Replace: the new certificate is not an acceptable successor of the old one (`reason` says which rule). */
+  CERT_NOT_SUCCESSOR: { status: 422, title: 'Certificate is not a successor' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   NOT_FOUND: { status: 404, title: 'Not found' },

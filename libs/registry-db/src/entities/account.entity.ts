@@ -17,6 +17,14 @@ export class AccountEntity {
   @Column({ name: 'reminder_days', type: 'int', array: true, default: () => "'{30,7,1}'" })
   reminderDays!: number[];
 
+  /**
+   * HMAC-SHA256(IDENTITY_HMAC_KEY, normalised idn), hex, once an identity was
+   * verified (VID) for this account: lets "same person" rules compare without
+   * storing the identity number (never stored, nor R).
+   */
+  @Column({ name: 'identity_hash', type: 'char', length: 64, nullable: true })
+  identityHash!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

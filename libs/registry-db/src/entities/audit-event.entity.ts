@@ -37,6 +37,9 @@ export class AuditEventEntity {
   @Column({ type: 'inet', nullable: true })
   ip!: string | null;
 
+  @Column({ name: 'user_agent', type: 'text', nullable: true })
+  userAgent!: string | null;
+
   @Column({ type: 'jsonb', default: () => "'{}'" })
   details!: Record<string, unknown>;
 }

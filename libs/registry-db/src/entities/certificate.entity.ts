@@ -56,6 +56,10 @@ export class CertificateEntity {
   @Column({ type: 'text', nullable: true })
   ca!: string | null;
 
+  /** Subject CN without the per-issuance number (from the verifier), for the replace rules. */
+  @Column({ name: 'cn_base', type: 'text', nullable: true })
+  cnBase!: string | null;
+
   @Column({ name: 'not_before', type: 'timestamptz' })
   notBefore!: Date;
 

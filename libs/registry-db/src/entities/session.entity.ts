@@ -9,6 +9,7 @@ import { CertificateEntity } from './certificate.entity';
 @Entity({ name: 'sessions' })
 @Index('ix_sessions_family', ['familyId'])
 @Index('ix_sessions_account', ['accountId'])
+@Index('ix_sessions_certificate', ['certificateId'])
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
   id!: string;

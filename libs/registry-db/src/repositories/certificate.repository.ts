@@ -1,5 +1,5 @@
 import { DomainError } from '@jointcert/common';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { Not, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { CertificateEntity } from '../entities/certificate.entity';
 import type { NewCertificate, RegisteredCertificate } from './certificate.types';
 
@@ -16,7 +16,9 @@ export class CertificateAlreadyRegistered extends DomainError {
 
 /**
  * Registered certificates. Returns plain domain types; entities stay inside.
- * (The rest of the registry's queries arrive with the services.)
+ * Every method takes an optional `manager` to join a caller's transaction.
+ * Deleted certificates stay in the table (audit) but are invisible to the
+ * account-scoped reads.
  */
 export class CertificateRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -41,6 +43,7 @@ export class CertificateRepository {
       policyOid: input.policyOid ?? null,
       certType: input.certType ?? null,
       ca: input.ca ?? null,
+      cnBase: input.cnBase ?? null,
       notBefore: input.notBefore,
       notAfter: input.notAfter,
       replacedBy: null,
@@ -58,6 +61,39 @@ export class CertificateRepository {
   async findActiveByFingerprint(fingerprintSha256: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate | null> {
     const row = await manager.getRepository(CertificateEntity).findOneBy({ fingerprintSha256, status: 'active' });
     return row ? toDomain(row) : null;
+  }
+
+  /** The account's certificates except deleted ones, newest first. */
+  async listForAccount(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate[]> {
+    const rows = await manager.getRepository(CertificateEntity).find({
+      where: { accountId, status: Not('deleted') },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    return rows.map(toDomain);
+  }
+
+  /** One of the account's certificates (not deleted); null for another account's or an unknown id. */
+  async findForAccount(id: string, accountId: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate | null> {
+    const row = await manager.getRepository(CertificateEntity).findOneBy({ id, accountId, status: Not('deleted') });
+    return row ? toDomain(row) : null;
+  }
+
+  /** Like findForAccount (deleted ones included), holding a row lock until the transaction ends. */
+  async lockForAccount(id: string, accountId: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+    const row = await manager.getRepository(CertificateEntity).findOne({ where: { id, accountId }, lock: { mode: 'pessimistic_write' } });
+    return row ? toDomain(row) : null;
+  }
+
+  async markReplaced(id: string, replacedBy: string, manager: EntityManager): Promise<RegisteredCertificate> {
+    const repo = manager.getRepository(CertificateEntity);
+    await repo.update({ id }, { status: 'replaced', replacedBy });
+    return toDomain(await repo.findOneByOrFail({ id }));
+  }
+
+  async markDeleted(id: string, manager: EntityManager): Promise<RegisteredCertificate> {
+    const repo = manager.getRepository(CertificateEntity);
+    await repo.update({ id }, { status: 'deleted' });
+    return toDomain(await repo.findOneByOrFail({ id }));
   }
 }
 
@@ -81,6 +117,7 @@ function toDomain(e: CertificateEntity): RegisteredCertificate {
     policyOid: e.policyOid,
     certType: e.certType,
     ca: e.ca,
+    cnBase: e.cnBase,
     notBefore: e.notBefore,
     notAfter: e.notAfter,
     replacedBy: e.replacedBy,

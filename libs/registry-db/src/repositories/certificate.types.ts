@@ -14,6 +14,7 @@ export interface RegisteredCertificate {
   policyOid: string | null;
   certType: string | null;
   ca: string | null;
+  cnBase: string | null;
   notBefore: Date;
   notAfter: Date;
   replacedBy: string | null;
@@ -36,6 +37,7 @@ export interface NewCertificate {
   policyOid?: string | null;
   certType?: string | null;
   ca?: string | null;
+  cnBase?: string | null;
   notBefore: Date;
   notAfter: Date;
 }

@@ -1,0 +1,58 @@
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { AccountEntity } from '../entities/account.entity';
+import type { Account, AccountPatch, NewAccount } from './account.types';
+
+/** Accounts. Returns plain domain types; pass `manager` to join a transaction. */
+export class AccountRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(input: NewAccount, manager: EntityManager = this.dataSource.manager): Promise<Account> {
+    const repo = manager.getRepository(AccountEntity);
+    const entity = repo.create({
+      email: input.email,
+      ...(input.locale !== undefined ? { locale: input.locale } : {}),
+      reminderDays: input.reminderDays,
+      identityHash: input.identityHash,
+    });
+    return toDomain(await repo.save(entity, { reload: true }));
+  }
+
+  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Account | null> {
+    const row = await manager.getRepository(AccountEntity).findOneBy({ id });
+    return row ? toDomain(row) : null;
+  }
+
+  /** Apply a patch; null when the account does not exist. */
+  async update(id: string, patch: AccountPatch, manager: EntityManager = this.dataSource.manager): Promise<Account | null> {
+    const repo = manager.getRepository(AccountEntity);
+    const set: Partial<AccountEntity> = {};
+    if (patch.email !== undefined) set.email = patch.email;
+    if (patch.locale !== undefined) set.locale = patch.locale;
+    if (patch.remindersEnabled !== undefined) set.remindersEnabled = patch.remindersEnabled;
+    if (patch.reminderDays !== undefined) set.reminderDays = patch.reminderDays;
+    if (Object.keys(set).length > 0) {
+      const result = await repo.update({ id }, set);
+      if (result.affected === 0) return null;
+    }
+    return this.findById(id, manager);
+  }
+
+  /** Remember a verified identity's hash unless the account already has one; true when stored. */
+  async setIdentityHashIfUnset(id: string, identityHash: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.getRepository(AccountEntity).update({ id, identityHash: IsNull() }, { identityHash });
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+function toDomain(e: AccountEntity): Account {
+  return {
+    id: e.id,
+    email: e.email,
+    locale: e.locale,
+    remindersEnabled: e.remindersEnabled,
+    reminderDays: [...e.reminderDays],
+    identityHash: e.identityHash,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}

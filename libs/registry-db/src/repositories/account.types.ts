@@ -1,0 +1,27 @@
+/** An account as the rest of the system sees it (never the entity). */
+export interface Account {
+  id: string;
+  email: string | null;
+  locale: string;
+  remindersEnabled: boolean;
+  reminderDays: number[];
+  /** Keyed hash of a verified identity number, hex; null until an identity was verified. */
+  identityHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewAccount {
+  email: string | null;
+  locale?: string;
+  reminderDays: number[];
+  identityHash: string | null;
+}
+
+/** Fields an update may change; absent fields stay as they are. */
+export interface AccountPatch {
+  email?: string | null;
+  locale?: string;
+  remindersEnabled?: boolean;
+  reminderDays?: number[];
+}
