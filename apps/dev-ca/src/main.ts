@@ -1,12 +1,17 @@
 /**
  * The development CA (tests and `npm start` only): issues Korean-profile
- * certificates and NPKI folders, serves CRLs and answers OCSP. Built on the
- * libs/pki test-CA toolkit; the HTTP surface arrives with the services issue.
+ * certificates and NPKI key files, serves its CRL and answers OCSP over HTTP.
+ * Refused unless DEV_CA_ENABLED=true, and never in production.
  */
 import { loadConfig } from '@jointcert/common';
+import { startDevCa } from './bootstrap';
 
-const config = loadConfig(process.env);
-if (!config.DEV_CA_ENABLED) {
-  console.error('dev-ca: set DEV_CA_ENABLED=true to run the development CA (never in production)');
-  process.exit(1);
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  await startDevCa(config);
 }
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
