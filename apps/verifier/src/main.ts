@@ -1,4 +1,13 @@
-import { loadConfig, runMicroservice } from '@jointcert/common';
-import { VerifierModule } from './verifier.module';
+import { createMicroservice, loadConfig } from '@jointcert/common';
+import { verifierAppModule } from './verifier.module';
 
-runMicroservice(VerifierModule, process.env, loadConfig);
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await createMicroservice(verifierAppModule(config), config);
+  await app.listen();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,5 +1,83 @@
-import { Module } from '@nestjs/common';
+/**
+ * The verifier service.
+ *
+ * `VerifierModule` alone carries only the ping handler (health). The service
+ * proper is `VerifierModule.forRoot(config, overrides)` — or, for
+ * createMicroservice which takes a module class, `verifierAppModule(...)` —
+ * which adds the verification handlers and their providers:
+ *   config (validated AppConfig) · clock (`() => number`, default Date.now: the
+ *   only "now" of the service) · trust store (read once at boot; refuses to
+ *   start without anchors) · validation policies (one immutable policy per
+ *   purpose) · Redis client (revocation cache) · guarded HTTP and LDAP
+ *   fetchers · the shared RevocationService · the two use cases.
+ * Tests override the clock and the fetchers; nothing else reads the
+ * environment.
+ */
+import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider, type Type } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type AppConfig, createLogger, type Logger } from '@jointcert/common';
+import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
+import { RevocationService } from './revocation/revocation.service';
+import { loadTrustStore, type TrustStore } from './trust/trust-store';
+import { ValidationPolicies } from './trust/validation-policies';
+import { VerificationController } from './verification/verification.controller';
+import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
+import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
 import { VerifierController } from './verifier.controller';
+import { APP_CONFIG, type Clock, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS, TRUST_STORE } from './verifier.tokens';
+
+export interface VerifierOverrides {
+  clock?: Clock;
+  http?: HttpFetcher;
+  ldap?: LdapFetcher;
+  logger?: Logger;
+}
+
+/** Closes the Redis connection the module opened. */
+class RedisLifecycle implements OnModuleDestroy {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
 
 @Module({ controllers: [VerifierController] })
-export class VerifierModule {}
+export class VerifierModule {
+  static forRoot(config: AppConfig, overrides: VerifierOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: CLOCK, useValue: overrides.clock ?? Date.now },
+      { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'verifier' }) },
+      {
+        provide: TRUST_STORE,
+        useFactory: (logger: Logger): TrustStore => loadTrustStore(config, logger),
+        inject: [LOGGER],
+      },
+      {
+        provide: ValidationPolicies,
+        useFactory: (trust: TrustStore): ValidationPolicies => new ValidationPolicies(trust, config),
+        inject: [TRUST_STORE],
+      },
+      {
+        provide: REDIS,
+        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: false }),
+      },
+      RedisLifecycle,
+      { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },
+      { provide: LDAP_FETCHER, useValue: overrides.ldap ?? createGuardedLdapFetcher(config) },
+      RevocationService,
+      VerifyChallengeUseCase,
+      VerifyDocumentUseCase,
+    ];
+    return { module: VerifierModule, controllers: [VerificationController], providers };
+  }
+}
+
+/** A root module class for createMicroservice (which takes a class): VerifierModule.forRoot(config, overrides). */
+export function verifierAppModule(config: AppConfig, overrides: VerifierOverrides = {}): Type<unknown> {
+  @Module({ imports: [VerifierModule.forRoot(config, overrides)] })
+  class VerifierAppModule {}
+  return VerifierAppModule;
+}

@@ -1,0 +1,93 @@
+/**
+ * The checker's RevocationCache (libs/pki revocation/cache.ts) on Redis, so
+ * every verifier replica shares verified OCSP answers and responder backoff.
+ *
+ *   - keys: `${REDIS_PREFIX}revocation:` + SHA-256 (hex) of the checker's key:
+ *     the checker's keys carry URLs taken from certificates users upload, so
+ *     they are hashed to a fixed, harmless length;
+ *   - values: the CachedEntry as JSON (plain data: numbers, strings, arrays) —
+ *     nextUpdate, thisUpdate, producedAt and `expiresAt` round-trip exactly;
+ *   - TTL: PX min(ttl, maxTtlMs) (default 26 h, above the checker's 24 h cap
+ *     plus its longest backoff): storage is always bounded. Freshness is not
+ *     the TTL's job: the checker compares `expiresAt` with its clock on read;
+ *   - a value that does not parse or has the wrong shape is a miss (and is
+ *     deleted), never an answer. Redis errors reject; the checker treats a
+ *     failing cache as a miss (no fail-open).
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { CachedEntry, RevocationCache } from '@jointcert/pki';
+
+export const DEFAULT_MAX_CACHE_TTL_MS = 26 * 60 * 60_000;
+
+export interface RedisRevocationCacheOptions {
+  /** Deployment prefix (REDIS_PREFIX). */
+  prefix: string;
+  maxTtlMs?: number;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Shape check of a stored entry (what JSON.parse gave back). */
+export function isCachedEntry(v: unknown): v is CachedEntry {
+  if (!isObject(v)) return false;
+  if (v.kind === 'status') {
+    const s = v.status;
+    if (!finite(v.expiresAt) || !isObject(s)) return false;
+    if (s.status === 'good') return true;
+    if (s.status === 'revoked') return finite(s.revokedAt);
+    if (s.status === 'unknown') return typeof s.reason === 'string' && typeof s.detail === 'string' && Array.isArray(s.attempts);
+    return false;
+  }
+  if (v.kind === 'failure') return typeof v.reason === 'string' && typeof v.detail === 'string' && finite(v.failures) && finite(v.retryAt);
+  return false;
+}
+
+export class RedisRevocationCache implements RevocationCache {
+  private readonly maxTtlMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: RedisRevocationCacheOptions,
+  ) {
+    this.maxTtlMs = opts.maxTtlMs ?? DEFAULT_MAX_CACHE_TTL_MS;
+  }
+
+  /** The Redis key for a checker key. */
+  redisKey(key: string): string {
+    return `${this.opts.prefix}revocation:${createHash('sha256').update(key).digest('hex')}`;
+  }
+
+  async get(key: string): Promise<CachedEntry | undefined> {
+    const k = this.redisKey(key);
+    const raw = await this.redis.get(k);
+    if (raw === null) return undefined;
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      v = undefined;
+    }
+    if (isCachedEntry(v)) return v;
+    await this.redis.del(k);
+    return undefined;
+  }
+
+  async set(key: string, entry: CachedEntry, ttlMs: number): Promise<void> {
+    const k = this.redisKey(key);
+    const ttl = Math.min(Math.ceil(ttlMs), this.maxTtlMs);
+    if (!(ttl > 0)) {
+      await this.redis.del(k);
+      return;
+    }
+    await this.redis.set(k, JSON.stringify(entry), 'PX', ttl);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.redisKey(key));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * verifyChallenge (register / login / replace): is this a signature of the
+ * challenge nonce by a certificate this site accepts, now?
+ *
+ * Steps, cheapest refusal first, each failure a DomainError with the typed
+ * libs/pki reason in `extra.reason` (see failures.ts):
+ *   1. payload shape and strict base64 (MALFORMED_INPUT);
+ *   2. verifySignedData: exactly one signer, the signed content equal to the
+ *      nonce, signer certificate from the message or the configured
+ *      intermediates, path validation to the trust anchors at the injected
+ *      clock's time with the purpose's policy (SIGNATURE_INVALID,
+ *      CHAIN_UNTRUSTED, CERT_EXPIRED, POLICY_NOT_ACCEPTED, MALFORMED_INPUT);
+ *   3. the accepted certificate types (ACCEPTED_CERT_TYPES) on the signer's
+ *      first policy OID (POLICY_NOT_ACCEPTED, reason POLICY_NOT_ACCEPTED /
+ *      POLICY_UNKNOWN / NO_POLICY);
+ *   4. the VID when `identity` is given (VID_MISMATCH; reason NO_IDENTIFY_DATA
+ *      when the certificate carries none) — before revocation, so a wrong
+ *      identity costs no OCSP/CRL traffic;
+ *   5. revocation of every non-anchor certificate of the path under
+ *      REVOCATION_POLICY (CERT_REVOKED with revokedAt and reason;
+ *      REVOCATION_UNKNOWN under hard-fail; soft-fail accepts and reports the
+ *      unknown status in `revocation`).
+ * Never logs or returns the idn or R.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, type AppConfig } from '@jointcert/common';
+import type { IdentityProof, RevocationCheckView, VerifyChallengeRequest, VerifyChallengeResult } from '@jointcert/contracts';
+import {
+  type Certificate,
+  checkCertificatePolicy,
+  identifyDataOf,
+  type IdentifyData,
+  isPkiError,
+  type PathResult,
+  validatePath,
+  verifySignedData,
+  verifyVid,
+} from '@jointcert/pki';
+import { type PathRevocation, RevocationService } from '../revocation/revocation.service';
+import { ValidationPolicies } from '../trust/validation-policies';
+import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
+import { cmsFailure } from './failures';
+import { decodeField, MAX_SIGNED_DATA_BYTES, parseChallengeRequest } from './input';
+import { iso, revocationViewOf, signerCertificateOf } from './views';
+
+@Injectable()
+export class VerifyChallengeUseCase {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: ValidationPolicies,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  async execute(payload: VerifyChallengeRequest): Promise<VerifyChallengeResult> {
+    const req = parseChallengeRequest(payload);
+    const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
+    const nonce = decodeField(req.expectedContent, 'expectedContent', 4096);
+    const randomNum = req.identity ? decodeField(req.identity.randomNum, 'identity.randomNum', 256) : undefined;
+
+    const at = this.clock();
+    const policy = this.policies.at(req.purpose, at);
+    const r = verifySignedData<PathResult>(signed, {
+      at,
+      expectedContent: nonce,
+      extraCertificates: this.policies.intermediates,
+      validatePath: (leaf, intermediates) => validatePath(leaf, intermediates, policy),
+      requireSingleSigner: true,
+    });
+    const signer = r.signers[0];
+    if (!r.ok || !signer?.certificate || !signer.path?.ok) throw cmsFailure(r, at);
+    const cert = signer.certificate;
+
+    this.checkAcceptedType(cert);
+    const identityVerified = req.identity && randomNum ? this.checkIdentity(cert, req.identity, randomNum) : false;
+    const revocation = await this.checkRevocation(signer.path, at);
+
+    return {
+      certificate: signerCertificateOf(cert),
+      identityVerified,
+      signingTime: iso(signer.signingTime),
+      revocation,
+    };
+  }
+
+  private checkAcceptedType(cert: Certificate): void {
+    const p = checkCertificatePolicy(cert, this.policies.accepted);
+    if (p.ok) return;
+    throw new DomainError('POLICY_NOT_ACCEPTED', 'this type of certificate is not accepted here', {
+      reason: p.reason,
+      policyOid: p.oid,
+      certType: p.type ? `${p.type.holder}/${p.type.usage}` : undefined,
+      typeLabel: p.type?.label,
+      ca: p.type?.ca,
+      accepted: this.config.ACCEPTED_CERT_TYPES,
+    });
+  }
+
+  private checkIdentity(cert: Certificate, identity: IdentityProof, randomNum: Buffer): true {
+    let data: IdentifyData;
+    try {
+      data = identifyDataOf(cert);
+    } catch (e) {
+      const reason = isPkiError(e, 'NO_IDENTIFY_DATA') ? 'NO_IDENTIFY_DATA' : 'MALFORMED_IDENTIFY_DATA';
+      throw new DomainError('VID_MISMATCH', reason === 'NO_IDENTIFY_DATA' ? 'the certificate carries no identity data (VID) to check against' : 'the identity data in the certificate is malformed', { reason });
+    }
+    const v = verifyVid(data, identity.idn, randomNum);
+    if (v.ok) return true;
+    if (v.reason === 'IDN_MALFORMED') throw new DomainError('MALFORMED_INPUT', 'identity.idn must be 10 or 13 digits', { field: 'identity.idn', reason: v.reason });
+    throw new DomainError('VID_MISMATCH', 'the identity does not match the certificate', { reason: v.reason });
+  }
+
+  private async checkRevocation(path: PathResult, at: number): Promise<RevocationCheckView[]> {
+    const checked: PathRevocation = await this.revocation.checkPath(path.path, at, this.config.REVOCATION_POLICY);
+    const views = checked.results.map(revocationViewOf);
+    const { verdict } = checked;
+    if (verdict.accepted) return views;
+    if (verdict.reason === 'REVOKED') {
+      const v = views[verdict.revoked[0]!]!;
+      throw new DomainError('CERT_REVOKED', `the certificate ${v.subject} was revoked`, {
+        reason: v.reason ?? 'unspecified',
+        revokedAt: v.revokedAt,
+        subject: v.subject,
+        serialHex: v.serialHex,
+        source: v.source,
+        revocation: views,
+      });
+    }
+    const v = views[verdict.unknown[0]!]!;
+    throw new DomainError('REVOCATION_UNKNOWN', `the revocation status of ${v.subject} could not be determined`, {
+      reason: v.unknownReason,
+      reasonDetail: v.detail,
+      subject: v.subject,
+      serialHex: v.serialHex,
+      revocation: views,
+    });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Mapping libs/pki results to the contract's views (libs/contracts api.ts):
+ * plain JSON, times as ISO-8601, bytes as base64/hex.
+ */
+import type { CertificateSummary, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
+import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, OID } from '@jointcert/pki';
+
+export function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+export function summaryOf(c: Certificate): CertificateSummary {
+  return {
+    subject: c.subject.text,
+    issuer: c.issuer.text,
+    serialHex: c.serialHex,
+    fingerprintSha256: c.fingerprintSha256,
+    notBefore: new Date(c.notBefore).toISOString(),
+    notAfter: new Date(c.notAfter).toISOString(),
+  };
+}
+
+/** The subject's first CN, if any. */
+export function commonNameOf(c: Certificate): string | undefined {
+  for (const rdn of c.subject.rdns) for (const atv of rdn) if (atv.type === OID.commonName && typeof atv.value === 'string') return atv.value;
+  return undefined;
+}
+
+/**
+ * The CN without its per-issuance number. NPKI user CNs are the holder's name,
+ * "()" (sometimes with a qualifier inside) and digits that the CA assigns per
+ * issuance (`홍길동()0010041200601010001` → `홍길동()`); a re-issued certificate
+ * of the same person keeps the part up to ")" and gets new digits. Rule: when
+ * the CN ends in ")" followed by one or more ASCII digits, those digits are
+ * dropped; any other CN is kept whole (it has no per-issuance part we know of).
+ */
+export function cnBaseOf(cn: string | undefined): string | null {
+  if (cn === undefined) return null;
+  const m = /^(.*\))[0-9]+$/s.exec(cn);
+  return m ? m[1]! : cn;
+}
+
+export function hasIdentifyData(c: Certificate): boolean {
+  return (c.ext.subjectAltName ?? []).some((n) => n.type === 'otherName' && n.typeId === OID.npkiIdentifyData);
+}
+
+export function signerCertificateOf(c: Certificate): SignerCertificate {
+  const type = classifyCertificate(c);
+  return {
+    ...summaryOf(c),
+    der: Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength).toString('base64'),
+    issuerKey: c.issuer.key,
+    policyOid: certificatePolicyOids(c)[0] ?? null,
+    ca: type?.ca ?? null,
+    type: type ? `${type.holder}/${type.usage}` : null,
+    typeLabel: type?.label ?? null,
+    hasIdentifyData: hasIdentifyData(c),
+    cnBase: cnBaseOf(commonNameOf(c)),
+  };
+}
+
+export function revocationViewOf(r: CertificateRevocation): RevocationCheckView {
+  const s = r.status;
+  const base = { subject: r.subject, serialHex: r.serialHex };
+  if (s.status === 'unknown') {
+    const ev = s.attempts[0];
+    return {
+      ...base,
+      status: 'unknown',
+      source: s.source ?? ev?.source ?? null,
+      url: s.url ?? ev?.url ?? null,
+      thisUpdate: iso(ev?.thisUpdate),
+      nextUpdate: iso(ev?.nextUpdate),
+      producedAt: iso(ev?.producedAt),
+      cached: s.attempts.some((a) => a.cached),
+      revokedAt: null,
+      reason: null,
+      unknownReason: s.reason,
+      detail: s.detail,
+    };
+  }
+  return {
+    ...base,
+    status: s.status,
+    source: s.source,
+    url: s.url ?? null,
+    thisUpdate: iso(s.thisUpdate),
+    nextUpdate: iso(s.nextUpdate),
+    producedAt: iso(s.producedAt),
+    cached: s.cached,
+    revokedAt: s.status === 'revoked' ? iso(s.revokedAt) : null,
+    reason: s.status === 'revoked' ? (s.reason ?? null) : null,
+    unknownReason: null,
+    detail: s.notes && s.notes.length > 0 ? s.notes.join('; ') : null,
+  };
+}
+
+const ALGORITHM_NAMES: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.1': 'rsaEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'Ed25519',
+};
+
+/** A readable name for a signature algorithm OID (the OID itself when unknown). */
+export function algorithmName(oid: string): string {
+  return ALGORITHM_NAMES[oid] ?? oid;
+}
