@@ -13,4 +13,5 @@ export * from './revocation/ocsp';
 export * from './revocation/node-http-fetcher';
 export * from './revocation/cache';
 export * from './revocation/crl-source';
+export * from './revocation/crl-path';
 export * from './revocation/checker';

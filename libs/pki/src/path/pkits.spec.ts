@@ -1,21 +1,30 @@
 /**
- * NIST PKITS conformance (sections 4.1–4.16) for path validation. The table is
- * pkits-cases.ts; cases that need the CRL engine (or DSA) are PENDING with a
- * reason: their path part still runs, and a PENDING case expected valid must
- * still build and validate its path.
+ * NIST PKITS conformance (sections 4.1–4.16): path validation (validatePath)
+ * then CRL revocation of the validated path (checkPathWithCrls) with every
+ * PKITS CRL loaded, not just the case's: choosing the CRLs in scope is part of
+ * what is tested. A case is valid when the path validates and every
+ * certificate's status is good; "unknown" is invalid, as PKITS wants (4.4.1
+ * Missing CRL). The table is pkits-cases.ts; PENDING lists what we do not
+ * implement, with the reason (a PENDING case expected valid must still validate
+ * its path).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VECTORS_DIR } from '../../test-support/openssl';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 import { OID } from '../cert/types';
+import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/signature';
+import { checkPathWithCrls } from '../revocation/crl-path';
+import { parseCrl, type Crl } from '../revocation/crl';
+import type { RevocationUnknownReason } from '../revocation/types';
 import { validatePath } from './build';
 import { PKITS_CASES, PKITS_SECTIONS, type PkitsCase } from './pkits-cases';
 import { createValidationPolicy } from './policy';
 import type { PathReason } from './result';
 
 const DIR = join(VECTORS_DIR, 'x509', 'PKITS_data', 'certs');
+const CRL_DIR = join(VECTORS_DIR, 'x509', 'PKITS_data', 'crls');
 const AT = Date.UTC(2011, 3, 15); // inside every PKITS certificate's validity except the deliberately bad ones
 
 const cache = new Map<string, Certificate>();
@@ -48,25 +57,64 @@ function policySet(s: string): string[] {
     .sort();
 }
 
-const REVOCATION = 'revocation: needs the CRL engine';
-/**
- * Cases whose outcome depends on something path validation does not do, with
- * the reason. DSA cases cannot run their path part at all (no DSA verifier), so
- * a valid DSA case is not required to validate.
- */
-const NO_PATH_PART = new Set<string>();
-const PENDING: Readonly<Record<string, string>> = {
-  '4.5.2': REVOCATION,
-  '4.5.5': REVOCATION,
-  '4.5.7': REVOCATION,
-  '4.7.4': REVOCATION,
-  '4.7.5': REVOCATION,
-};
+/** Cases whose outcome depends on something we do not implement, with the reason. */
+const PENDING: Readonly<Record<string, string>> = {};
 function pendingReason(c: PkitsCase): string | undefined {
-  const section = sectionOf(c);
-  if (section === '4.4' || section === '4.14' || section === '4.15') return REVOCATION;
   return PENDING[c.id];
 }
+
+const ALGORITHMS: AlgorithmPolicy = { ...DEFAULT_ALGORITHM_POLICY, allowSha1: true, minRsaBits: 1024, allowDsa: true, curves: [] };
+
+/** The revocation answer we expect for invalid cases decided by revocation: a status, or the reason of an unknown. */
+const EXPECTED_REVOCATION: Readonly<Record<string, 'revoked' | RevocationUnknownReason>> = {
+  '4.4.1': 'NO_SOURCE',
+  '4.4.2': 'revoked',
+  '4.4.3': 'revoked',
+  '4.4.4': 'BAD_SIGNATURE',
+  '4.4.5': 'NO_SOURCE',
+  '4.4.6': 'NO_SOURCE',
+  '4.4.8': 'UNKNOWN_CRITICAL_EXTENSION',
+  '4.4.9': 'UNKNOWN_CRITICAL_EXTENSION',
+  '4.4.10': 'UNKNOWN_CRITICAL_EXTENSION',
+  '4.4.11': 'STALE',
+  '4.4.12': 'STALE',
+  '4.4.15': 'revoked',
+  '4.4.18': 'revoked',
+  '4.4.20': 'revoked',
+  '4.4.21': 'UNAUTHORIZED_RESPONDER',
+  '4.5.2': 'revoked',
+  '4.5.5': 'revoked',
+  '4.5.7': 'revoked',
+  '4.7.4': 'UNAUTHORIZED_RESPONDER',
+  '4.7.5': 'UNAUTHORIZED_RESPONDER',
+  '4.14.2': 'revoked',
+  '4.14.3': 'SCOPE_MISMATCH',
+  '4.14.6': 'revoked',
+  '4.14.8': 'SCOPE_MISMATCH',
+  '4.14.9': 'SCOPE_MISMATCH',
+  '4.14.11': 'SCOPE_MISMATCH',
+  '4.14.12': 'SCOPE_MISMATCH',
+  '4.14.14': 'SCOPE_MISMATCH',
+  '4.14.15': 'revoked',
+  '4.14.16': 'revoked',
+  '4.14.17': 'SCOPE_MISMATCH',
+  '4.14.20': 'revoked',
+  '4.14.21': 'revoked',
+  '4.14.23': 'revoked',
+  '4.14.26': 'NO_SOURCE',
+  '4.14.27': 'SCOPE_MISMATCH',
+  '4.14.31': 'revoked',
+  '4.14.32': 'revoked',
+  '4.14.34': 'revoked',
+  '4.14.35': 'NO_SOURCE',
+  '4.15.1': 'SCOPE_MISMATCH',
+  '4.15.3': 'revoked',
+  '4.15.4': 'revoked',
+  '4.15.6': 'revoked',
+  '4.15.9': 'revoked',
+  '4.15.10': 'STALE',
+
+};
 
 /** Reasons we expect for invalid cases decided by path validation (a subset: the obvious ones). */
 const EXPECTED_REASON: Readonly<Record<string, PathReason>> = {
@@ -111,8 +159,15 @@ function count(section: string, o: Outcome): void {
   tally.set(section, t);
 }
 
-describe('NIST PKITS path validation', () => {
+describe('NIST PKITS path validation and CRL revocation', () => {
   const anchor = cert('TrustAnchorRootCertificate');
+  let crls: Crl[] = [];
+  beforeAll(() => {
+    crls = readdirSync(CRL_DIR)
+      .filter((f) => f.endsWith('.crl'))
+      .sort()
+      .map((f) => parseCrl(readFileSync(join(CRL_DIR, f))));
+  });
 
   afterAll(() => {
     const lines = ['PKITS section            passed pending failed'];
@@ -140,18 +195,23 @@ describe('NIST PKITS path validation', () => {
       const policy = createValidationPolicy({
         trustAnchors: [anchor],
         at: AT,
-        algorithms: { allowSha1: true, minRsaBits: 1024, allowRsaPss: true, allowEcdsa: true, allowEdDsa: true, allowDsa: true, curves: [] },
+        algorithms: ALGORITHMS,
         initialPolicySet: c.ips === undefined ? [OID.anyPolicy] : policySet(c.ips),
         initialExplicitPolicy: c.iep ?? false,
         initialPolicyMappingInhibit: c.ipmi ?? false,
         initialAnyPolicyInhibit: c.iapi ?? false,
       });
       // the bag in reverse order: building must not depend on the order given
-      const r = validatePath(cert(eeName), names.reverse().map(cert), policy);
+      const bag = names.reverse().map(cert);
+      const r = validatePath(cert(eeName), bag, policy);
       expect(r.reasons.join()).not.toMatch(/internal error/);
+      const statuses = r.ok ? checkPathWithCrls(r, crls, { at: AT, maxSkewMs: 0, algorithms: ALGORITHMS, certificates: bag, anchors: [anchor] }) : [];
+      const notGood = statuses.filter((x) => x.status !== 'good');
+      const valid = r.ok && notGood.length === 0;
+      const revocation = notGood.map((x) => (x.status === 'unknown' ? `unknown ${x.reason}: ${x.detail}` : `revoked ${x.status === 'revoked' ? (x.reason ?? '') : ''}`)).join(' | ');
 
       if (pending) {
-        if (c.valid && !NO_PATH_PART.has(c.id)) {
+        if (c.valid) {
           // the path part must still validate
           if (!r.ok) count(section, 'failed');
           expect({ ok: r.ok, reasons: r.reasons }).toEqual({ ok: true, reasons: [] });
@@ -161,20 +221,26 @@ describe('NIST PKITS path validation', () => {
         return;
       }
       try {
-        expect(r.ok).toBe(c.valid);
+        expect(valid).toBe(c.valid);
+        if (r.ok) expect(statuses).toHaveLength(r.path.length - 1);
         if (c.valid) {
           expect(r.validPolicies).toEqual(policySet(c.ucps ?? 'NIST-test-policy-1'));
           expect(r.path[0]).toBe(cert(eeName));
           expect(r.path[r.path.length - 1]).toBe(anchor);
         } else {
-          expect(r.reasons.length).toBeGreaterThan(0);
-          const want = EXPECTED_REASON[c.id.split(' ')[0]!];
+          const id = c.id.split(' ')[0]!;
+          const want = EXPECTED_REASON[id];
           if (want) expect(r.reasons).toContain(want);
+          const wantRev = EXPECTED_REVOCATION[id];
+          if (r.ok) expect(wantRev).toBeDefined(); // every case decided by revocation says how
+          if (wantRev) expect(notGood.map((x) => (x.status === 'unknown' ? x.reason : x.status))).toContain(wantRev);
+          if (r.ok) expect(notGood.length).toBeGreaterThan(0);
+          else expect(r.reasons.length).toBeGreaterThan(0);
         }
         count(section, 'passed');
       } catch (e) {
         count(section, 'failed');
-        notes.push(`FAILED ${c.id}: ok=${r.ok} reasons=${r.reasons.join(',')} policies=${r.validPolicies.join(',')}`);
+        notes.push(`FAILED ${c.id}: ok=${r.ok} reasons=${r.reasons.join(',')} policies=${r.validPolicies.join(',')} revocation=${revocation || 'all good'}`);
         throw e;
       }
     });
