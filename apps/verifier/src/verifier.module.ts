@@ -62,7 +62,7 @@ export class VerifierModule {
       },
       {
         provide: REDIS,
-        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: false }),
+        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true }),
       },
       RedisLifecycle,
       { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },
