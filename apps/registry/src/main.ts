@@ -1,4 +1,12 @@
-import { loadConfig, runMicroservice } from '@jointcert/common';
-import { RegistryModule } from './registry.module';
+import { loadConfig } from '@jointcert/common';
+import { createRegistry } from './bootstrap';
 
-runMicroservice(RegistryModule, process.env, loadConfig);
+async function main(): Promise<void> {
+  const app = await createRegistry(loadConfig(process.env));
+  await app.listen();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

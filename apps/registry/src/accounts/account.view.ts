@@ -1,0 +1,13 @@
+import type { AccountView } from '@jointcert/contracts';
+import type { Account } from '@jointcert/registry-db';
+
+/** The API view of an account (the identity hash never leaves the registry). */
+export function accountView(a: Account): AccountView {
+  return {
+    id: a.id,
+    email: a.email,
+    locale: a.locale,
+    reminders: { enabled: a.remindersEnabled, daysBefore: [...a.reminderDays] },
+    createdAt: a.createdAt.toISOString(),
+  };
+}

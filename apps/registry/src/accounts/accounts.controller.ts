@@ -1,0 +1,45 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { Api, type AccountView } from '@jointcert/contracts';
+import { callerSchema, clientSchema, parsePayload } from '../shared/validation';
+import { AccountsService } from './accounts.service';
+
+/** Locales the frontends are translated into. */
+export const LOCALES = ['ko', 'en'] as const;
+
+const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
+
+export const updateAccountSchema = callerRequestSchema.extend({
+  email: z.email().max(254).nullable().optional(),
+  locale: z.enum(LOCALES).optional(),
+  reminders: z
+    .object({
+      enabled: z.boolean().optional(),
+      /** 1–10 distinct whole days between 0 and 366, stored largest first. */
+      daysBefore: z
+        .array(z.int().min(0).max(366))
+        .min(1)
+        .max(10)
+        .refine((days) => new Set(days).size === days.length, 'days must be distinct')
+        .transform((days) => [...days].sort((a, b) => b - a))
+        .optional(),
+    })
+    .optional(),
+});
+
+/** Message handlers: validate, delegate. */
+@Controller()
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @MessagePattern(Api.registry.getAccount.cmd)
+  get(@Payload() envelope: unknown): Promise<AccountView> {
+    return this.accounts.get(parsePayload(callerRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.updateAccount.cmd)
+  update(@Payload() envelope: unknown): Promise<AccountView> {
+    return this.accounts.update(parsePayload(updateAccountSchema, envelope));
+  }
+}

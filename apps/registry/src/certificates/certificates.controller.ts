@@ -1,0 +1,62 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { Api, type CertificateView, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
+import { callerSchema, challengeIdSchema, clientSchema, identitySchema, parsePayload, signedDataSchema } from '../shared/validation';
+import { CertificateQueries } from './certificate-queries';
+import { DeleteCertificate } from './delete.use-case';
+import { RegisterCertificate } from './register.use-case';
+import { ReplaceCertificate } from './replace.use-case';
+
+const registerSchema = z.object({
+  client: clientSchema,
+  caller: callerSchema.optional(),
+  challengeId: challengeIdSchema,
+  signedData: signedDataSchema,
+  email: z.email().max(254).optional(),
+  identity: identitySchema.optional(),
+});
+const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
+const certificateRequestSchema = callerRequestSchema.extend({ certificateId: z.uuid() });
+const replaceSchema = certificateRequestSchema.extend({
+  challengeId: challengeIdSchema,
+  signedData: signedDataSchema,
+  identity: identitySchema.optional(),
+});
+
+/** Message handlers: validate, delegate. */
+@Controller()
+export class CertificatesController {
+  constructor(
+    private readonly registerCertificate: RegisterCertificate,
+    private readonly replaceCertificate: ReplaceCertificate,
+    private readonly deleteCertificate: DeleteCertificate,
+    private readonly queries: CertificateQueries,
+  ) {}
+
+  @MessagePattern(Api.registry.register.cmd)
+  register(@Payload() envelope: unknown): Promise<RegisterResult> {
+    return this.registerCertificate.execute(parsePayload(registerSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.listCertificates.cmd)
+  list(@Payload() envelope: unknown): Promise<CertificateView[]> {
+    return this.queries.list(parsePayload(callerRequestSchema, envelope).caller.accountId);
+  }
+
+  @MessagePattern(Api.registry.getCertificate.cmd)
+  get(@Payload() envelope: unknown): Promise<CertificateView> {
+    const request = parsePayload(certificateRequestSchema, envelope);
+    return this.queries.get(request.caller.accountId, request.certificateId);
+  }
+
+  @MessagePattern(Api.registry.replaceCertificate.cmd)
+  replace(@Payload() envelope: unknown): Promise<ReplaceResult> {
+    return this.replaceCertificate.execute(parsePayload(replaceSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.deleteCertificate.cmd)
+  delete(@Payload() envelope: unknown): Promise<{ ok: true }> {
+    return this.deleteCertificate.execute(parsePayload(certificateRequestSchema, envelope));
+  }
+}
