@@ -1,0 +1,149 @@
+/**
+ * docker-compose.yml and docker/Dockerfile, checked without Docker (it cannot
+ * run here): the compose file's structure (services, healthchecks, the
+ * dependencies between them, Redis persistence, the dev CA's trust volume),
+ * every app's environment accepted by the configuration schema, and every
+ * service command pointing at an entry file that the build (`npm run build`,
+ * here into a scratch directory) really produces — and one of them boots.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { loadConfig } from '@jointcert/common';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..');
+const APPS = ['dev-ca', 'verifier', 'registry', 'notifier', 'gateway'];
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+
+/** `${VAR:-default}` → default (what compose substitutes with an empty environment). */
+function interpolate(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
+}
+
+describe('docker-compose.yml', () => {
+  const { services } = compose;
+
+  it('has the stores, the dev CA and every app, built from docker/Dockerfile', () => {
+    expect(Object.keys(services).sort()).toEqual(['dev-ca', 'gateway', 'mailpit', 'notifier', 'postgres', 'redis', 'registry', 'verifier']);
+    expect(services.postgres!.image).toMatch(/^postgres:16/);
+    expect(services.redis!.image).toMatch(/^redis:7/);
+    for (const app of APPS) {
+      const s = services[app]!;
+      expect(s.build).toEqual({ context: '.', dockerfile: 'docker/Dockerfile' });
+      expect(s.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+    }
+    expect(services.gateway!.ports).toContain('3000:3000');
+  });
+
+  it('keeps Redis durable for BullMQ: AOF on, no eviction', () => {
+    const cmd = services.redis!.command as unknown as string[];
+    expect(cmd.join(' ')).toContain('--appendonly yes');
+    expect(cmd.join(' ')).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('waits on healthchecks that exist, for services that exist', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        expect(services[dep]).toBeDefined();
+        expect(['service_started', 'service_healthy']).toContain(condition);
+        if (condition === 'service_healthy') expect([name, dep, services[dep]!.healthcheck?.test.length]).toEqual([name, dep, expect.any(Number)]);
+      }
+    }
+    expect(services.registry!.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(services.verifier!.depends_on).toMatchObject({ 'dev-ca': { condition: 'service_healthy' } });
+  });
+
+  it('shares the dev CA trust directories with the verifier through one volume', () => {
+    const devCa = interpolate(services['dev-ca']!.environment!);
+    const verifier = interpolate(services.verifier!.environment!);
+    const [volume, mount] = services['dev-ca']!.volumes![0]!.split(':');
+    expect(compose.volumes).toHaveProperty(volume!);
+    expect(devCa.DEV_CA_DATA_DIR).toBe(mount);
+    expect(services.verifier!.volumes).toContain(`${volume}:${mount}:ro`);
+    expect(verifier.TRUST_ANCHORS_DIR).toBe(`${mount}/trust/anchors`);
+    expect(verifier.INTERMEDIATES_DIR).toBe(`${mount}/trust/intermediates`);
+    expect(verifier.FETCH_ALLOW_PRIVATE).toBe('true');
+    expect(devCa.DEV_CA_PUBLIC_URL).toBe('http://dev-ca:3100');
+  });
+
+  it("gives every app an environment our configuration accepts, with one REDIS_PREFIX and one set of secrets", () => {
+    const envs = APPS.map((app) => interpolate(services[app]!.environment!));
+    for (const env of envs) expect(() => loadConfig(env)).not.toThrow();
+    expect(loadConfig(envs[0]!).DEV_CA_ENABLED).toBe(true);
+    for (const key of ['REDIS_PREFIX', 'ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY', 'DATABASE_URL', 'REDIS_URL']) {
+      expect(new Set(envs.map((e) => e[key])).size).toBe(1);
+    }
+    expect(envs[0]!.DATABASE_URL).toBe(`postgres://jointcert:jointcert@postgres:5432/${services.postgres!.environment!.POSTGRES_DB}`);
+  });
+});
+
+describe('docker/Dockerfile and the build it runs', () => {
+  const dockerfile = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8');
+  mkdirSync(join(ROOT, '.cache'), { recursive: true });
+  const out = mkdtempSync(join(ROOT, '.cache', 'dev-ca-build-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('installs from the lockfile, builds, prunes dev dependencies and copies what the build reads', () => {
+    expect(dockerfile).toMatch(/FROM .* AS build/);
+    expect(dockerfile).toMatch(/RUN npm ci/);
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/COPY --from=build .*\/app\/dist dist/);
+    const include = (JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
+    for (const dir of include.filter((d) => d !== 'test')) expect(dockerfile).toContain(`COPY ${dir} ${dir}`);
+  });
+
+  it('every compose command names an entry file the build produces, and the built dev CA boots', async () => {
+    const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, file);
+    await run(process.execPath, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
+    await run(process.execPath, [bin('tsc-alias', 'dist/bin/index.js'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
+    for (const s of Object.values(compose.services)) {
+      if (!s.command || s.command[0] !== 'node') continue;
+      expect(existsSync(join(out, s.command[1]!.replace(/^dist\//, '')))).toBe(true);
+    }
+    expect(existsSync(join(out, 'scripts', 'start-all.js'))).toBe(true);
+
+    // the built dev CA runs with aliases resolved
+    const data = mkdtempSync(join(tmpdir(), 'jc-built-ca-'));
+    const child = spawn(process.execPath, [join(out, 'apps', 'dev-ca', 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', DEV_CA_ENABLED: 'true', DEV_CA_PORT: '0', DEV_CA_DATA_DIR: data, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((done, failed) => {
+        let buf = '';
+        child.stdout.on('data', (b: Buffer) => {
+          buf += b.toString();
+          const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
+          if (m) done(m[1]!);
+        });
+        child.stderr.on('data', (b: Buffer) => (buf += b.toString()));
+        child.on('exit', (code) => failed(new Error(`built dev CA exited (${code}):\n${buf}`)));
+      });
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
