@@ -140,6 +140,8 @@ describe('verifyChallenge over Redis', () => {
     // the CA checked against its ARL (no OCSP URL in the CA certificate)
     expect(r.revocation[1]).toMatchObject({ subject: 'CN=yessignCA-Test,OU=AccreditedCA,O=yessign,C=kr', status: 'good', source: 'crl', url: `${peer.base}/crl/arl.crl` });
     expect(peer.hitsOf('/ocsp/good')).toBe(1);
+    // the verified answer is in Redis under this deployment's prefix (shared by replicas)
+    expect((await redis.keys(`${started[0]!.config.REDIS_PREFIX}revocation:*`)).length).toBeGreaterThanOrEqual(1);
 
     const again = await hard.send(Api.verifier.verifyChallenge, challenge(signCms(good.user, NONCE)));
     expect(again.revocation[0]).toMatchObject({ status: 'good', source: 'ocsp', cached: true, nextUpdate: new Date(AT + DAY).toISOString() });

@@ -50,6 +50,26 @@ describe('RedisRevocationCache', () => {
     expect(await redis.exists(cache.redisKey('long'))).toBe(0);
   });
 
+  it('the in-process layer: answers without Redis for at most localTtlMs (injected clock), never failure entries', async () => {
+    let now = 1_000_000;
+    const cache = new RedisRevocationCache(redis, { prefix, clock: () => now, localTtlMs: 1_000 });
+    await cache.set('local', good, 60_000);
+    await redis.del(cache.redisKey('local')); // gone from Redis: only the local layer can answer now
+    expect(await cache.get('local')).toEqual(good);
+    now += 1_000;
+    expect(await cache.get('local')).toBeUndefined();
+    // a fresh instance (another replica) reads through Redis and then keeps it locally
+    await cache.set('local', good, 60_000);
+    const other = new RedisRevocationCache(redis, { prefix, clock: () => now, localTtlMs: 1_000 });
+    expect(await other.get('local')).toEqual(good);
+    await redis.del(other.redisKey('local'));
+    expect(await other.get('local')).toEqual(good);
+    const failure: CachedEntry = { kind: 'failure', reason: 'FETCH_FAILED', detail: 'x', failures: 1, retryAt: now + 30_000 };
+    await cache.set('neg-local', failure, 60_000);
+    await redis.del(cache.redisKey('neg-local'));
+    expect(await cache.get('neg-local')).toBeUndefined();
+  });
+
   it('a corrupt or foreign value is a miss, and is removed', async () => {
     const cache = new RedisRevocationCache(redis, { prefix });
     await redis.set(cache.redisKey('bad'), '{"kind":"status","status":{"status":"good"}}', 'PX', 60_000); // no expiresAt

@@ -12,7 +12,14 @@
  *     the TTL's job: the checker compares `expiresAt` with its clock on read;
  *   - a value that does not parse or has the wrong shape is a miss (and is
  *     deleted), never an answer. Redis errors reject; the checker treats a
- *     failing cache as a miss (no fail-open).
+ *     failing cache as a miss (no fail-open);
+ *   - a small in-process layer in front of Redis keeps verified answers
+ *     (kind "status" only) for at most `localTtlMs` (default 10 s) and never
+ *     past the Redis TTL, so a repeat signer costs no Redis round trip. It is
+ *     safe for the same reason the Redis TTL is: the checker still compares
+ *     expiresAt (nextUpdate) with its clock on every read. Failure entries
+ *     (responder backoff) go to Redis only, so a recovered responder is seen
+ *     by every replica at once.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -24,6 +31,12 @@ export interface RedisRevocationCacheOptions {
   /** Deployment prefix (REDIS_PREFIX). */
   prefix: string;
   maxTtlMs?: number;
+  /** The clock of the in-process layer (the service's injected clock). Default Date.now. */
+  clock?: () => number;
+  /** In-process layer: how long an answer is kept (0 turns the layer off). Default 10 s. */
+  localTtlMs?: number;
+  /** In-process layer: most entries (oldest evicted). Default 10,000. */
+  localMaxEntries?: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -49,12 +62,26 @@ export function isCachedEntry(v: unknown): v is CachedEntry {
 
 export class RedisRevocationCache implements RevocationCache {
   private readonly maxTtlMs: number;
+  private readonly clock: () => number;
+  private readonly localTtlMs: number;
+  private readonly localMax: number;
+  private readonly local = new Map<string, { entry: CachedEntry; until: number }>();
 
   constructor(
     private readonly redis: Redis,
     private readonly opts: RedisRevocationCacheOptions,
   ) {
     this.maxTtlMs = opts.maxTtlMs ?? DEFAULT_MAX_CACHE_TTL_MS;
+    this.clock = opts.clock ?? Date.now;
+    this.localTtlMs = opts.localTtlMs ?? 10_000;
+    this.localMax = opts.localMaxEntries ?? 10_000;
+  }
+
+  private remember(key: string, entry: CachedEntry, ttlMs: number): void {
+    if (this.localTtlMs <= 0 || entry.kind !== 'status') return;
+    this.local.delete(key);
+    while (this.local.size >= this.localMax) this.local.delete(this.local.keys().next().value!);
+    this.local.set(key, { entry, until: this.clock() + Math.min(ttlMs, this.localTtlMs) });
   }
 
   /** The Redis key for a checker key. */
@@ -63,16 +90,24 @@ export class RedisRevocationCache implements RevocationCache {
   }
 
   async get(key: string): Promise<CachedEntry | undefined> {
+    const hit = this.local.get(key);
+    if (hit !== undefined) {
+      if (this.clock() < hit.until) return hit.entry;
+      this.local.delete(key);
+    }
     const k = this.redisKey(key);
-    const raw = await this.redis.get(k);
-    if (raw === null) return undefined;
+    const [raw, pttl] = await this.redis.multi().get(k).pttl(k).exec().then((r) => [r?.[0]?.[1], r?.[1]?.[1]] as const);
+    if (typeof raw !== 'string') return undefined;
     let v: unknown;
     try {
       v = JSON.parse(raw);
     } catch {
       v = undefined;
     }
-    if (isCachedEntry(v)) return v;
+    if (isCachedEntry(v)) {
+      if (typeof pttl === 'number' && pttl > 0) this.remember(key, v, pttl);
+      return v;
+    }
     await this.redis.del(k);
     return undefined;
   }
@@ -80,14 +115,17 @@ export class RedisRevocationCache implements RevocationCache {
   async set(key: string, entry: CachedEntry, ttlMs: number): Promise<void> {
     const k = this.redisKey(key);
     const ttl = Math.min(Math.ceil(ttlMs), this.maxTtlMs);
+    this.local.delete(key);
     if (!(ttl > 0)) {
       await this.redis.del(k);
       return;
     }
     await this.redis.set(k, JSON.stringify(entry), 'PX', ttl);
+    this.remember(key, entry, ttl);
   }
 
   async delete(key: string): Promise<void> {
+    this.local.delete(key);
     await this.redis.del(this.redisKey(key));
   }
 }

@@ -57,7 +57,7 @@ export class RevocationService implements OnModuleDestroy {
   ) {
     this.allow = createFetchAllow(config);
     const maxSkewMs = config.REVOCATION_SKEW_S * 1000;
-    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX });
+    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX, clock });
     this.crl = new FetchingCrlSource({
       fetch: (url) => fetchCrl(url, { http, ldap, allow: this.allow, maxBytes: config.CRL_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS }),
       clock,
