@@ -97,8 +97,10 @@ export interface PathResult {
   /** Issuer candidates tried across the whole search. */
   candidatesTried: number;
   /**
-   * Revocation status per certificate of `path` (same index), filled in by the
-   * revocation step that runs after path validation; absent here.
+   * Revocation status per certificate of `path` (same index; the trust anchor,
+   * when it ends `path`, gets no entry), filled in by the revocation step that
+   * runs after path validation (e.g. `checkPathWithCrls` in
+   * revocation/crl-path.ts, or the RevocationChecker); absent here.
    */
   revocation?: RevocationStatus[];
 }

@@ -46,7 +46,7 @@
  * may still list a released hold); only complete CRLs of the same scope are
  * compared that way, and each is fully verified before it counts.
  */
-import type { Certificate, DistributionPoint, ReasonFlag } from '../cert/types';
+import type { Certificate, DistributionPoint, ReasonFlag, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, verifySignature, type AlgorithmPolicy, type SignatureCheck } from '../crypto/signature';
 import { PkiError } from '../errors';
 import { validatePath } from '../path/build';
@@ -57,7 +57,6 @@ import { intersects, keysOf, relativeToFullName } from './crl/dp-names';
 import type { Crl, CrlEntryHit } from './crl/types';
 import { crlSignerProblem, verifyCrlSignature } from './crl/verify';
 import type { RevocationEvidence, RevocationStatus, RevocationUnknownReason } from './types';
-import type { SubjectPublicKeyInfo } from '../cert/types';
 
 export interface CrlPathOptions {
   /** Validation time, epoch ms (CRL freshness, and the CRL issuers' paths). */
