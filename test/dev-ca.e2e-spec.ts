@@ -233,6 +233,19 @@ describe('dev CA over HTTP', () => {
     expect(text.toUpperCase()).toContain(bad.serialHex!.toUpperCase());
   });
 
+  it("names the root's CRL in the CA certificate and publishes it (an empty ARL), for our engine and openssl", async () => {
+    expect(JSON.stringify(issuer.ext.crlDistributionPoints)).toContain(`${ca.url}/crl/root.crl`);
+    const res = await fetch(`${ca.url}/crl/root.crl`);
+    expect(res.headers.get('content-type')).toBe('application/pkix-crl');
+    const der = Buffer.from(await res.arrayBuffer());
+    const opts = { at: Date.now(), maxSkewMs: 60_000, algorithms: DEFAULT_ALGORITHM_POLICY };
+    expect(checkCrl({ cert: issuer, issuer: root, at: opts.at }, parseCrl(der), opts)).toMatchObject({ status: 'good' });
+    const f = join(dir, 'root.crl');
+    writeFileSync(f, der);
+    const { stdout, stderr } = await run('openssl', ['crl', '-inform', 'DER', '-in', f, '-CAfile', join(ca.trustAnchorsDir, 'root.pem'), '-noout']);
+    expect(stdout + stderr).toContain('verify OK');
+  });
+
   it('keeps its keys, certificates and revocations across a restart', async () => {
     const out = await issue();
     await post('/revoke', { serialHex: out.serialHex });
@@ -241,6 +254,11 @@ describe('dev CA over HTTP', () => {
     await ca.close();
     ca = await startDevCa(config);
     expect(readFileSync(join(ca.trustAnchorsDir, 'root.pem'), 'utf8')).toBe(rootBefore);
+    // a new port: the CA certificate is reissued (same key and serial) with the new root CRL URL
+    const caNow = parseCertificate(decodePem(readFileSync(join(ca.intermediatesDir, 'ca.pem'), 'utf8')));
+    expect(JSON.stringify(caNow.ext.crlDistributionPoints)).toContain(`${ca.url}/crl/root.crl`);
+    expect(caNow.serialHex).toBe(issuer.serialHex);
+    expect(Buffer.from(caNow.spki.der).equals(Buffer.from(issuer.spki.der))).toBe(true);
     // the certificate names the old port; ask the new server directly
     const cert = parseCertificate(Buffer.from(out.certificate!, 'base64'));
     const req = buildOcspRequest(cert, issuer, { hash: 'sha256' });

@@ -106,17 +106,19 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
   await app.listen(config.DEV_CA_PORT, config.DEV_CA_HOST);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   listening = `http://${urlHost(config.DEV_CA_HOST)}:${port}`;
+  // load or create the keys now that the public URL is known (writes the trust directories)
+  const material = ca.material;
   const running: RunningDevCa = {
     app,
     ca,
     url: listening,
     publicUrl: configured ?? listening,
-    trustAnchorsDir: ca.material.trustAnchorsDir,
-    intermediatesDir: ca.material.intermediatesDir,
+    trustAnchorsDir: material.trustAnchorsDir,
+    intermediatesDir: material.intermediatesDir,
     close: () => app.close(),
   };
   logger.info(
-    { url: running.url, publicUrl: running.publicUrl, dataDir, trustAnchorsDir: running.trustAnchorsDir, intermediatesDir: running.intermediatesDir, created: ca.material.created },
+    { url: running.url, publicUrl: running.publicUrl, dataDir, trustAnchorsDir: running.trustAnchorsDir, intermediatesDir: running.intermediatesDir, created: material.created },
     'dev CA listening (development only)',
   );
   return running;

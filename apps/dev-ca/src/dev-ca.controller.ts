@@ -77,6 +77,12 @@ export class DevCaController {
     return this.ca.crl().der;
   }
 
+  @Get('crl/root.crl')
+  rootCrl(@Res({ passthrough: true }) reply: FastifyReply): Buffer {
+    void reply.header('content-type', 'application/pkix-crl').header('cache-control', 'no-cache');
+    return this.ca.rootCrl().der;
+  }
+
   @Post('ocsp')
   @HttpCode(200)
   ocspPost(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Buffer {

@@ -119,20 +119,29 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+type CachedCrl = { der: Buffer; thisUpdate: number; number: bigint };
+
 export class DevCa {
-  private crlCache: { der: Buffer; thisUpdate: number; number: bigint } | undefined;
+  private crlCache: CachedCrl | undefined;
+  private rootCrlCache: CachedCrl | undefined;
+  private loaded: CaMaterial | undefined;
 
   constructor(
-    readonly material: CaMaterial,
+    private readonly dataDir: string,
     private readonly store: CertStore,
     private readonly clock: Clock,
     /** Base URL written into certificates (CDP, OCSP); known once the server listens. */
     private readonly publicUrl: () => string,
   ) {}
 
+  /** Open the database now; the key material is loaded (or created) on first use, when the public URL is known. */
   static open(dataDir: string, clock: Clock, publicUrl: () => string): DevCa {
-    const material = loadOrCreateMaterial(dataDir, clock);
-    return new DevCa(material, new CertStore(dataDir), clock, publicUrl);
+    return new DevCa(dataDir, new CertStore(dataDir), clock, publicUrl);
+  }
+
+  get material(): CaMaterial {
+    this.loaded ??= loadOrCreateMaterial(this.dataDir, this.clock, this.publicUrl());
+    return this.loaded;
   }
 
   get rootPem(): string {
@@ -237,14 +246,33 @@ export class DevCa {
   }
 
   /** The current CRL (DER): reissued when older than CRL_REISSUE_MS. */
-  crl(): { der: Buffer; number: bigint; thisUpdate: number } {
+  crl(): CachedCrl {
     if (!this.crlCache || this.clock.now() - this.crlCache.thisUpdate >= CRL_REISSUE_MS) this.crlCache = this.makeCrl();
     return this.crlCache;
   }
 
-  private makeCrl(): { der: Buffer; thisUpdate: number; number: bigint } {
+  /** The root's CRL (an ARL: it lists revoked CA certificates, so none), named in the CA certificate's CDP. */
+  rootCrl(): CachedCrl {
+    if (!this.rootCrlCache || this.clock.now() - this.rootCrlCache.thisUpdate >= CRL_REISSUE_MS) {
+      const now = this.clock.now();
+      const number = this.store.nextCrlNumber('root');
+      const { root } = this.material;
+      const der = buildCrl({
+        issuer: root.cert.subject.der,
+        issuerKey: root.key,
+        thisUpdate: now,
+        nextUpdate: now + CRL_VALIDITY_MS,
+        crlNumber: number,
+        ...(root.cert.ext.subjectKeyIdentifier ? { authorityKeyId: root.cert.ext.subjectKeyIdentifier } : {}),
+      });
+      this.rootCrlCache = { der, thisUpdate: now, number };
+    }
+    return this.rootCrlCache;
+  }
+
+  private makeCrl(): CachedCrl {
     const now = this.clock.now();
-    const number = this.store.nextCrlNumber();
+    const number = this.store.nextCrlNumber('ca');
     const { ca } = this.material;
     const der = buildCrl({
       issuer: ca.cert.subject.der,

@@ -4,11 +4,17 @@
  *
  *   root.pem  root.key     CN=jointcert Dev RootCA, OU=Korea Certification Authority Central, O=KISA, C=KR
  *   ca.pem    ca.key       CN=yessignCA-Dev, OU=AccreditedCA, O=yessign, c=kr   (issues users, signs the CRL)
+ *                          its CDP names the root's CRL (<public>/crl/root.crl), as KISA's ARL is named
+ *                          in real CA certificates: a hard-fail verifier checks the CA certificate too
  *   ocsp.pem  ocsp.key     CN=yessignCA-Dev OCSP, ...  (id-kp-OCSPSigning + ocsp-nocheck, issued by ca)
  *   trust/anchors/root.pem        the verifier's TRUST_ANCHORS_DIR
  *   trust/intermediates/ca.pem    the verifier's INTERMEDIATES_DIR
  *
- * RSA-2048 keys as PKCS#8 PEM, mode 0600. A partial directory (some files
+ *   material.json          the public URL the CA certificate was made for
+ *
+ * RSA-2048 keys as PKCS#8 PEM, mode 0600. When the public URL changes (another
+ * port, DEV_CA_PUBLIC_URL), the CA certificate is reissued with the same key,
+ * serial and validity and the new CDP, so earlier user certificates still chain. A partial directory (some files
  * missing) is refused rather than silently replaced: the trust the verifier
  * holds must stay the trust the CA signs with.
  */
@@ -66,6 +72,18 @@ export function trustDirs(dataDir: string): { trustAnchorsDir: string; intermedi
   return { trustAnchorsDir: join(dataDir, 'trust', 'anchors'), intermediatesDir: join(dataDir, 'trust', 'intermediates') };
 }
 
+function metaPath(dataDir: string): string {
+  return join(dataDir, 'material.json');
+}
+
+function readMeta(dataDir: string): { publicUrl?: string } {
+  try {
+    return JSON.parse(readFileSync(metaPath(dataDir), 'utf8')) as { publicUrl?: string };
+  } catch {
+    return {};
+  }
+}
+
 function party(der: Buffer, key: KeyObject): CaParty {
   return { der, pem: encodePem('CERTIFICATE', der), cert: parseCertificate(der), key };
 }
@@ -98,7 +116,28 @@ function issueOcspResponder(ca: CaParty, now: number): CaParty {
   return party(r.der, r.key);
 }
 
-function create(now: number): Record<PartyName, CaParty> {
+export const ROOT_CRL_PATH = '/crl/root.crl';
+
+function issueCa(root: CaParty, keys: KeyObject, publicUrl: string, spec: { serial?: Uint8Array; notBefore: number; notAfter: number }): CaParty {
+  const c = issue({
+    keys,
+    issuer: root,
+    subject: CA_SUBJECT,
+    ...(spec.serial ? { serial: spec.serial } : {}),
+    notBefore: spec.notBefore,
+    notAfter: spec.notAfter,
+    extensions: {
+      basicConstraints: { ca: true, pathLen: 0, critical: true },
+      keyUsage: ['keyCertSign', 'cRLSign'],
+      // anyPolicy, so RFC 5280 policy processing passes the users' policies through
+      certificatePolicies: [ANY_POLICY],
+      crlDistributionPoints: [publicUrl + ROOT_CRL_PATH],
+    },
+  });
+  return party(c.der, c.key);
+}
+
+function create(now: number, publicUrl: string): Record<PartyName, CaParty> {
   // Back-dated two years so that "expired" user certificates still nest inside the CA's validity.
   const rootKeys = generateRsaKey(2048);
   const r = issue({
@@ -109,32 +148,19 @@ function create(now: number): Record<PartyName, CaParty> {
     extensions: { basicConstraints: { ca: true, critical: true }, keyUsage: ['keyCertSign', 'cRLSign'] },
   });
   const root = party(r.der, r.key);
-  const caKeys = generateRsaKey(2048);
-  const c = issue({
-    keys: caKeys,
-    issuer: root,
-    subject: CA_SUBJECT,
-    notBefore: now - 2 * 365 * DAY_MS,
-    notAfter: now + 10 * 365 * DAY_MS,
-    extensions: {
-      basicConstraints: { ca: true, pathLen: 0, critical: true },
-      keyUsage: ['keyCertSign', 'cRLSign'],
-      // anyPolicy, so RFC 5280 policy processing passes the users' policies through
-      certificatePolicies: [ANY_POLICY],
-    },
-  });
-  const ca = party(c.der, c.key);
+  const ca = issueCa(root, generateRsaKey(2048).privateKey, publicUrl, { notBefore: now - 2 * 365 * DAY_MS, notAfter: now + 10 * 365 * DAY_MS });
   return { root, ca, ocsp: issueOcspResponder(ca, now) };
 }
 
 /** Load the CA material from `dataDir`, creating it on first use; (re)write the verifier's trust directories. */
-export function loadOrCreateMaterial(dataDir: string, clock: Clock): CaMaterial {
+export function loadOrCreateMaterial(dataDir: string, clock: Clock, publicUrl: string): CaMaterial {
   const present = PARTIES.flatMap((n) => [`${n}.pem`, `${n}.key`]).filter((f) => existsSync(join(dataDir, f)));
   let parties: Record<PartyName, CaParty>;
   let created = false;
   if (present.length === 0) {
-    parties = create(clock.now());
+    parties = create(clock.now(), publicUrl);
     for (const n of PARTIES) save(dataDir, n, parties[n]);
+    writeFileAtomic(metaPath(dataDir), `${JSON.stringify({ publicUrl })}\n`);
     created = true;
   } else if (present.length === PARTIES.length * 2) {
     parties = { root: load(dataDir, 'root'), ca: load(dataDir, 'ca'), ocsp: load(dataDir, 'ocsp') };
@@ -142,6 +168,12 @@ export function loadOrCreateMaterial(dataDir: string, clock: Clock): CaMaterial 
     if (parties.ocsp.cert.notAfter < clock.now() + 30 * DAY_MS) {
       parties.ocsp = issueOcspResponder(parties.ca, clock.now());
       save(dataDir, 'ocsp', parties.ocsp);
+    }
+    if (readMeta(dataDir).publicUrl !== publicUrl) {
+      const { ca } = parties;
+      parties.ca = issueCa(parties.root, ca.key, publicUrl, { serial: ca.cert.serial, notBefore: ca.cert.notBefore, notAfter: ca.cert.notAfter });
+      save(dataDir, 'ca', parties.ca);
+      writeFileAtomic(metaPath(dataDir), `${JSON.stringify({ publicUrl })}\n`);
     }
   } else {
     throw new Error(

@@ -40,6 +40,8 @@ const dbSchema = z.object({
   version: z.literal(1),
   /** The number of the last CRL issued (decimal). */
   crlNumber: z.string().regex(/^\d+$/),
+  /** The number of the root's last CRL (decimal). */
+  rootCrlNumber: z.string().regex(/^\d+$/).default('0'),
   certificates: z.array(entrySchema),
 });
 
@@ -66,7 +68,7 @@ export class CertStore {
       if (!parsed.success) throw new Error(`dev-ca: ${this.path} is not a dev CA database: ${parsed.error.message}`);
       this.db = parsed.data;
     } else {
-      this.db = { version: 1, crlNumber: '0', certificates: [] };
+      this.db = { version: 1, crlNumber: '0', rootCrlNumber: '0', certificates: [] };
     }
     for (const e of this.db.certificates) this.bySerial.set(serialKey(e.serialHex), e);
   }
@@ -103,10 +105,11 @@ export class CertStore {
     return true;
   }
 
-  /** Take the next CRL number (persisted before the CRL is served). */
-  nextCrlNumber(): bigint {
-    const n = BigInt(this.db.crlNumber) + 1n;
-    this.db.crlNumber = n.toString();
+  /** Take the next CRL number of the CA's or the root's CRL (persisted before the CRL is served). */
+  nextCrlNumber(which: 'ca' | 'root'): bigint {
+    const field = which === 'ca' ? 'crlNumber' : 'rootCrlNumber';
+    const n = BigInt(this.db[field]) + 1n;
+    this.db[field] = n.toString();
     this.flush();
     return n;
   }
