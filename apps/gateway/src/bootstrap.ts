@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   createLogger,
   PinoLoggerService,
@@ -13,10 +14,11 @@ import {
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
+import { GatewayCoreModule } from './core/gateway-core.module';
 import { GatewayModule } from './gateway.module';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 import { ProblemFilter } from './problem/problem.filter';
-
-export const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** One access-log line per request (instead of Fastify's two), with the request id. */
 class AccessLogController extends LogController {
@@ -46,10 +48,18 @@ export interface GatewayOptions {
   logger?: Logger;
 }
 
+/** The API answers JSON only: nothing to load, frame or script. */
+const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
+/** Swagger UI (/docs) loads its own scripts and styles, and inline styles. */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 export async function createGateway(config: AppConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config, { name: 'gateway' });
+  const metrics = new GatewayMetrics(config.METRICS_ENABLED);
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // X-Forwarded-For decides request.ip only behind a trusted proxy.
+    trustProxy: config.TRUST_PROXY,
     loggerInstance: logger,
     logController: new AccessLogController(logger),
     // The correlation id: a sane client `x-request-id` is kept, anything else replaced.
@@ -61,14 +71,42 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  if (metrics.enabled) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
   // JSON only: Fastify's own JSON parser (Nest's is off), no text/plain.
   fastify.removeContentTypeParser('text/plain');
 
-  const app = await NestFactory.create<NestFastifyApplication>(options.module ?? GatewayModule, adapter, {
+  @Module({})
+  class GatewayRoot {}
+  const root: DynamicModule = { module: GatewayRoot, imports: [GatewayCoreModule.forRoot(config, logger, metrics), options.module ?? GatewayModule] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bodyParser: false,
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
-  app.useGlobalFilters(new ProblemFilter(logger, BODY_LIMIT_BYTES));
+
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.url === `/${DOCS_PATH}` || request.url.startsWith(`/${DOCS_PATH}/`)) void reply.header('content-security-policy', DOCS_CSP);
+    done(null, payload);
+  });
+  if (config.CORS_ORIGINS.length > 0) {
+    const any = config.CORS_ORIGINS.includes('*');
+    app.enableCors({
+      origin: any ? '*' : config.CORS_ORIGINS,
+      credentials: false,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
+      maxAge: 600,
+    });
+  }
+  setupOpenApi(app);
+
+  app.useGlobalFilters(new ProblemFilter(logger, config.BODY_LIMIT_BYTES));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   app.enableShutdownHooks();
   return app;

@@ -1,5 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AccountsController } from './accounts/accounts.controller';
+import { BearerGuard, OptionalBearerGuard } from './auth/bearer.guard';
+import { CertificatesController } from './certificates/certificates.controller';
+import { ChallengesController } from './challenges/challenges.controller';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { MetricsController } from './metrics/metrics.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { SessionsController } from './sessions/sessions.controller';
+import { SignaturesController } from './signatures/signatures.controller';
 
-@Module({ controllers: [HealthController] })
+/** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
+@Module({
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController],
+  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
+})
 export class GatewayModule {}

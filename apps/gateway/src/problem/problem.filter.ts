@@ -42,6 +42,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn({ requestId, code: problem.code }, 'error after the response was sent');
       return;
     }
+    if (problem.status === 401) void reply.header('www-authenticate', wwwAuthenticate(error));
     const retryAfter = error.extra.retryAfter;
     if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
       void reply.header('retry-after', String(Math.ceil(retryAfter)));
@@ -108,6 +109,16 @@ export class ProblemFilter implements ExceptionFilter {
         return undefined;
     }
   }
+}
+
+/**
+ * RFC 9110 asks a 401 to carry a challenge; RFC 6750 names a rejected bearer
+ * token `invalid_token`. A missing token gets the bare challenge.
+ */
+function wwwAuthenticate(error: DomainError): string {
+  const reason = error.extra.reason;
+  const tokenRefused = reason === 'TOKEN_INVALID' || reason === 'TOKEN_EXPIRED' || reason === 'SESSION_REVOKED';
+  return tokenRefused ? 'Bearer realm="jointcert", error="invalid_token"' : 'Bearer realm="jointcert"';
 }
 
 function internal(errorId: string): Classified {

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { Api, type Caller, type CertificateView, type ClientInfo, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
+import { ServiceClient } from '@jointcert/common';
+import { AuthCaller, BearerGuard, OptionalBearerGuard, OptionalCaller } from '../auth/bearer.guard';
+import { Client } from '../auth/client-info.decorator';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { certificateId, registerBody, replaceBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
+import { ZodPipe } from '../validation/zod.pipe';
+
+const VERIFY_ERRORS = ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'VID_MISMATCH', 'REVOCATION_UNKNOWN'] as const;
+const idParam = new ZodPipe(certificateId, 'id');
+const ApiId = ApiParam({ name: 'id', description: 'Certificate id (UUID)', schema: { type: 'string', format: 'uuid' } });
+
+@ApiTags('certificates')
+@Controller('v1/certificates')
+export class CertificatesController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post()
+  @UseGuards(RateLimitGuard, OptionalBearerGuard)
+  @ApiRoute({
+    summary: 'Register a certificate: sign up (no token) or add it to your account (bearer token)',
+    description:
+      'The certificate signs a challenge. Without Authorization: creates an account owning it → {account, certificate, session}. ' +
+      'With a valid bearer token: adds it to that account → {certificate}. An Authorization header that does not authenticate is 401, never a sign-up.',
+    body: 'RegisterRequest',
+    ok: { status: 201, schema: 'RegisterResult' },
+    errors: [...VERIFY_ERRORS, 'CERT_ALREADY_REGISTERED'],
+    auth: 'optional',
+    rateLimited: true,
+  })
+  register(@Body(new ZodPipe(registerBody)) body: RegisterBody, @OptionalCaller() caller: Caller | undefined, @Client() client: ClientInfo): Promise<RegisterResult> {
+    return this.services.send(Api.registry.register, { client, ...(caller ? { caller } : {}), ...body });
+  }
+
+  @Get()
+  @UseGuards(BearerGuard)
+  @ApiRoute({ summary: "The caller's certificates, with status, type, CA, validity and days left", ok: { status: 200, schema: 'CertificateList' }, auth: 'required' })
+  list(@AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<CertificateView[]> {
+    return this.services.send(Api.registry.listCertificates, { client, caller });
+  }
+
+  @Get(':id')
+  @UseGuards(BearerGuard)
+  @ApiId
+  @ApiRoute({ summary: 'One of the caller’s certificates', ok: { status: 200, schema: 'CertificateView' }, errors: ['MALFORMED_INPUT', 'NOT_FOUND'], auth: 'required' })
+  get(@Param('id', idParam) certificateId: string, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<CertificateView> {
+    return this.services.send(Api.registry.getCertificate, { client, caller, certificateId });
+  }
+
+  @Post(':id/replace')
+  @HttpCode(200)
+  @UseGuards(RateLimitGuard, BearerGuard)
+  @ApiId
+  @ApiRoute({
+    summary: 'Replace a certificate with its successor (인증서 변경)',
+    description:
+      '200: an action on an existing registration. The new certificate signs a fresh challenge; it must belong to the same person and expire later. The old one becomes replaced.',
+    body: 'ReplaceRequest',
+    ok: { status: 200, schema: 'ReplaceResult' },
+    errors: [...VERIFY_ERRORS, 'CERT_ALREADY_REGISTERED', 'NOT_FOUND'],
+    auth: 'required',
+    rateLimited: true,
+  })
+  replace(@Param('id', idParam) certificateId: string, @Body(new ZodPipe(replaceBody)) body: ReplaceBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<ReplaceResult> {
+    return this.services.send(Api.registry.replaceCertificate, { client, caller, certificateId, ...body });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @UseGuards(BearerGuard)
+  @ApiId
+  @ApiRoute({ summary: 'Delete a certificate (kept for audit, never usable to log in again)', ok: { status: 204 }, errors: ['MALFORMED_INPUT', 'NOT_FOUND'], auth: 'required' })
+  async remove(@Param('id', idParam) certificateId: string, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<void> {
+    await this.services.send(Api.registry.deleteCertificate, { client, caller, certificateId });
+  }
+}

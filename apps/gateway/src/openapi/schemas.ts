@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import type {
+  AccountView,
+  CertificateView,
+  ChallengeView,
+  RegisterResult,
+  ReplaceResult,
+  SessionTokens,
+  ValidationReport,
+} from '@jointcert/contracts';
+import { PROBLEM_TYPES, type ProblemCode } from '@jointcert/common';
+import {
+  refreshBody,
+  registerBody,
+  replaceBody,
+  signedChallengeBody,
+  updateAccountBody,
+  verifyDocumentBody,
+} from '../validation/request.schemas';
+import * as ex from './examples';
+
+/**
+ * Every schema of the OpenAPI document, as zod: the request bodies are the
+ * very schemas the gateway validates with; the response views mirror the
+ * contract types of libs/contracts, and a compile-time check below fails when
+ * a view and its contract type disagree. `z.toJSONSchema` renders them all.
+ */
+
+const iso = z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 time' });
+const nullableString = z.string().nullable();
+
+const account = z
+  .object({
+    id: z.uuid(),
+    email: z.email().nullable(),
+    locale: z.string(),
+    reminders: z.object({ enabled: z.boolean(), daysBefore: z.array(z.int()) }),
+    createdAt: iso,
+  })
+  .meta({ description: 'An account', example: ex.accountExample });
+
+const certificate = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['active', 'replaced', 'revoked', 'deleted', 'expired']),
+    subject: z.string(),
+    issuer: z.string(),
+    serialHex: z.string(),
+    fingerprintSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    ca: nullableString.meta({ description: 'Issuing CA family (yessign, KICA, ...), null when unknown' }),
+    type: nullableString.meta({ description: 'Certificate type, e.g. personal/general' }),
+    typeLabel: nullableString,
+    policyOid: nullableString,
+    notBefore: iso,
+    notAfter: iso,
+    daysLeft: z.int().meta({ description: 'Whole days until notAfter (negative when expired)' }),
+    registeredAt: iso,
+    replacedBy: z.uuid().nullable(),
+    revokedAt: iso.nullable(),
+    revocationReason: nullableString,
+  })
+  .meta({ description: 'A registered certificate', example: ex.certificateExample });
+
+const challenge = z
+  .object({
+    challengeId: z.string(),
+    nonce: z.string().meta({ description: '≥ 32 random bytes, base64: the content to sign' }),
+    expiresAt: iso,
+  })
+  .meta({ description: 'A single-use login/registration challenge', example: ex.challengeExample });
+
+const session = z
+  .object({
+    tokenType: z.literal('Bearer'),
+    accessToken: z.string(),
+    expiresIn: z.int().meta({ description: 'Access-token lifetime in seconds' }),
+    refreshToken: z.string(),
+    refreshExpiresIn: z.int().meta({ description: 'Refresh-token lifetime in seconds' }),
+    account,
+  })
+  .meta({ description: 'A session: access token and rotating refresh token', example: ex.sessionExample });
+
+const registerResult = z
+  .object({
+    certificate,
+    account: account.optional().meta({ description: 'Sign-up only' }),
+    session: session.optional().meta({ description: 'Sign-up only' }),
+  })
+  .meta({ description: 'The registered certificate; on sign-up also the new account and its first session', example: ex.signUpExample });
+
+const replaceResult = z.object({ previous: certificate, certificate }).meta({ description: 'The replaced certificate and its successor', example: ex.replaceExample });
+
+const summary = z.object({ subject: z.string(), issuer: z.string(), serialHex: z.string(), fingerprintSha256: z.string(), notBefore: iso, notAfter: iso });
+
+const revocationCheck = z.object({
+  subject: z.string(),
+  serialHex: z.string(),
+  status: z.enum(['good', 'revoked', 'unknown']),
+  source: z.enum(['ocsp', 'crl']).nullable(),
+  url: nullableString,
+  thisUpdate: iso.nullable(),
+  nextUpdate: iso.nullable(),
+  producedAt: iso.nullable(),
+  cached: z.boolean(),
+  revokedAt: iso.nullable(),
+  reason: nullableString,
+  unknownReason: nullableString,
+  detail: nullableString,
+});
+
+const verdict = z.enum(['valid', 'invalid', 'indeterminate']);
+
+const signerReport = z.object({
+  verdict,
+  reasons: z.array(z.string()),
+  certificate: summary.nullable(),
+  signingTime: iso.nullable(),
+  digestAlgorithm: nullableString,
+  signatureAlgorithm: nullableString,
+  signedAttributes: z.boolean(),
+  path: z.array(summary).meta({ description: 'Signer first, trust anchor last' }),
+  checks: z.array(z.object({ check: z.string(), ok: z.boolean(), cert: z.int().optional(), reason: z.string().optional(), detail: z.string().optional() })),
+  revocation: z.array(revocationCheck),
+  policyOid: nullableString,
+  type: nullableString,
+});
+
+const report = z
+  .object({
+    verdict,
+    reasons: z.array(z.string()),
+    validationTime: iso,
+    contentType: nullableString,
+    contentDigest: nullableString,
+    contentLength: z.int().nullable(),
+    signers: z.array(signerReport),
+  })
+  .meta({ description: 'The validation report (in the spirit of EU DSS simple report); returned with 200 whatever the verdict', example: ex.reportExample });
+
+const problem = z
+  .object({
+    type: z.url(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    code: z.enum(Object.keys(PROBLEM_TYPES) as [ProblemCode, ...ProblemCode[]]),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errorId: z.string().optional().meta({ description: 'Only on 500: quote it when reporting' }),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: 'MALFORMED_INPUT: every bad field' }),
+    retryAfter: z.int().optional().meta({ description: 'RATE_LIMITED: seconds to wait (also the Retry-After header)' }),
+  })
+  .catchall(z.unknown())
+  .meta({ description: 'RFC 9457 problem details with a stable code', example: ex.problemExample('CERT_NOT_REGISTERED') });
+
+const checkStatus = z.enum(['up', 'down']);
+
+/** Schema name → zod schema, in the order the document lists them. */
+export const SCHEMAS = {
+  RegisterRequest: registerBody,
+  SignedChallengeRequest: signedChallengeBody,
+  ReplaceRequest: replaceBody,
+  RefreshRequest: refreshBody,
+  UpdateAccountRequest: updateAccountBody,
+  VerifyDocumentRequest: verifyDocumentBody,
+  ChallengeView: challenge,
+  AccountView: account,
+  CertificateView: certificate,
+  CertificateList: z.array(certificate),
+  SessionTokens: session,
+  RegisterResult: registerResult,
+  ReplaceResult: replaceResult,
+  ValidationReport: report,
+  Problem: problem,
+  Liveness: z.object({ status: z.literal('ok') }),
+  Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
+} as const;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+// ---- the views must describe exactly the contract types
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function agree<_T extends true>(): void {}
+agree<Same<z.infer<typeof account>, AccountView>>();
+agree<Same<z.infer<typeof certificate>, CertificateView>>();
+agree<Same<z.infer<typeof challenge>, ChallengeView>>();
+agree<Same<z.infer<typeof session>, SessionTokens>>();
+agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
+agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();
+agree<Same<z.infer<typeof report>, ValidationReport>>();
+
+/** `components.schemas` of the document, with cross-references as $ref. */
+export function componentSchemas(): Record<string, Record<string, unknown>> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' });
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
+    out[id] = rest;
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Api, type ValidationReport } from '@jointcert/contracts';
+import { ServiceClient } from '@jointcert/common';
+import { BearerGuard } from '../auth/bearer.guard';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { verifyDocumentBody, type VerifyDocumentBody } from '../validation/request.schemas';
+import { ZodPipe } from '../validation/zod.pipe';
+
+@ApiTags('signatures')
+@Controller('v1/signatures')
+export class SignaturesController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post('verify')
+  @HttpCode(200)
+  @UseGuards(BearerGuard)
+  @ApiRoute({
+    summary: 'Verify a signed document (CMS SignedData, attached or detached) and get its validation report',
+    description: '200 whatever the verdict: the request was fine even when the signature is not (verdict invalid or indeterminate, with reasons).',
+    body: 'VerifyDocumentRequest',
+    ok: { status: 200, schema: 'ValidationReport' },
+    auth: 'required',
+  })
+  verify(@Body(new ZodPipe(verifyDocumentBody)) body: VerifyDocumentBody): Promise<ValidationReport> {
+    return this.services.send(Api.verifier.verifyDocument, body);
+  }
+}

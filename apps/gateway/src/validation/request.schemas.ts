@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * The request bodies of the REST API, validated at the edge: a request that
+ * fails here never reaches a service. Objects are strict (unknown fields are
+ * refused), binary values are standard base64 with padding, and every size is
+ * bounded. The OpenAPI document is generated from these same schemas
+ * (openapi/schemas.ts), so the two cannot drift.
+ */
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decoded length of a padded base64 string (assumes BASE64 matched). */
+function decodedLength(s: string): number {
+  return (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+}
+
+/** Standard base64 of at most `maxBytes` decoded bytes (and at least `minBytes`). */
+export function base64(maxBytes: number, minBytes = 1) {
+  return z
+    .string()
+    .max(Math.ceil(maxBytes / 3) * 4, { message: `must decode to at most ${maxBytes} bytes` })
+    .regex(BASE64, { message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' })
+    .refine((s) => decodedLength(s) >= minBytes && decodedLength(s) <= maxBytes, {
+      message: minBytes === maxBytes ? `must decode to exactly ${maxBytes} bytes` : `must decode to ${minBytes}..${maxBytes} bytes`,
+    });
+}
+
+export const SIGNED_DATA_MAX_BYTES = 64 * 1024;
+export const DOCUMENT_CONTENT_MAX_BYTES = 1024 * 1024;
+
+/** CMS SignedData, DER or BER, base64. */
+export const signedData = base64(SIGNED_DATA_MAX_BYTES).meta({ description: 'CMS SignedData (DER or BER), base64; at most 64 KiB decoded' });
+
+/** A challenge id as issued by POST /v1/challenges: a UUID or a base64url token. */
+export const challengeId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, { message: 'must be the challengeId returned by POST /v1/challenges' })
+  .meta({ description: 'The challengeId returned by POST /v1/challenges' });
+
+/** Resident (13 digits) or business (10 digits) registration number; hyphens tolerated. */
+export const idn = z
+  .string()
+  .regex(/^(?:\d{6}-?\d{7}|\d{3}-?\d{2}-?\d{5})$/, { message: 'must be a 13-digit resident or 10-digit business registration number (digits, optional hyphens)' })
+  .meta({ description: 'Resident (13 digits) or business (10 digits) registration number; never stored' });
+
+export const identityProof = z
+  .strictObject({
+    idn,
+    randomNum: base64(20, 20).meta({ description: 'The 20-byte randomNum R from the private key file, base64' }),
+  })
+  .meta({ description: 'Identity proof for the VID check (본인확인); never stored' });
+
+export const email = z.email({ message: 'must be an email address' }).max(254);
+
+export const locale = z
+  .string()
+  .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/, { message: 'must be a BCP 47 language tag such as ko or ko-KR' })
+  .max(35);
+
+export const remindersPatch = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    daysBefore: z
+      .array(z.int().min(0).max(366))
+      .max(10)
+      .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a day' })
+      .optional()
+      .meta({ description: 'Days before notAfter at which a reminder is sent, e.g. [30, 7, 1]' }),
+  })
+  .refine((r) => r.enabled !== undefined || r.daysBefore !== undefined, { message: 'give enabled and/or daysBefore' });
+
+export const registerBody = z.strictObject({
+  challengeId,
+  signedData,
+  email: email.optional(),
+  identity: identityProof.optional(),
+});
+
+export const signedChallengeBody = z.strictObject({ challengeId, signedData });
+
+export const replaceBody = z.strictObject({ challengeId, signedData, identity: identityProof.optional() });
+
+export const refreshBody = z.strictObject({
+  refreshToken: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{16,512}$/, { message: 'must be the refreshToken returned with the session' })
+    .meta({ description: 'The refresh token of the current pair; each is usable once' }),
+});
+
+export const updateAccountBody = z
+  .strictObject({
+    email: email.nullable().optional().meta({ description: 'null removes the address (and with it the reminders)' }),
+    locale: locale.optional(),
+    reminders: remindersPatch.optional(),
+  })
+  .refine((b) => b.email !== undefined || b.locale !== undefined || b.reminders !== undefined, { message: 'give at least one of email, locale, reminders' });
+
+export const verifyDocumentBody = z.strictObject({
+  signedData,
+  content: base64(DOCUMENT_CONTENT_MAX_BYTES)
+    .optional()
+    .meta({ description: 'The signed content, base64, when the signature is detached; at most 1 MiB decoded (and within the body limit)' }),
+});
+
+export const certificateId = z.uuid({ message: 'must be a certificate id (UUID)' });
+
+export type RegisterBody = z.infer<typeof registerBody>;
+export type SignedChallengeBody = z.infer<typeof signedChallengeBody>;
+export type ReplaceBody = z.infer<typeof replaceBody>;
+export type RefreshBody = z.infer<typeof refreshBody>;
+export type UpdateAccountBody = z.infer<typeof updateAccountBody>;
+export type VerifyDocumentBody = z.infer<typeof verifyDocumentBody>;
