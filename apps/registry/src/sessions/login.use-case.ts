@@ -13,8 +13,10 @@ import { SessionIssuer } from './session-issuer';
  * Log in (POST /v1/sessions): proof of possession (purpose 'login'), then
  * the ACTIVE registration of the signer's certificate. A valid certificate
  * that is not registered (never, or deleted/replaced) is CERT_NOT_REGISTERED
- * (401): the frontend offers registration. The session and its audit row
- * commit together.
+ * (401): the frontend offers registration. The certificate row is
+ * share-locked while the session is made, so a concurrent delete either comes
+ * first (no active row: refused) or after (and revokes the new session). The
+ * session and its audit row commit together.
  */
 @Injectable()
 export class LogIn {
@@ -35,7 +37,7 @@ export class LogIn {
       const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, purpose: 'login' }, trace);
       const fingerprint = verified.certificate.fingerprintSha256;
       return await this.dataSource.transaction(async (manager) => {
-        const certificate = await this.certificates.findActiveByFingerprint(fingerprint, manager);
+        const certificate = await this.certificates.lockActiveByFingerprint(fingerprint, manager);
         if (!certificate) throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
         accountId = certificate.accountId;
         certificateId = certificate.id;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, SessionRevocations } from '@jointcert/common';
 import type { RefreshRequest, SessionTokens } from '@jointcert/contracts';
-import { AccountRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, CertificateRepository, SessionRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, type Clock } from '../registry.tokens';
@@ -32,6 +32,7 @@ export class RefreshSession {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sessions: SessionRepository,
+    private readonly certificates: CertificateRepository,
     private readonly accounts: AccountRepository,
     private readonly issuer: SessionIssuer,
     private readonly revocations: SessionRevocations,
@@ -43,6 +44,11 @@ export class RefreshSession {
     const hash = refreshTokenHash(request.refreshToken);
     const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
       const now = new Date(this.clock.now());
+      // Lock order as in delete (certificate, then sessions), so the two serialise without deadlock:
+      // a session rotated from a certificate being deleted is either revoked by the delete or refused here.
+      const peek = await this.sessions.findByTokenHash(hash, manager);
+      if (!peek) return { kind: 'refused', reason: 'REFRESH_TOKEN_INVALID' };
+      const certificate = await this.certificates.lockShared(peek.certificateId, manager);
       const row = await this.sessions.findByTokenHashForUpdate(hash, manager);
       if (!row) return { kind: 'refused', reason: 'REFRESH_TOKEN_INVALID' };
       if (row.revokedAt !== null) return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
@@ -56,6 +62,8 @@ export class RefreshSession {
         return { kind: 'reused', revoked };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'refused', reason: 'REFRESH_TOKEN_EXPIRED' };
+      // sessions live on through a replacement; a deleted or revoked certificate ends them
+      if (!certificate || (certificate.status !== 'active' && certificate.status !== 'replaced')) return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
       const account = await this.accounts.findById(row.accountId, manager);
       if (!account) throw accountUnknown();
       await this.sessions.markRotated(row.id, now, manager);

@@ -63,6 +63,22 @@ export class CertificateRepository {
     return row ? toDomain(row) : null;
   }
 
+  /**
+   * The active registration of a fingerprint, share-locked until the
+   * transaction ends: a concurrent delete or replace (which lock the row for
+   * update) waits, so whatever is made from it (a session) is seen by them.
+   */
+  async lockActiveByFingerprint(fingerprintSha256: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+    const row = await manager.getRepository(CertificateEntity).findOne({ where: { fingerprintSha256, status: 'active' }, lock: { mode: 'pessimistic_read' } });
+    return row ? toDomain(row) : null;
+  }
+
+  /** A certificate by id, share-locked until the transaction ends. */
+  async lockShared(id: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+    const row = await manager.getRepository(CertificateEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
+    return row ? toDomain(row) : null;
+  }
+
   /** The account's certificates except deleted ones, newest first. */
   async listForAccount(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate[]> {
     const rows = await manager.getRepository(CertificateEntity).find({

@@ -35,6 +35,11 @@ export class SessionRepository {
     return row ? toDomain(row) : null;
   }
 
+  async findByTokenHash(refreshTokenHash: string, manager: EntityManager = this.dataSource.manager): Promise<Session | null> {
+    const row = await manager.getRepository(SessionEntity).findOneBy({ refreshTokenHash });
+    return row ? toDomain(row) : null;
+  }
+
   /** The row of a refresh token, locked until the transaction ends (call inside one). */
   async findByTokenHashForUpdate(refreshTokenHash: string, manager: EntityManager): Promise<Session | null> {
     const row = await manager.getRepository(SessionEntity).findOne({ where: { refreshTokenHash }, lock: { mode: 'pessimistic_write' } });
