@@ -145,12 +145,13 @@ describe('sign-up', () => {
 });
 
 describe('log in', () => {
-  it('issues a session for a registered certificate and audits it', async () => {
-    const tokens = await h.call(Api.registry.login, { client: CLIENT, ...(await signedChallenge(h, alice)) });
+  it('issues a session for a registered certificate and audits it under the request id', async () => {
+    const requestId = `login-${Date.now()}`;
+    const tokens = await h.call(Api.registry.login, { client: CLIENT, ...(await signedChallenge(h, alice)) }, { requestId });
     const caller = verifyAccessToken(h.config, tokens.accessToken, h.clock.now());
     expect(tokens.account.id).toBe(caller.accountId);
     const audit = await auditRows(`action = 'login' AND details->>'sessionId' = $1`, [caller.sessionId]);
-    expect(audit).toEqual([expect.objectContaining({ outcome: 'success', account_id: caller.accountId, ip: CLIENT.ip })]);
+    expect(audit).toEqual([expect.objectContaining({ outcome: 'success', account_id: caller.accountId, ip: CLIENT.ip, request_id: requestId })]);
   });
 
   it('an unregistered certificate → CERT_NOT_REGISTERED (401) with a failure audit row', async () => {

@@ -16,6 +16,7 @@ import {
   type ClientInfo,
   type Contract,
   type Envelope,
+  type RequestMeta,
   type SignerCertificate,
   type VerifyChallengeRequest,
   type VerifyChallengeResult,
@@ -215,7 +216,7 @@ export interface Harness {
   client: ServiceClient;
   verifier: StandInState;
   verifierApp: INestMicroservice | null;
-  call<Req, Res>(contract: Contract<Req, Res>, data: Req): Promise<Res>;
+  call<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res>;
   /** The error a call fails with (fails the test when it succeeds). */
   failure<Req, Res>(contract: Contract<Req, Res>, data: Req): Promise<DomainError>;
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
@@ -255,7 +256,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
     get verifierApp() {
       return verifierApp;
     },
-    call: (contract, data) => client.send(contract, data),
+    call: (contract, data, meta) => client.send(contract, data, meta),
     async failure(contract, data) {
       const outcome = await client.send(contract, data).then(
         (value) => ({ value }),
