@@ -88,9 +88,9 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
 
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP }, frameguard: { action: 'deny' } });
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (request.url === `/${DOCS_PATH}` || request.url.startsWith(`/${DOCS_PATH}/`)) void reply.header('content-security-policy', DOCS_CSP);
+    if (request.url === DOCS_PATH || request.url.startsWith(`${DOCS_PATH}/`)) void reply.header('content-security-policy', DOCS_CSP);
     done(null, payload);
   });
   if (config.CORS_ORIGINS.length > 0) {

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { BEARER_SCHEME } from './api-route.decorator';
 import { componentSchemas } from './schemas';
 
-export const DOCS_PATH = 'docs';
+export const DOCS_PATH = '/docs';
+export const DOCS_JSON_PATH = '/docs-json';
 
 /** The OpenAPI 3.1 document: routes from the controllers' decorators, schemas from zod (openapi/schemas.ts). */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -27,10 +30,47 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   return document;
 }
 
+const UI_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>jointcert API</title><link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
+<script src="${DOCS_PATH}/swagger-ui-standalone-preset.js"></script>
+<script src="${DOCS_PATH}/swagger-initializer.js"></script>
+</body>
+</html>
+`;
+
+const UI_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({ url: '${DOCS_JSON_PATH}', dom_id: '#swagger-ui', deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });
+};
+`;
+
+/** The Swagger UI files served from swagger-ui-dist (nothing else under /docs is reachable). */
+const UI_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+};
+
+/**
+ * `/docs-json` (the document) and `/docs` (Swagger UI). The UI's few files
+ * are read once from swagger-ui-dist, so no static-file plugin is needed; the
+ * page has no inline script, so its CSP can stay `script-src 'self'`.
+ */
 export function setupOpenApi(app: NestFastifyApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
-    jsonDocumentUrl: `${DOCS_PATH}-json`,
-    raw: ['json'],
-    customSiteTitle: 'jointcert API',
-  });
+  const document = JSON.stringify(buildOpenApiDocument(app));
+  const fastify = app.getHttpAdapter().getInstance();
+  const cache = new Map<string, Buffer>();
+  fastify.get(DOCS_JSON_PATH, (_req, reply) => reply.type('application/json; charset=utf-8').send(document));
+  fastify.get(DOCS_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(UI_PAGE));
+  fastify.get(`${DOCS_PATH}/swagger-initializer.js`, (_req, reply) => reply.type('text/javascript; charset=utf-8').send(UI_INIT));
+  for (const [file, type] of Object.entries(UI_FILES)) {
+    fastify.get(`${DOCS_PATH}/${file}`, (_req, reply) => {
+      let body = cache.get(file);
+      if (!body) cache.set(file, (body = readFileSync(join(dirname(require.resolve('swagger-ui-dist/package.json')), file))));
+      return reply.type(type).header('cache-control', 'public, max-age=86400').send(body);
+    });
+  }
 }
