@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   createLogger,
   PinoLoggerService,
   REQUEST_ID_HEADER,
-  RequestContextInterceptor,
   requestIdFrom,
+  runWithRequestContext,
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
@@ -19,11 +18,19 @@ import { GatewayModule } from './gateway.module';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 import { ProblemFilter } from './problem/problem.filter';
+import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from './security/security-headers';
 
-/** One access-log line per request (instead of Fastify's two), with the request id. */
+/**
+ * One access-log line per request (instead of Fastify's two), with the request
+ * id. Its fields are fixed and carry no secret (the path without its query),
+ * so it skips the redaction pass, which costs ~27 µs a line against ~1.4 µs.
+ */
 class AccessLogController extends LogController {
-  constructor(private readonly logger: Logger) {
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
     super({ requestIdLogLabel: 'requestId' });
+    this.logger = logger.child({}, { redact: { paths: [] } });
   }
 
   override incomingRequest(): void {}
@@ -48,11 +55,6 @@ export interface GatewayOptions {
   logger?: Logger;
 }
 
-/** The API answers JSON only: nothing to load, frame or script. */
-const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
-/** Swagger UI (/docs) loads its own scripts and styles, and inline styles. */
-const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
 export async function createGateway(config: AppConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config, { name: 'gateway' });
   const metrics = new GatewayMetrics(config.METRICS_ENABLED);
@@ -65,12 +67,19 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     // The correlation id: a sane client `x-request-id` is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    // No per-request pino child (its redaction setup costs more than the route): log lines
+    // get the request id from the async context (libs/common logging) or carry it explicitly.
+    childLoggerFactory: (logger: FastifyBaseLogger) => logger,
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+    const docs = request.url.startsWith(DOCS_PATH) && (request.url.length === DOCS_PATH.length || '/?'.includes(request.url.charAt(DOCS_PATH.length)));
+    void reply.headers(docs ? DOCS_SECURITY_HEADERS : API_SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  // The request's async context (its id in log lines and service envelopes), entered
+  // after body parsing and around the handler: cheaper than a Nest interceptor.
+  fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ requestId: String(request.id) }, done));
   if (metrics.enabled) {
     fastify.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
@@ -88,11 +97,6 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
 
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP }, frameguard: { action: 'deny' } });
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (request.url === DOCS_PATH || request.url.startsWith(`${DOCS_PATH}/`)) void reply.header('content-security-policy', DOCS_CSP);
-    done(null, payload);
-  });
   if (config.CORS_ORIGINS.length > 0) {
     const any = config.CORS_ORIGINS.includes('*');
     app.enableCors({
@@ -107,7 +111,6 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
   setupOpenApi(app);
 
   app.useGlobalFilters(new ProblemFilter(logger, config.BODY_LIMIT_BYTES));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
   app.enableShutdownHooks();
   return app;
 }

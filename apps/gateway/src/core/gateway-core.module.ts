@@ -38,6 +38,8 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
       lazyConnect: true,
       // Fail fast rather than queue: a request must not wait for a reconnect.
       enableOfflineQueue: false,
+      // Commands issued in one tick (many requests' EXISTS / rate-limit scripts) share one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: probeTimeoutMs(config),
       connectTimeout: probeTimeoutMs(config),
