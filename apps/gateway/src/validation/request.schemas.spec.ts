@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '@jointcert/common';
+import { identityProof, registerBody, SIGNED_DATA_MAX_BYTES, signedData, updateAccountBody } from './request.schemas';
+import { ZodPipe } from './zod.pipe';
+
+describe('request schemas', () => {
+  it('signedData: standard padded base64 up to exactly 64 KiB decoded', () => {
+    for (const n of [1, 2, 3, 1000, SIGNED_DATA_MAX_BYTES - 1, SIGNED_DATA_MAX_BYTES]) {
+      expect(signedData.safeParse(randomBytes(n).toString('base64')).success).toBe(true);
+    }
+    for (const bad of [randomBytes(SIGNED_DATA_MAX_BYTES + 1).toString('base64'), '', 'QQ', 'QQ=', 'QUJD\n', 'QU JD', 'ab-_', 'QUJD====']) {
+      expect(signedData.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('identity: 13- or 10-digit numbers with optional hyphens, randomNum exactly 20 bytes', () => {
+    const randomNum = randomBytes(20).toString('base64');
+    for (const idn of ['9001011234567', '900101-1234567', '1234567890', '123-45-67890']) expect(identityProof.safeParse({ idn, randomNum }).success).toBe(true);
+    for (const idn of ['900101 1234567', '90010112345678', '９００１０１１２３４５６７', '900101--1234567', '']) expect(identityProof.safeParse({ idn, randomNum }).success).toBe(false);
+    expect(identityProof.safeParse({ idn: '9001011234567', randomNum: randomBytes(21).toString('base64') }).success).toBe(false);
+  });
+
+  it('account patch: at least one field; email may be null', () => {
+    expect(updateAccountBody.safeParse({}).success).toBe(false);
+    expect(updateAccountBody.safeParse({ email: null }).success).toBe(true);
+    expect(updateAccountBody.safeParse({ reminders: {} }).success).toBe(false);
+    expect(updateAccountBody.safeParse({ reminders: { daysBefore: [] } }).success).toBe(true);
+  });
+});
+
+describe('ZodPipe', () => {
+  it('lists every bad field, unknown keys by name, and never the values', () => {
+    const pipe = new ZodPipe(registerBody);
+    let error: unknown;
+    try {
+      pipe.transform({ challengeId: 'x', signedData: 'S3CR3T!', extra: 1, identity: { idn: '123', randomNum: 'Zm9v', more: true } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    const e = error as DomainError;
+    expect(e.code).toBe('MALFORMED_INPUT');
+    expect((e.extra.errors as Array<{ field: string }>).map((x) => x.field).sort()).toEqual(
+      ['challengeId', 'extra', 'identity.idn', 'identity.more', 'identity.randomNum', 'signedData'].sort(),
+    );
+    expect(JSON.stringify(e.extra)).not.toContain('S3CR3T');
+    expect(e.detail).toMatch(/^the request body is not valid: /);
+  });
+});
