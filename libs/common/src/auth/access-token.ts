@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Caller } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
@@ -11,6 +12,21 @@ import { DomainError } from '../errors/domain-error';
 export const TOKEN_ISSUER = 'jointcert';
 export const TOKEN_AUDIENCE = 'jointcert-api';
 
+/*
+ * jsonwebtoken given a string secret first tries to parse it as a public key
+ * (~300 µs a call); a KeyObject skips that (~6 µs). One per secret, cached.
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    if (secretKeys.size > 16) secretKeys.clear();
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 export interface AccessTokenClaims {
   sub: string;
   sid: string;
@@ -18,7 +34,7 @@ export interface AccessTokenClaims {
 
 export function issueAccessToken(config: Pick<AppConfig, 'ACCESS_TOKEN_SECRET' | 'ACCESS_TOKEN_TTL_S'>, caller: Caller, nowMs: number): string {
   const iat = Math.floor(nowMs / 1000);
-  return jwt.sign({ sid: caller.sessionId, iat, exp: iat + config.ACCESS_TOKEN_TTL_S }, config.ACCESS_TOKEN_SECRET, {
+  return jwt.sign({ sid: caller.sessionId, iat, exp: iat + config.ACCESS_TOKEN_TTL_S }, secretKey(config.ACCESS_TOKEN_SECRET), {
     algorithm: 'HS256',
     subject: caller.accountId,
     issuer: TOKEN_ISSUER,
@@ -31,7 +47,7 @@ export function issueAccessToken(config: Pick<AppConfig, 'ACCESS_TOKEN_SECRET' |
 export function verifyAccessToken(config: Pick<AppConfig, 'ACCESS_TOKEN_SECRET'>, token: string, nowMs: number): Caller {
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, config.ACCESS_TOKEN_SECRET, {
+    payload = jwt.verify(token, secretKey(config.ACCESS_TOKEN_SECRET), {
       algorithms: ['HS256'],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
