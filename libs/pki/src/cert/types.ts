@@ -257,6 +257,9 @@ export const REASON_FLAGS: readonly ReasonFlag[] = [
   'aACompromise',
 ];
 
+/** The reasons a complete CRL covers: every ReasonFlag but 'unused'. */
+export const ALL_REVOCATION_REASON_FLAGS: readonly ReasonFlag[] = REASON_FLAGS.filter((r) => r !== 'unused');
+
 export interface DistributionPoint {
   /** distributionPoint.fullName */
   fullName?: GeneralName[];

@@ -1,18 +1,9 @@
-import { PkiError } from '../errors';
 import { checkSize, decodeBase64, decodePem, decodePemAll, encodePem, toDer } from './encoding';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl, tempDir } from '../../test-support/openssl';
+import { codeOf as code } from '../../test-support/errors';
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PkiError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 describe('base64', () => {
   it('decodes standard and URL alphabets, with or without padding and line breaks', () => {

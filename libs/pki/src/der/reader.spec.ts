@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { isPkiError, PkiError } from '../errors';
+import { isPkiError } from '../errors';
 import { DerCursor, derCursor, readSingle, readTlv, Tag, DEFAULT_LIMITS } from './reader';
 import {
   bigintFromTwos,
@@ -16,18 +16,10 @@ import {
   readTime,
 } from './values';
 import { openssl } from '../../test-support/openssl';
+import { codeOf as code } from '../../test-support/errors';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PkiError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 describe('DER reader', () => {
   const spki = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });

@@ -3,18 +3,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { YESSIGN } from '../../test-support/fixtures';
 import { openssl, tempDir } from '../../test-support/openssl';
-import { isPkiError } from '../errors';
 import { listNpkiFolder, loadNpkiPair, type NpkiEntry } from './folder';
 import { encryptSignPriKey } from './keyfile';
+import { codeOf } from '../../test-support/errors';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isPkiError(e) ? e.code : `not a PkiError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 const { dir: tmp, cleanup } = tempDir('jointcert-npki-folder-');
 afterAll(cleanup);

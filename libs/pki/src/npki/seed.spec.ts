@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { LEGACY, openssl } from '../../test-support/openssl';
-import { isPkiError } from '../errors';
 import {
   SEED_S1,
   SEED_S2,
@@ -10,6 +9,7 @@ import {
   seedEncryptBlock,
   seedKeySchedule,
 } from './seed';
+import { codeOf } from '../../test-support/errors';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 const seq = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => i));
@@ -124,11 +124,3 @@ function rawCbc(key: Buffer, iv: Buffer, pt: Buffer): Buffer {
   return seedCbcEncrypt(key, iv, pt).subarray(0, pt.length);
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isPkiError(e) ? e.code : `not a PkiError: ${String(e)}`;
-  }
-  return 'no error';
-}

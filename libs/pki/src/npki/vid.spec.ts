@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { YESSIGN } from '../../test-support/fixtures';
 import { parseCertificate } from '../cert/parse';
-import { isPkiError } from '../errors';
 import { explicit, octets, oid, seq, tlv, utf8 } from '../der';
 import {
   assertVid,
@@ -14,19 +13,12 @@ import {
   verifyVid,
   type IdentifyData,
 } from './vid';
+import { codeOf } from '../../test-support/errors';
 
 const algorithmId = (dotted: string, params?: Uint8Array): Buffer => (params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params));
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isPkiError(e) ? e.code : `not a PkiError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 // The subjectAltName of the yessign fixture as `openssl asn1parse` shows it (offset 913):
 // 30 59 a0 57 06 09 <1.2.410.200004.10.1.1> a0 4a <identifyData value>

@@ -47,6 +47,7 @@
  * compared that way, and each is fully verified before it counts.
  */
 import type { Certificate, DistributionPoint, ReasonFlag, SubjectPublicKeyInfo } from '../cert/types';
+import { ALL_REVOCATION_REASON_FLAGS } from '../cert/types';
 import { hasDsaParameters, verifySignature, type AlgorithmPolicy, type SignatureCheck } from '../crypto/signature';
 import { PkiError } from '../errors';
 import { validatePath } from '../path/build';
@@ -76,7 +77,7 @@ export interface CrlPathOptions {
 const MAX_SIGNER_VALIDATIONS = 32;
 
 /** Every reason a CRL can cover (ReasonFlags without 'unused'). */
-const ALL_REASONS: readonly ReasonFlag[] = ['keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'privilegeWithdrawn', 'aACompromise'];
+const ALL_REASONS = ALL_REVOCATION_REASON_FLAGS;
 
 type Fail = { reason: RevocationUnknownReason; detail: string };
 

@@ -29,6 +29,7 @@
  * and `crlIssuerCert` (already path-validated by the caller) must be given.
  */
 import type { Certificate, DistributionPoint, ReasonFlag } from '../../cert/types';
+import { ALL_REVOCATION_REASON_FLAGS } from '../../cert/types';
 import type { AlgorithmPolicy } from '../../crypto/signature';
 import type { RevocationEvidence, RevocationQuery, RevocationStatus, RevocationUnknownReason } from '../types';
 import { intersects, keysOf, relativeToFullName } from './dp-names';
@@ -48,17 +49,7 @@ export interface CheckCrlOptions {
   cached?: boolean;
 }
 
-/** All reasons a complete CRL can cover (ReasonFlags without 'unused'). */
-const ALL_REASONS: readonly ReasonFlag[] = [
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
+const ALL_REASONS = ALL_REVOCATION_REASON_FLAGS;
 
 type Fail = { reason: RevocationUnknownReason; detail: string };
 
