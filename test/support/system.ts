@@ -1,0 +1,350 @@
+/**
+ * The whole system for one test file or benchmark, all real:
+ *   - a database of its own on the machine's Postgres (real migrations, dropped afterwards),
+ *   - a REDIS_PREFIX of its own on the real Redis (its keys deleted afterwards; never FLUSHDB),
+ *   - the dev CA on 127.0.0.1, a free port, its data in a temp dir,
+ *   - the verifier trusting the dev CA (and any extra anchors given, copied into a
+ *     trust dir of its own before boot), allowed to fetch OCSP/CRL on 127.0.0.1,
+ *   - the registry (with a movable clock in-process: challenges expire without sleeping),
+ *   - the gateway listening on 127.0.0.1 (a free port), driven over real HTTP.
+ * `mode: 'in-process'` (tests) runs the services in this process; `mode: 'processes'`
+ * (the benchmark) runs gateway, registry and verifier as child processes, like `npm start`
+ * (compiled entries under dist/ when this file runs compiled, else from source through
+ * scripts/ts-register.js). The dev CA always runs in this process.
+ */
+import { spawn, type ChildProcess, execFile } from 'node:child_process';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { createMicroservice, createServiceClient, loadConfig, type AppConfig, type ServiceClient } from '@jointcert/common';
+import { Patterns, type ChallengeView } from '@jointcert/contracts';
+import { decodePem } from '@jointcert/pki';
+import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
+import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
+import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { createRegistry } from '../../apps/registry/src/bootstrap';
+import type { Clock } from '../../apps/registry/src/registry.tokens';
+import { verifierAppModule } from '../../apps/verifier/src/verifier.module';
+import { deleteKeys, signCms, type SignOptions } from '../../apps/verifier/test/verifier-fixtures';
+import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+
+const execFileAsync = promisify(execFile);
+
+/** The repository root, or dist/ when this file runs compiled. */
+const ROOT = resolve(__dirname, '..', '..');
+const COMPILED = __filename.endsWith('.js');
+
+/** The registry's clock: the real time plus an offset a test may move (no sleeping). */
+export class OffsetClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+export interface SystemOptions {
+  /** Short name for the database, the Redis prefix and temp dirs. */
+  name: string;
+  /** Extra configuration (the same environment every app reads). */
+  env?: Record<string, string>;
+  /** PEM roots the verifier trusts besides the dev CA's (written before it boots). */
+  extraAnchors?: string[];
+  mode?: 'in-process' | 'processes';
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** Wall time of the request, ms. */
+  ms: number;
+}
+
+export interface ApiRequest {
+  body?: unknown;
+  /** A raw body (sent as application/json unless headers say otherwise). */
+  payload?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** A client's view of a dev CA certificate: DER and private key for signing. */
+export interface Holder {
+  issued: IssueResult;
+  der: Buffer;
+  key: ReturnType<typeof createPrivateKey>;
+}
+
+export interface System {
+  config: AppConfig;
+  /** Gateway base URL (http://127.0.0.1:port). */
+  url: string;
+  devCa: RunningDevCa;
+  /** The registry's clock (in-process mode only; moving it in 'processes' mode does nothing). */
+  clock: OffsetClock;
+  db: TestDatabase;
+  sql: Pool;
+  redis: Redis;
+  api<T = Record<string, unknown>>(method: string, path: string, req?: ApiRequest): Promise<ApiResponse<T>>;
+  /** POST /issue at the dev CA (password defaulted). */
+  issue(input?: Partial<IssueInput>): Promise<Holder>;
+  /** POST /revoke at the dev CA. */
+  revoke(serialHex: string, reason?: string): Promise<void>;
+  challenge(): Promise<ChallengeView>;
+  count(table: string, where?: string, params?: unknown[]): Promise<number>;
+  stopVerifier(): Promise<void>;
+  startVerifier(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** CMS SignedData (base64) over `content` by the holder, through our DER writer and Node's crypto. */
+export function signWithNode(h: Pick<Holder, 'der' | 'key'>, content: Buffer, opts: SignOptions = {}): string {
+  return signCms({ der: h.der, key: h.key }, content, opts).toString('base64');
+}
+
+/** CMS SignedData (base64) over `content` as a client would make it: `openssl cms -sign -binary -nodetach -outform DER`. */
+export async function signWithOpenssl(pems: { certificatePem: string; privateKeyPem: string; chainPem?: string }, content: Buffer): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-system-cms-'));
+  try {
+    const f = (n: string, data: string | Buffer): string => {
+      writeFileSync(join(dir, n), data);
+      return join(dir, n);
+    };
+    const args = ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-signer', f('cert.pem', pems.certificatePem), '-inkey', f('key.pem', pems.privateKeyPem)];
+    if (pems.chainPem) args.push('-certfile', f('chain.pem', pems.chainPem));
+    args.push('-in', f('content.bin', content), '-out', join(dir, 'signed.der'));
+    await execFileAsync('openssl', args);
+    return readFileSync(join(dir, 'signed.der')).toString('base64');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Poll `probe` until it resolves truthy, at most `ms` (a bounded wait on a condition, no fixed sleep). */
+export async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (let delay = 10; Date.now() < end; delay = Math.min(delay * 2, 200)) {
+    try {
+      if (await probe()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+interface ChildApp {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, string>): ChildApp {
+  const entry = join(ROOT, 'apps', app, 'src', COMPILED ? 'main.js' : 'main.ts');
+  const args = COMPILED ? [entry] : ['-r', join(ROOT, 'scripts', 'ts-register.js'), entry];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer): void => {
+    out = (out + b.toString()).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return {
+    name: app,
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function startSystem(opts: SystemOptions): Promise<System> {
+  const mode = opts.mode ?? 'in-process';
+  const tag = `${opts.name}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `jc-system-${opts.name}-`));
+  const db = await createTestDatabase();
+  const baseEnv: Record<string, string> = {
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: `jc-sys-${tag}:`,
+    SERVICE_TIMEOUT_MS: '2000',
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_CERT: '1000000',
+    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    FETCH_ALLOW_PRIVATE: 'true',
+    FETCH_TIMEOUT_MS: '2000',
+    DEV_CA_ENABLED: 'true',
+    DEV_CA_HOST: '127.0.0.1',
+    DEV_CA_PORT: '0',
+    DEV_CA_DATA_DIR: dataDir,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    ...opts.env,
+  };
+
+  const removeDir = (dir: string) => (): Promise<void> => Promise.resolve(rmSync(dir, { recursive: true, force: true }));
+  const resources: Array<() => Promise<unknown>> = [removeDir(dataDir), () => db.drop()];
+  const cleanup = async (): Promise<void> => {
+    for (const r of resources.splice(0).reverse()) await r().catch(() => undefined);
+  };
+
+  try {
+    const devCa = await startDevCa(loadConfig(baseEnv));
+    resources.push(() => devCa.close());
+
+    // the verifier's trust: the dev CA's root, plus extras, in a directory of its own
+    let trustDir = devCa.trustAnchorsDir;
+    if (opts.extraAnchors?.length) {
+      trustDir = mkdtempSync(join(tmpdir(), `jc-system-anchors-${opts.name}-`));
+      const dir = trustDir;
+      resources.push(removeDir(dir));
+      for (const f of readdirSync(devCa.trustAnchorsDir)) copyFileSync(join(devCa.trustAnchorsDir, f), join(dir, f));
+      opts.extraAnchors.forEach((pem, i) => writeFileSync(join(dir, `extra-${i}.pem`), pem));
+    }
+    const env: Record<string, string> = { ...baseEnv, TRUST_ANCHORS_DIR: trustDir, INTERMEDIATES_DIR: devCa.intermediatesDir };
+    const config = loadConfig(env);
+    const clock = new OffsetClock();
+    const redis = new Redis(config.REDIS_URL);
+    resources.push(async () => {
+      await deleteKeys(redis, config.REDIS_PREFIX);
+      await redis.quit();
+    });
+    const sql = new Pool({ connectionString: db.url, max: 2 });
+    resources.push(() => sql.end());
+
+    let url: string;
+    let stopVerifier: () => Promise<void>;
+    let startVerifier: () => Promise<void>;
+
+    if (mode === 'in-process') {
+      let verifier: INestMicroservice | null = null;
+      startVerifier = async () => {
+        if (verifier) return;
+        verifier = await createMicroservice(verifierAppModule(config), config);
+        await verifier.listen();
+      };
+      stopVerifier = async () => {
+        const v = verifier;
+        verifier = null;
+        await v?.close();
+      };
+      await startVerifier();
+      resources.push(() => stopVerifier());
+      const registry = await createRegistry(config, { clock });
+      await registry.listen();
+      resources.push(() => registry.close());
+      const gateway: INestApplication = await createGateway(config);
+      await gateway.listen(0, '127.0.0.1');
+      resources.push(() => gateway.close());
+      url = `http://127.0.0.1:${((gateway.getHttpServer() as Server).address() as AddressInfo).port}`;
+    } else {
+      const probe: ServiceClient = createServiceClient({ ...config, SERVICE_TIMEOUT_MS: 500 });
+      resources.push(() => probe.close());
+      const childEnv = { ...env, LOG_LEVEL: opts.env?.LOG_LEVEL ?? 'warn' };
+      const children: ChildApp[] = [];
+      const up = async (app: ChildApp, ready: () => Promise<boolean>): Promise<void> => {
+        children.push(app);
+        resources.push(() => app.stop());
+        await until(`${app.name} to answer`, async () => {
+          if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}): ${app.output()}`);
+          return ready();
+        }).catch((e: Error) => {
+          throw new Error(`${e.message}\n--- ${app.name} output ---\n${app.output()}`);
+        });
+      };
+      let verifier: ChildApp | null = null;
+      startVerifier = async () => {
+        if (verifier) return;
+        verifier = spawnApp('verifier', childEnv);
+        await up(verifier, () => probe.send(Patterns.verifierPing, {}).then(() => true));
+      };
+      stopVerifier = async () => {
+        const v = verifier;
+        verifier = null;
+        await v?.stop();
+      };
+      await startVerifier();
+      await up(spawnApp('registry', childEnv), () => probe.send(Patterns.registryPing, {}).then(() => true));
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
+    }
+
+    const api = async <T>(method: string, path: string, req: ApiRequest = {}): Promise<ApiResponse<T>> => {
+      const headers: Record<string, string> = { ...req.headers };
+      let body: string | undefined;
+      if (req.body !== undefined) body = JSON.stringify(req.body);
+      else if (req.payload !== undefined) body = req.payload;
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      if (req.token) headers.authorization = `Bearer ${req.token}`;
+      const t0 = performance.now();
+      const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      const ms = performance.now() - t0;
+      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T, ms };
+    };
+
+    const system: System = {
+      config,
+      url,
+      devCa,
+      clock,
+      db,
+      sql,
+      redis,
+      api,
+      async issue(input = {}) {
+        const res = await fetch(`${devCa.url}/issue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'dev-password-1', ...input }) });
+        if (res.status !== 201) throw new Error(`dev CA /issue answered ${res.status}: ${await res.text()}`);
+        const issued = (await res.json()) as IssueResult;
+        return { issued, der: decodePem(issued.certificatePem, 'CERTIFICATE'), key: createPrivateKey(issued.privateKeyPem) };
+      },
+      async revoke(serialHex, reason) {
+        const res = await fetch(`${devCa.url}/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serialHex, ...(reason ? { reason } : {}) }) });
+        if (res.status !== 200) throw new Error(`dev CA /revoke answered ${res.status}: ${await res.text()}`);
+      },
+      async challenge() {
+        const res = await api<ChallengeView>('POST', '/v1/challenges');
+        if (res.status !== 201) throw new Error(`POST /v1/challenges answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body;
+      },
+      async count(table, where = 'true', params = []) {
+        const r = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+        return r.rows[0]!.n;
+      },
+      stopVerifier: () => stopVerifier(),
+      startVerifier: () => startVerifier(),
+      close: cleanup,
+    };
+    return system;
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, failed) => {
+    const s = createServer();
+    s.once('error', failed);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => done(port));
+    });
+  });
+}
