@@ -99,6 +99,8 @@ export interface System {
   revoke(serialHex: string, reason?: string): Promise<void>;
   challenge(): Promise<ChallengeView>;
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
+  /** The running apps and their process ids (in-process mode: this process for all). */
+  pids(): Record<'gateway' | 'registry' | 'verifier', number>;
   stopVerifier(): Promise<void>;
   startVerifier(): Promise<void>;
   close(): Promise<void>;
@@ -228,6 +230,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     resources.push(() => sql.end());
 
     let url: string;
+    let pids: System['pids'] = () => ({ gateway: process.pid, registry: process.pid, verifier: process.pid });
     let stopVerifier: () => Promise<void>;
     let startVerifier: () => Promise<void>;
 
@@ -283,6 +286,10 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
       await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
+      pids = () => {
+        const of = (name: string): number => children.find((c) => c.name === name && c.child.exitCode === null)?.child.pid ?? 0;
+        return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
+      };
     }
 
     const api = async <T>(method: string, path: string, req: ApiRequest = {}): Promise<ApiResponse<T>> => {
@@ -327,6 +334,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         const r = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
         return r.rows[0]!.n;
       },
+      pids: () => pids(),
       stopVerifier: () => stopVerifier(),
       startVerifier: () => startVerifier(),
       close: cleanup,

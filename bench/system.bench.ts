@@ -1,0 +1,170 @@
+/**
+ * The whole system under load, through the REST API (test/support/system.ts):
+ * gateway, registry and verifier as child processes, as `npm start` runs them
+ * (one Node process each, so they use the machine's cores as in production),
+ * on the real Redis and Postgres, the dev CA (in this process) as the CA whose
+ * OCSP answer the verifier caches. Driven by autocannon in this process (its
+ * API: login needs a fresh body per request), beside a bare Fastify
+ * hello-world in a child process measured in the same run:
+ *   - POST /v1/signatures/verify: a repeat signer, revocation status cached
+ *     (gateway → Redis → verifier → Redis → gateway; the OCSP answer from the
+ *     verifier's cache);
+ *   - POST /v1/challenges (gateway → registry → Redis SET);
+ *   - POST /v1/sessions: log in with a signed challenge. Each login consumes
+ *     its challenge, so N challenges are created and signed BEFORE the measured
+ *     run (not measured) and each request takes the next body: the figure is
+ *     login alone (GETDEL, CMS parse, per-certificate limit, verifier, Postgres
+ *     session + audit rows, token). A client's challenge + login pair costs
+ *     about 1 / (1/challenges + 1/logins) of the server's time; printed too.
+ * Services log at warn (no access lines). Read the ratios: the load generator
+ * shares the machine.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import type { SessionTokens } from '@jointcert/contracts';
+import { signWithNode, startSystem, type System } from '../test/support/system';
+import { fmt } from './util';
+
+const DURATION_S = 5;
+const CONNECTIONS = 32;
+/** Aim for about this many seconds of logins (N = calibrated rate × this). */
+const LOGIN_SECONDS = 4;
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  requests: number;
+  /** CPU µs per request by process (gateway, registry, verifier; bench = autocannon and the dev CA). */
+  cpu?: Record<string, number>;
+}
+
+/** CPU time (µs) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Run `f` and attribute the CPU each app process used to its requests. */
+async function withCpu(sys: System | null, f: () => Promise<Figures>): Promise<Figures> {
+  if (!sys) return f();
+  const pids = sys.pids();
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuUs(pid)]));
+  const self = process.cpuUsage();
+  const r = await f();
+  const selfUsed = process.cpuUsage(self);
+  r.cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuUs(pid) - before[k]!) / r.requests]));
+  r.cpu.bench = (selfUsed.user + selfUsed.system) / r.requests;
+  return r;
+}
+
+type Opts = autocannon.Options;
+
+async function cannon(name: string, opts: Opts): Promise<Figures> {
+  const r = await autocannon({ connections: CONNECTIONS, ...opts });
+  const requests = r['2xx'] + r.non2xx;
+  return { name, rps: requests / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.non2xx + r.timeouts, requests };
+}
+
+async function load(name: string, opts: Opts, sys: System | null = null): Promise<Figures> {
+  await cannon(name, { ...opts, duration: 1 }); // warm-up
+  return withCpu(sys, () => cannon(name, { ...opts, duration: DURATION_S }));
+}
+
+function print(f: Figures, floor: Figures): void {
+  const ratio = f === floor ? '' : `  ${(f.rps / floor.rps).toFixed(3)}× hello-world (1/${fmt(floor.rps / f.rps)})`;
+  console.log(
+    `${f.name.padEnd(52)} ${fmt(f.rps).padStart(7)} req/s  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(4)} ms${f.bad ? `  (${f.bad} errors/non-2xx!)` : ''}${ratio}`,
+  );
+  if (f.cpu) console.log(`${''.padEnd(52)} CPU µs/request: ${Object.entries(f.cpu).map(([k, us]) => `${k} ${fmt(us)}`).join(', ')}`);
+}
+
+/** A bare Fastify hello-world in its own process (as the apps are); resolves with its URL. */
+function bareFastify(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const script = `const f = require('fastify')(); f.get('/', () => ({ hello: 'world' }));
+f.listen({ port: 0, host: '127.0.0.1' }).then(() => console.log('PORT ' + f.server.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: __dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bare fastify exited (${code})`)));
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (!m) return;
+      child.removeAllListeners('exit');
+      resolve({
+        url: `http://127.0.0.1:${m[1]}/`,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** `n` challenges from the API (in parallel batches), each signed by the holder: login bodies. */
+async function loginBodies(sys: System, holder: Parameters<typeof signWithNode>[0], n: number): Promise<string[]> {
+  const bodies: string[] = [];
+  while (bodies.length < n) {
+    const batch = await Promise.all(Array.from({ length: Math.min(64, n - bodies.length) }, () => sys.challenge()));
+    for (const c of batch) bodies.push(JSON.stringify({ challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) }));
+  }
+  return bodies;
+}
+
+function loginRun(sys: System, bodies: string[]): Opts {
+  let next = 0;
+  return {
+    url: sys.url,
+    amount: bodies.length,
+    requests: [{ method: 'POST', path: '/v1/sessions', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++] }) }],
+  };
+}
+
+export async function run(): Promise<void> {
+  const sys = await startSystem({ name: 'bench', mode: 'processes' });
+  const bare = await bareFastify();
+  try {
+    // a user with an account; a signed document; the OCSP answer fetched once (then cached)
+    const holder = await sys.issue({ name: '홍길동', idn: '8001011234567' });
+    const c = await sys.challenge();
+    const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', {
+      body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) },
+    });
+    if (up.status !== 201) throw new Error(`sign-up answered ${up.status}: ${JSON.stringify(up.body)}`);
+    const token = up.body.session.accessToken;
+    const doc = JSON.stringify({ signedData: signWithNode(holder, Buffer.from(`청약 신청서 ${randomBytes(8).toString('hex')}`)) });
+    const first = await sys.api<{ verdict: string }>('POST', '/v1/signatures/verify', { token, payload: doc });
+    if (first.status !== 200 || first.body.verdict !== 'valid') throw new Error(`verify answered ${first.status}: ${JSON.stringify(first.body)}`);
+
+    const floor = await load('bare Fastify GET / (hello world, own process)', { url: bare.url });
+    const verify = await load('POST /v1/signatures/verify (repeat signer, cached)', {
+      url: `${sys.url}/v1/signatures/verify`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: doc,
+    }, sys);
+    const challenges = await load('POST /v1/challenges', { url: `${sys.url}/v1/challenges`, method: 'POST' }, sys);
+
+    // logins: calibrate on a few hundred, then N for about LOGIN_SECONDS (bodies made before each run)
+    const calibration = await cannon('calibration', loginRun(sys, await loginBodies(sys, holder, 300)));
+    const n = Math.max(500, Math.min(10_000, Math.round(calibration.rps * LOGIN_SECONDS)));
+    const bodies = await loginBodies(sys, holder, n);
+    const logins = await withCpu(sys, () => cannon(`POST /v1/sessions (login, ${fmt(n)} pre-signed challenges)`, loginRun(sys, bodies)));
+    const pair = 1 / (1 / challenges.rps + 1 / logins.rps);
+
+    console.log(`autocannon (in the bench process): ${CONNECTIONS} connections, ${DURATION_S} s each (logins: a fixed count); gateway, registry, verifier each a child process`);
+    for (const f of [floor, verify, challenges, logins]) print(f, floor);
+    console.log(`${'challenge + login pair (derived)'.padEnd(52)} ${fmt(pair).padStart(7)} pairs/s`);
+    console.log(`issue 5 target for verify: ~6,000 req/s (prototype, gateway → Redis → verifier, native verify); here ${fmt(verify.rps)} (${((verify.rps / 6000) * 100).toFixed(0)}%)`);
+  } finally {
+    await bare.stop();
+    await sys.close();
+  }
+}
