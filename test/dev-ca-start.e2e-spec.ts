@@ -6,35 +6,17 @@
  * hands the verifier the dev CA's trust directories, brings the gateway up,
  * and on SIGTERM stops every child. Without Postgres or Redis it says so.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { alive, childrenOf, environOf, freePort, PG, startAll } from './support/start-all-process';
+import { alive, childrenOf, environOf, freePort, scratchInstance, startAll } from './support/start-all-process';
 
 describe('npm start (scripts/start-all.ts)', () => {
-  const tag = `${process.pid}_${Date.now().toString(36)}`;
-  const database = `jc_start_${tag}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'jc-start-'));
-
-  afterAll(async () => {
-    const admin = new Client({ connectionString: `${PG}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const inst = scratchInstance('start');
+  const { database, dataDir } = inst;
+  afterAll(() => inst.cleanup());
 
   it('creates the database, starts the dev CA then the services, and stops every child on SIGTERM', async () => {
-    const [gatewayPort, devCaPort] = [await freePort(), await freePort()];
-    const s = startAll({
-      DATABASE_URL: `${PG}/${database}`,
-      REDIS_PREFIX: `jc-start-${tag}:`,
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_HOST: '127.0.0.1',
-      DEV_CA_PORT: String(devCaPort),
-      DEV_CA_DATA_DIR: dataDir,
-    });
+    const { s, gatewayPort, devCaPort } = await inst.start();
     try {
       await s.waitFor(/jointcert is up/);
       const live = await fetch(`http://127.0.0.1:${gatewayPort}/health/live`);
@@ -56,7 +38,7 @@ describe('npm start (scripts/start-all.ts)', () => {
       expect(verifier.FETCH_ALLOW_PRIVATE).toBe('true');
       expect(byApp('dev-ca').DEV_CA_ENABLED).toBe('true');
       expect(byApp('gateway').DEV_CA_ENABLED).toBeUndefined();
-      for (const e of envs) expect(e.REDIS_PREFIX).toBe(`jc-start-${tag}:`);
+      for (const e of envs) expect(e.REDIS_PREFIX).toBe(inst.prefix);
 
       s.child.kill('SIGTERM');
       expect(await s.exited).toBe(0);

@@ -6,38 +6,18 @@
  * account's certificates, and a revoked certificate refused over OCSP.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { freePort, PG, ROOT, startAll } from './support/start-all-process';
+import { ROOT, scratchInstance } from './support/start-all-process';
 
 const run = promisify(execFile);
 
 describe('scripts/try-it.sh against npm start', () => {
-  const tag = `${process.pid}_${Date.now().toString(36)}`;
-  const database = `jc_try_${tag}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'jc-try-'));
-
-  afterAll(async () => {
-    const admin = new Client({ connectionString: `${PG}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const inst = scratchInstance('try');
+  afterAll(() => inst.cleanup());
 
   it('runs every step of the frontend flow', async () => {
-    const [gatewayPort, devCaPort] = [await freePort(), await freePort()];
-    const s = startAll({
-      DATABASE_URL: `${PG}/${database}`,
-      REDIS_PREFIX: `jc-try-${tag}:`,
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_HOST: '127.0.0.1',
-      DEV_CA_PORT: String(devCaPort),
-      DEV_CA_DATA_DIR: dataDir,
-    });
+    const { s, gatewayPort, devCaPort } = await inst.start();
     try {
       await s.waitFor(/jointcert is up/);
       const { stdout } = await run('bash', [join(ROOT, 'scripts', 'try-it.sh')], {

@@ -4,9 +4,11 @@
  * environment, its output collected and awaited line by line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const PG = 'postgres://postgres@127.0.0.1:5432';
@@ -99,4 +101,50 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One `npm start` instance of a test: its own database, REDIS_PREFIX, dev CA
+ * data directory and free ports. `start()` launches it; `cleanup()` drops the
+ * database and the directory.
+ */
+export interface ScratchInstance {
+  tag: string;
+  database: string;
+  dataDir: string;
+  prefix: string;
+  start(): Promise<{ s: Started; gatewayPort: number; devCaPort: number }>;
+  cleanup(): Promise<void>;
+}
+
+export function scratchInstance(name: string): ScratchInstance {
+  const tag = `${process.pid}_${Date.now().toString(36)}`;
+  const database = `jc_${name}_${tag}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `jc-${name}-`));
+  const prefix = `jc-${name}-${tag}:`;
+  return {
+    tag,
+    database,
+    dataDir,
+    prefix,
+    async start() {
+      const [gatewayPort, devCaPort] = [await freePort(), await freePort()];
+      const s = startAll({
+        DATABASE_URL: `${PG}/${database}`,
+        REDIS_PREFIX: prefix,
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_HOST: '127.0.0.1',
+        DEV_CA_PORT: String(devCaPort),
+        DEV_CA_DATA_DIR: dataDir,
+      });
+      return { s, gatewayPort, devCaPort };
+    },
+    async cleanup() {
+      const admin = new Client({ connectionString: `${PG}/postgres` });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
