@@ -36,6 +36,7 @@ import {
   toDer,
   toHex,
   type Tlv,
+  enterSingleSequence,
 } from '../der';
 import { PkiError } from '../errors';
 import { decodeExtensions } from './extensions';
@@ -84,11 +85,7 @@ const KEY_TYPES: Readonly<Record<string, PublicKeyType>> = {
 };
 
 function walk(buf: Uint8Array): Certificate {
-  const certTlv = readSingle(buf, 'Certificate');
-  if (certTlv.tag !== Tag.SEQUENCE) throw bad(`Certificate: expected SEQUENCE, found tag 0x${certTlv.tag.toString(16)}`, 0);
-  const root = new DerCursor(buf);
-  root.next();
-  const cert = root.enter(certTlv);
+  const cert = enterSingleSequence(buf, 'Certificate');
   const tbsTlv = cert.expect(Tag.SEQUENCE, 'tbsCertificate');
   const signatureAlgorithm = algorithm(buf, cert.expect(Tag.SEQUENCE, 'signatureAlgorithm'), cert);
   const sigBits = readBitString(buf, cert.expect(Tag.BIT_STRING, 'signatureValue'));

@@ -139,6 +139,18 @@ export function readSingle(buf: Uint8Array, what: string, limits: DerLimits = DE
   return tlv;
 }
 
+/**
+ * A cursor over the contents of the one SEQUENCE that spans the whole input
+ * (a Certificate, CertificateList, OCSP message, ...).
+ */
+export function enterSingleSequence(buf: Uint8Array, what: string, limits: DerLimits = DEFAULT_LIMITS): DerCursor {
+  const tlv = readSingle(buf, what, limits);
+  if (tlv.tag !== Tag.SEQUENCE) throw malformed(`${what}: expected SEQUENCE, found tag 0x${hex2(tlv.tag)}`, 0);
+  const root = new DerCursor(buf, 0, buf.length, 0, limits);
+  root.next();
+  return root.enter(tlv);
+}
+
 /** Decode one TLV header at `pos`, bounded by `end`. */
 export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number, limits: DerLimits): Tlv {
   const start = pos;

@@ -26,7 +26,7 @@
  * (DER errors wrapped, `details.cause` = the DER error code, `details.offset`).
  */
 import {
-  DerCursor,
+  type DerCursor,
   Tag,
   checkSize,
   decodeOid,
@@ -40,6 +40,7 @@ import {
   readTime,
   toDer,
   type Tlv,
+  enterSingleSequence,
 } from '../../der';
 import { PkiError } from '../../errors';
 import {
@@ -90,11 +91,7 @@ function bad(message: string, offset?: number): PkiError {
 }
 
 function walk(buf: Uint8Array, maxEntries: number): Crl {
-  const top = readSingle(buf, 'CertificateList');
-  if (top.tag !== Tag.SEQUENCE) throw bad(`CertificateList: expected SEQUENCE, found tag 0x${top.tag.toString(16)}`, 0);
-  const root = new DerCursor(buf);
-  root.next();
-  const list = root.enter(top);
+  const list = enterSingleSequence(buf, 'CertificateList');
   const tbsTlv = list.expect(Tag.SEQUENCE, 'tbsCertList');
   const signatureAlgorithm = algorithm(buf, list.expect(Tag.SEQUENCE, 'signatureAlgorithm'), list);
   const sig = readBitString(buf, list.expect(Tag.BIT_STRING, 'signatureValue'));

@@ -10,7 +10,7 @@ import { OID } from '../../cert/types';
 import {
   bytes,
   checkSize,
-  DerCursor,
+  type DerCursor,
   encoded,
   integerBytes,
   readBitString,
@@ -20,6 +20,7 @@ import {
   readTime,
   Tag,
   type Tlv,
+  enterSingleSequence,
 } from '../../der';
 import { PkiError } from '../../errors';
 import { REVOCATION_REASONS } from '../types';
@@ -85,11 +86,7 @@ const CTX1 = 0xa1;
 const CTX2 = 0xa2;
 
 function walkResponse(buf: Uint8Array, maxEntries: number): OcspResponse {
-  const top = readSingle(buf, 'OCSPResponse');
-  if (top.tag !== Tag.SEQUENCE) throw bad('OCSPResponse: expected SEQUENCE', 0);
-  const root = new DerCursor(buf);
-  root.next();
-  const c = root.enter(top);
+  const c = enterSingleSequence(buf, 'OCSPResponse');
   const stTlv = c.expect(Tag.ENUMERATED, 'responseStatus');
   const code = readSmallInt(buf, stTlv);
   const responseStatus = OCSP_RESPONSE_STATUS[code];
@@ -100,7 +97,7 @@ function walkResponse(buf: Uint8Array, maxEntries: number): OcspResponse {
     // RFC 6960 §4.2.1: responseBytes only with a successful status; tolerate and ignore them
     return { responseStatus, der: buf };
   }
-  if (!rbTlv) throw bad('successful response without responseBytes', top.start);
+  if (!rbTlv) throw bad('successful response without responseBytes', 0);
   const rbOuter = c.enter(rbTlv);
   const rb = rbOuter.enter(rbOuter.expect(Tag.SEQUENCE, 'ResponseBytes'));
   rbOuter.done('responseBytes');
@@ -114,11 +111,7 @@ function walkResponse(buf: Uint8Array, maxEntries: number): OcspResponse {
 }
 
 function walkBasic(buf: Uint8Array, maxEntries: number): BasicOcspResponse {
-  const top = readSingle(buf, 'BasicOCSPResponse');
-  if (top.tag !== Tag.SEQUENCE) throw bad('BasicOCSPResponse: expected SEQUENCE');
-  const root = new DerCursor(buf);
-  root.next();
-  const c = root.enter(top);
+  const c = enterSingleSequence(buf, 'BasicOCSPResponse');
   const tbsTlv = c.expect(Tag.SEQUENCE, 'tbsResponseData');
   const signatureAlgorithm = algorithm(buf, c.expect(Tag.SEQUENCE, 'signatureAlgorithm'), c);
   const sig = readBitString(buf, c.expect(Tag.BIT_STRING, 'signature'));
@@ -302,11 +295,7 @@ function readExplicitExtensions(buf: Uint8Array, tlv: Tlv, parent: DerCursor, ou
 }
 
 function walkRequest(buf: Uint8Array, maxEntries: number): OcspRequestInfo {
-  const top = readSingle(buf, 'OCSPRequest');
-  if (top.tag !== Tag.SEQUENCE) throw bad('OCSPRequest: expected SEQUENCE', 0);
-  const root = new DerCursor(buf);
-  root.next();
-  const c = root.enter(top);
+  const c = enterSingleSequence(buf, 'OCSPRequest');
   const tbs = c.enter(c.expect(Tag.SEQUENCE, 'tbsRequest'));
   const signed = c.optional(CTX0) !== undefined;
   c.done('OCSPRequest');
