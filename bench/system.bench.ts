@@ -49,15 +49,40 @@ function cpuUs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** Run `f` and attribute the CPU each app process used to its requests. */
+/** CPU µs of a process, null when it is gone (a Postgres backend that closed). */
+function cpuUsOrNull(pid: number): number | null {
+  try {
+    return cpuUs(pid);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The server processes doing our work: the Postgres backends connected to the
+ * bench database (not the shared Postgres's background writers), and the Redis
+ * server (shared with whatever else uses it on this machine: an upper bound).
+ */
+async function serverPids(sys: System): Promise<Record<string, number[]>> {
+  const backends = await sys.sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  const info = await sys.redis.info('server');
+  const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? 0);
+  return { postgres: backends.rows.map((r) => r.pid), ...(redisPid ? { redis: [redisPid] } : {}) };
+}
+
+/** Run `f` and attribute the CPU each process (apps, Postgres backends, Redis) used to its requests. */
 async function withCpu(sys: System | null, f: () => Promise<Figures>): Promise<Figures> {
   if (!sys) return f();
-  const pids = sys.pids();
-  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuUs(pid)]));
+  const groups: Record<string, number[]> = { ...Object.fromEntries(Object.entries(sys.pids()).map(([k, pid]) => [k, [pid]])), ...(await serverPids(sys)) };
+  const before = new Map(Object.values(groups).flat().map((pid) => [pid, cpuUsOrNull(pid)]));
   const self = process.cpuUsage();
   const r = await f();
   const selfUsed = process.cpuUsage(self);
-  r.cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuUs(pid) - before[k]!) / r.requests]));
+  // a process that is gone by the end (or unreadable at the start) counts nothing
+  const used = (pids: number[]): number => pids.reduce((t, pid) => t + Math.max(0, (cpuUsOrNull(pid) ?? 0) - (before.get(pid) ?? Infinity)), 0);
+  r.cpu = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, used(pids) / r.requests]));
+  const ours = Object.entries(r.cpu).reduce((t, [, us]) => t + us, 0);
+  r.cpu.total = ours;
   r.cpu.bench = (selfUsed.user + selfUsed.system) / r.requests;
   return r;
 }

@@ -153,7 +153,10 @@ interface ChildApp {
 
 function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, string>): ChildApp {
   const entry = join(ROOT, 'apps', app, 'src', COMPILED ? 'main.js' : 'main.ts');
-  const args = COMPILED ? [entry] : ['-r', join(ROOT, 'scripts', 'ts-register.js'), entry];
+  // JC_CPU_PROF_DIR=<dir> (benchmarks): each app writes a V8 CPU profile there when it exits.
+  const profDir = process.env.JC_CPU_PROF_DIR;
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
+  const args = COMPILED ? [...prof, entry] : [...prof, '-r', join(ROOT, 'scripts', 'ts-register.js'), entry];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer): void => {

@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, AuditRepository, CertificateRepository, LoginRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -60,6 +60,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       repository(CertificateRepository),
       repository(SessionRepository),
       repository(AuditRepository),
+      repository(LoginRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,

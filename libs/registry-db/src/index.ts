@@ -9,3 +9,4 @@ export { SessionRepository } from './repositories/session.repository';
 export type { NewSession, Session } from './repositories/session.types';
 export { AuditRepository } from './repositories/audit.repository';
 export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/audit.types';
+export { LoginRepository, LOGIN_SQL, pgPool, type LoginOutcome, type LoginWrite } from './repositories/login.repository';

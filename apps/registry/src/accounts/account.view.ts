@@ -2,7 +2,7 @@ import type { AccountView } from '@jointcert/contracts';
 import type { Account } from '@jointcert/registry-db';
 
 /** The API view of an account (the identity hash never leaves the registry). */
-export function accountView(a: Account): AccountView {
+export function accountView(a: Pick<Account, 'id' | 'email' | 'locale' | 'remindersEnabled' | 'reminderDays' | 'createdAt'>): AccountView {
   return {
     id: a.id,
     email: a.email,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DomainError, type AppConfig } from '@jointcert/common';
@@ -20,6 +20,28 @@ interface StoredChallenge {
   nonce: string;
   expiresAt: number;
 }
+
+/** A counter to increment in the same round trip as a challenge take (the per-certificate rate limit). */
+export interface TakeCounter {
+  key: string;
+  ttlMs: number;
+}
+
+/**
+ * GETDEL the challenge (KEYS[1]); only when it existed and has not expired at
+ * ARGV[1] (the caller's clock, ms), INCR the counter (KEYS[2]) and give it its
+ * TTL (ARGV[2] ms) when new. Returns nil (no challenge) or {stored JSON,
+ * count}, count -1 when expired (not counted). Atomic, one round trip.
+ */
+const TAKE_COUNTING_LUA = `
+local raw = redis.call('GETDEL', KEYS[1])
+if not raw then return nil end
+local ok, c = pcall(cjson.decode, raw)
+if not ok or type(c) ~= 'table' or type(c.expiresAt) ~= 'number' or c.expiresAt <= tonumber(ARGV[1]) then return {raw, -1} end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return {raw, n}`;
+const TAKE_COUNTING_SHA = createHash('sha1').update(TAKE_COUNTING_LUA).digest('hex');
 
 /**
  * Challenges in Redis: `<prefix>challenge:<uuid>` → {nonce, expiresAt}, with a
@@ -54,9 +76,37 @@ export class ChallengeStore {
   async consume(challengeId: string): Promise<string> {
     if (!UUID.test(challengeId)) throw unknown();
     const raw = await this.redis.getdel(this.key(challengeId));
+    return this.nonceOf(raw, this.clock.now());
+  }
+
+  /**
+   * `consume`, and in the same Redis round trip count one attempt on
+   * `counter` — only when the challenge was there and not expired (exactly
+   * when `consume` would have returned the nonce). Returns the nonce and the
+   * counter's new value.
+   */
+  async consumeCounting(challengeId: string, counter: TakeCounter): Promise<{ nonce: string; count: number }> {
+    if (!UUID.test(challengeId)) throw unknown();
+    const now = this.clock.now();
+    const keys = [this.key(challengeId), counter.key];
+    const args = [String(now), String(counter.ttlMs)];
+    let reply: unknown;
+    try {
+      reply = await this.redis.evalsha(TAKE_COUNTING_SHA, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      reply = await this.redis.eval(TAKE_COUNTING_LUA, keys.length, ...keys, ...args);
+    }
+    const [raw, count] = Array.isArray(reply) ? (reply as [string, number]) : [null, -1];
+    const nonce = this.nonceOf(raw, now);
+    if (count < 0) throw unknown(); // stored value the script could not read: not a challenge of ours
+    return { nonce, count };
+  }
+
+  private nonceOf(raw: string | null, now: number): string {
     if (raw === null) throw unknown();
     const stored = JSON.parse(raw) as StoredChallenge;
-    if (stored.expiresAt <= this.clock.now()) {
+    if (stored.expiresAt <= now) {
       throw new DomainError('CHALLENGE_EXPIRED', 'the challenge has expired; request a new one', { expiredAt: new Date(stored.expiresAt).toISOString() });
     }
     return stored.nonce;

@@ -21,11 +21,13 @@ export interface ProofTrace {
 /**
  * Proof of possession, the same for register, login and replace:
  *
- *   1. consume the challenge (atomic, single use) — before anything else, so a
- *      failed attempt, for whatever reason, burns it;
- *   2. find the signer's fingerprint by a cheap parse of the CMS;
- *   3. count the attempt against that certificate (RATE_LIMITED);
- *   4. ask the verifier (signature over the nonce, chain, validity, policy,
+ *   1. find the signer's fingerprint by a cheap parse of the CMS (no I/O);
+ *   2. consume the challenge (atomic, single use) and count the attempt
+ *      against that certificate, in one Redis round trip (RATE_LIMITED) —
+ *      before anything else that can fail, so a failed attempt, for whatever
+ *      reason, burns it: when step 1 failed (MALFORMED_INPUT) the challenge is
+ *      consumed on its own first, and its own errors come first, as before;
+ *   3. ask the verifier (signature over the nonce, chain, validity, policy,
  *      revocation, VID when identity is given). Its DomainErrors pass through
  *      unchanged; an unreachable verifier is SERVICE_UNAVAILABLE (the challenge
  *      stays consumed: there is no "un-consume" that could not be raced).
@@ -39,10 +41,17 @@ export class SignatureProof {
   ) {}
 
   async prove(request: ProofRequest, trace: ProofTrace): Promise<VerifyChallengeResult> {
-    const nonce = await this.challenges.consume(request.challengeId);
-    const fingerprint = signerFingerprint(request.signedData);
+    let fingerprint: string;
+    try {
+      fingerprint = signerFingerprint(request.signedData);
+    } catch (err) {
+      await this.challenges.consume(request.challengeId);
+      throw err;
+    }
     trace.fingerprint = fingerprint;
-    await this.rateLimiter.hit(fingerprint);
+    const window = this.rateLimiter.window(fingerprint);
+    const { nonce, count } = await this.challenges.consumeCounting(request.challengeId, window);
+    this.rateLimiter.enforce(window, count);
     const result = await this.verifier.send(Api.verifier.verifyChallenge, {
       signedData: request.signedData,
       expectedContent: nonce,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { DomainError } from '@jointcert/common';
+import { currentRequestId, DomainError } from '@jointcert/common';
 import type { LoginRequest, SessionTokens } from '@jointcert/contracts';
-import { AccountRepository, CertificateRepository } from '@jointcert/registry-db';
+import { LoginRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
 import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
@@ -16,15 +15,14 @@ import { SessionIssuer } from './session-issuer';
  * (401): the frontend offers registration. The certificate row is
  * share-locked while the session is made, so a concurrent delete either comes
  * first (no active row: refused) or after (and revokes the new session). The
- * session and its audit row commit together.
+ * session and its audit row commit together: one statement
+ * (LoginRepository.openSession), one round trip to Postgres.
  */
 @Injectable()
 export class LogIn {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly proof: SignatureProof,
-    private readonly accounts: AccountRepository,
-    private readonly certificates: CertificateRepository,
+    private readonly logins: LoginRepository,
     private readonly sessions: SessionIssuer,
     private readonly audit: AuditLog,
   ) {}
@@ -36,17 +34,27 @@ export class LogIn {
     try {
       const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, purpose: 'login' }, trace);
       const fingerprint = verified.certificate.fingerprintSha256;
-      return await this.dataSource.transaction(async (manager) => {
-        const certificate = await this.certificates.lockActiveByFingerprint(fingerprint, manager);
-        if (!certificate) throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
-        accountId = certificate.accountId;
-        certificateId = certificate.id;
-        const account = await this.accounts.findById(certificate.accountId, manager);
-        if (!account) throw accountUnknown();
-        const { tokens, sessionId } = await this.sessions.open(manager, { accountId: account.id, certificateId: certificate.id, client: request.client }, accountView(account));
-        await this.audit.success({ action: 'login', client: request.client, accountId: account.id, certificateId: certificate.id, details: { fingerprint, sessionId } }, manager);
-        return tokens;
+      const draft = this.sessions.draft(request.client);
+      const outcome = await this.logins.openSession({
+        fingerprintSha256: fingerprint,
+        sessionId: draft.id,
+        familyId: draft.familyId,
+        refreshTokenHash: draft.refreshTokenHash,
+        expiresAt: draft.expiresAt,
+        ip: draft.ip,
+        userAgent: draft.userAgent,
+        requestId: currentRequestId() ?? null,
       });
+      switch (outcome.kind) {
+        case 'not-registered':
+          throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
+        case 'account-missing':
+          accountId = outcome.accountId;
+          certificateId = outcome.certificateId;
+          throw accountUnknown();
+        case 'opened':
+          return this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
+      }
     } catch (err) {
       await this.audit.failure({ action: 'login', client: request.client, accountId, certificateId, details: { fingerprint: trace.fingerprint ?? null } }, err);
       throw err;

@@ -21,11 +21,25 @@ export interface OpenSession {
   client: ClientInfo;
 }
 
+/** A session about to be stored: its ids, refresh token (and hash), expiry — everything but the owner. */
+export interface SessionDraft {
+  id: string;
+  familyId: string;
+  refreshToken: string;
+  refreshTokenHash: string;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  /** The clock reading the draft (and its access token) is based on. */
+  now: number;
+}
+
 /**
  * Opens a session row and issues its tokens: an access token (HS256, claims
  * sub = account, sid = session row) and a refresh token (32 random bytes,
  * base64url) of which only the SHA-256 is stored. Runs inside the caller's
- * transaction, so the session commits with whatever it belongs to.
+ * transaction, so the session commits with whatever it belongs to. The login
+ * stores the draft itself (one statement with its audit row): `draft` + `tokens`.
  */
 @Injectable()
 export class SessionIssuer {
@@ -35,33 +49,48 @@ export class SessionIssuer {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async open(manager: EntityManager, input: OpenSession, account: AccountView): Promise<{ sessionId: string; tokens: SessionTokens }> {
+  draft(client: ClientInfo, familyId?: string): SessionDraft {
     const now = this.clock.now();
-    const sessionId = randomUUID();
     const refreshToken = randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+    return {
+      id: randomUUID(),
+      familyId: familyId ?? randomUUID(),
+      refreshToken,
+      refreshTokenHash: refreshTokenHash(refreshToken),
+      expiresAt: new Date(now + this.config.REFRESH_TOKEN_TTL_S * 1000),
+      ip: client.ip,
+      userAgent: client.userAgent ?? null,
+      now,
+    };
+  }
+
+  /** The tokens for a stored draft owned by `accountId`. */
+  tokens(draft: SessionDraft, accountId: string, account: AccountView): SessionTokens {
+    return {
+      tokenType: 'Bearer',
+      accessToken: issueAccessToken(this.config, { accountId, sessionId: draft.id }, draft.now),
+      expiresIn: this.config.ACCESS_TOKEN_TTL_S,
+      refreshToken: draft.refreshToken,
+      refreshExpiresIn: this.config.REFRESH_TOKEN_TTL_S,
+      account,
+    };
+  }
+
+  async open(manager: EntityManager, input: OpenSession, account: AccountView): Promise<{ sessionId: string; tokens: SessionTokens }> {
+    const draft = this.draft(input.client, input.familyId);
     await this.sessions.create(
       {
-        id: sessionId,
+        id: draft.id,
         accountId: input.accountId,
-        familyId: input.familyId ?? randomUUID(),
-        refreshTokenHash: refreshTokenHash(refreshToken),
+        familyId: draft.familyId,
+        refreshTokenHash: draft.refreshTokenHash,
         certificateId: input.certificateId,
-        expiresAt: new Date(now + this.config.REFRESH_TOKEN_TTL_S * 1000),
-        ip: input.client.ip,
-        userAgent: input.client.userAgent ?? null,
+        expiresAt: draft.expiresAt,
+        ip: draft.ip,
+        userAgent: draft.userAgent,
       },
       manager,
     );
-    return {
-      sessionId,
-      tokens: {
-        tokenType: 'Bearer',
-        accessToken: issueAccessToken(this.config, { accountId: input.accountId, sessionId }, now),
-        expiresIn: this.config.ACCESS_TOKEN_TTL_S,
-        refreshToken,
-        refreshExpiresIn: this.config.REFRESH_TOKEN_TTL_S,
-        account,
-      },
-    };
+    return { sessionId: draft.id, tokens: this.tokens(draft, input.accountId, account) };
   }
 }

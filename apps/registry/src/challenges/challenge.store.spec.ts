@@ -1,0 +1,53 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig } from '@jointcert/common';
+import { ChallengeStore } from './challenge.store';
+
+/** The challenge take that also counts a rate-limit attempt (one Lua round trip), on the real Redis. */
+describe('ChallengeStore.consumeCounting (real Redis)', () => {
+  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_PREFIX: `jc-challenge-store-${process.pid}-${randomBytes(3).toString('hex')}:` });
+  const clock = { t: Date.now(), now(): number { return this.t; } };
+  const redis = new Redis(config.REDIS_URL);
+  const store = new ChallengeStore(redis, config, clock);
+  const counter = { key: `${config.REDIS_PREFIX}ratelimit:test`, ttlMs: 120_000 };
+
+  afterAll(async () => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  });
+
+  it('takes the nonce once and counts each successful take; the counter gets its TTL', async () => {
+    const a = await store.create();
+    const b = await store.create();
+    expect(await store.consumeCounting(a.challengeId, counter)).toEqual({ nonce: a.nonce, count: 1 });
+    expect(await store.consumeCounting(b.challengeId, counter)).toEqual({ nonce: b.nonce, count: 2 });
+    const ttl = await redis.pttl(counter.key);
+    expect(ttl).toBeGreaterThan(100_000);
+    expect(ttl).toBeLessThanOrEqual(120_000);
+    await expect(store.consumeCounting(a.challengeId, counter)).rejects.toMatchObject({ code: 'CHALLENGE_UNKNOWN' });
+    expect(await redis.get(counter.key)).toBe('2');
+  });
+
+  it('an unknown, malformed or expired challenge is not counted (and the expired one is gone)', async () => {
+    const key = { ...counter, key: `${config.REDIS_PREFIX}ratelimit:expired` };
+    await expect(store.consumeCounting(randomUUID(), key)).rejects.toMatchObject({ code: 'CHALLENGE_UNKNOWN' });
+    await expect(store.consumeCounting('not-a-uuid', key)).rejects.toMatchObject({ code: 'CHALLENGE_UNKNOWN' });
+    const c = await store.create();
+    clock.t += config.CHALLENGE_TTL_S * 1000;
+    await expect(store.consumeCounting(c.challengeId, key)).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
+    expect(await redis.exists(key.key, `${config.REDIS_PREFIX}challenge:${c.challengeId}`)).toBe(0);
+  });
+
+  it('of concurrent takes of one challenge exactly one gets the nonce and exactly one is counted', async () => {
+    const key = { ...counter, key: `${config.REDIS_PREFIX}ratelimit:race` };
+    const c = await store.create();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.consumeCounting(c.challengeId, key)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await redis.get(key.key)).toBe('1');
+  });
+});
