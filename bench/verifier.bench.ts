@@ -17,9 +17,8 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
-import { verifierAppModule } from '../apps/verifier/src/verifier.module';
-import { VerifyChallengeUseCase } from '../apps/verifier/src/verification/verify-challenge.use-case';
-import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../apps/verifier/test/verifier-fixtures';
+import { verifierAppModule, VerifyChallengeUseCase } from '@jointcert/verification';
+import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
 import { measure, measureAsync, report, type Rate } from './util';
 
 export async function run(): Promise<void> {

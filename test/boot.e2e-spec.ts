@@ -4,7 +4,7 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { createMicroservice, loadConfig, redisClient } from '@jointcert/common';
 import { Patterns, type PingResult } from '@jointcert/contracts';
 import { createGateway } from '../apps/gateway/src/bootstrap';
-import { VerifierModule } from '../apps/verifier/src/verifier.module';
+import { VerifierModule } from '@jointcert/verification';
 import { RegistryModule } from '../apps/registry/src/registry.module';
 
 // Proves the toolchain: Nest 11 decorators + DI compiled by swc, Fastify, and

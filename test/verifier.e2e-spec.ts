@@ -8,8 +8,8 @@ import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, DomainError, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
 import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
-import { verifierAppModule } from '../apps/verifier/src/verifier.module';
-import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms } from '../apps/verifier/test/verifier-fixtures';
+import { verifierAppModule } from '@jointcert/verification';
+import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
 
 // The verifier microservice started in-process on the real Redis transport,
 // driven through the typed ServiceClient; revocation from a real HTTP peer

@@ -31,8 +31,8 @@ import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
 import type { Clock } from '../../apps/registry/src/registry.tokens';
-import { verifierAppModule } from '../../apps/verifier/src/verifier.module';
-import { deleteKeys, signCms, type SignOptions } from '../../apps/verifier/test/verifier-fixtures';
+import { verifierAppModule } from '@jointcert/verification';
+import { deleteKeys, signCms, type SignOptions } from '../../libs/verification/test/verifier-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);

@@ -54,7 +54,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       { provide: LOGGER, useValue: logger },
       { provide: DataSource, useFactory: () => openDatabase(config, logger) },
       { provide: Redis, useFactory: () => openRedis(config) },
-      { provide: VERIFIER, useFactory: () => openVerifierClient(config, logger) },
+      { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
       repository(AccountRepository),
       repository(CertificateRepository),

@@ -5,7 +5,7 @@
 export const APP_CONFIG = Symbol('registry.config');
 export const CLOCK = Symbol('registry.clock');
 export const LOGGER = Symbol('registry.logger');
-/** The ServiceClient that reaches the verifier. */
+/** The ServiceCaller that reaches the verifier (over the transport, or in this process: VERIFIER_MODE). */
 export const VERIFIER = Symbol('registry.verifier');
 
 /** The only source of "now" in the registry (epoch milliseconds). */

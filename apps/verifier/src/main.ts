@@ -1,5 +1,5 @@
 import { createMicroservice, loadConfig } from '@jointcert/common';
-import { verifierAppModule } from './verifier.module';
+import { verifierAppModule } from '@jointcert/verification';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -61,6 +61,8 @@ export const configSchema = z
     INTERMEDIATES_DIR: z.string().optional(),
     /** Accepted certificate types: selectors such as personal/general, corporate/*, yessign, or policy OIDs. */
     ACCEPTED_CERT_TYPES: list.default(['personal/general', 'corporate/general']),
+    /** How the registry reaches the verifier: over the transport (remote), or its use case in the registry's own process (in-process; the registry then needs the verifier's configuration: trust anchors, revocation). */
+    VERIFIER_MODE: z.enum(['remote', 'in-process']).default('remote'),
     /** Revocation policy for register/login/replace. */
     REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
     /** Revocation sources in order of preference. */

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createServiceClient, type AppConfig, type Logger, type ServiceClient } from '@jointcert/common';
+import { createServiceClient, type AppConfig, type Logger, type ServiceCaller } from '@jointcert/common';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
-import { LOGGER, VERIFIER } from '../registry.tokens';
+import { createInProcessVerifier } from '@jointcert/verification';
+import { LOGGER, VERIFIER, type Clock } from '../registry.tokens';
 
 /** Postgres: connect, then apply pending migrations unless DATABASE_MIGRATE=false (operators may run them separately). */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {
@@ -26,7 +27,10 @@ export function openRedis(config: AppConfig): Redis {
   return new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5000 });
 }
 
-export function openVerifierClient(config: AppConfig, logger: Logger): ServiceClient {
+/** The verifier over the transport (VERIFIER_MODE=remote), or its use cases in this process (in-process). */
+export async function openVerifierClient(config: AppConfig, logger: Logger, clock: Clock): Promise<ServiceCaller> {
+  // in-process, the verifier shares the registry's clock (tests move it)
+  if (config.VERIFIER_MODE === 'in-process') return createInProcessVerifier(config, { logger: logger.child({ name: 'verifier' }), clock: () => clock.now() });
   return createServiceClient(config, logger);
 }
 
@@ -36,7 +40,7 @@ export class RegistryResources implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: Redis,
-    @Inject(VERIFIER) private readonly verifier: ServiceClient,
+    @Inject(VERIFIER) private readonly verifier: ServiceCaller,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceClient } from '@jointcert/common';
+import type { ServiceCaller } from '@jointcert/common';
 import { Api, type IdentityProof, type VerifyChallengeRequest, type VerifyChallengeResult } from '@jointcert/contracts';
 import { ChallengeStore } from '../challenges/challenge.store';
 import { VERIFIER } from '../registry.tokens';
@@ -37,7 +37,7 @@ export class SignatureProof {
   constructor(
     private readonly challenges: ChallengeStore,
     private readonly rateLimiter: CertificateRateLimiter,
-    @Inject(VERIFIER) private readonly verifier: ServiceClient,
+    @Inject(VERIFIER) private readonly verifier: ServiceCaller,
   ) {}
 
   async prove(request: ProofRequest, trace: ProofTrace): Promise<VerifyChallengeResult> {

@@ -64,7 +64,7 @@ export function fromRpcError(err: unknown, pattern: string, timeoutMs: number): 
  * its payload and result, the request id travels in the envelope, the wait is
  * bounded, and errors come back as DomainError (or RemoteInternalError).
  */
-export class ServiceClient {
+export class ServiceClient implements ServiceCaller {
   constructor(
     private readonly proxy: ClientProxy,
     private readonly timeoutMs: number,
@@ -88,6 +88,57 @@ export class ServiceClient {
 
   async close(): Promise<void> {
     await this.proxy.close();
+  }
+}
+
+/** A typed way to call a service: over the transport (ServiceClient) or in this process (LocalServiceClient). */
+export interface ServiceCaller {
+  send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res>;
+  close(): Promise<void>;
+}
+
+/**
+ * A service's handlers called in this process (a co-located deployment): the
+ * same contract as ServiceClient — a bounded wait (SERVICE_UNAVAILABLE), a
+ * DomainError comes out as the DomainError the transport would have carried,
+ * anything else is logged with an errorId and surfaces as RemoteInternalError
+ * — without serialising the request, publishing it and parsing the reply. The
+ * request id is the caller's own (same async context).
+ */
+export class LocalServiceClient implements ServiceCaller {
+  private readonly handlers = new Map<string, (data: unknown) => Promise<unknown>>();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly logger: Logger,
+    private readonly onClose: () => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  handle<Req, Res>(contract: Contract<Req, Res>, handler: (data: Req) => Promise<Res>): this {
+    this.handlers.set(contract.cmd, handler as (data: unknown) => Promise<unknown>);
+    return this;
+  }
+
+  async send<Req, Res>(contract: Contract<Req, Res>, data: Req): Promise<Res> {
+    const handler = this.handlers.get(contract.cmd);
+    if (!handler) throw new RemoteInternalError(undefined, contract.cmd);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError()), this.timeoutMs);
+    });
+    try {
+      return (await Promise.race([handler(data), timedOut])) as Res;
+    } catch (err) {
+      const mapped = fromRpcError(err instanceof TimeoutError ? err : toWireError(err, this.logger), contract.cmd, this.timeoutMs);
+      if (mapped instanceof DomainError && mapped.code === 'SERVICE_UNAVAILABLE') this.logger.warn({ pattern: contract.cmd }, 'in-process service call timed out');
+      throw mapped;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
   }
 }
 
