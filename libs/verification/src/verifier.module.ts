@@ -62,7 +62,8 @@ export class VerifierModule {
       },
       {
         provide: REDIS,
-        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true }),
+        // auto-pipelining: the cache reads of concurrent verifications leave in one write
+        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true, enableAutoPipelining: true }),
       },
       RedisLifecycle,
       { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },

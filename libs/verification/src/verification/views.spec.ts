@@ -1,4 +1,6 @@
-import { cnBaseOf } from './views';
+import { parseCertificate } from '@jointcert/pki';
+import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
+import { cnBaseOf, signerCertificateOf } from './views';
 
 describe('cnBase (the CN without its per-issuance number)', () => {
   it.each([
@@ -12,4 +14,18 @@ describe('cnBase (the CN without its per-issuance number)', () => {
   ])('%s → %s', (cn, base) => expect(cnBaseOf(cn)).toBe(base));
 
   it('no CN: null', () => expect(cnBaseOf(undefined)).toBeNull());
+});
+
+describe('signerCertificateOf (built once per certificate)', () => {
+  const a = parseCertificate(issueKoreanChain({ user: { keys: testKey('views-a') } }).user.der);
+  const b = parseCertificate(issueKoreanChain({ user: { keys: testKey('views-b'), serial: 99n } }).user.der);
+
+  it('the same frozen view for the same certificate, a different one for another', () => {
+    const first = signerCertificateOf(a);
+    expect(signerCertificateOf(a)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toMatchObject({ fingerprintSha256: a.fingerprintSha256, serialHex: a.serialHex, der: Buffer.from(a.der).toString('base64') });
+    expect(signerCertificateOf(b).fingerprintSha256).toBe(b.fingerprintSha256);
+    expect(signerCertificateOf(b).fingerprintSha256).not.toBe(first.fingerprintSha256);
+  });
 });

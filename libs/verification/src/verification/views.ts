@@ -44,7 +44,24 @@ export function hasIdentifyData(c: Certificate): boolean {
   return (c.ext.subjectAltName ?? []).some((n) => n.type === 'otherName' && n.typeId === OID.npkiIdentifyData);
 }
 
+/*
+ * A repeat signer's Certificate is the same object every time (libs/pki's
+ * certificate cache), and its view depends on nothing else: build it once
+ * (type classification, DN texts, dates, base64 of the DER) and hand out the
+ * frozen view. Keyed weakly, so it lives exactly as long as the certificate.
+ */
+const signerViews = new WeakMap<Certificate, SignerCertificate>();
+
 export function signerCertificateOf(c: Certificate): SignerCertificate {
+  let view = signerViews.get(c);
+  if (view === undefined) {
+    view = Object.freeze(buildSignerCertificate(c));
+    signerViews.set(c, view);
+  }
+  return view;
+}
+
+function buildSignerCertificate(c: Certificate): SignerCertificate {
   const type = classifyCertificate(c);
   return {
     ...summaryOf(c),
