@@ -1,11 +1,12 @@
 import { DomainError } from '@jointcert/common';
-import { parseCertificate, parseSignedData, type Certificate, type SignerIdentifier } from '@jointcert/pki';
+import { cachedCertificate, parseSignedData, type Certificate, type SignerIdentifier } from '@jointcert/pki';
 
 /**
  * The SHA-256 fingerprint of the certificate that signed a CMS message, found
  * by a cheap parse (lean DER walk, no signature or chain work) so that
  * attempts can be rate-limited per certificate before the verifier spends
- * effort on them. The signer is the certificate named by the first
+ * effort on them (a repeat signer's certificates come from libs/pki's
+ * certificate cache, shared with the verifier in-process). The signer is the certificate named by the first
  * SignerInfo's sid; the verifier checks everything properly afterwards.
  */
 export function signerFingerprint(signedDataBase64: string): string {
@@ -23,7 +24,7 @@ export function signerFingerprint(signedDataBase64: string): string {
   for (const der of certificates) {
     let cert: Certificate;
     try {
-      cert = parseCertificate(der);
+      cert = cachedCertificate(der); // a repeat signer's certificate is parsed once (and the verifier's lookup hits too)
     } catch {
       continue;
     }

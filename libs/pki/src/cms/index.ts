@@ -1,3 +1,3 @@
 export * from './parse';
 export * from './verify';
-export { certificateCacheSize } from './cert-cache';
+export { cachedCertificate, certificateCacheSize } from './cert-cache';
