@@ -1,6 +1,6 @@
 import { parseCertificate } from '@jointcert/pki';
 import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
-import { cnBaseOf, signerCertificateOf } from './views';
+import { cnBaseOf, signerCertificateOf, summaryOf } from './views';
 
 describe('cnBase (the CN without its per-issuance number)', () => {
   it.each([
@@ -16,7 +16,7 @@ describe('cnBase (the CN without its per-issuance number)', () => {
   it('no CN: null', () => expect(cnBaseOf(undefined)).toBeNull());
 });
 
-describe('signerCertificateOf (built once per certificate)', () => {
+describe('signerCertificateOf and summaryOf (built once per certificate)', () => {
   const a = parseCertificate(issueKoreanChain({ user: { keys: testKey('views-a') } }).user.der);
   const b = parseCertificate(issueKoreanChain({ user: { keys: testKey('views-b'), serial: 99n } }).user.der);
 
@@ -27,5 +27,8 @@ describe('signerCertificateOf (built once per certificate)', () => {
     expect(first).toMatchObject({ fingerprintSha256: a.fingerprintSha256, serialHex: a.serialHex, der: Buffer.from(a.der).toString('base64') });
     expect(signerCertificateOf(b).fingerprintSha256).toBe(b.fingerprintSha256);
     expect(signerCertificateOf(b).fingerprintSha256).not.toBe(first.fingerprintSha256);
+    expect(summaryOf(a)).toBe(summaryOf(a));
+    expect(Object.isFrozen(summaryOf(a))).toBe(true);
+    expect(summaryOf(a)).toEqual({ subject: first.subject, issuer: first.issuer, serialHex: first.serialHex, fingerprintSha256: first.fingerprintSha256, notBefore: first.notBefore, notAfter: first.notAfter });
   });
 });

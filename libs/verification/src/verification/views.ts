@@ -9,7 +9,19 @@ export function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
+/* Built once per certificate object (see signerViews below for why that is safe), frozen. */
+const summaries = new WeakMap<Certificate, CertificateSummary>();
+
 export function summaryOf(c: Certificate): CertificateSummary {
+  let summary = summaries.get(c);
+  if (summary === undefined) {
+    summary = Object.freeze(buildSummary(c));
+    summaries.set(c, summary);
+  }
+  return summary;
+}
+
+function buildSummary(c: Certificate): CertificateSummary {
   return {
     subject: c.subject.text,
     issuer: c.issuer.text,
