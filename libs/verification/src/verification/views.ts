@@ -9,17 +9,26 @@ export function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
-/* Built once per certificate object (see signerViews below for why that is safe), frozen. */
-const summaries = new WeakMap<Certificate, CertificateSummary>();
-
-export function summaryOf(c: Certificate): CertificateSummary {
-  let summary = summaries.get(c);
-  if (summary === undefined) {
-    summary = Object.freeze(buildSummary(c));
-    summaries.set(c, summary);
-  }
-  return summary;
+/*
+ * Views of a certificate depend on nothing else, and a repeat signer's
+ * Certificate (and its CA's) is the same object every time (libs/pki's
+ * certificate cache): build each view once per certificate and hand out the
+ * frozen result. Keyed weakly, so a view lives exactly as long as its certificate.
+ */
+function perCertificate<T extends object>(build: (c: Certificate) => T): (c: Certificate) => Readonly<T> {
+  const views = new WeakMap<Certificate, Readonly<T>>();
+  return (c) => {
+    let view = views.get(c);
+    if (view === undefined) {
+      view = Object.freeze(build(c));
+      views.set(c, view);
+    }
+    return view;
+  };
 }
+
+/** The contract's summary of a certificate (built once per certificate). */
+export const summaryOf = perCertificate(buildSummary);
 
 function buildSummary(c: Certificate): CertificateSummary {
   return {
@@ -56,22 +65,8 @@ export function hasIdentifyData(c: Certificate): boolean {
   return (c.ext.subjectAltName ?? []).some((n) => n.type === 'otherName' && n.typeId === OID.npkiIdentifyData);
 }
 
-/*
- * A repeat signer's Certificate is the same object every time (libs/pki's
- * certificate cache), and its view depends on nothing else: build it once
- * (type classification, DN texts, dates, base64 of the DER) and hand out the
- * frozen view. Keyed weakly, so it lives exactly as long as the certificate.
- */
-const signerViews = new WeakMap<Certificate, SignerCertificate>();
-
-export function signerCertificateOf(c: Certificate): SignerCertificate {
-  let view = signerViews.get(c);
-  if (view === undefined) {
-    view = Object.freeze(buildSignerCertificate(c));
-    signerViews.set(c, view);
-  }
-  return view;
-}
+/** The contract's view of the signer's certificate (built once per certificate). */
+export const signerCertificateOf = perCertificate(buildSignerCertificate);
 
 function buildSignerCertificate(c: Certificate): SignerCertificate {
   const type = classifyCertificate(c);
