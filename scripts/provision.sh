@@ -2,7 +2,8 @@
 # Everything outside node_modules that the tests need, checked in one place:
 #   system packages  openssl, slapd + ldap-utils (a real LDAP directory for CRLs),
 #                    faketime, chromium, postgresql, redis-server
-#                    (with --docker also docker.io and debootstrap, for the compose smoke test)
+#                    (with --docker also docker.io, debootstrap and docker-compose, for the
+#                    compose smoke test)
 #   services         PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and
 #                    Redis on 127.0.0.1:6379
 #   test vectors     NIST PKITS and cryptography's vectors in .cache/vectors
@@ -34,6 +35,7 @@ has redis-cli || need+=(redis-tools)
 if $with_docker; then
   has dockerd || need+=(docker.io)
   has debootstrap || need+=(debootstrap)
+  { docker compose version >/dev/null 2>&1 || has docker-compose; } || need+=(docker-compose)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -37,8 +37,11 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
 };
 
 /** `${VAR:-default}` → default (what compose substitutes with an empty environment). */
+function defaults(v: string): string {
+  return v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+}
 function interpolate(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, defaults(String(v))]));
 }
 
 describe('docker-compose.yml', () => {
@@ -46,14 +49,22 @@ describe('docker-compose.yml', () => {
 
   it('has the stores, the dev CA and every app, built from docker/Dockerfile', () => {
     expect(Object.keys(services).sort()).toEqual(['dev-ca', 'gateway', 'mailpit', 'notifier', 'postgres', 'redis', 'registry', 'verifier']);
-    expect(services.postgres!.image).toMatch(/^postgres:16/);
-    expect(services.redis!.image).toMatch(/^redis:7/);
+    expect(defaults(services.postgres!.image!)).toMatch(/^postgres:16/);
+    expect(defaults(services.redis!.image!)).toMatch(/^redis:7/);
+    expect(services.postgres!.image).toBe('${POSTGRES_IMAGE:-postgres:16}');
     for (const app of APPS) {
       const s = services[app]!;
-      expect(s.build).toEqual({ context: '.', dockerfile: 'docker/Dockerfile' });
+      expect(s.build).toEqual({ context: '.', dockerfile: 'docker/Dockerfile', args: { NODE_IMAGE: '${NODE_IMAGE:-node:20-bookworm-slim}' } });
       expect(s.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
     }
-    expect(services.gateway!.ports).toContain('3000:3000');
+    expect(services.gateway!.ports!.map(defaults)).toEqual(['3000:3000']);
+  });
+
+  it('publishes ports through variables, the dev CA and the mail UI on 127.0.0.1 only; no Compose-v2-only keys', () => {
+    expect(services.gateway!.ports).toEqual(['${GATEWAY_PUBLISH:-3000}:3000']);
+    expect(services['dev-ca']!.ports!.map(defaults)).toEqual(['127.0.0.1:3100:3100']);
+    expect(services.mailpit!.ports!.map(defaults)).toEqual(['127.0.0.1:8025:8025']);
+    expect(compose).not.toHaveProperty('name');
   });
 
   it('keeps Redis durable for BullMQ: AOF on, no eviction', () => {
@@ -165,5 +176,5 @@ describe('docker/Dockerfile and the build it runs', () => {
       child.kill('SIGTERM');
       rmSync(data, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });

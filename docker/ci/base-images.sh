@@ -12,7 +12,8 @@
 #   usage: docker/ci/base-images.sh [--print-env]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-DOCKER=${DOCKER:-docker}
+# Debian's docker CLI (BuildKit built in, no buildx needed) when present
+DOCKER=${DOCKER:-$([ -x /usr/bin/docker ] && echo /usr/bin/docker || echo docker)}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 BASE=jointcert-ci/bookworm:minbase
 export DOCKER_BUILDKIT=1
