@@ -119,6 +119,14 @@ export GATEWAY_URL=http://$GATEWAY_PUBLISH DEV_CA_URL=http://$DEV_CA_PUBLISH
 bash scripts/try-it.sh >/tmp/jointcert-smoke-try-it.log 2>&1 || { cat /tmp/jointcert-smoke-try-it.log >&2; die "scripts/try-it.sh failed"; }
 say "try-it.sh passed"
 
+# --- least privilege: the services' role sees the audit rows but cannot delete them
+as_service() { compose exec -T -e PGPASSWORD="${APP_DB_PASSWORD:-jointcert-service}" postgres psql -h 127.0.0.1 -U jointcert_service -d jointcert -v ON_ERROR_STOP=1 -Atc "$1" 2>&1; }
+rows=$(as_service 'SELECT count(*) FROM audit_events') || die "the services' role cannot read audit_events: $rows"
+[ "$rows" -gt 0 ] || die "no audit rows after the flow"
+out=$(as_service 'DELETE FROM audit_events') && die "the services' role deleted audit rows"
+case "$out" in *"permission denied"*) ;; *) die "unexpected answer to DELETE as the services' role: $out" ;; esac
+say "least privilege: $rows audit rows, DELETE refused to jointcert_service"
+
 # --- 7. a registry restart recovers: the flow passes again
 t1=$SECONDS
 compose restart registry >/dev/null 2>&1

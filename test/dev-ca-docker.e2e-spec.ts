@@ -105,7 +105,11 @@ describe('docker-compose.yml', () => {
     for (const key of ['REDIS_PREFIX', 'ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY', 'DATABASE_URL', 'REDIS_URL']) {
       expect(new Set(envs.map((e) => e[key])).size).toBe(1);
     }
-    expect(envs[0]!.DATABASE_URL).toBe(`postgres://jointcert:jointcert@postgres:5432/${services.postgres!.environment!.POSTGRES_DB}`);
+    // least privilege: the services as jointcert_service, the owner only for the registry's migrations
+    expect(envs[0]!.DATABASE_URL).toBe(`postgres://jointcert_service:jointcert-service@postgres:5432/${services.postgres!.environment!.POSTGRES_DB}`);
+    expect(interpolate(services.registry!.environment!).MIGRATION_DATABASE_URL).toBe('postgres://jointcert:jointcert@postgres:5432/jointcert');
+    for (const app of APPS.filter((a) => a !== 'registry')) expect(services[app]!.environment).not.toHaveProperty('MIGRATION_DATABASE_URL');
+    expect(services.postgres!.volumes).toContain('./docker/postgres-init:/docker-entrypoint-initdb.d:ro');
   });
 });
 

@@ -25,6 +25,8 @@ export const configSchema = z
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/jointcert'),
     /** Run pending migrations when the registry starts (default true; operators may run them separately). */
     DATABASE_MIGRATE: booleanish.default(true),
+    /** Owner's connection for the registry's migrations; DATABASE_URL (the services' least-privilege role) when unset. */
+    MIGRATION_DATABASE_URL: z.url().optional(),
     GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
     GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Prefix for every Redis key and channel this deployment uses. */
