@@ -17,90 +17,113 @@ const seconds = (def: number, min = 1, max = 10 * 365 * 86400) => z.coerce.numbe
 /** Development-only secret: every process of one `npm start` derives the same value; refused in production. */
 const DEV_SECRET = 'jointcert-development-secret-do-not-use-in-production';
 
-export const configSchema = z
-  .object({
+/** The processes that read configuration. */
+export const SERVICE_NAMES = ['gateway', 'registry', 'verifier', 'notifier', 'dev-ca'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+/**
+ * `.meta(readBy('gateway', ...))` on a variable: only these services read and
+ * validate it (the others get its default). A variable without it is read by
+ * every service.
+ */
+const readBy = (...services: ServiceName[]) => ({ services });
+
+const configShape = z.object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
-    DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/jointcert'),
+    REDIS_URL: z.url().default('redis://127.0.0.1:6379/0').meta(readBy('gateway', 'registry', 'verifier', 'notifier')),
+    DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/jointcert').meta(readBy('registry', 'notifier')),
     /** Run pending migrations when the registry starts (default true; operators may run them separately). */
-    DATABASE_MIGRATE: booleanish.default(true),
+    DATABASE_MIGRATE: booleanish.default(true).meta(readBy('registry')),
     /** Owner's connection for the registry's migrations; DATABASE_URL (the services' least-privilege role) when unset. */
-    MIGRATION_DATABASE_URL: z.url().optional(),
-    GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
-    GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    MIGRATION_DATABASE_URL: z.url().optional().meta(readBy('registry')),
+    GATEWAY_HOST: z.string().min(1).default('0.0.0.0').meta(readBy('gateway')),
+    GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000).meta(readBy('gateway')),
     /** Prefix for every Redis key and channel this deployment uses. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('jc:'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('jc:').meta(readBy('gateway', 'registry', 'verifier', 'notifier')),
     /** Bounded wait for a service reply before the gateway answers 503. */
-    SERVICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000),
+    SERVICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000).meta(readBy('gateway', 'registry', 'notifier')),
 
     // --- gateway
     /** Allowed CORS origins (comma-separated); empty = CORS off. "*" allows any origin without credentials. */
-    CORS_ORIGINS: list.default([]),
+    CORS_ORIGINS: list.default([]).meta(readBy('gateway')),
     /** Maximum request body in bytes. */
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024).meta(readBy('gateway')),
     /** Trust X-Forwarded-For from a proxy in front of the gateway. */
-    TRUST_PROXY: booleanish.default(false),
+    TRUST_PROXY: booleanish.default(false).meta(readBy('gateway')),
     /** Requests per minute per client address on challenge/login/register routes. */
-    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(60).meta(readBy('gateway')),
     /** Login attempts per minute per certificate (by fingerprint). */
-    RATE_LIMIT_PER_CERT: z.coerce.number().int().min(1).default(10),
-    METRICS_ENABLED: booleanish.default(true),
+    RATE_LIMIT_PER_CERT: z.coerce.number().int().min(1).default(10).meta(readBy('registry')),
+    METRICS_ENABLED: booleanish.default(true).meta(readBy('gateway')),
 
     // --- sessions and challenges (registry issues tokens, gateway verifies them)
     /** HMAC key for access tokens (HS256), at least 32 characters. Required in production. */
-    ACCESS_TOKEN_SECRET: z.string().min(32).default(DEV_SECRET),
-    ACCESS_TOKEN_TTL_S: seconds(900, 30, 86400),
-    REFRESH_TOKEN_TTL_S: seconds(30 * 86400, 60),
-    CHALLENGE_TTL_S: seconds(120, 10, 3600),
+    ACCESS_TOKEN_SECRET: z.string().min(32).default(DEV_SECRET).meta(readBy('gateway', 'registry')),
+    ACCESS_TOKEN_TTL_S: seconds(900, 30, 86400).meta(readBy('gateway', 'registry')),
+    REFRESH_TOKEN_TTL_S: seconds(30 * 86400, 60).meta(readBy('registry')),
+    CHALLENGE_TTL_S: seconds(120, 10, 3600).meta(readBy('registry')),
     /** Key for the keyed hash under which an identity number may be remembered (never the number itself). */
-    IDENTITY_HMAC_KEY: z.string().min(32).default(DEV_SECRET),
+    IDENTITY_HMAC_KEY: z.string().min(32).default(DEV_SECRET).meta(readBy('registry')),
 
     // --- verification
     /** Directory of trusted root certificates (PEM/DER files). */
-    TRUST_ANCHORS_DIR: z.string().optional(),
+    TRUST_ANCHORS_DIR: z.string().optional().meta(readBy('verifier')),
     /** Directory of intermediate CA certificates offered to path building (PEM/DER files). */
-    INTERMEDIATES_DIR: z.string().optional(),
+    INTERMEDIATES_DIR: z.string().optional().meta(readBy('verifier')),
     /** Accepted certificate types: selectors such as personal/general, corporate/*, yessign, or policy OIDs. */
-    ACCEPTED_CERT_TYPES: list.default(['personal/general', 'corporate/general']),
+    ACCEPTED_CERT_TYPES: list.default(['personal/general', 'corporate/general']).meta(readBy('verifier')),
     /** Revocation policy for register/login/replace. */
-    REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
+    REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail').meta(readBy('verifier')),
     /** Revocation sources in order of preference. */
-    REVOCATION_ORDER: list.pipe(z.array(z.enum(['ocsp', 'crl'])).min(1)).default(['ocsp', 'crl']),
+    REVOCATION_ORDER: list.pipe(z.array(z.enum(['ocsp', 'crl'])).min(1)).default(['ocsp', 'crl']).meta(readBy('verifier')),
     /** Hosts (host or host:port) that OCSP/CRL/AIA fetches may reach; empty = any public host. */
-    FETCH_ALLOW_HOSTS: list.default([]),
+    FETCH_ALLOW_HOSTS: list.default([]).meta(readBy('verifier')),
     /** Allow fetches to loopback/private addresses (development, tests, an internal responder). */
-    FETCH_ALLOW_PRIVATE: booleanish.default(false),
-    FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
-    OCSP_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
-    CRL_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    FETCH_ALLOW_PRIVATE: booleanish.default(false).meta(readBy('verifier')),
+    FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000).meta(readBy('verifier')),
+    OCSP_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024).meta(readBy('verifier')),
+    CRL_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024).meta(readBy('verifier')),
     /** Allowed clock skew for OCSP/CRL freshness. */
-    REVOCATION_SKEW_S: seconds(300, 0, 86400),
+    REVOCATION_SKEW_S: seconds(300, 0, 86400).meta(readBy('verifier')),
 
     // --- development CA (never in production)
-    DEV_CA_ENABLED: booleanish.default(false),
-    DEV_CA_HOST: z.string().min(1).default('127.0.0.1'),
-    DEV_CA_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    DEV_CA_ENABLED: booleanish.default(false).meta(readBy('dev-ca')),
+    DEV_CA_HOST: z.string().min(1).default('127.0.0.1').meta(readBy('dev-ca')),
+    DEV_CA_PORT: z.coerce.number().int().min(0).max(65535).default(3100).meta(readBy('dev-ca')),
     /** Where the dev CA keeps its keys and certificates, and writes trust anchors for the verifier. */
-    DEV_CA_DATA_DIR: z.string().default('.dev-ca'),
+    DEV_CA_DATA_DIR: z.string().default('.dev-ca').meta(readBy('dev-ca')),
     /** Base URL written into issued certificates (CRL DP, OCSP); default http://DEV_CA_HOST:DEV_CA_PORT. */
-    DEV_CA_PUBLIC_URL: z.url().optional(),
+    DEV_CA_PUBLIC_URL: z.url().optional().meta(readBy('dev-ca')),
 
     // --- notifications
-    SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
-    MAIL_FROM: z.string().min(3).default('jointcert <no-reply@localhost>'),
+    SMTP_URL: z.url().default('smtp://127.0.0.1:1025').meta(readBy('notifier')),
+    MAIL_FROM: z.string().min(3).default('jointcert <no-reply@localhost>').meta(readBy('notifier')),
     /** Cron pattern of the expiry scan. */
-    REMINDER_CRON: z.string().min(9).default('0 9 * * *'),
+    REMINDER_CRON: z.string().min(9).default('0 9 * * *').meta(readBy('notifier')),
     /** Default reminder thresholds in days before notAfter. */
-    REMINDER_DAYS: list.transform((a) => a.map(Number)).pipe(z.array(z.number().int().min(0).max(366))).default([30, 7, 1]),
-  })
-  .superRefine((c, ctx) => {
+    REMINDER_DAYS: list.transform((a) => a.map(Number)).pipe(z.array(z.number().int().min(0).max(366))).default([30, 7, 1]).meta(readBy('registry', 'notifier')),
+});
+
+/** The services that read `key`. */
+export function servicesReading(key: string): readonly ServiceName[] {
+  const field = (configShape.shape as Record<string, z.ZodType | undefined>)[key];
+  return (field?.meta() as { services?: ServiceName[] } | undefined)?.services ?? SERVICE_NAMES;
+}
+
+const reads = (key: string, service: ServiceName | undefined) => service === undefined || servicesReading(key).includes(service);
+
+/** The schema for one service (its production rules only for what it reads), or for all of them. */
+function schemaFor(service?: ServiceName) {
+  return configShape.superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
     for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY'] as const) {
-      if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
+      if (reads(key, service) && c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
-    if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });
+    if (reads('DEV_CA_ENABLED', service) && c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });
   });
+}
+
+export const configSchema = schemaFor();
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -111,11 +134,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse and validate an environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+/**
+ * Parse and validate an environment; throws ConfigError naming every bad
+ * variable. With `service`, only the variables that service reads are taken
+ * from `env` and validated; the others keep their defaults.
+ */
+export function loadConfig(env: Record<string, string | undefined>, service?: ServiceName): AppConfig {
   const cleaned: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
-  const result = configSchema.safeParse(cleaned);
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && reads(k, service)) cleaned[k] = v;
+  const result = schemaFor(service).safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
