@@ -4,14 +4,19 @@
  * LOCAL_REDIS_PORT point at free ports, so the machine's own 5432 and 6379
  * do not matter). It starts an embedded Postgres and redis-server from PATH
  * with their data in LOCAL_DATA_DIR, runs the services as the least-privilege
- * role, and stops everything on SIGTERM.
+ * role, serves the README's curl flow (scripts/try-it.sh), and stops everything
+ * on SIGTERM.
  */
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { answers } from '../scripts/local-stores';
-import { alive, childrenOf, environOf, freePort, startAll } from './support/start-all-process';
+import { alive, childrenOf, environOf, freePort, ROOT, startAll } from './support/start-all-process';
+
+const run = promisify(execFile);
 
 describe('npm start without Postgres or Redis running', () => {
   const data = mkdtempSync(join(tmpdir(), 'jc-local-stores-'));
@@ -48,6 +53,12 @@ describe('npm start without Postgres or Redis running', () => {
         if (ready !== 200) await new Promise((done) => setTimeout(done, 250));
       }
       expect(ready).toBe(200);
+      // the README's curl flow against it
+      const flow = await run('bash', ['scripts/try-it.sh'], {
+        cwd: ROOT,
+        env: { ...process.env, GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`, DEV_CA_URL: `http://127.0.0.1:${devCaPort}` },
+      });
+      expect(flow.stdout).toContain('-> HTTP 201');
 
       // least privilege: the services as jointcert_service, only the registry holds the owner's URL
       // start-all's children: the five apps, plus postgres and redis-server
