@@ -130,6 +130,15 @@ describe('docker/Dockerfile and the build it runs', () => {
     expect(dockerfile).not.toMatch(/COPY (bench|test) /);
   });
 
+  it('sends an allowlisted build context: what the Dockerfile copies, never .env, .dev-ca, .data or node_modules', () => {
+    const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(patterns[0]).toBe('*');
+    const allowed = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/\/$/, ''));
+    for (const [, src] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) for (const path of src!.split(' ')) expect(allowed).toContain(path);
+    for (const secret of ['.env', '.dev-ca', '.data', 'node_modules', '.git']) expect(allowed).not.toContain(secret);
+    expect(patterns).toContain('**/node_modules');
+  });
+
   it('passes a CA bundle to npm ci only as a build secret, never into a layer', () => {
     expect(dockerfile).toMatch(/RUN --mount=type=secret,id=ca,required=false/);
     expect(dockerfile).not.toMatch(/COPY .*ca-certificates|ENV NODE_EXTRA_CA_CERTS/);
