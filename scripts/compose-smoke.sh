@@ -17,6 +17,18 @@ t0=$SECONDS
 say() { printf '[smoke %3ss] %s\n' "$((SECONDS - t0))" "$*"; }
 die() { printf '\n[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 
+# the packages this step needs (scripts/provision.sh --docker installs them too)
+missing=()
+[ -x /usr/bin/docker ] && { command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ]; } || missing+=(docker.io)
+command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+{ command -v docker-compose || docker compose version; } >/dev/null 2>&1 || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} — install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
+  say "installing ${missing[*]}"
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } >/tmp/jointcert-smoke-apt.log 2>&1 \
+    || { tail -20 /tmp/jointcert-smoke-apt.log >&2; die "apt-get install ${missing[*]} failed"; }
+fi
+
 # Debian's docker CLI (BuildKit without buildx) when present
 DOCKER=docker
 [ -x /usr/bin/docker ] && DOCKER=/usr/bin/docker

@@ -1,6 +1,6 @@
 /**
  * The README's configuration table, generated from libs/common/src/config.ts:
- * every variable, the services that read it (`readBy`), its default, and its
+ * every variable, the services that read it (`READ_BY`), its default, and its
  * doc comment. `npm run config:table` rewrites the table between the
  * `<!-- config-table -->` markers of README.md; `--check` fails when it is stale.
  */

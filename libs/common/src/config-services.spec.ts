@@ -42,7 +42,7 @@ describe('configuration per service', () => {
     expect(() => loadConfig(env)).toThrow(/GATEWAY_PORT/);
   });
 
-  it('a variable without readBy is read by every service', () => {
+  it('a variable not in READ_BY is read by every service', () => {
     expect(servicesReading('LOG_LEVEL')).toEqual(SERVICE_NAMES);
     expect(servicesReading('NO_SUCH_VARIABLE')).toEqual(SERVICE_NAMES);
     for (const s of SERVICE_NAMES) expect(loadConfig({ LOG_LEVEL: 'debug' }, s).LOG_LEVEL).toBe('debug');
