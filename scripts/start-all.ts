@@ -1,10 +1,12 @@
 /**
- * `npm start`: the whole system in one terminal against the local Postgres
- * and Redis, with prefixed output. Ctrl-C (or SIGTERM) stops every service and
- * waits for them.
+ * `npm start`: the whole system in one terminal, with prefixed output (pretty
+ * and coloured in a terminal, JSON lines otherwise). Ctrl-C (or SIGTERM) stops
+ * every service, waits for them, then stops the stores it started.
  *
- *   1. preflight: the configuration validates, Redis answers, Postgres answers
- *      and the database of DATABASE_URL exists (created when missing);
+ *   1. preflight: the configuration validates; Postgres and Redis are found or
+ *      started (scripts/local-stores.ts: DATABASE_URL / REDIS_URL when set, else
+ *      127.0.0.1:5432 / :6379, else an embedded Postgres and redis-server from
+ *      PATH with data in .data/); the database exists (created when missing);
  *   2. the dev CA (unless DEV_CA_ENABLED=false, and never with
  *      NODE_ENV=production), then a bounded wait for its /health;
  *   3. verifier, registry, notifier and gateway, sharing one environment
@@ -21,7 +23,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@jointcert/common';
-import { checkRedis, ensureDatabase, PreflightError } from './ensure-db';
+import { PreflightError } from './ensure-db';
+import { provideStores, type Stores } from './local-stores';
 
 const SERVICES = ['verifier', 'registry', 'notifier', 'gateway'] as const;
 const DEV_CA_READY_MS = 30_000;
@@ -39,13 +42,36 @@ interface Running {
 const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
 const running: Running[] = [];
 let stopping = false;
+let stores: Stores | undefined;
+
+/** In a terminal, the services' JSON log lines pretty-printed in colour (pino-pretty). */
+const pretty: ((line: string) => string) | undefined = process.stdout.isTTY
+  ? (() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { prettyFactory } = require('pino-pretty') as { prettyFactory: (o: object) => (input: unknown) => string };
+      const format = prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
+      return (line: string) => {
+        if (!line.startsWith('{')) return line;
+        try {
+          return format(JSON.parse(line)).trimEnd();
+        } catch {
+          return line;
+        }
+      };
+    })()
+  : undefined;
+const COLOURS: Record<Name | 'start', string> = { 'dev-ca': '35', verifier: '36', registry: '33', notifier: '34', gateway: '32', start: '1' };
+function tagOf(name: Name | 'start'): string {
+  const tag = `[${name}]`.padEnd(11);
+  return pretty ? `\u001b[${COLOURS[name]}m${tag}\u001b[0m` : tag;
+}
 
 function log(message: string): void {
-  process.stdout.write(`${'[start]'.padEnd(11)} ${message}\n`);
+  process.stdout.write(`${tagOf('start')} ${message}\n`);
 }
 
 function fail(message: string): void {
-  process.stderr.write(`${'[start]'.padEnd(11)} ${message.replace(/\n/g, `\n${' '.repeat(12)}`)}\n`);
+  process.stderr.write(`${tagOf('start')} ${message.replace(/\n/g, `\n${' '.repeat(12)}`)}\n`);
 }
 
 function isOff(v: string | undefined): boolean {
@@ -55,13 +81,13 @@ function isOff(v: string | undefined): boolean {
 function start(name: Name, env: NodeJS.ProcessEnv): Running {
   const entry = join(__dirname, '..', 'apps', name, 'src', `main${ext}`);
   const child = spawn(process.execPath, [...process.execArgv, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tag = `[${name}]`.padEnd(11);
+  const tag = tagOf(name);
   const relay = (out: NodeJS.WriteStream) => {
     let rest = '';
     return (buf: Buffer) => {
       const lines = (rest + buf.toString()).split('\n');
       rest = lines.pop() ?? '';
-      for (const line of lines) if (line) out.write(`${tag} ${line}\n`);
+      for (const line of lines) if (line) out.write(`${tag} ${pretty ? pretty(line).replace(/\n/g, `\n${tag} `) : line}\n`);
     };
   };
   child.stdout?.on('data', relay(process.stdout));
@@ -92,6 +118,10 @@ async function stopAll(code: number): Promise<void> {
   }, STOP_GRACE_MS);
   await Promise.all(alive.map((r) => r.exited));
   clearTimeout(timer);
+  if (stores) {
+    await stores.stop();
+    log('stores stopped');
+  }
   process.exit(code);
 }
 
@@ -131,9 +161,12 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...env, ...(devCa ? { DEV_CA_ENABLED: 'true' } : {}) });
   if (devCa && config.DEV_CA_PORT === 0) throw new PreflightError('DEV_CA_PORT=0: npm start needs a fixed dev CA port (the services are told where it is)');
 
-  await checkRedis(config.REDIS_URL);
-  const db = await ensureDatabase(config.DATABASE_URL);
-  log(`Redis answers; database ${new URL(config.DATABASE_URL).pathname.slice(1)} ${db === 'created' ? 'created' : 'exists'}`);
+  stores = await provideStores(env);
+  for (const note of stores.notes) log(note);
+  env.DATABASE_URL = stores.databaseUrl;
+  env.REDIS_URL = stores.redisUrl;
+  delete env.MIGRATION_DATABASE_URL;
+  log('Redis and PostgreSQL answer');
 
   if (devCa) {
     const ca = start('dev-ca', { ...env, DEV_CA_ENABLED: 'true' });
@@ -153,7 +186,9 @@ async function main(): Promise<void> {
   // the services never run the dev CA themselves
   const serviceEnv = { ...env };
   delete serviceEnv.DEV_CA_ENABLED;
-  for (const name of SERVICES) start(name, serviceEnv);
+  // only the registry migrates, as the owner
+  const migration = stores.migrationDatabaseUrl ? { MIGRATION_DATABASE_URL: stores.migrationDatabaseUrl } : {};
+  for (const name of SERVICES) start(name, name === 'registry' ? { ...serviceEnv, ...migration } : serviceEnv);
 
   const gateway = running.find((r) => r.name === 'gateway')!;
   const gatewayUrl = `http://${loopback(config.GATEWAY_HOST)}:${config.GATEWAY_PORT}`;
@@ -168,5 +203,5 @@ main().catch((e: unknown) => {
   if (e instanceof PreflightError || e instanceof ConfigError) fail(e.message);
   else fail(e instanceof Error ? (e.stack ?? e.message) : String(e));
   if (running.length > 0) void stopAll(1);
-  else process.exit(1);
+  else void (stores?.stop() ?? Promise.resolve()).then(() => process.exit(1));
 });

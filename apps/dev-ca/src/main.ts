@@ -7,7 +7,7 @@ import { loadConfig } from '@jointcert/common';
 import { startDevCa } from './bootstrap';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, 'dev-ca');
   await startDevCa(config);
 }
 

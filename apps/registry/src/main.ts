@@ -2,7 +2,7 @@ import { loadConfig } from '@jointcert/common';
 import { createRegistry } from './bootstrap';
 
 async function main(): Promise<void> {
-  const app = await createRegistry(loadConfig(process.env));
+  const app = await createRegistry(loadConfig(process.env, 'registry'));
   await app.listen();
 }
 

@@ -2,7 +2,7 @@ import { createMicroservice, loadConfig } from '@jointcert/common';
 import { verifierAppModule } from '@jointcert/verification';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, 'verifier');
   const app = await createMicroservice(verifierAppModule(config), config);
   await app.listen();
 }

@@ -25,6 +25,8 @@ export const configSchema = z
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/jointcert'),
     /** Run pending migrations when the registry starts (default true; operators may run them separately). */
     DATABASE_MIGRATE: booleanish.default(true),
+    /** Owner's connection for the registry's migrations; DATABASE_URL (the services' least-privilege role) when unset. */
+    MIGRATION_DATABASE_URL: z.url().optional(),
     GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
     GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Prefix for every Redis key and channel this deployment uses. */
@@ -104,6 +106,64 @@ export const configSchema = z
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+/** The processes that read configuration. */
+export const SERVICE_NAMES = ['gateway', 'registry', 'verifier', 'notifier', 'dev-ca'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * Which services read a variable: only these take it from the environment and
+ * validate it (the others keep its default). A variable not listed here is
+ * read by every service. One line per variable.
+ */
+const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
+  REDIS_URL: ['gateway', 'registry', 'verifier', 'notifier'],
+  REDIS_PREFIX: ['gateway', 'registry', 'verifier', 'notifier'],
+  DATABASE_URL: ['registry', 'notifier'],
+  DATABASE_MIGRATE: ['registry'],
+  MIGRATION_DATABASE_URL: ['registry'],
+  GATEWAY_HOST: ['gateway'],
+  GATEWAY_PORT: ['gateway'],
+  SERVICE_TIMEOUT_MS: ['gateway', 'registry', 'notifier'],
+  CORS_ORIGINS: ['gateway'],
+  BODY_LIMIT_BYTES: ['gateway'],
+  TRUST_PROXY: ['gateway'],
+  RATE_LIMIT_PER_IP: ['gateway'],
+  RATE_LIMIT_PER_CERT: ['registry'],
+  METRICS_ENABLED: ['gateway'],
+  ACCESS_TOKEN_SECRET: ['gateway', 'registry'],
+  ACCESS_TOKEN_TTL_S: ['gateway', 'registry'],
+  REFRESH_TOKEN_TTL_S: ['registry'],
+  CHALLENGE_TTL_S: ['registry'],
+  IDENTITY_HMAC_KEY: ['registry'],
+  TRUST_ANCHORS_DIR: ['verifier'],
+  INTERMEDIATES_DIR: ['verifier'],
+  ACCEPTED_CERT_TYPES: ['verifier'],
+  REVOCATION_POLICY: ['verifier'],
+  REVOCATION_ORDER: ['verifier'],
+  FETCH_ALLOW_HOSTS: ['verifier'],
+  FETCH_ALLOW_PRIVATE: ['verifier'],
+  FETCH_TIMEOUT_MS: ['verifier'],
+  OCSP_MAX_BYTES: ['verifier'],
+  CRL_MAX_BYTES: ['verifier'],
+  REVOCATION_SKEW_S: ['verifier'],
+  DEV_CA_ENABLED: ['dev-ca'],
+  DEV_CA_HOST: ['dev-ca'],
+  DEV_CA_PORT: ['dev-ca'],
+  DEV_CA_DATA_DIR: ['dev-ca'],
+  DEV_CA_PUBLIC_URL: ['dev-ca'],
+  SMTP_URL: ['notifier'],
+  MAIL_FROM: ['notifier'],
+  REMINDER_CRON: ['notifier'],
+  REMINDER_DAYS: ['registry', 'notifier'],
+};
+
+/** The services that read `key`. */
+export function servicesReading(key: string): readonly ServiceName[] {
+  return READ_BY[key as keyof AppConfig] ?? SERVICE_NAMES;
+}
+
+const reads = (key: string, service: ServiceName | undefined) => service === undefined || servicesReading(key).includes(service);
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(`invalid configuration:\n  ${issues.join('\n  ')}`);
@@ -111,13 +171,22 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse and validate an environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+/**
+ * Parse and validate an environment; throws ConfigError naming every bad
+ * variable. With `service`, only the variables that service reads are taken
+ * from `env` and checked (production rules included); the others keep their
+ * defaults.
+ */
+export function loadConfig(env: Record<string, string | undefined>, service?: ServiceName): AppConfig {
   const cleaned: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && reads(k, service)) cleaned[k] = v;
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const issues = result.error.issues.filter((i) => reads(String(i.path[0] ?? ''), service));
+    if (issues.length > 0) throw new ConfigError(issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  return result.data;
+  if (result.success) return result.data;
+  // only rules on variables this service does not read failed (e.g. a production
+  // secret it never uses): the values themselves all parsed
+  return z.object(configSchema.shape).parse(cleaned);
 }

@@ -1,6 +1,7 @@
 export { createDataSource, runMigrations, type RegistryDataSourceOptions } from './data-source';
 export * from './entities';
 export { MIGRATIONS } from './migrations';
+export { APP_ROLE } from './migrations/1767400000000-app-role';
 export { CertificateRepository, CertificateAlreadyRegistered } from './repositories/certificate.repository';
 export type { NewCertificate, RegisteredCertificate } from './repositories/certificate.types';
 export { AccountRepository } from './repositories/account.repository';

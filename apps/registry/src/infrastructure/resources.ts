@@ -8,9 +8,20 @@ import { LOGGER, VERIFIER, type Clock } from '../registry.tokens';
 
 /** Postgres: connect, then apply pending migrations unless DATABASE_MIGRATE=false (operators may run them separately). */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {
+  if (config.DATABASE_MIGRATE && config.MIGRATION_DATABASE_URL) {
+    // migrations as the owner, then the pool as the services' role (least privilege)
+    const owner = createDataSource(config.MIGRATION_DATABASE_URL, { applicationName: 'jointcert-migrate', poolSize: 1 });
+    await owner.initialize();
+    try {
+      const applied = await runMigrations(owner);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
+    } finally {
+      await owner.destroy();
+    }
+  }
   const dataSource = createDataSource(config.DATABASE_URL, { applicationName: 'jointcert-registry' });
   await dataSource.initialize();
-  if (config.DATABASE_MIGRATE) {
+  if (config.DATABASE_MIGRATE && !config.MIGRATION_DATABASE_URL) {
     try {
       const applied = await runMigrations(dataSource);
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
