@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const source = path.join(root, 'libs', 'client', 'cli', 'main.ts');
 if (existsSync(source)) {
   require(path.join(root, 'scripts', 'ts-register.js'));
-  require(source);
+  require(source).main();
 } else {
-  require(path.join(root, 'dist', 'libs', 'client', 'cli', 'main.js'));
+  require(path.join(root, 'dist', 'libs', 'client', 'cli', 'main.js')).main();
 }
