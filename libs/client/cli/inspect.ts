@@ -1,5 +1,5 @@
 /** `jointcert inspect <file>`: what a PKI file is, readably (or --json). */
-import { decodePem, derCursor, parseCertificate, parseCrl, parseOcspResponse, parseSignedData, readOid, readSmallInt, Tag, type Certificate } from '@jointcert/pki';
+import { decodePemAll, derCursor, parseCertificate, parseCrl, parseOcspResponse, parseSignedData, readOid, readSmallInt, Tag, type Certificate } from '@jointcert/pki';
 import { describeCertificate } from '../src/certificate';
 import { describeKeyFile } from '../src/keyfile';
 import { CliError, iso } from './io';
@@ -34,10 +34,14 @@ export function certificateSummary(c: Certificate, now: number) {
   };
 }
 
-/** Bytes of a file: DER as is, or the first PEM block. */
+/** Bytes of a file: DER as is, or the first PEM block (the leaf of a bundle). */
 export function fileBytes(data: Buffer): Buffer {
   const text = data.subarray(0, 64).toString('latin1');
-  if (text.includes('-----BEGIN')) return decodePem(data.toString('latin1'));
+  if (text.includes('-----BEGIN')) {
+    const first = decodePemAll(data.toString('latin1'))[0];
+    if (!first) throw new CliError('a PEM file without a block');
+    return first.der;
+  }
   return data;
 }
 

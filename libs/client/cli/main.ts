@@ -47,7 +47,7 @@ dir may be an NPKI folder, a CA folder, a USER folder or one certificate's folde
   --anchors DIR|FILE   trust anchors (root certificates, PEM or DER); may repeat
   --chain FILE         intermediate certificates (PEM bundle or DER); may repeat
   --at TIME            validation time (ISO 8601), default now
-  --revocation MODE    ocsp (default), crl, or none
+  --revocation MODE    ocsp (default: OCSP, the CRL when OCSP has no answer), crl (CRL only), or none
   --content FILE       the signed content of a detached CMS signature
 Exit status: 0 valid, 1 invalid or indeterminate, 2 error.`,
   revocation: `usage: jointcert revocation <cert> --issuer FILE [--source ocsp|crl]... [--at TIME] [--timeout MS] [--progress] [--json]

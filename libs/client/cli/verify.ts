@@ -83,7 +83,8 @@ export function progressBar(io: Io, always: boolean): ((url: string, received: n
 export function checker(mode: Exclude<RevocationChoice, 'none'>, http: HttpFetcher, timeoutMs: number): RevocationChecker {
   const clock = (): number => Date.now();
   const crl = new FetchingCrlSource({ fetch: (url) => fetchCrl(url, { http, ldap: defaultLdapFetcher, allow: () => true, maxBytes: CRL_MAX_BYTES, timeoutMs }), clock });
-  return new RevocationChecker({ http, crl, clock, order: [mode], ocsp: { timeoutMs }, mode: 'hard-fail' });
+  // 'ocsp': OCSP first and the CRL when OCSP has no answer (as the server does); 'crl': the CRL only
+  return new RevocationChecker({ http, crl, clock, order: mode === 'ocsp' ? ['ocsp', 'crl'] : ['crl'], ocsp: { timeoutMs }, mode: 'hard-fail' });
 }
 
 /** Certificates from files (PEM bundles or DER) and directories of them. */
@@ -246,12 +247,14 @@ export function printReport(r: VerifyReport, out: (l?: string) => void): void {
 
 /** `revocation <cert>`: ask OCSP and the CRL separately; the issuer from --issuer/--chain. */
 export async function revocation(data: Buffer, opts: { issuer: string[]; at: number; timeoutMs: number; http: HttpFetcher; sources: Array<'ocsp' | 'crl'> }): Promise<RevocationView[]> {
+  const only = (source: 'ocsp' | 'crl'): RevocationChecker =>
+    source === 'crl' ? checker('crl', opts.http, opts.timeoutMs) : new RevocationChecker({ http: opts.http, clock: () => Date.now(), order: ['ocsp'], ocsp: { timeoutMs: opts.timeoutMs } });
   const cert = parseCertificate(fileBytes(data));
   const issuer = loadCertificates(opts.issuer).find((c) => namesEqual(c.subject, cert.issuer));
   if (!issuer) throw new CliError(`give the issuer's certificate (--issuer FILE): ${cert.issuer.text}`);
   const out: RevocationView[] = [];
   for (const source of opts.sources) {
-    const r = await checker(source, opts.http, opts.timeoutMs).check({ cert, issuer, at: opts.at });
+    const r = await only(source).check({ cert, issuer, at: opts.at });
     out.push(revocationView(r));
   }
   return out;
