@@ -18,6 +18,7 @@ import {
   LEGACY_SEED_VARIANTS,
   type LegacyVariant,
   type LegacyVariantId,
+  legacyKeyIv,
   type ParsedEpki,
   parseEncryptedPrivateKeyInfo,
   parsePkcs8,
@@ -29,7 +30,6 @@ import { ClientError } from './errors';
 import { type CryptoKey, digest, type HashName, subtle } from './webcrypto';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const ASCII_IV = utf8('0123456789012345');
 /** The signing algorithm of every key we unlock: what the server verifies. */
 export const SIGN_ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
@@ -137,21 +137,14 @@ async function attempt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promi
   }
 }
 
-async function legacyKeyIv(v: LegacyVariant, pw: Uint8Array, p: ParsedEpki, cache: Map<string, Uint8Array>): Promise<{ key: Uint8Array; iv: Uint8Array }> {
+async function deriveLegacy(v: LegacyVariant, pw: Uint8Array, p: ParsedEpki, cache: Map<string, Uint8Array>): Promise<{ key: Uint8Array; iv: Uint8Array }> {
   let dk = cache.get(v.kdf);
   if (dk === undefined) {
     dk = v.kdf === 'pbkdf1-sha1' ? await sha1Chain(pw, p.salt, p.iterations) : await pbkdf2(pw, p.salt, p.iterations, 32, 'SHA-1');
     cache.set(v.kdf, dk);
   }
-  const key = dk.subarray(0, 16);
-  switch (v.iv) {
-    case 'ascii':
-      return { key, iv: ASCII_IV };
-    case 'sha1-of-dk-tail':
-      return { key, iv: (await digest('SHA-1', dk.subarray(16, 20))).subarray(0, 16) };
-    case 'dk-tail':
-      return { key, iv: dk.subarray(16, 32) };
-  }
+  const r = legacyKeyIv(v, dk);
+  return 'iv' in r ? r : { key: r.key, iv: (await digest('SHA-1', r.ivSha1Of)).subarray(0, 16) };
 }
 
 /** Password bytes: strings as UTF-8; pass a Uint8Array for other encodings (EUC-KR). */
@@ -185,7 +178,7 @@ export async function unlockKeyFile(file: Uint8Array, password: string | Uint8Ar
     case 'legacy-seed': {
       const cache = new Map<string, Uint8Array>();
       for (const v of LEGACY_SEED_VARIANTS) {
-        const { key, iv } = await legacyKeyIv(v, pw, p, cache);
+        const { key, iv } = await deriveLegacy(v, pw, p, cache);
         result = await attempt(key, iv, p.data);
         if (result.ok) {
           legacyVariant = v.id;

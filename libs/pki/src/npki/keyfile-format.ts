@@ -47,6 +47,26 @@ export const LEGACY_SEED_VARIANTS = [
 export type LegacyVariantId = (typeof LEGACY_SEED_VARIANTS)[number]['id'];
 export type LegacyVariant = (typeof LEGACY_SEED_VARIANTS)[number];
 
+/** The ASCII IV some legacy encoders use: the bytes of "0123456789012345". */
+export const LEGACY_ASCII_IV: Uint8Array = new TextEncoder().encode('0123456789012345');
+
+/**
+ * Key and IV of a legacy variant from its KDF output `dk` (PBKDF1-SHA1: 20
+ * bytes; PBKDF2-SHA1: 32). When the IV is SHA1(DK[16..20))[0..16), `ivSha1Of`
+ * says what to hash (Node hashes synchronously, WebCrypto asynchronously).
+ */
+export function legacyKeyIv(v: LegacyVariant, dk: Uint8Array): { key: Uint8Array; iv: Uint8Array } | { key: Uint8Array; ivSha1Of: Uint8Array } {
+  const key = dk.subarray(0, 16);
+  switch (v.iv) {
+    case 'ascii':
+      return { key, iv: LEGACY_ASCII_IV };
+    case 'sha1-of-dk-tail':
+      return { key, ivSha1Of: dk.subarray(16, 20) };
+    case 'dk-tail':
+      return { key, iv: dk.subarray(16, 32) };
+  }
+}
+
 // --- parsing EncryptedPrivateKeyInfo ---------------------------------------------
 
 export const KEY_DER_LIMITS: DerLimits = { maxDepth: 12, ber: true };

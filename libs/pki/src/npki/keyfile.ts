@@ -29,6 +29,7 @@ import {
   LEGACY_SEED_VARIANTS,
   type LegacyVariant,
   type LegacyVariantId,
+  legacyKeyIv,
   parseEncryptedPrivateKeyInfo,
   parsePkcs8,
   type Pbkdf2Prf,
@@ -50,8 +51,6 @@ const PRF_DIGEST: Record<Pbkdf2Prf, string> = {
   hmacWithSHA384: 'sha384',
   hmacWithSHA512: 'sha512',
 };
-
-const ASCII_IV = Buffer.from('0123456789012345', 'ascii');
 
 export interface DecryptedKey {
   /** PKCS#8 PrivateKeyInfo DER, as decrypted (randomNum attribute included). */
@@ -97,21 +96,14 @@ export function deriveSeedCbcWithSha1(
   return { dk, key: dk.subarray(0, 16), iv: createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16) };
 }
 
-function deriveLegacy(v: LegacyVariant, pw: Buffer, salt: Uint8Array, iter: number, cache: Map<string, Buffer>): { key: Buffer; iv: Buffer } {
+function deriveLegacy(v: LegacyVariant, pw: Buffer, salt: Uint8Array, iter: number, cache: Map<string, Buffer>): { key: Uint8Array; iv: Uint8Array } {
   let dk = cache.get(v.kdf);
   if (dk === undefined) {
     dk = v.kdf === 'pbkdf1-sha1' ? sha1Chain(pw, salt, iter) : pbkdf2Sync(pw, salt, iter, 32, 'sha1');
     cache.set(v.kdf, dk);
   }
-  const key = dk.subarray(0, 16);
-  switch (v.iv) {
-    case 'ascii':
-      return { key, iv: ASCII_IV };
-    case 'sha1-of-dk-tail':
-      return { key, iv: createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16) };
-    case 'dk-tail':
-      return { key, iv: dk.subarray(16, 32) };
-  }
+  const r = legacyKeyIv(v, dk);
+  return 'iv' in r ? r : { key: r.key, iv: createHash('sha1').update(r.ivSha1Of).digest().subarray(0, 16) };
 }
 
 // --- decryption --------------------------------------------------------------------
