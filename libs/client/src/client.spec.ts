@@ -163,4 +163,33 @@ describe('independent peers', () => {
     const out = execFileSync('openssl', ['cms', '-verify', '-noverify', '-inform', 'DER', '-in', join(dir, 'signed.der')]);
     expect(out.toString('utf8')).toBe('서명할 내용');
   });
+
+  it.each([
+    ['OpenSSL 3 defaults (PBES2, PBKDF2-SHA256, AES-256-CBC)', []],
+    ['AES-128 key, certificates not encrypted', ['-keypbe', 'AES-128-CBC', '-certpbe', 'NONE']],
+  ])('a PFX: %s — opened, signs, wrong password refused', async (_name, extra) => {
+    const chain = issueKoreanChain({ at: Date.now() - DAY });
+    writeFileSync(join(dir, 'user.pem'), chain.user.pem);
+    writeFileSync(join(dir, 'ca.pem'), chain.ca.pem);
+    writeFileSync(join(dir, 'key.pem'), chain.keys.user.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'user.pem'), '-certfile', join(dir, 'ca.pem'), '-inkey', join(dir, 'key.pem'), '-out', join(dir, 'id.pfx'), '-passout', 'pass:pfx-pässword', ...extra]);
+    const pfx = readFileSync(join(dir, 'id.pfx'));
+    const signer = await NpkiCertificate.fromPfx(pfx, 'pfx-pässword');
+    expect(signer.certificate.serialHex).toBe(parseCertificate(chain.user.der).serialHex);
+    expect(signer.chain).toHaveLength(1);
+    const v = verifySignedData(await signer.sign(Buffer.from('pfx')), { at: Date.now(), expectedContent: Buffer.from('pfx') });
+    expect(v.ok).toBe(true);
+    expect((await rejection(NpkiCertificate.fromPfx(pfx, 'wrong'))).code).toBe('WRONG_PASSWORD');
+  });
+
+  it('a legacy PFX (3DES/RC2, not in WebCrypto) is UNSUPPORTED_KEY with what to do; a damaged one MALFORMED_KEY_FILE', async () => {
+    const chain = issueKoreanChain({ at: Date.now() - DAY });
+    writeFileSync(join(dir, 'user.pem'), chain.user.pem);
+    writeFileSync(join(dir, 'key.pem'), chain.keys.user.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    execFileSync('openssl', ['pkcs12', '-export', '-legacy', '-provider', 'legacy', '-provider', 'default', '-in', join(dir, 'user.pem'), '-inkey', join(dir, 'key.pem'), '-out', join(dir, 'old.pfx'), '-passout', 'pass:pw']);
+    const e = await rejection(NpkiCertificate.fromPfx(readFileSync(join(dir, 'old.pfx')), 'pw'));
+    expect(e.code).toBe('UNSUPPORTED_KEY');
+    expect(e.message).toMatch(/re-export the file with AES/);
+    expect((await rejection(NpkiCertificate.fromPfx(readFileSync(join(dir, 'old.pfx')).subarray(0, 100), 'pw'))).code).toBe('MALFORMED_KEY_FILE');
+  });
 });

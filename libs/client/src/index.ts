@@ -6,4 +6,5 @@ export * from './keyfile';
 export * from './certificate';
 export * from './cms';
 export * from './npki';
+export * from './pfx';
 export * from './api';

@@ -109,14 +109,16 @@ export async function pbkdf2(password: Uint8Array, salt: Uint8Array, iterations:
   return new Uint8Array(await s.deriveBits({ name: 'PBKDF2', hash, salt: buf(salt), iterations }, base, bytes * 8));
 }
 
-type Attempt = { ok: true; pkcs8: Uint8Array; randomNum?: Uint8Array; privateKey: CryptoKey; publicJwk: { n: string; e: string } } | { ok: false; check: 'padding' | 'pkcs8' | 'key' | 'not-rsa' };
+export type Pkcs8Import =
+  | { ok: true; pkcs8: Uint8Array; randomNum?: Uint8Array; privateKey: CryptoKey; publicJwk: { n: string; e: string } }
+  | { ok: false; check: 'pkcs8' | 'key' | 'not-rsa' };
+type Attempt = Pkcs8Import | { ok: false; check: 'padding' };
 
-async function attempt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Attempt> {
-  const r = seedCbcDecrypt(key, iv, data);
-  if (!r.ok) return { ok: false, check: 'padding' };
+/** A decrypted PKCS#8 into WebCrypto (RSASSA-PKCS1-v1_5, SHA-256): parsed first, RSA only, imported without its attributes. */
+export async function importPkcs8(plaintext: Uint8Array): Promise<Pkcs8Import> {
   let info;
   try {
-    info = parsePkcs8(r.plaintext);
+    info = parsePkcs8(plaintext);
   } catch {
     return { ok: false, check: 'pkcs8' };
   }
@@ -128,13 +130,20 @@ async function attempt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promi
     const extractable = await s.importKey('pkcs8', buf(bare), SIGN_ALGORITHM, true, ['sign']);
     const jwk = await s.exportKey('jwk', extractable);
     const privateKey = await s.importKey('pkcs8', buf(bare), SIGN_ALGORITHM, false, ['sign']);
-    bare.fill(0);
-    const out: Attempt = { ok: true, pkcs8: new Uint8Array(r.plaintext), privateKey, publicJwk: { n: jwk.n ?? '', e: jwk.e ?? '' } };
+    const out: Pkcs8Import = { ok: true, pkcs8: new Uint8Array(plaintext), privateKey, publicJwk: { n: jwk.n ?? '', e: jwk.e ?? '' } };
     if (info.randomNum) out.randomNum = new Uint8Array(info.randomNum);
     return out;
   } catch {
     return { ok: false, check: 'key' };
+  } finally {
+    bare.fill(0);
   }
+}
+
+async function attempt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Attempt> {
+  const r = seedCbcDecrypt(key, iv, data);
+  if (!r.ok) return { ok: false, check: 'padding' };
+  return importPkcs8(r.plaintext);
 }
 
 async function deriveLegacy(v: LegacyVariant, pw: Uint8Array, p: ParsedEpki, cache: Map<string, Uint8Array>): Promise<{ key: Uint8Array; iv: Uint8Array }> {

@@ -12,6 +12,7 @@ import { signCms, type SignOptions } from './cms';
 import { ClientError } from './errors';
 import { describeKeyFile, type KeyFileInfo, SIGN_ALGORITHM, type UnlockedKey, unlockKeyFile, type UnlockOptions } from './keyfile';
 import { buf } from './bytes';
+import { openPfx } from './pfx';
 import { subtle } from './webcrypto';
 
 export interface NpkiFiles {
@@ -70,15 +71,41 @@ export class NpkiCertificate {
   /** Decrypt signPri.key and check it belongs to the certificate. Throws WRONG_PASSWORD, KEY_CERT_MISMATCH, UNSUPPORTED_KEY. */
   async unlock(password: string | Uint8Array, opts: UnlockOptions = {}): Promise<NpkiSigner> {
     const key = await unlockKeyFile(this.keyFileBytes, password, opts);
-    let certJwk: { n?: string; e?: string };
-    try {
-      const pub = await subtle().importKey('spki', buf(this.certificate.spki.der), SIGN_ALGORITHM, true, ['verify']);
-      certJwk = await subtle().exportKey('jwk', pub);
-    } catch {
-      throw new ClientError('UNSUPPORTED_KEY', 'the certificate does not hold an RSA key WebCrypto can use');
-    }
+    const certJwk = await certificateJwk(this.certificate);
+    if (!certJwk) throw new ClientError('UNSUPPORTED_KEY', 'the certificate does not hold an RSA key WebCrypto can use');
     if (certJwk.n !== key.publicJwk.n || certJwk.e !== key.publicJwk.e) throw new ClientError('KEY_CERT_MISMATCH', 'signPri.key does not belong to signCert.der');
     return new NpkiSigner(this.certificate, this.chain, key);
+  }
+
+  /**
+   * A .pfx / .p12 (PBES2 + AES, as browsers and OpenSSL 3 export): the
+   * certificates are usually encrypted too, so the password comes first. The
+   * certificate holding the key's public key signs; the others form the chain.
+   */
+  static async fromPfx(file: BytesInput, password: string): Promise<NpkiSigner> {
+    const { certificates, key } = await openPfx(await readBytes(file), password);
+    let leaf: Certificate | undefined;
+    const chain: Uint8Array[] = [];
+    for (const der of certificates) {
+      const c = parseCertificateBytes(der);
+      const jwk = leaf ? undefined : await certificateJwk(c);
+      if (jwk && jwk.n === key.publicJwk.n && jwk.e === key.publicJwk.e) leaf = c;
+      else chain.push(der);
+    }
+    if (!leaf) throw new ClientError('KEY_CERT_MISMATCH', 'no certificate in the PKCS#12 file belongs to its key');
+    const unlocked: UnlockedKey = { privateKey: key.privateKey, pkcs8: key.pkcs8, publicJwk: key.publicJwk, scheme: 'pbes2', iterations: 0 };
+    if (key.randomNum) unlocked.randomNum = key.randomNum;
+    return new NpkiSigner(leaf, chain, unlocked);
+  }
+}
+
+/** The RSA public key of a certificate as WebCrypto sees it (JWK n, e), or undefined when WebCrypto cannot use it. */
+async function certificateJwk(cert: Certificate): Promise<{ n?: string; e?: string } | undefined> {
+  try {
+    const pub = await subtle().importKey('spki', buf(cert.spki.der), SIGN_ALGORITHM, true, ['verify']);
+    return await subtle().exportKey('jwk', pub);
+  } catch {
+    return undefined;
   }
 }
 
