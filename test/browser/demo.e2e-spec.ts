@@ -4,9 +4,10 @@
  * the real yessign test key decrypted in the browser, a wrong password, a test
  * certificate from the dev CA, register, log out and in, replace, sign and
  * verify a document with its report, add and delete, a revoked certificate,
- * and the English page. Screenshots of every step: .cache/artifacts/client-demo/.
+ * the English page, and a .pfx. Screenshots of every step: .cache/artifacts/client-demo/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -189,9 +190,37 @@ describe('the demo page in headless Chromium', () => {
     await page.click('#lang-en');
     await expect(page.textContent('h1')).resolves.toBe('jointcert demo — joint certificate login');
     await expect(page.textContent('#certificates thead')).resolves.toContain('Days left');
+    await expect(page.textContent('#report .verdict')).resolves.toBe('valid'); // the report is re-rendered in English too
     await click('#login');
     await expectMessage('error', /This certificate is revoked.*CERT_REVOKED/);
     await shot('12-english');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a .pfx exported by OpenSSL: contents hidden until the password, wrong password refused, then registered to the account', async () => {
+    const res = await fetch(`${sys.devCa.url}/issue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '정약용', password: 'unused-pass' }) });
+    const issued = (await res.json()) as { certificatePem: string; privateKeyPem: string; chainPem: string };
+    const dir = mkdtempSync(join(tmpdir(), 'jc-demo-pfx-'));
+    try {
+      writeFileSync(join(dir, 'cert.pem'), issued.certificatePem);
+      writeFileSync(join(dir, 'key.pem'), issued.privateKeyPem);
+      writeFileSync(join(dir, 'chain.pem'), issued.chainPem);
+      execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-certfile', join(dir, 'chain.pem'), '-out', join(dir, 'jeong.pfx'), '-passout', 'pass:pfx-pass-1']);
+      await page.setInputFiles('#npki-files', [join(dir, 'jeong.pfx')]);
+      await expect(page.textContent('#c-key')).resolves.toContain('PKCS#12 file');
+      await page.fill('#password', 'wrong-pass');
+      await click('#check-password');
+      await expectMessage('error', /password is wrong.*WRONG_PASSWORD/);
+      await page.fill('#password', 'pfx-pass-1');
+      await page.fill('#idn', '');
+      await click('#register');
+      await expectMessage('ok', 'Certificate registered');
+      await expect(page.textContent('#c-holder')).resolves.toContain('정약용');
+      expect(await rows().filter({ hasText: '정약용' }).count()).toBe(1);
+      await shot('13-pfx-registered');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(pageErrors).toEqual([]);
   });
 });

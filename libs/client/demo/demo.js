@@ -1,6 +1,6 @@
 // The jointcert demo page: every step through @jointcert/client in the browser.
 // The private key and the password stay in this page; nothing is stored.
-import { ApiError, ClientError, JointcertApi, NpkiCertificate, fromBase64, utf8 } from './jointcert-client.js';
+import { ApiError, ClientError, JointcertApi, NpkiCertificate, describeCertificate, fromBase64, utf8 } from './jointcert-client.js';
 
 const T = {
   ko: {
@@ -11,7 +11,8 @@ const T = {
     issueNote: '개발용 CA가 NPKI 폴더(signCert.der, signPri.key)를 만들어 줍니다. 실제 인증서가 아닙니다.',
     name: '이름', idn: '주민등록번호 (테스트)', certPassword: '인증서 비밀번호', validityDays: '유효기간 (일)',
     issueButton: '발급', issuedFolder: 'NPKI 폴더:', useIssued: '이 인증서 사용', revokeIssued: '폐지 (테스트)',
-    chooseTitle: '2. 인증서 선택', dropHint: 'NPKI 폴더의 signCert.der 와 signPri.key 를 선택하거나 여기에 끌어다 놓으세요.',
+    chooseTitle: '2. 인증서 선택', dropHint: 'NPKI 폴더의 signCert.der 와 signPri.key (또는 .pfx 파일)를 선택하거나 여기에 끌어다 놓으세요.',
+    pfxLocked: 'PKCS#12 파일: 비밀번호를 확인하면 내용이 보입니다.',
     holder: '소유자', ca: '발급기관', type: '구분', expiry: '만료일', daysLeft: '남은 기간', keyEncryption: '개인키 암호화',
     idnOptional: '주민등록번호 (본인확인, 선택)', email: '이메일 (선택)',
     checkPassword: '비밀번호 확인', register: '인증서 등록 (가입)', login: '로그인', logout: '로그아웃',
@@ -55,7 +56,8 @@ const T = {
     issueNote: 'The development CA makes an NPKI folder (signCert.der, signPri.key). Not a real certificate.',
     name: 'Name', idn: 'Resident number (test)', certPassword: 'Certificate password', validityDays: 'Validity (days)',
     issueButton: 'Issue', issuedFolder: 'NPKI folder:', useIssued: 'Use this certificate', revokeIssued: 'Revoke (test)',
-    chooseTitle: '2. Choose a certificate', dropHint: 'Choose signCert.der and signPri.key from an NPKI folder, or drop them here.',
+    chooseTitle: '2. Choose a certificate', dropHint: 'Choose signCert.der and signPri.key from an NPKI folder (or a .pfx file), or drop them here.',
+    pfxLocked: 'PKCS#12 file: its contents show once the password is checked.',
     holder: 'Holder', ca: 'CA', type: 'Type', expiry: 'Expires', daysLeft: 'Days left', keyEncryption: 'Key encryption',
     idnOptional: 'Resident number (identity check, optional)', email: 'Email (optional)',
     checkPassword: 'Check password', register: 'Register (sign up)', login: 'Log in', logout: 'Log out',
@@ -98,7 +100,7 @@ const params = new URLSearchParams(location.search);
 let lang = params.get('lang') === 'en' ? 'en' : 'ko';
 const t = (k) => T[lang][k];
 
-const state = { npki: null, issued: null, chainPem: '', api: null, account: null, lastList: [] };
+const state = { npki: null, pfx: null, pfxInfo: null, issued: null, chainPem: '', api: null, account: null, lastList: [], report: null };
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -117,8 +119,9 @@ function applyLanguage() {
   $('lang-ko').setAttribute('aria-pressed', String(lang === 'ko'));
   $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));
   if (!$('document').value || Object.values(T).some((x) => x.documentText === $('document').value)) $('document').value = t('documentText');
-  if (state.npki) showCard();
+  if (state.npki || state.pfx) showCard();
   if (state.account) renderCertificates(state.lastList);
+  if (state.report) renderReport(state.report);
 }
 
 function say(kind, text, code) {
@@ -186,7 +189,10 @@ async function revokeIssued() {
 // ------------------------------------------------------------------ 2. choosing and unlocking
 
 async function choose(files, chain) {
-  state.npki = await NpkiCertificate.fromFiles(files, chain ? { chain: [chain] } : {});
+  const pfx = files.find((f) => /\.(pfx|p12)$/i.test(f.name));
+  state.pfx = pfx ?? null;
+  state.pfxInfo = null;
+  state.npki = pfx ? null : await NpkiCertificate.fromFiles(files, chain ? { chain: [chain] } : {});
   showCard();
   $('auth-form').hidden = false;
   $('message').hidden = true;
@@ -194,22 +200,32 @@ async function choose(files, chain) {
 }
 
 function showCard() {
-  const i = state.npki.describe();
+  if (state.pfx && !state.pfxInfo) {
+    for (const id of ['c-holder', 'c-ca', 'c-type', 'c-expiry', 'c-days']) $(id).textContent = '—';
+    $('c-key').textContent = t('pfxLocked');
+    $('cert-card').hidden = false;
+    return;
+  }
+  const i = state.pfxInfo ?? state.npki.describe();
   $('c-holder').textContent = i.holder;
   $('c-ca').textContent = `${i.ca ?? '?'} — ${i.issuerName}`;
   $('c-type').textContent = i.typeLabel;
   $('c-expiry').textContent = fmtDate(i.notAfter);
   $('c-days').textContent = t('days')(i.daysLeft);
   $('c-days').className = i.daysLeft < 30 ? 'soon' : '';
-  const k = state.npki.keyFile;
-  $('c-key').textContent = `${k.scheme}${k.prf ? ` (${k.prf})` : ''}, ${k.iterations}`;
+  const k = state.npki?.keyFile;
+  $('c-key').textContent = k ? `${k.scheme}${k.prf ? ` (${k.prf})` : ''}, ${k.iterations}` : 'PKCS#12 (PBES2, AES)';
   $('cert-card').hidden = false;
 }
 
 async function unlock() {
-  if (!state.npki) throw new ClientError('NPKI_FILE_MISSING', t('chooseFirst'));
+  if (!state.npki && !state.pfx) throw new ClientError('NPKI_FILE_MISSING', t('chooseFirst'));
   if (!$('password').value) throw new Error(t('passwordFirst'));
-  return state.npki.unlock($('password').value);
+  if (state.npki) return state.npki.unlock($('password').value);
+  const signer = await NpkiCertificate.fromPfx(state.pfx, $('password').value);
+  state.pfxInfo = describeCertificate(signer.certificate);
+  showCard();
+  return signer;
 }
 
 async function checkPassword() {
@@ -295,6 +311,7 @@ async function signAndVerify() {
 }
 
 function renderReport(r) {
+  state.report = r;
   const s = r.signers[0];
   const parts = [
     el('p', {}, el('span', { class: `verdict ${r.verdict}` }, t(`verdict_${r.verdict}`)), ' ', r.reasons.join(', ')),
