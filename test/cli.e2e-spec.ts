@@ -4,7 +4,7 @@
  * on disk, passwords from stdin; the bin itself spawned for the
  * password-on-stdin login and --help.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -245,5 +245,29 @@ describe('jointcert CLI', () => {
     expect(JSON.parse(stdout)).toMatchObject({ certificate: { status: 'active' }, session: { tokenType: 'Bearer' } });
     const help = await run(process.execPath, [BIN, 'inspect', '--help'], { cwd: ROOT });
     expect(help.stdout).toMatch(/^usage: jointcert inspect/);
+  }, 60_000);
+
+  it('the password is asked on the terminal without echo (a real pty through script(1))', async () => {
+    const yi = await folder({ name: '장영실', idn: '6001011234567' });
+    expect((await cli(['register', '--api', sys.url, '--npki', yi.path, '--password-stdin'], [PASSWORD])).code).toBe(0);
+    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} login --api ${sys.url} --npki '${yi.path}'`, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    await new Promise<void>((done, failed) => {
+      const timer = setTimeout(() => failed(new Error(`no password prompt; output: ${seen}`)), 30_000);
+      child.stdout.on('data', (b: Buffer) => {
+        const before = seen;
+        seen += b.toString();
+        // the prompt is written once the terminal is in raw mode: type the password then
+        if (!/password for 장영실/.test(before) && /password for 장영실/.test(seen)) {
+          clearTimeout(timer);
+          child.stdin.write(`${PASSWORD}\r`);
+          done();
+        }
+      });
+    });
+    expect(await exited).toBe(0);
+    expect(seen).toMatch(/logged in to account [0-9a-f-]+/);
+    expect(seen).not.toContain(PASSWORD);
   }, 60_000);
 });

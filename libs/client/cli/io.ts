@@ -34,8 +34,8 @@ async function readAll(): Promise<string> {
 function promptHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
+    stdin.setRawMode(true); // no echo from here on; the prompt comes after, so nothing typed at it is echoed
     process.stderr.write(prompt);
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     let value = '';
