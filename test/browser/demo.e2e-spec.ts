@@ -7,11 +7,11 @@
  * the English page, and a .pfx. Screenshots of every step: .cache/artifacts/client-demo/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { buildClientBundle } from '../../libs/client/build';
+import { buildClientBundle, type ClientBundle } from '../../libs/client/build';
 import { startSystem, type System } from '../support/system';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -24,9 +24,10 @@ let context: BrowserContext;
 let page: Page;
 let profileDir: string;
 const pageErrors: string[] = [];
+let bundle: ClientBundle;
 
 beforeAll(async () => {
-  await buildClientBundle();
+  bundle = await buildClientBundle();
   mkdirSync(ARTIFACTS, { recursive: true });
   // the page (dev CA origin) calls the gateway (another origin): CORS for the demo
   sys = await startSystem({ name: 'demo', env: { CORS_ORIGINS: '*' } });
@@ -94,6 +95,12 @@ async function issueAndUse(name: string, idn: string, days: number): Promise<voi
 const rows = () => page.locator('#certificates tbody tr');
 
 describe('the demo page in headless Chromium', () => {
+  it('the browser bundle is one ESM file within its gzip budget, without Node built-ins', () => {
+    // buildClientBundle throws when a node: module or a node_modules package other than the Buffer shim's gets in
+    expect(bundle.gzipBytes).toBeLessThanOrEqual(bundle.budget);
+    expect(readFileSync(bundle.file, 'utf8')).toMatch(/export\s*\{[^}]*NpkiCertificate/);
+  });
+
   it('shows in Korean; the real yessign key: described, wrong password refused, decrypted in the browser', async () => {
     await page.goto(`${sys.devCa.url}/demo?api=${encodeURIComponent(sys.url)}`);
     await page.locator('body[data-ready="true"]').waitFor();
