@@ -218,10 +218,16 @@ describe('verifyChallenge over Redis', () => {
     }
   });
 
-  it('limited-use certificate under the default accepted types: POLICY_NOT_ACCEPTED', async () => {
-    const limited = pki.user({ serial: 0x1008n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.4' });
+  it('a credit-card limited-use certificate under the default accepted types: POLICY_NOT_ACCEPTED', async () => {
+    const limited = pki.user({ serial: 0x1008n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.6.2' });
     const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(limited.user, NONCE))), 'POLICY_NOT_ACCEPTED');
-    expect(extra).toMatchObject({ reason: 'POLICY_NOT_ACCEPTED', policyOid: '1.2.410.200005.1.1.4', certType: 'personal/limited', ca: 'yessign' });
+    expect(extra).toMatchObject({ reason: 'POLICY_NOT_ACCEPTED', policyOid: '1.2.410.200005.1.1.6.2', certType: 'personal/limited', ca: 'yessign', accepted: ['default'] });
+  });
+
+  it('the bank/insurance limited-use certificate (yessign 1.2.410.200005.1.1.4) is accepted by default', async () => {
+    const bank = pki.user({ serial: 0x1018n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.4' });
+    const r = await soft.send(Api.verifier.verifyChallenge, challenge(signCms(bank.user, NONCE)));
+    expect(r.certificate.serialHex).toBe('1018');
   });
 
   it('a leaf without digitalSignature/nonRepudiation: POLICY_NOT_ACCEPTED (KEY_USAGE)', async () => {

@@ -59,8 +59,8 @@ export const configSchema = z
     TRUST_ANCHORS_DIR: z.string().optional(),
     /** Directory of intermediate CA certificates offered to path building (PEM/DER files). */
     INTERMEDIATES_DIR: z.string().optional(),
-    /** Accepted certificate types: selectors such as personal/general, corporate/*, yessign, or policy OIDs. */
-    ACCEPTED_CERT_TYPES: list.default(['personal/general', 'corporate/general']),
+    /** Accepted certificate types: named groups (default, general, bank-insurance, securities, ...), personal/general, corporate/*, yessign, or policy OIDs. */
+    ACCEPTED_CERT_TYPES: list.default(['default']),
     /** Revocation policy for register/login/replace. */
     REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
     /** Revocation sources in order of preference. */
