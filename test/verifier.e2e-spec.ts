@@ -236,8 +236,8 @@ describe('verifyChallenge over Redis', () => {
     expect(extra.reason).toBe('KEY_USAGE');
   });
 
-  it('a signature over another nonce: SIGNATURE_INVALID (CONTENT_MISMATCH)', async () => {
-    const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(good.user, randomBytes(32)))), 'SIGNATURE_INVALID');
+  it('a signature over another nonce: CONTENT_MISMATCH (not a signature failure)', async () => {
+    const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(good.user, randomBytes(32)))), 'CONTENT_MISMATCH');
     expect(extra.reason).toBe('CONTENT_MISMATCH');
   });
 

@@ -61,6 +61,16 @@ export const configSchema = z
     INTERMEDIATES_DIR: z.string().optional(),
     /** Accepted certificate types: named groups (default, general, bank-insurance, securities, ...), personal/general, corporate/*, yessign, or policy OIDs. */
     ACCEPTED_CERT_TYPES: list.default(['default']),
+    /** The site's name, shown in the challenge's textToSign (POST /v1/challenges) that text-signing clients sign. */
+    SITE_NAME: z.string().min(1).max(64).regex(/^[^\n\r{}]*$/).default('jointcert'),
+    /** A vendor flow's signed text, matched against the whole signed content: {nonce} exactly once (the base64 nonce), {*} any text, {{ and }} literal braces. Unset = none. */
+    CHALLENGE_TEMPLATE: z
+      .string()
+      .max(1024)
+      .refine((t) => t.split('{nonce}').length === 2, { message: 'must contain {nonce} exactly once' })
+      .optional(),
+    /** Flows in which SHA-1 digests/signatures from old clients are accepted (login, register, replace, document); empty = refused everywhere. */
+    ALLOW_SHA1_FOR: list.pipe(z.array(z.enum(['login', 'register', 'replace', 'document']))).default([]),
     /** Revocation policy for register/login/replace. */
     REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
     /** Revocation sources in order of preference. */

@@ -133,6 +133,8 @@ export interface VerifyChallengeRequest {
   identity?: IdentityProof;
   /** Which flow asks: selects the revocation mode (login/register: hard-fail by default). */
   purpose: 'register' | 'login' | 'replace';
+  /** Registered certificates (DER, base64) matching the signer's issuer and serial, for a CMS that carries none (login). */
+  signerCertificates?: string[];
 }
 
 export interface VerifyChallengeResult {
@@ -194,6 +196,8 @@ export interface ChallengeView {
   challengeId: string;
   /** ≥ 32 random bytes, base64: the content the client signs. */
   nonce: string;
+  /** The same challenge as text, for clients that sign strings: sign it (UTF-8 or EUC-KR) instead of the raw nonce. */
+  textToSign: string;
   expiresAt: string;
 }
 

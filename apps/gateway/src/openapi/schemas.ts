@@ -65,6 +65,10 @@ const challenge = z
   .object({
     challengeId: z.string(),
     nonce: z.string().meta({ description: '≥ 32 random bytes, base64: the content to sign' }),
+    textToSign: z.string().meta({
+      description:
+        'The same challenge as text, for clients that sign strings: "[<site>] 공동인증서 로그인 (certificate login)\\nnonce=<nonce>". Sign exactly the raw nonce bytes, or this text in UTF-8 or EUC-KR, or (when the site configures one) its vendor template; nothing else is accepted.',
+    }),
     expiresAt: iso,
   })
   .meta({ description: 'A single-use login/registration challenge', example: ex.challengeExample });

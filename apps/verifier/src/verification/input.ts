@@ -21,6 +21,7 @@ export const verifyChallengeSchema = z.object({
   expectedContent: z.string().min(1).max(4096),
   identity: identity.optional(),
   purpose: z.enum(['register', 'login', 'replace']),
+  signerCertificates: z.array(z.string().min(1).max(22 * 1024)).max(4).optional(),
 });
 
 export const verifyDocumentSchema = z.object({

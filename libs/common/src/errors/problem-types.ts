@@ -19,6 +19,8 @@ export const PROBLEM_TYPES = {
   CHALLENGE_EXPIRED: { status: 400, title: 'Challenge expired' },
   CHALLENGE_UNKNOWN: { status: 400, title: 'Challenge unknown' },
   SIGNATURE_INVALID: { status: 422, title: 'Signature invalid' },
+  /** The signature may be fine, but what it signs is not this challenge (nonce, textToSign, template). */
+  CONTENT_MISMATCH: { status: 422, title: 'Signed content does not match the challenge' },
   CHAIN_UNTRUSTED: { status: 422, title: 'Certificate chain untrusted' },
   CERT_EXPIRED: { status: 422, title: 'Certificate expired' },
   CERT_REVOKED: { status: 422, title: 'Certificate revoked' },
