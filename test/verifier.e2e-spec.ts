@@ -255,6 +255,33 @@ describe('verifyChallenge over Redis', () => {
   });
 });
 
+describe('verifyChallenge: site content rules and SHA-1 (CHALLENGE_TEMPLATE, ALLOW_SHA1_FOR)', () => {
+  let site: ServiceClient;
+  let plain: ReturnType<KoreanMaterial['user']>;
+  const form = (nonce: Buffer, rest: string): Buffer => Buffer.from(`login=certLogin&delfinoNonce=${nonce.toString('base64')}&${rest}`);
+
+  beforeAll(async () => {
+    plain = pki.user({ serial: 0x1020n, ocspUrl: false, crlUrls: false });
+    site = (await startVerifier('site', { REVOCATION_POLICY: 'soft-fail', CHALLENGE_TEMPLATE: 'login=certLogin&delfinoNonce={nonce}&{*}', ALLOW_SHA1_FOR: 'login', SITE_NAME: '청약홈' })).client;
+  });
+
+  it('the configured template matches the whole signed form; a form with another nonce is CONTENT_MISMATCH', async () => {
+    const ok = await site.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(NONCE, '__USER_IP=10.0.0.1&time=20260115'))));
+    expect(ok.certificate.serialHex).toBe('1020');
+    await refused(site.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(randomBytes(32), 'a=b')))), 'CONTENT_MISMATCH');
+    await refused(soft.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(NONCE, 'a=b')))), 'CONTENT_MISMATCH'); // no template there
+  });
+
+  it('SHA-1 is accepted for the flows ALLOW_SHA1_FOR names, refused elsewhere and by default', async () => {
+    const sha1 = signCms(plain.user, NONCE, { digest: 'sha1' });
+    expect((await site.send(Api.verifier.verifyChallenge, challenge(sha1))).certificate.serialHex).toBe('1020');
+    const other = await refused(site.send(Api.verifier.verifyChallenge, challenge(sha1, { purpose: 'register' })), 'SIGNATURE_INVALID');
+    expect(other.reason).toBe('ALGORITHM_NOT_ALLOWED');
+    const dflt = await refused(soft.send(Api.verifier.verifyChallenge, challenge(sha1)), 'SIGNATURE_INVALID');
+    expect(dflt.reason).toBe('ALGORITHM_NOT_ALLOWED');
+  });
+});
+
 describe('verifyDocument over Redis', () => {
   const doc = Buffer.from('계약서: 청약 신청서 제출 확인 (jointcert test document)\n');
 

@@ -1,5 +1,5 @@
 import { DomainError } from '@jointcert/common';
-import { findSignerCertificates, nameFromDer, parseCertificate, parseSignedData, toHex, type Certificate, type SignerInfo } from '@jointcert/pki';
+import { findSignerCertificates, nameFromDer, parseCertificate, parseSignedData, toHex, verifySignedData, type Certificate, type SignerInfo } from '@jointcert/pki';
 
 /**
  * Who signed a CMS message, found by a cheap parse (lean DER walk, no
@@ -17,8 +17,9 @@ export type SignerRef = { fingerprint: string } | { fingerprint?: undefined; iss
 export function signerOf(signedDataBase64: string): SignerRef {
   let certificates: Uint8Array[];
   let first: SignerInfo;
+  const bytes = Buffer.from(signedDataBase64, 'base64');
   try {
-    const sd = parseSignedData(Buffer.from(signedDataBase64, 'base64'));
+    const sd = parseSignedData(bytes);
     const si = sd.signerInfos[0];
     if (si === undefined) throw new Error('no SignerInfo');
     certificates = sd.certificates;
@@ -34,14 +35,21 @@ export function signerOf(signedDataBase64: string): SignerRef {
       // an unparseable certificate is never the signer; the verifier reports it
     }
   }
+  let ref: SignerRef | undefined;
+  let ambiguous: boolean;
   try {
-    const match = findSignerCertificates(first.sid, embedded, [], first.version).certificates[0];
-    if (match) return { fingerprint: match.fingerprintSha256 };
-    if (first.sid.type === 'issuerAndSerialNumber') return { issuerKey: nameFromDer(first.sid.issuer).key, serialHex: toHex(first.sid.serial) };
+    const match = findSignerCertificates(first.sid, embedded, [], first.version);
+    ambiguous = match.ambiguous === true;
+    // several certificates with the signer's issuer and serial (one planted): the one whose key verifies, as the verifier decides
+    const cert = match.certificates.length > 1 ? (verifySignedData(bytes, { at: 0, allowedDigests: ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] }).signers[0]?.certificate ?? match.certificates[0]) : match.certificates[0];
+    if (cert) ref = { fingerprint: cert.fingerprintSha256 };
+    else if (first.sid.type === 'issuerAndSerialNumber' && !ambiguous) ref = { issuerKey: nameFromDer(first.sid.issuer).key, serialHex: toHex(first.sid.serial) };
   } catch {
     throw new DomainError('MALFORMED_INPUT', 'signedData names its signer with an undecodable issuer');
   }
-  throw notIncluded();
+  if (ambiguous) throw new DomainError('SIGNATURE_INVALID', 'several embedded certificates carry the signer\'s serial: the signer cannot be told apart', { reason: 'SIGNER_NOT_FOUND' });
+  if (ref === undefined) throw notIncluded();
+  return ref;
 }
 
 /** The signer's fingerprint when the message carries its certificate (MALFORMED_INPUT otherwise). */

@@ -34,8 +34,6 @@ import {
   type Certificate,
   type CmsVerification,
   checkCertificatePolicy,
-  DEFAULT_ALLOWED_DIGESTS,
-  type DigestName,
   parseCertificate,
   type VerifySignedDataOptions,
   identifyDataOf,
@@ -49,6 +47,7 @@ import {
 import { type PathRevocation, RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
 import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
+import { allowedDigestsFor } from './algorithm-rules';
 import { ChallengeContent, ChallengeTemplate } from './content-binding';
 import { cmsFailure } from './failures';
 import { decodeField, MAX_SIGNED_DATA_BYTES, parseChallengeRequest } from './input';
@@ -57,7 +56,6 @@ import { iso, revocationViewOf, signerCertificateOf } from './views';
 @Injectable()
 export class VerifyChallengeUseCase {
   private readonly template: ChallengeTemplate | undefined;
-  private readonly sha1Digests: readonly DigestName[] = [...DEFAULT_ALLOWED_DIGESTS, 'sha1'];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -84,7 +82,7 @@ export class VerifyChallengeUseCase {
       extraCertificates: this.extraCertificates(req.signerCertificates),
       validatePath: (leaf, intermediates) => validatePath(leaf, intermediates, policy),
       requireSingleSigner: true,
-      allowedDigests: this.config.ALLOW_SHA1_FOR.includes(req.purpose) ? this.sha1Digests : DEFAULT_ALLOWED_DIGESTS,
+      allowedDigests: allowedDigestsFor(this.config, req.purpose),
     });
     const signer = r.signers[0];
     if (!r.ok || !signer?.certificate || !signer.path?.ok) throw cmsFailure(r, at);

@@ -30,6 +30,8 @@ export type SignerMatchRule = 'subjectKeyIdentifier' | 'issuerAndSerialNumber' |
 export interface SignerMatch {
   certificates: Certificate[];
   rule: SignerMatchRule;
+  /** The KOSCOM rule found several embedded certificates with the serial, so it named none. */
+  ambiguous?: true;
 }
 
 /**
@@ -66,7 +68,7 @@ export function findSignerCertificates(
   const sameSerial = embedded.filter((c) => bytesEqual(c.serial, sid.serial));
   const only = sameSerial.length === 1 ? sameSerial[0]! : undefined;
   if (only && (bytesEqual(only.subject.der, sid.issuer) || only.subject.key === named().key)) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
-  return { certificates: [], rule: 'issuerAndSerialNumber' };
+  return sameSerial.length > 1 ? { certificates: [], rule: 'koscomSubjectAsIssuer', ambiguous: true } : { certificates: [], rule: 'issuerAndSerialNumber' };
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
