@@ -4,3 +4,4 @@ export * from './keyfile';
 export * from './vid';
 export * from './profile';
 export * from './folder';
+export * from './km';
