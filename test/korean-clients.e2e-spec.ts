@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
-import type { CertificateView, ChallengeView, SessionTokens } from '@jointcert/contracts';
+import { createPublicKey } from 'node:crypto';
+import type { CertificateView, ChallengeView, ServerCertificateView, SessionTokens } from '@jointcert/contracts';
+import { encryptVidMsg, parseCertificate } from '@jointcert/pki';
 import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
 import { signCms } from '../apps/verifier/test/verifier-fixtures';
 import { startSystem, type ApiResponse, type Holder, type System } from './support/system';
@@ -140,6 +142,46 @@ describe('Korean clients over REST', () => {
   it('refused: no certificate in the message and none registered under that issuer and serial → 400', async () => {
     const stranger = await sys.issue({ name: '김철수', idn: '9001011234567' });
     await refusedLogin((c) => signCms(stranger, nonceOf(c), { noCertificates: true }).toString('base64'), 400, 'MALFORMED_INPUT');
+  });
+
+  it('GET /v1/server-certificate: the KM certificate the dev CA issued; R encrypted to it (OpenSSL EnvelopedData, our vidMsg) registers with the identity checked', async () => {
+    const res = await sys.api<ServerCertificateView>('GET', '/v1/server-certificate');
+    expect(res.status).toBe(200);
+    const kmDer = Buffer.from(res.body.certificate, 'base64');
+    expect(parseCertificate(kmDer).ext.keyUsage?.has('keyEncipherment')).toBe(true);
+    writeFileSync(join(dir, 'km.der'), kmDer);
+    await run('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'km.der'), '-out', join(dir, 'km.pem')]);
+    const envelopeOf = async (r: Buffer): Promise<string> => {
+      writeFileSync(join(dir, 'r.bin'), r);
+      await run('openssl', ['cms', '-encrypt', '-aes256', '-binary', '-in', join(dir, 'r.bin'), '-outform', 'DER', '-out', join(dir, 'env.der'), '-recip', join(dir, 'km.pem')]);
+      return readFileSync(join(dir, 'env.der')).toString('base64');
+    };
+    const kmPublic = createPublicKey(`-----BEGIN CERTIFICATE-----\n${res.body.certificate}\n-----END CERTIFICATE-----`);
+    for (const [idn, make] of [
+      ['7001011234567', async (r: Buffer) => envelopeOf(r)],
+      ['7101011234567', (r: Buffer) => Promise.resolve(encryptVidMsg(kmPublic, r).toString('base64'))],
+    ] as const) {
+      const h = await sys.issue({ name: '이순신', idn });
+      const c = await sys.challenge();
+      const up = await sys.api('POST', '/v1/certificates', {
+        body: { challengeId: c.challengeId, signedData: signCms(h, nonceOf(c)).toString('base64'), identity: { idn, encryptedRandom: await make(Buffer.from(h.issued.randomNum, 'base64')) } },
+      });
+      expect(up.status).toBe(201);
+    }
+  });
+
+  it('identity.encryptedRandom that does not decrypt → 422 DECRYPTION_FAILED, nothing written', async () => {
+    const h = await sys.issue({ name: '강감찬', idn: '7201011234567' });
+    const before = await rows();
+    const kmPublic = createPublicKey(`-----BEGIN CERTIFICATE-----\n${(await sys.api<ServerCertificateView>('GET', '/v1/server-certificate')).body.certificate}\n-----END CERTIFICATE-----`);
+    const msg = encryptVidMsg(kmPublic, Buffer.from(h.issued.randomNum, 'base64'));
+    msg[msg.length - 1]! ^= 1;
+    const c = await sys.challenge();
+    const res = await sys.api<Problem>('POST', '/v1/certificates', {
+      body: { challengeId: c.challengeId, signedData: signCms(h, nonceOf(c)).toString('base64'), identity: { idn: '7201011234567', encryptedRandom: msg.toString('base64') } },
+    });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'DECRYPTION_FAILED' });
+    expect(await rows()).toEqual(before);
   });
 
   it('refused at the gateway (nothing reaches the registry): bad encodings', async () => {

@@ -16,6 +16,7 @@ import {
   toProblem,
 } from '@jointcert/common';
 import { type Clock, systemClock } from './clock';
+import { ensureServerKm } from './server-km';
 import { DevCa } from './dev-ca';
 import { DevCaController } from './dev-ca.controller';
 
@@ -76,6 +77,9 @@ export interface RunningDevCa {
   /** The base URL written into certificates. */
   publicUrl: string;
   trustAnchorsDir: string;
+  /** The server KM certificate and key the dev CA issued (KM_CERT_FILE, KM_KEY_FILE; password DEV_KM_PASSWORD). */
+  kmCertFile: string;
+  kmKeyFile: string;
   intermediatesDir: string;
   close(): Promise<void>;
 }
@@ -108,6 +112,7 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
   listening = `http://${urlHost(config.DEV_CA_HOST)}:${port}`;
   // load or create the keys now that the public URL is known (writes the trust directories)
   const material = ca.material;
+  const km = ensureServerKm(dataDir, material.ca, (options.clock ?? systemClock).now());
   const running: RunningDevCa = {
     app,
     ca,
@@ -115,6 +120,8 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
     publicUrl: configured ?? listening,
     trustAnchorsDir: material.trustAnchorsDir,
     intermediatesDir: material.intermediatesDir,
+    kmCertFile: km.certFile,
+    kmKeyFile: km.keyFile,
     close: () => app.close(),
   };
   logger.info(

@@ -71,6 +71,12 @@ export const configSchema = z
       .optional(),
     /** Flows in which SHA-1 digests/signatures from old clients are accepted (login, register, replace, document); empty = refused everywhere. */
     ALLOW_SHA1_FOR: list.pipe(z.array(z.enum(['login', 'register', 'replace', 'document']))).default([]),
+    /** The server key-management certificate (kmCert.der, DER or PEM) clients encrypt R to; unset = identity.encryptedRandom not offered. */
+    KM_CERT_FILE: z.string().optional(),
+    /** Its private key: an NPKI kmPri.key (password-encrypted PKCS#8: seedCBCWithSHA1 / PBES2) or an unencrypted PKCS#8 PEM. */
+    KM_KEY_FILE: z.string().optional(),
+    /** Password of KM_KEY_FILE (from a secret store in production). */
+    KM_KEY_PASSWORD: z.string().optional(),
     /** Revocation policy for register/login/replace. */
     REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
     /** Revocation sources in order of preference. */

@@ -71,12 +71,24 @@ export interface SessionTokens {
   account: AccountView;
 }
 
-/** Identity proof for the VID check (본인확인): never stored. */
+/** Identity proof for the VID check (본인확인): never stored. Exactly one of randomNum and encryptedRandom. */
 export interface IdentityProof {
   /** Resident or business registration number, digits (hyphens tolerated). */
   idn: string;
   /** The 20-byte randomNum R from the private key file, base64. */
-  randomNum: string;
+  randomNum?: string;
+  /** R encrypted to the server KM certificate (GET /v1/server-certificate): CMS EnvelopedData or a vidMsg, base64. */
+  encryptedRandom?: string;
+}
+
+/** The server's key-management certificate (GET /v1/server-certificate). */
+export interface ServerCertificateView {
+  /** DER, base64. */
+  certificate: string;
+  subject: string;
+  serialHex: string;
+  notAfter: string;
+  fingerprintSha256: string;
 }
 
 // ---------------------------------------------------------------- verifier

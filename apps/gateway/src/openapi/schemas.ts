@@ -4,6 +4,7 @@ import type {
   CertificateView,
   ChallengeView,
   RegisterResult,
+  ServerCertificateView,
   ReplaceResult,
   SessionTokens,
   ValidationReport,
@@ -72,6 +73,16 @@ const challenge = z
     expiresAt: iso,
   })
   .meta({ description: 'A single-use login/registration challenge', example: ex.challengeExample });
+
+const serverCertificate = z
+  .object({
+    certificate: z.string().meta({ description: 'The KM certificate, DER in base64' }),
+    subject: z.string(),
+    serialHex: z.string(),
+    notAfter: iso,
+    fingerprintSha256: z.string(),
+  })
+  .meta({ description: 'The server key-management certificate (identity.encryptedRandom is encrypted to it)' });
 
 const session = z
   .object({
@@ -168,6 +179,7 @@ export const SCHEMAS = {
   UpdateAccountRequest: updateAccountBody,
   VerifyDocumentRequest: verifyDocumentBody,
   ChallengeView: challenge,
+  ServerCertificateView: serverCertificate,
   AccountView: account,
   CertificateView: certificate,
   CertificateList: z.array(certificate),
@@ -188,6 +200,7 @@ function agree<_T extends true>(): void {}
 agree<Same<z.infer<typeof account>, AccountView>>();
 agree<Same<z.infer<typeof certificate>, CertificateView>>();
 agree<Same<z.infer<typeof challenge>, ChallengeView>>();
+agree<Same<z.infer<typeof serverCertificate>, ServerCertificateView>>();
 agree<Same<z.infer<typeof session>, SessionTokens>>();
 agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
 agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();

@@ -75,8 +75,17 @@ export const idn = z
 export const identityProof = z
   .strictObject({
     idn,
-    randomNum: wireBinary(20, 'random', 20).meta({ description: 'The 20-byte randomNum R from the private key file, base64 (padded or not) or hex (40 digits)' }),
+    randomNum: wireBinary(20, 'random', 20)
+      .optional()
+      .meta({ description: 'The 20-byte randomNum R from the private key file, base64 (padded or not) or hex (40 digits)' }),
+    encryptedRandom: wireBinary(16 * 1024, 'cms')
+      .optional()
+      .meta({
+        description:
+          'R encrypted to GET /v1/server-certificate instead: a CMS EnvelopedData, or a vidMsg (DER SEQUENCE { encryptedKey OCTET STRING (RSAES-PKCS1-v1_5 of a 16-byte SEED key), iv OCTET STRING (16), encryptedRandom OCTET STRING (SEED-CBC of R) }); the signedData forms; 422 DECRYPTION_FAILED when it does not decrypt',
+      }),
   })
+  .refine((i) => (i.randomNum === undefined) !== (i.encryptedRandom === undefined), { message: 'give exactly one of randomNum and encryptedRandom', path: ['randomNum'] })
   .meta({ description: 'Identity proof for the VID check (본인확인); never stored' });
 
 export const email = z.email({ message: 'must be an email address' }).max(254);

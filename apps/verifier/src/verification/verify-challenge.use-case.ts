@@ -50,6 +50,7 @@ import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
 import { allowedDigestsFor } from './algorithm-rules';
 import { ChallengeContent, ChallengeTemplate } from './content-binding';
 import { cmsFailure } from './failures';
+import { ServerKmKey } from './server-km-key';
 import { decodeField, MAX_SIGNED_DATA_BYTES, parseChallengeRequest } from './input';
 import { iso, revocationViewOf, signerCertificateOf } from './views';
 
@@ -62,6 +63,7 @@ export class VerifyChallengeUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
+    private readonly km: ServerKmKey,
   ) {
     // a bad template stops the verifier at boot, naming the problem
     this.template = config.CHALLENGE_TEMPLATE ? ChallengeTemplate.parse(config.CHALLENGE_TEMPLATE) : undefined;
@@ -71,7 +73,7 @@ export class VerifyChallengeUseCase {
     const req = parseChallengeRequest(payload);
     const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
     const nonce = decodeField(req.expectedContent, 'expectedContent', 4096);
-    const randomNum = req.identity ? decodeField(req.identity.randomNum, 'identity.randomNum', 256) : undefined;
+    const randomNum = req.identity ? this.randomNumOf(req.identity) : undefined;
 
     const at = this.clock();
     const policy = this.policies.at(req.purpose, at);
@@ -134,6 +136,12 @@ export class VerifyChallengeUseCase {
       }
     });
     return [...registered, ...this.policies.intermediates];
+  }
+
+  /** R in the clear, or decrypted from identity.encryptedRandom with the server KM key (DECRYPTION_FAILED otherwise). */
+  private randomNumOf(identity: IdentityProof): Buffer {
+    if (identity.encryptedRandom !== undefined) return this.km.decrypt(decodeField(identity.encryptedRandom, 'identity.encryptedRandom', 16 * 1024));
+    return decodeField(identity.randomNum ?? '', 'identity.randomNum', 256);
   }
 
   private checkAcceptedType(cert: Certificate): void {

@@ -296,7 +296,7 @@ export function decryptVidMsg(input: Uint8Array, km: KmKeyPair): Buffer {
 
 /** Tell the two shapes apart (an EnvelopedData starts with a ContentInfo OID or a version INTEGER; a VidMsg with an OCTET STRING). */
 export function decryptEncryptedRandom(input: Uint8Array, km: KmKeyPair): { randomNum: Buffer; shape: 'envelopedData' | 'vidMsg' } {
-  let second = -1;
+  let second: number;
   try {
     const top = derCursor(input, BER);
     const t = top.next();
