@@ -5,3 +5,4 @@ export * from './vid';
 export * from './profile';
 export * from './folder';
 export * from './km';
+export * from './pkcs12';
