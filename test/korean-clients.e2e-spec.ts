@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { createPublicKey } from 'node:crypto';
-import type { CertificateView, ChallengeView, ServerCertificateView, SessionTokens } from '@jointcert/contracts';
+import type { CertificateView, ChallengeView, ServerCertificateView, SessionTokens, ValidationReport } from '@jointcert/contracts';
 import { encryptVidMsg, parseCertificate } from '@jointcert/pki';
 import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
 import { signCms } from '../apps/verifier/test/verifier-fixtures';
@@ -73,7 +73,8 @@ let accountId: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jc-korean-clients-'));
-  sys = await startSystem({ name: 'korean', env: { SITE_NAME: '청약홈' } });
+  // CRLs first: every check below takes the LDAP CRL distribution point the dev CA names first
+  sys = await startSystem({ name: 'korean', env: { SITE_NAME: '청약홈', REVOCATION_ORDER: 'crl,ocsp' } });
   bank = await sys.issue({ name: '홍길동', idn: '8001011234567', policy: '1.2.410.200005.1.1.4' });
 });
 
@@ -182,6 +183,19 @@ describe('Korean clients over REST', () => {
     });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'DECRYPTION_FAILED' });
     expect(await rows()).toEqual(before);
+  });
+
+  it('revocation through the dev CA LDAP CRL (the first CDP): the report names the ldap:// URL', async () => {
+    const c = await sys.challenge();
+    const session = await login(c.challengeId, signCms(bank, nonceOf(c)).toString('base64'));
+    expect(session.status).toBe(201);
+    const report = await sys.api<ValidationReport>('POST', '/v1/signatures/verify', {
+      token: session.body.accessToken,
+      body: { signedData: signCms(bank, Buffer.from('a document')).toString('base64') },
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.verdict).toBe('valid');
+    expect(report.body.signers[0]!.revocation[0]).toMatchObject({ status: 'good', source: 'crl', url: sys.devCa.ldapUrl });
   });
 
   it('refused at the gateway (nothing reaches the registry): bad encodings', async () => {

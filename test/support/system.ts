@@ -194,6 +194,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     DEV_CA_ENABLED: 'true',
     DEV_CA_HOST: '127.0.0.1',
     DEV_CA_PORT: '0',
+    DEV_CA_LDAP_PORT: '0',
     DEV_CA_DATA_DIR: dataDir,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',

@@ -95,6 +95,8 @@ export const configSchema = z
     DEV_CA_ENABLED: booleanish.default(false),
     DEV_CA_HOST: z.string().min(1).default('127.0.0.1'),
     DEV_CA_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    /** Port of the dev CA's LDAP responder serving its CRL (the LDAP CDP of issued certificates); 0 = any free port; unset = 3389, or any free port when that is taken or DEV_CA_PORT is 0. */
+    DEV_CA_LDAP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** Where the dev CA keeps its keys and certificates, and writes trust anchors for the verifier. */
     DEV_CA_DATA_DIR: z.string().default('.dev-ca'),
     /** Base URL written into issued certificates (CRL DP, OCSP); default http://DEV_CA_HOST:DEV_CA_PORT. */
