@@ -157,6 +157,10 @@ async function main(): Promise<void> {
     env.TRUST_ANCHORS_DIR ||= join(env.DEV_CA_DATA_DIR, 'trust', 'anchors');
     env.INTERMEDIATES_DIR ||= join(env.DEV_CA_DATA_DIR, 'trust', 'intermediates');
     env.FETCH_ALLOW_PRIVATE ||= 'true';
+    // the server KM pair the dev CA issues (identity.encryptedRandom, GET /v1/server-certificate)
+    env.KM_CERT_FILE ||= join(env.DEV_CA_DATA_DIR, 'km', 'kmCert.der');
+    env.KM_KEY_FILE ||= join(env.DEV_CA_DATA_DIR, 'km', 'kmPri.key');
+    env.KM_KEY_PASSWORD ||= 'dev-km-password';
   }
   const config = loadConfig({ ...env, ...(devCa ? { DEV_CA_ENABLED: 'true' } : {}) });
   if (devCa && config.DEV_CA_PORT === 0) throw new PreflightError('DEV_CA_PORT=0: npm start needs a fixed dev CA port (the services are told where it is)');

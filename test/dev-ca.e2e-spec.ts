@@ -20,6 +20,7 @@ import {
   decodePem,
   decryptSignPriKey,
   DEFAULT_ALGORITHM_POLICY,
+  fetchCrl as fetchCrlVia,
   identifyDataOf,
   ocspGetUrl,
   parseCertificate,
@@ -31,6 +32,7 @@ import {
   type RevocationStatus,
 } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../apps/dev-ca/src/bootstrap';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from '../libs/verification/src/revocation/fetch-guard';
 
 const run = promisify(execFile);
 
@@ -149,6 +151,26 @@ describe('dev CA over HTTP', () => {
     const result = validatePath(cert, [issuer], createValidationPolicy({ trustAnchors: [root], at: Date.now() }));
     expect(result.checks.filter((c) => c.reason)).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+
+  it('serves its CRL over LDAP too, named first in issued certificates (HTTP second), through the verifier\'s guarded fetch path', async () => {
+    const issued = await issue();
+    const cert = parseCertificate(decodePem(issued.certificatePem!, 'CERTIFICATE'));
+    const urls = (cert.ext.crlDistributionPoints ?? []).flatMap((dp) => (dp.fullName ?? []).map((n) => (n.type === 'uniformResourceIdentifier' ? n.value : '')));
+    expect(urls).toEqual([ca.ldapUrl, `${ca.publicUrl}/crl/ca.crl`]);
+    expect(ca.ldapUrl).toMatch(/^ldap:\/\/127\.0\.0\.1:\d+\/cn=crl1,ou=dp,o=jointcert-dev,c=kr\?certificateRevocationList;binary$/);
+    expect((await post('/revoke', { serialHex: issued.serialHex })).status).toBe(200); // reissues the CRL: LDAP serves the new one
+    const http = Buffer.from(await (await fetch(`${ca.publicUrl}/crl/ca.crl`)).arrayBuffer());
+    // what the verifier does: FETCH_ALLOW_HOSTS / FETCH_ALLOW_PRIVATE, then fetchCrl over its guarded LDAP fetcher
+    const verifierConfig = loadConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1', FETCH_ALLOW_PRIVATE: 'true' });
+    const deps = { http: createGuardedHttpFetcher(verifierConfig, createFetchAllow(verifierConfig)), ldap: createGuardedLdapFetcher(verifierConfig), allow: createFetchAllow(verifierConfig), maxBytes: 1 << 20, timeoutMs: 2000 };
+    const viaLdap = await fetchCrlVia(ca.ldapUrl, deps);
+    expect(viaLdap.ok).toBe(true);
+    expect(viaLdap.ok && Buffer.from(viaLdap.crl.der)).toEqual(http);
+    // FETCH_ALLOW rules: loopback refused without FETCH_ALLOW_PRIVATE, another host refused by FETCH_ALLOW_HOSTS
+    const strict = loadConfig({ FETCH_ALLOW_HOSTS: 'ds.yessign.or.kr' });
+    const refused = await fetchCrlVia(ca.ldapUrl, { ...deps, ldap: createGuardedLdapFetcher(strict), allow: createFetchAllow(strict) });
+    expect(refused.ok).toBe(false);
   });
 
   it('issues other types and already expired certificates on request', async () => {

@@ -171,6 +171,7 @@ describe('gateway edges', () => {
       ['get', '/v1/accounts/me', 200],
       ['patch', '/v1/accounts/me', 200],
       ['post', '/v1/signatures/verify', 200],
+      ['get', '/v1/server-certificate', 200],
       ['get', '/health/live', 200],
       ['get', '/health/ready', 200],
     ];

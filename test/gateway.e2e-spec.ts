@@ -185,7 +185,7 @@ describe('gateway REST API v1', () => {
     const cases: Array<[string, Method, string, unknown, string]> = [
       ['signedData missing', 'POST', '/v1/certificates', { challengeId }, 'signedData'],
       ['signedData not base64', 'POST', '/v1/certificates', { ...reg, signedData: 'MII%%%==' }, 'signedData'],
-      ['signedData base64url', 'POST', '/v1/certificates', { ...reg, signedData: 'ab-_' }, 'signedData'],
+      ['signedData mixing base64 and base64url', 'POST', '/v1/certificates', { ...reg, signedData: 'ab-/' }, 'signedData'],
       ['signedData empty', 'POST', '/v1/certificates', { ...reg, signedData: '' }, 'signedData'],
       ['signedData over 64 KiB decoded', 'POST', '/v1/certificates', { ...reg, signedData: tooBig }, 'signedData'],
       ['signedData a number', 'POST', '/v1/sessions', { challengeId, signedData: 12 }, 'signedData'],

@@ -170,7 +170,7 @@ class StandInVerifierController {
     if (refused) throw new DomainError(refused, `stand-in refuses with ${refused}`);
     let identityVerified = false;
     if (req.identity) {
-      const check = verifyVid(identifyDataOf(cert), req.identity.idn, Buffer.from(req.identity.randomNum, 'base64'));
+      const check = verifyVid(identifyDataOf(cert), req.identity.idn, Buffer.from(req.identity.randomNum ?? '', 'base64'));
       if (!check.ok) throw new DomainError('VID_MISMATCH', 'the identity does not match the certificate', { reason: check.reason });
       identityVerified = true;
     }

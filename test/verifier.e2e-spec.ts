@@ -218,10 +218,16 @@ describe('verifyChallenge over Redis', () => {
     }
   });
 
-  it('limited-use certificate under the default accepted types: POLICY_NOT_ACCEPTED', async () => {
-    const limited = pki.user({ serial: 0x1008n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.4' });
+  it('a credit-card limited-use certificate under the default accepted types: POLICY_NOT_ACCEPTED', async () => {
+    const limited = pki.user({ serial: 0x1008n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.6.2' });
     const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(limited.user, NONCE))), 'POLICY_NOT_ACCEPTED');
-    expect(extra).toMatchObject({ reason: 'POLICY_NOT_ACCEPTED', policyOid: '1.2.410.200005.1.1.4', certType: 'personal/limited', ca: 'yessign' });
+    expect(extra).toMatchObject({ reason: 'POLICY_NOT_ACCEPTED', policyOid: '1.2.410.200005.1.1.6.2', certType: 'personal/limited', ca: 'yessign', accepted: ['default'] });
+  });
+
+  it('the bank/insurance limited-use certificate (yessign 1.2.410.200005.1.1.4) is accepted by default', async () => {
+    const bank = pki.user({ serial: 0x1018n, ocspUrl: false, crlUrls: false, policyOid: '1.2.410.200005.1.1.4' });
+    const r = await soft.send(Api.verifier.verifyChallenge, challenge(signCms(bank.user, NONCE)));
+    expect(r.certificate.serialHex).toBe('1018');
   });
 
   it('a leaf without digitalSignature/nonRepudiation: POLICY_NOT_ACCEPTED (KEY_USAGE)', async () => {
@@ -230,8 +236,8 @@ describe('verifyChallenge over Redis', () => {
     expect(extra.reason).toBe('KEY_USAGE');
   });
 
-  it('a signature over another nonce: SIGNATURE_INVALID (CONTENT_MISMATCH)', async () => {
-    const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(good.user, randomBytes(32)))), 'SIGNATURE_INVALID');
+  it('a signature over another nonce: CONTENT_MISMATCH (not a signature failure)', async () => {
+    const extra = await refused(hard.send(Api.verifier.verifyChallenge, challenge(signCms(good.user, randomBytes(32)))), 'CONTENT_MISMATCH');
     expect(extra.reason).toBe('CONTENT_MISMATCH');
   });
 
@@ -246,6 +252,33 @@ describe('verifyChallenge over Redis', () => {
     const notCms = await refused(hard.send(Api.verifier.verifyChallenge, challenge(good.user.der)), 'MALFORMED_INPUT');
     expect(notCms).toMatchObject({ field: 'signedData', reason: 'MALFORMED' });
     await refused(hard.send(Api.verifier.verifyChallenge, { signedData: 'AAAA' } as VerifyChallengeRequest), 'MALFORMED_INPUT');
+  });
+});
+
+describe('verifyChallenge: site content rules and SHA-1 (CHALLENGE_TEMPLATE, ALLOW_SHA1_FOR)', () => {
+  let site: ServiceClient;
+  let plain: ReturnType<KoreanMaterial['user']>;
+  const form = (nonce: Buffer, rest: string): Buffer => Buffer.from(`login=certLogin&delfinoNonce=${nonce.toString('base64')}&${rest}`);
+
+  beforeAll(async () => {
+    plain = pki.user({ serial: 0x1020n, ocspUrl: false, crlUrls: false });
+    site = (await startVerifier('site', { REVOCATION_POLICY: 'soft-fail', CHALLENGE_TEMPLATE: 'login=certLogin&delfinoNonce={nonce}&{*}', ALLOW_SHA1_FOR: 'login', SITE_NAME: '청약홈' })).client;
+  });
+
+  it('the configured template matches the whole signed form; a form with another nonce is CONTENT_MISMATCH', async () => {
+    const ok = await site.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(NONCE, '__USER_IP=10.0.0.1&time=20260115'))));
+    expect(ok.certificate.serialHex).toBe('1020');
+    await refused(site.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(randomBytes(32), 'a=b')))), 'CONTENT_MISMATCH');
+    await refused(soft.send(Api.verifier.verifyChallenge, challenge(signCms(plain.user, form(NONCE, 'a=b')))), 'CONTENT_MISMATCH'); // no template there
+  });
+
+  it('SHA-1 is accepted for the flows ALLOW_SHA1_FOR names, refused elsewhere and by default', async () => {
+    const sha1 = signCms(plain.user, NONCE, { digest: 'sha1' });
+    expect((await site.send(Api.verifier.verifyChallenge, challenge(sha1))).certificate.serialHex).toBe('1020');
+    const other = await refused(site.send(Api.verifier.verifyChallenge, challenge(sha1, { purpose: 'register' })), 'SIGNATURE_INVALID');
+    expect(other.reason).toBe('ALGORITHM_NOT_ALLOWED');
+    const dflt = await refused(soft.send(Api.verifier.verifyChallenge, challenge(sha1)), 'SIGNATURE_INVALID');
+    expect(dflt.reason).toBe('ALGORITHM_NOT_ALLOWED');
   });
 });
 

@@ -27,6 +27,7 @@ import { createMicroservice, createServiceClient, loadConfig, type AppConfig, ty
 import { Patterns, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
+import { DEV_KM_PASSWORD } from '../../apps/dev-ca/src/server-km';
 import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
@@ -196,6 +197,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     DEV_CA_ENABLED: 'true',
     DEV_CA_HOST: '127.0.0.1',
     DEV_CA_PORT: '0',
+    DEV_CA_LDAP_PORT: '0',
     DEV_CA_DATA_DIR: dataDir,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
@@ -221,7 +223,14 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       for (const f of readdirSync(devCa.trustAnchorsDir)) copyFileSync(join(devCa.trustAnchorsDir, f), join(dir, f));
       opts.extraAnchors.forEach((pem, i) => writeFileSync(join(dir, `extra-${i}.pem`), pem));
     }
-    const env: Record<string, string> = { ...baseEnv, TRUST_ANCHORS_DIR: trustDir, INTERMEDIATES_DIR: devCa.intermediatesDir };
+    const env: Record<string, string> = {
+      ...baseEnv,
+      TRUST_ANCHORS_DIR: trustDir,
+      INTERMEDIATES_DIR: devCa.intermediatesDir,
+      KM_CERT_FILE: devCa.kmCertFile,
+      KM_KEY_FILE: devCa.kmKeyFile,
+      KM_KEY_PASSWORD: DEV_KM_PASSWORD,
+    };
     const config = loadConfig(env);
     const clock = new OffsetClock();
     const redis = new Redis(config.REDIS_URL);

@@ -16,7 +16,9 @@ import {
   toProblem,
 } from '@jointcert/common';
 import { type Clock, systemClock } from './clock';
-import { DevCa } from './dev-ca';
+import { ldapDnKey, startLdapCrlResponder } from '@jointcert/pki/testing';
+import { ensureServerKm } from './server-km';
+import { DevCa, LDAP_CRL_DN } from './dev-ca';
 import { DevCaController } from './dev-ca.controller';
 import { DemoController } from './demo.controller';
 
@@ -77,6 +79,11 @@ export interface RunningDevCa {
   /** The base URL written into certificates. */
   publicUrl: string;
   trustAnchorsDir: string;
+  /** The LDAP CRL distribution point (first in issued certificates). */
+  ldapUrl: string;
+  /** The server KM certificate and key the dev CA issued (KM_CERT_FILE, KM_KEY_FILE; password DEV_KM_PASSWORD). */
+  kmCertFile: string;
+  kmKeyFile: string;
   intermediatesDir: string;
   close(): Promise<void>;
 }
@@ -87,6 +94,9 @@ function urlHost(host: string): string {
 }
 
 /** Open the CA in DEV_CA_DATA_DIR and serve it on DEV_CA_HOST:DEV_CA_PORT (0: any free port). Refused unless DEV_CA_ENABLED, never in production. */
+/** The dev CA's LDAP port unless DEV_CA_LDAP_PORT says otherwise (389 needs privileges). */
+export const DEFAULT_LDAP_PORT = 3389;
+
 export async function startDevCa(config: AppConfig, options: DevCaOptions = {}): Promise<RunningDevCa> {
   if (!config.DEV_CA_ENABLED) throw new Error('dev-ca: set DEV_CA_ENABLED=true to run the development CA (never in production)');
   if (config.NODE_ENV === 'production') throw new Error('dev-ca: the development CA never runs in production');
@@ -109,6 +119,16 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
   listening = `http://${urlHost(config.DEV_CA_HOST)}:${port}`;
   // load or create the keys now that the public URL is known (writes the trust directories)
   const material = ca.material;
+  // the CRL over LDAP too (base-object searches), named first in issued certificates
+  const lookup = (dn: string): Buffer | undefined => (dn === ldapDnKey(LDAP_CRL_DN) ? ca.crl().der : undefined);
+  const wantedLdapPort = config.DEV_CA_LDAP_PORT ?? (config.DEV_CA_PORT === 0 ? 0 : DEFAULT_LDAP_PORT);
+  const ldap = await startLdapCrlResponder({ host: config.DEV_CA_HOST, port: wantedLdapPort, lookup }).catch((e: unknown) => {
+    if (config.DEV_CA_LDAP_PORT !== undefined || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    logger.warn({ port: wantedLdapPort }, 'dev CA: LDAP port taken, serving CRLs over LDAP on a free port instead');
+    return startLdapCrlResponder({ host: config.DEV_CA_HOST, port: 0, lookup });
+  });
+  ca.ldapBase = `ldap://${new URL(configured ?? listening).hostname}:${ldap.port}`;
+  const km = ensureServerKm(dataDir, material.ca, (options.clock ?? systemClock).now());
   const running: RunningDevCa = {
     app,
     ca,
@@ -116,7 +136,13 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
     publicUrl: configured ?? listening,
     trustAnchorsDir: material.trustAnchorsDir,
     intermediatesDir: material.intermediatesDir,
-    close: () => app.close(),
+    kmCertFile: km.certFile,
+    kmKeyFile: km.keyFile,
+    ldapUrl: ca.ldapCrlUrl!,
+    close: async () => {
+      await ldap.close();
+      await app.close();
+    },
   };
   logger.info(
     { url: running.url, publicUrl: running.publicUrl, dataDir, trustAnchorsDir: running.trustAnchorsDir, intermediatesDir: running.intermediatesDir, created: material.created },

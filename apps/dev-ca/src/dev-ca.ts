@@ -121,10 +121,15 @@ function iso(ms: number): string {
 
 type CachedCrl = { der: Buffer; thisUpdate: number; number: bigint };
 
+/** The directory entry holding the CA's CRL on the dev CA's LDAP responder. */
+export const LDAP_CRL_DN = 'cn=crl1,ou=dp,o=jointcert-dev,c=kr';
+
 export class DevCa {
   private crlCache: CachedCrl | undefined;
   private rootCrlCache: CachedCrl | undefined;
   private loaded: CaMaterial | undefined;
+  /** ldap://host:port of the LDAP responder, once it listens (then the LDAP CDP comes first, as in real NPKI certificates). */
+  ldapBase: string | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -154,6 +159,11 @@ export class DevCa {
 
   get crlUrl(): string {
     return this.publicUrl() + CRL_PATH;
+  }
+
+  /** The LDAP CRL distribution point, when the LDAP responder runs. */
+  get ldapCrlUrl(): string | undefined {
+    return this.ldapBase === undefined ? undefined : `${this.ldapBase}/${LDAP_CRL_DN}?certificateRevocationList;binary`;
   }
 
   get ocspUrl(): string {
@@ -204,7 +214,8 @@ export class DevCa {
           policies: [{ oid: policy, userNotice: { explicitText: NOTICE_TEXT, textType: 'bmp' }, cps: `${this.publicUrl()}/cps` }],
         },
         subjectAltName: san,
-        crlDistributionPoints: [this.crlUrl],
+        // LDAP first, HTTP second: real NPKI certificates carry only LDAP; clients that cannot do LDAP use the second
+        crlDistributionPoints: this.ldapCrlUrl === undefined ? [this.crlUrl] : [this.ldapCrlUrl, this.crlUrl],
         authorityInfoAccess: { ocsp: this.ocspUrl },
       },
     });

@@ -61,8 +61,24 @@ export const configSchema = z
     TRUST_ANCHORS_DIR: z.string().optional(),
     /** Directory of intermediate CA certificates offered to path building (PEM/DER files). */
     INTERMEDIATES_DIR: z.string().optional(),
-    /** Accepted certificate types: selectors such as personal/general, corporate/*, yessign, or policy OIDs. */
-    ACCEPTED_CERT_TYPES: list.default(['personal/general', 'corporate/general']),
+    /** Accepted certificate types: named groups (default, general, bank-insurance, securities, ...), personal/general, corporate/*, yessign, or policy OIDs. */
+    ACCEPTED_CERT_TYPES: list.default(['default']),
+    /** The site's name, shown in the challenge's textToSign (POST /v1/challenges) that text-signing clients sign. */
+    SITE_NAME: z.string().min(1).max(64).regex(/^[^\n\r{}]*$/).default('jointcert'),
+    /** A vendor flow's signed text, matched against the whole signed content: {nonce} exactly once (the base64 nonce), {*} any text, {{ and }} literal braces. Unset = none. */
+    CHALLENGE_TEMPLATE: z
+      .string()
+      .max(1024)
+      .refine((t) => t.split('{nonce}').length === 2, { message: 'must contain {nonce} exactly once' })
+      .optional(),
+    /** Flows in which SHA-1 digests/signatures from old clients are accepted (login, register, replace, document); empty = refused everywhere. */
+    ALLOW_SHA1_FOR: list.pipe(z.array(z.enum(['login', 'register', 'replace', 'document']))).default([]),
+    /** The server key-management certificate (kmCert.der, DER or PEM) clients encrypt R to; unset = identity.encryptedRandom not offered. */
+    KM_CERT_FILE: z.string().optional(),
+    /** Its private key: an NPKI kmPri.key (password-encrypted PKCS#8: seedCBCWithSHA1 / PBES2) or an unencrypted PKCS#8 PEM. */
+    KM_KEY_FILE: z.string().optional(),
+    /** Password of KM_KEY_FILE (from a secret store in production). */
+    KM_KEY_PASSWORD: z.string().optional(),
     /** How the registry reaches the verifier: over the transport (remote), or its use case in the registry's own process (in-process; the registry then needs the verifier's configuration: trust anchors, revocation). */
     VERIFIER_MODE: z.enum(['remote', 'in-process']).default('remote'),
     /** Revocation policy for register/login/replace. */
@@ -83,6 +99,8 @@ export const configSchema = z
     DEV_CA_ENABLED: booleanish.default(false),
     DEV_CA_HOST: z.string().min(1).default('127.0.0.1'),
     DEV_CA_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    /** Port of the dev CA's LDAP responder serving its CRL (the LDAP CDP of issued certificates); 0 = any free port; unset = 3389, or any free port when that is taken or DEV_CA_PORT is 0. */
+    DEV_CA_LDAP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** Where the dev CA keeps its keys and certificates, and writes trust anchors for the verifier. */
     DEV_CA_DATA_DIR: z.string().default('.dev-ca'),
     /** Base URL written into issued certificates (CRL DP, OCSP); default http://DEV_CA_HOST:DEV_CA_PORT. */
@@ -155,6 +173,14 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   MAIL_FROM: ['notifier'],
   REMINDER_CRON: ['notifier'],
   REMINDER_DAYS: ['registry', 'notifier'],
+  VERIFIER_MODE: ['registry'],
+  SITE_NAME: ['registry', 'verifier'],
+  CHALLENGE_TEMPLATE: ['verifier'],
+  ALLOW_SHA1_FOR: ['verifier'],
+  KM_CERT_FILE: ['gateway', 'verifier', 'dev-ca'],
+  KM_KEY_FILE: ['verifier', 'dev-ca'],
+  KM_KEY_PASSWORD: ['verifier', 'dev-ca'],
+  DEV_CA_LDAP_PORT: ['dev-ca'],
 };
 
 /** The services that read `key`. */
@@ -162,7 +188,8 @@ export function servicesReading(key: string): readonly ServiceName[] {
   return READ_BY[key as keyof AppConfig] ?? SERVICE_NAMES;
 }
 
-const reads = (key: string, service: ServiceName | undefined) => service === undefined || servicesReading(key).includes(service);
+const reads = (key: string, service: ServiceName | readonly ServiceName[] | undefined) =>
+  service === undefined || (typeof service === 'string' ? [service] : service).some((s) => servicesReading(key).includes(s));
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -175,9 +202,10 @@ export class ConfigError extends Error {
  * Parse and validate an environment; throws ConfigError naming every bad
  * variable. With `service`, only the variables that service reads are taken
  * from `env` and checked (production rules included); the others keep their
- * defaults.
+ * defaults. Several services: what any of them reads (a registry running the
+ * verifier in-process reads the verifier's variables too).
  */
-export function loadConfig(env: Record<string, string | undefined>, service?: ServiceName): AppConfig {
+export function loadConfig(env: Record<string, string | undefined>, service?: ServiceName | readonly ServiceName[]): AppConfig {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && reads(k, service)) cleaned[k] = v;
   const result = configSchema.safeParse(cleaned);

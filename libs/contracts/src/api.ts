@@ -71,12 +71,24 @@ export interface SessionTokens {
   account: AccountView;
 }
 
-/** Identity proof for the VID check (본인확인): never stored. */
+/** Identity proof for the VID check (본인확인): never stored. Exactly one of randomNum and encryptedRandom. */
 export interface IdentityProof {
   /** Resident or business registration number, digits (hyphens tolerated). */
   idn: string;
   /** The 20-byte randomNum R from the private key file, base64. */
-  randomNum: string;
+  randomNum?: string;
+  /** R encrypted to the server KM certificate (GET /v1/server-certificate): CMS EnvelopedData or a vidMsg, base64. */
+  encryptedRandom?: string;
+}
+
+/** The server's key-management certificate (GET /v1/server-certificate). */
+export interface ServerCertificateView {
+  /** DER, base64. */
+  certificate: string;
+  subject: string;
+  serialHex: string;
+  notAfter: string;
+  fingerprintSha256: string;
 }
 
 // ---------------------------------------------------------------- verifier
@@ -133,6 +145,8 @@ export interface VerifyChallengeRequest {
   identity?: IdentityProof;
   /** Which flow asks: selects the revocation mode (login/register: hard-fail by default). */
   purpose: 'register' | 'login' | 'replace';
+  /** Registered certificates (DER, base64) matching the signer's issuer and serial, for a CMS that carries none (login). */
+  signerCertificates?: string[];
 }
 
 export interface VerifyChallengeResult {
@@ -194,6 +208,8 @@ export interface ChallengeView {
   challengeId: string;
   /** ≥ 32 random bytes, base64: the content the client signs. */
   nonce: string;
+  /** The same challenge as text, for clients that sign strings: sign it (UTF-8 or EUC-KR) instead of the raw nonce. */
+  textToSign: string;
   expiresAt: string;
 }
 

@@ -47,3 +47,4 @@ export const Patterns = {
   registryPing: contract<Record<string, never>, PingResult>('registry.ping'),
   notifierPing: contract<Record<string, never>, PingResult>('notifier.ping'),
 } as const;
+export * from './challenge-text';

@@ -23,6 +23,8 @@ export type PkiErrorCode =
   | 'NO_IDENTIFY_DATA'
   | 'VID_MISMATCH'
   | 'NPKI_FOLDER_INVALID'
+  // a value encrypted to our key-management certificate did not decrypt (one code, whatever failed: no oracle)
+  | 'DECRYPTION_FAILED'
   // CMS
   | 'MALFORMED_CMS'
   // revocation structures

@@ -21,6 +21,7 @@ import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } 
 import { RevocationService } from './revocation/revocation.service';
 import { loadTrustStore, type TrustStore } from './trust/trust-store';
 import { ValidationPolicies } from './trust/validation-policies';
+import { ServerKmKey } from './verification/server-km-key';
 import { VerificationController } from './verification/verification.controller';
 import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
 import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
@@ -69,6 +70,7 @@ export class VerifierModule {
       { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },
       { provide: LDAP_FETCHER, useValue: overrides.ldap ?? createGuardedLdapFetcher(config) },
       RevocationService,
+      ServerKmKey,
       VerifyChallengeUseCase,
       VerifyDocumentUseCase,
     ];

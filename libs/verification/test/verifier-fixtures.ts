@@ -171,9 +171,13 @@ export interface SignOptions {
   signingTime?: number;
   /** No signed attributes: the signature covers the content itself. */
   noAttributes?: boolean;
-  digest?: 'sha256' | 'sha384' | 'sha512';
+  digest?: 'sha1' | 'sha256' | 'sha384' | 'sha512';
   /** Sign with this key instead of the certificate's. */
   key?: KeyObject;
+  /** No certificates in the message at all (the verifier must know the signer's). */
+  noCertificates?: boolean;
+  /** The 2016 KOSCOM toolkit shape: SignedData v0 / SignerInfo v0, the sid's "issuer" the signer's own subject. */
+  koscomV0?: boolean;
 }
 
 /** CMS SignedData (DER) of `content` by `signer`. */
@@ -195,8 +199,11 @@ export function signCms(signer: Pick<Issued, 'der' | 'key'>, content: Buffer, op
     signedAttrs[0] = 0xa0; // [0] IMPLICIT SET OF Attribute
   }
   const signature = cryptoSign(digest, toSign, opts.key ?? signer.key);
-  const signerInfo = seq(int(1), seq(Buffer.from(cert.issuer.der), tlv(0x02, cert.serial)), digestAlg, signedAttrs, seq(oid(CMS.rsaEncryption), nul()), octets(signature));
-  const sd = seq(int(1), set(digestAlg), seq(oid(CMS.data), opts.detached ? undefined : explicit(0, octets(content))), explicit(0, ...(opts.certs ?? [signer.der])), set(signerInfo));
+  const version = opts.koscomV0 ? 0 : 1;
+  const sidName = opts.koscomV0 ? cert.subject.der : cert.issuer.der;
+  const signerInfo = seq(int(version), seq(Buffer.from(sidName), tlv(0x02, cert.serial)), digestAlg, signedAttrs, seq(oid(CMS.rsaEncryption), nul()), octets(signature));
+  const certificates = opts.noCertificates ? undefined : explicit(0, ...(opts.certs ?? [signer.der]));
+  const sd = seq(int(version), set(digestAlg), seq(oid(CMS.data), opts.detached ? undefined : explicit(0, octets(content))), certificates, set(signerInfo));
   return seq(oid(CMS.signedData), explicit(0, sd));
 }
 

@@ -9,7 +9,7 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { certificateId, registerBody, replaceBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 
-const VERIFY_ERRORS = ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'VID_MISMATCH', 'REVOCATION_UNKNOWN'] as const;
+const VERIFY_ERRORS = ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CONTENT_MISMATCH', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'VID_MISMATCH', 'DECRYPTION_FAILED', 'REVOCATION_UNKNOWN'] as const;
 const idParam = new ZodPipe(certificateId, 'id');
 const ApiId = ApiParam({ name: 'id', description: 'Certificate id (UUID)', schema: { type: 'string', format: 'uuid' } });
 

@@ -14,6 +14,7 @@ import { problemType, type ProblemCode, type ProblemDocument } from '@jointcert/
 export const challengeExample: ChallengeView = {
   challengeId: '6f9c2d1e-8b4a-4c3f-9e2d-7a1b5c8d4e0f',
   nonce: 'q2Z0yX1m3Vb8Jt7Kc9PzR4sWf6Hn2Lp0Ue5Ag8Dk1Yo=',
+  textToSign: '[청약홈] 공동인증서 로그인 (certificate login)\nnonce=q2Z0yX1m3Vb8Jt7Kc9PzR4sWf6Hn2Lp0Ue5Ag8Dk1Yo=',
   expiresAt: '2026-11-29T03:02:00.000Z',
 };
 
@@ -142,7 +143,8 @@ const details: Partial<Record<ProblemCode, [string, Record<string, unknown>?]>> 
   PAYLOAD_TOO_LARGE: ['request body exceeds the limit of 262144 bytes'],
   CHALLENGE_EXPIRED: ['the challenge has expired; request a new one'],
   CHALLENGE_UNKNOWN: ['no such challenge, or it was already used; request a new one'],
-  SIGNATURE_INVALID: ['the signature does not verify over the challenge'],
+  SIGNATURE_INVALID: ['the signature does not verify with the signer certificate\'s key', { reason: 'SIGNATURE_INVALID' }],
+  CONTENT_MISMATCH: ['the signed content is not this challenge: sign the nonce, or textToSign in UTF-8 or EUC-KR', { reason: 'CONTENT_MISMATCH' }],
   CHAIN_UNTRUSTED: ['the certificate does not chain to a trusted root'],
   CERT_EXPIRED: ['the certificate expired at 2026-01-31T14:59:59Z'],
   CERT_REVOKED: ['the certificate has been revoked', { revokedAt: '2026-10-01T09:12:00.000Z', reason: 'keyCompromise' }],

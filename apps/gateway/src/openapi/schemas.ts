@@ -4,6 +4,7 @@ import type {
   CertificateView,
   ChallengeView,
   RegisterResult,
+  ServerCertificateView,
   ReplaceResult,
   SessionTokens,
   ValidationReport,
@@ -65,9 +66,23 @@ const challenge = z
   .object({
     challengeId: z.string(),
     nonce: z.string().meta({ description: '≥ 32 random bytes, base64: the content to sign' }),
+    textToSign: z.string().meta({
+      description:
+        'The same challenge as text, for clients that sign strings: "[<site>] 공동인증서 로그인 (certificate login)\\nnonce=<nonce>". Sign exactly the raw nonce bytes, or this text in UTF-8 or EUC-KR, or (when the site configures one) its vendor template; nothing else is accepted.',
+    }),
     expiresAt: iso,
   })
   .meta({ description: 'A single-use login/registration challenge', example: ex.challengeExample });
+
+const serverCertificate = z
+  .object({
+    certificate: z.string().meta({ description: 'The KM certificate, DER in base64' }),
+    subject: z.string(),
+    serialHex: z.string(),
+    notAfter: iso,
+    fingerprintSha256: z.string(),
+  })
+  .meta({ description: 'The server key-management certificate (identity.encryptedRandom is encrypted to it)' });
 
 const session = z
   .object({
@@ -164,6 +179,7 @@ export const SCHEMAS = {
   UpdateAccountRequest: updateAccountBody,
   VerifyDocumentRequest: verifyDocumentBody,
   ChallengeView: challenge,
+  ServerCertificateView: serverCertificate,
   AccountView: account,
   CertificateView: certificate,
   CertificateList: z.array(certificate),
@@ -184,6 +200,7 @@ function agree<_T extends true>(): void {}
 agree<Same<z.infer<typeof account>, AccountView>>();
 agree<Same<z.infer<typeof certificate>, CertificateView>>();
 agree<Same<z.infer<typeof challenge>, ChallengeView>>();
+agree<Same<z.infer<typeof serverCertificate>, ServerCertificateView>>();
 agree<Same<z.infer<typeof session>, SessionTokens>>();
 agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
 agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();

@@ -4,11 +4,32 @@ import { identityProof, registerBody, SIGNED_DATA_MAX_BYTES, signedData, updateA
 import { ZodPipe } from './zod.pipe';
 
 describe('request schemas', () => {
-  it('signedData: standard padded base64 up to exactly 64 KiB decoded', () => {
+  it('signedData: up to exactly 64 KiB decoded, in every client form, normalised to standard base64', () => {
     for (const n of [1, 2, 3, 1000, SIGNED_DATA_MAX_BYTES - 1, SIGNED_DATA_MAX_BYTES]) {
-      expect(signedData.safeParse(randomBytes(n).toString('base64')).success).toBe(true);
+      const b = randomBytes(n);
+      expect(signedData.parse(b.toString('base64'))).toBe(b.toString('base64'));
+      expect(signedData.parse(b.toString('base64url'))).toBe(b.toString('base64'));
     }
-    for (const bad of [randomBytes(SIGNED_DATA_MAX_BYTES + 1).toString('base64'), '', 'QQ', 'QQ=', 'QUJD\n', 'QU JD', 'ab-_', 'QUJD====']) {
+    const der = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), randomBytes(256)]);
+    const b64 = der.toString('base64');
+    expect(signedData.parse(der.toString('hex'))).toBe(b64);
+    expect(signedData.parse(der.toString('hex').toUpperCase())).toBe(b64);
+    expect(signedData.parse(b64.replace(/(.{64})/g, '$1\r\n'))).toBe(b64);
+    expect(signedData.parse(`-----BEGIN PKCS7-----\n${b64.replace(/(.{64})/g, '$1\n')}\n-----END PKCS7-----\n`)).toBe(b64);
+    expect(signedData.parse(`-----BEGIN CMS-----\r\n${b64}\r\n-----END CMS-----`)).toBe(b64);
+    for (const bad of [
+      randomBytes(SIGNED_DATA_MAX_BYTES + 1).toString('base64'),
+      Buffer.concat([Buffer.from([0x30]), randomBytes(SIGNED_DATA_MAX_BYTES)]).toString('hex'),
+      '',
+      'Q',
+      'QQ=',
+      'QU JD',
+      'QUJD====',
+      'ab-/',
+      `-----BEGIN PKCS7-----\n${b64}\n-----END CMS-----`,
+      `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----`,
+      `junk -----BEGIN PKCS7-----\n${b64}\n-----END PKCS7-----`,
+    ]) {
       expect(signedData.safeParse(bad).success).toBe(false);
     }
   });
@@ -18,6 +39,10 @@ describe('request schemas', () => {
     for (const idn of ['9001011234567', '900101-1234567', '1234567890', '123-45-67890']) expect(identityProof.safeParse({ idn, randomNum }).success).toBe(true);
     for (const idn of ['900101 1234567', '90010112345678', '９００１０１１２３４５６７', '900101--1234567', '']) expect(identityProof.safeParse({ idn, randomNum }).success).toBe(false);
     expect(identityProof.safeParse({ idn: '9001011234567', randomNum: randomBytes(21).toString('base64') }).success).toBe(false);
+    const r = randomBytes(20);
+    expect(identityProof.parse({ idn: '9001011234567', randomNum: r.toString('hex') }).randomNum).toBe(r.toString('base64'));
+    expect(identityProof.parse({ idn: '9001011234567', randomNum: r.toString('hex').toUpperCase() }).randomNum).toBe(r.toString('base64'));
+    expect(identityProof.safeParse({ idn: '9001011234567', randomNum: randomBytes(21).toString('hex') }).success).toBe(false);
   });
 
   it('account patch: at least one field; email may be null', () => {

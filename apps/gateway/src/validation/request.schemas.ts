@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { maxEncodedLength, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
 
 /**
  * The request bodies of the REST API, validated at the edge: a request that
  * fails here never reaches a service. Objects are strict (unknown fields are
- * refused), binary values are standard base64 with padding, and every size is
+ * refused), binary values are standard base64 with padding — except
+ * signedData and identity.randomNum, which take the forms Korean clients send
+ * (wire-encoding.ts: base64 with line breaks, base64url, PEM, hex) and are
+ * normalised here, once, to standard base64 — and every size is
  * bounded. The OpenAPI document is generated from these same schemas
  * (openapi/schemas.ts), so the two cannot drift.
  */
@@ -29,8 +33,32 @@ export function base64(maxBytes: number, minBytes = 1) {
 export const SIGNED_DATA_MAX_BYTES = 64 * 1024;
 export const DOCUMENT_CONTENT_MAX_BYTES = 1024 * 1024;
 
-/** CMS SignedData, DER or BER, base64. */
-export const signedData = base64(SIGNED_DATA_MAX_BYTES).meta({ description: 'CMS SignedData (DER or BER), base64; at most 64 KiB decoded' });
+/** A binary field in any of the client forms of wire-encoding.ts, normalised to standard base64 (the input schema stays a string). */
+export function wireBinary(maxBytes: number, kind: WireKind, exactBytes?: number) {
+  return z
+    .string()
+    .max(maxEncodedLength(maxBytes), { message: `must decode to at most ${maxBytes} bytes` })
+    .transform((value, ctx) => {
+      try {
+        const b64 = normaliseWire(value, maxBytes, kind);
+        if (exactBytes !== undefined && Buffer.byteLength(b64, 'base64') !== exactBytes) {
+          ctx.addIssue({ code: 'custom', message: `must decode to exactly ${exactBytes} bytes` });
+          return z.NEVER;
+        }
+        return b64;
+      } catch (e) {
+        if (!(e instanceof WireEncodingError)) throw e;
+        ctx.addIssue({ code: 'custom', message: e.message });
+        return z.NEVER;
+      }
+    });
+}
+
+/** CMS SignedData, DER or BER: base64 (line breaks allowed), base64url, PEM (PKCS7/CMS) or hex. */
+export const signedData = wireBinary(SIGNED_DATA_MAX_BYTES, 'cms').meta({
+  description:
+    'CMS SignedData (DER or BER), at most 64 KiB decoded, as standard base64 (with or without line breaks), base64url (padded or not), PEM (-----BEGIN PKCS7----- or -----BEGIN CMS-----) or hex; normalised at the gateway',
+});
 
 /** A challenge id as issued by POST /v1/challenges: a UUID or a base64url token. */
 export const challengeId = z
@@ -47,8 +75,17 @@ export const idn = z
 export const identityProof = z
   .strictObject({
     idn,
-    randomNum: base64(20, 20).meta({ description: 'The 20-byte randomNum R from the private key file, base64' }),
+    randomNum: wireBinary(20, 'random', 20)
+      .optional()
+      .meta({ description: 'The 20-byte randomNum R from the private key file, base64 (padded or not) or hex (40 digits)' }),
+    encryptedRandom: wireBinary(16 * 1024, 'cms')
+      .optional()
+      .meta({
+        description:
+          'R encrypted to GET /v1/server-certificate instead: a CMS EnvelopedData, or a vidMsg (DER SEQUENCE { encryptedKey OCTET STRING (RSAES-PKCS1-v1_5 of a 16-byte SEED key), iv OCTET STRING (16), encryptedRandom OCTET STRING (SEED-CBC of R) }); the signedData forms; 422 DECRYPTION_FAILED when it does not decrypt',
+      }),
   })
+  .refine((i) => (i.randomNum === undefined) !== (i.encryptedRandom === undefined), { message: 'give exactly one of randomNum and encryptedRandom', path: ['randomNum'] })
   .meta({ description: 'Identity proof for the VID check (본인확인); never stored' });
 
 export const email = z.email({ message: 'must be an email address' }).max(254);

@@ -63,7 +63,7 @@ export class ChallengeStore {
     return `${this.config.REDIS_PREFIX}challenge:${id}`;
   }
 
-  async create(): Promise<ChallengeView> {
+  async create(): Promise<Omit<ChallengeView, 'textToSign'>> {
     const challengeId = randomUUID();
     const nonce = randomBytes(NONCE_BYTES).toString('base64');
     const expiresAt = this.clock.now() + this.config.CHALLENGE_TTL_S * 1000;

@@ -1,7 +1,9 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Api, type ChallengeView } from '@jointcert/contracts';
+import type { AppConfig } from '@jointcert/common';
+import { Api, challengeTextToSign, type ChallengeView } from '@jointcert/contracts';
+import { APP_CONFIG } from '../registry.tokens';
 import { clientSchema, parsePayload } from '../shared/validation';
 import { ChallengeStore } from './challenge.store';
 
@@ -9,11 +11,16 @@ const createChallengeSchema = z.object({ client: clientSchema });
 
 @Controller()
 export class ChallengesController {
-  constructor(private readonly challenges: ChallengeStore) {}
+  constructor(
+    private readonly challenges: ChallengeStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
+  /** The challenge, with its text for string-signing clients derived from the nonce and SITE_NAME (nothing more is stored). */
   @MessagePattern(Api.registry.createChallenge.cmd)
-  create(@Payload() envelope: unknown): Promise<ChallengeView> {
+  async create(@Payload() envelope: unknown): Promise<ChallengeView> {
     parsePayload(createChallengeSchema, envelope);
-    return this.challenges.create();
+    const c = await this.challenges.create();
+    return { challengeId: c.challengeId, nonce: c.nonce, textToSign: challengeTextToSign(c.nonce, this.config.SITE_NAME), expiresAt: c.expiresAt };
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceCaller } from '@jointcert/common';
+import { CertificateRepository } from '@jointcert/registry-db';
 import { Api, type IdentityProof, type VerifyChallengeRequest, type VerifyChallengeResult } from '@jointcert/contracts';
 import { ChallengeStore } from '../challenges/challenge.store';
 import { VERIFIER } from '../registry.tokens';
 import { CertificateRateLimiter } from './certificate-rate-limiter';
-import { signerFingerprint } from './signer-fingerprint';
+import { notIncluded, signerOf, type SignerRef } from './signer-fingerprint';
 
 export interface ProofRequest {
   challengeId: string;
@@ -21,7 +22,10 @@ export interface ProofTrace {
 /**
  * Proof of possession, the same for register, login and replace:
  *
- *   1. find the signer's fingerprint by a cheap parse of the CMS (no I/O);
+ *   1. find the signer by a cheap parse of the CMS (no I/O); a login whose
+ *      CMS carries no certificate names its signer by issuer and serial,
+ *      found among the active registrations (the verifier gets them as
+ *      `signerCertificates` and still checks everything);
  *   2. consume the challenge (atomic, single use) and count the attempt
  *      against that certificate, in one Redis round trip (RATE_LIMITED) —
  *      before anything else that can fail, so a failed attempt, for whatever
@@ -38,12 +42,22 @@ export class SignatureProof {
     private readonly challenges: ChallengeStore,
     private readonly rateLimiter: CertificateRateLimiter,
     @Inject(VERIFIER) private readonly verifier: ServiceCaller,
+    private readonly certificates: CertificateRepository,
   ) {}
 
   async prove(request: ProofRequest, trace: ProofTrace): Promise<VerifyChallengeResult> {
+    let signer: SignerRef;
+    let registered: string[] | undefined;
     let fingerprint: string;
     try {
-      fingerprint = signerFingerprint(request.signedData);
+      signer = signerOf(request.signedData);
+      if (signer.fingerprint !== undefined) fingerprint = signer.fingerprint;
+      else {
+        const rows = request.purpose === 'login' ? await this.certificates.findActiveByIssuerSerial(signer.issuerKey, signer.serialHex) : [];
+        if (rows.length === 0) throw notIncluded();
+        fingerprint = rows[0]!.fingerprintSha256;
+        registered = rows.map((r) => Buffer.from(r.der).toString('base64'));
+      }
     } catch (err) {
       await this.challenges.consume(request.challengeId);
       throw err;
@@ -57,6 +71,7 @@ export class SignatureProof {
       expectedContent: nonce,
       purpose: request.purpose,
       ...(request.identity ? { identity: request.identity } : {}),
+      ...(registered ? { signerCertificates: registered } : {}),
     });
     trace.fingerprint = result.certificate.fingerprintSha256;
     return result;

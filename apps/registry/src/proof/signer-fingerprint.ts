@@ -1,42 +1,64 @@
 import { DomainError } from '@jointcert/common';
-import { cachedCertificate, parseSignedData, type Certificate, type SignerIdentifier } from '@jointcert/pki';
+import { findSignerCertificates, nameFromDer, cachedCertificate, parseSignedData, toHex, verifySignedData, type Certificate, type SignerInfo } from '@jointcert/pki';
 
 /**
- * The SHA-256 fingerprint of the certificate that signed a CMS message, found
- * by a cheap parse (lean DER walk, no signature or chain work) so that
- * attempts can be rate-limited per certificate before the verifier spends
- * effort on them (a repeat signer's certificates come from libs/pki's
- * certificate cache, shared with the verifier in-process). The signer is the certificate named by the first
- * SignerInfo's sid; the verifier checks everything properly afterwards.
+ * Who signed a CMS message, found by a cheap parse (lean DER walk, no
+ * signature or chain work) so that attempts can be rate-limited per
+ * certificate before the verifier spends effort on them. The signer is the
+ * certificate the first SignerInfo names, found by the library's one rule
+ * (findSignerCertificates: RFC 5280 name comparison, SKI, the KOSCOM v0
+ * quirk) — the same rule the verifier applies, so the two never disagree. A
+ * message that names its signer by issuer and serial but carries no matching
+ * certificate yields that issuer and serial, for a lookup among registered
+ * certificates (login). The verifier checks everything properly afterwards.
  */
-export function signerFingerprint(signedDataBase64: string): string {
+export type SignerRef = { fingerprint: string } | { fingerprint?: undefined; issuerKey: string; serialHex: string };
+
+export function signerOf(signedDataBase64: string): SignerRef {
   let certificates: Uint8Array[];
-  let sid: SignerIdentifier;
+  let first: SignerInfo;
+  const bytes = Buffer.from(signedDataBase64, 'base64');
   try {
-    const sd = parseSignedData(Buffer.from(signedDataBase64, 'base64'));
-    const first = sd.signerInfos[0];
-    if (first === undefined) throw new Error('no SignerInfo');
+    const sd = parseSignedData(bytes);
+    const si = sd.signerInfos[0];
+    if (si === undefined) throw new Error('no SignerInfo');
     certificates = sd.certificates;
-    sid = first.sid;
+    first = si;
   } catch {
     throw new DomainError('MALFORMED_INPUT', 'signedData is not a CMS SignedData message');
   }
+  const embedded: Certificate[] = [];
   for (const der of certificates) {
-    let cert: Certificate;
     try {
-      cert = cachedCertificate(der); // a repeat signer's certificate is parsed once (and the verifier's lookup hits too)
+      embedded.push(cachedCertificate(der)); // a repeat signer's certificate is parsed once (the verifier's lookup hits too)
     } catch {
-      continue;
+      // an unparseable certificate is never the signer; the verifier reports it
     }
-    if (matches(cert, sid)) return cert.fingerprintSha256;
   }
-  throw new DomainError('MALFORMED_INPUT', "signedData does not include the signer's certificate");
+  let ref: SignerRef | undefined;
+  let ambiguous: boolean;
+  try {
+    const match = findSignerCertificates(first.sid, embedded, [], first.version);
+    ambiguous = match.ambiguous === true;
+    // several certificates with the signer's issuer and serial (one planted): the one whose key verifies, as the verifier decides
+    const cert = match.certificates.length > 1 ? (verifySignedData(bytes, { at: 0, allowedDigests: ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] }).signers[0]?.certificate ?? match.certificates[0]) : match.certificates[0];
+    if (cert) ref = { fingerprint: cert.fingerprintSha256 };
+    else if (first.sid.type === 'issuerAndSerialNumber' && !ambiguous) ref = { issuerKey: nameFromDer(first.sid.issuer).key, serialHex: toHex(first.sid.serial) };
+  } catch {
+    throw new DomainError('MALFORMED_INPUT', 'signedData names its signer with an undecodable issuer');
+  }
+  if (ambiguous) throw new DomainError('SIGNATURE_INVALID', 'several embedded certificates carry the signer\'s serial: the signer cannot be told apart', { reason: 'SIGNER_NOT_FOUND' });
+  if (ref === undefined) throw notIncluded();
+  return ref;
 }
 
-function matches(cert: Certificate, sid: SignerIdentifier): boolean {
-  if (sid.type === 'issuerAndSerialNumber') {
-    return Buffer.from(cert.serial).equals(Buffer.from(sid.serial)) && Buffer.from(cert.issuer.der).equals(Buffer.from(sid.issuer));
-  }
-  const ski = cert.ext.subjectKeyIdentifier;
-  return ski !== undefined && Buffer.from(ski).equals(Buffer.from(sid.keyIdentifier));
+/** The signer's fingerprint when the message carries its certificate (MALFORMED_INPUT otherwise). */
+export function signerFingerprint(signedDataBase64: string): string {
+  const ref = signerOf(signedDataBase64);
+  if (ref.fingerprint === undefined) throw notIncluded();
+  return ref.fingerprint;
+}
+
+export function notIncluded(): DomainError {
+  return new DomainError('MALFORMED_INPUT', "signedData does not include the signer's certificate");
 }

@@ -42,10 +42,14 @@ export const callerSchema = z.object({
   sessionId: z.uuid(),
 });
 
-export const identitySchema = z.object({
-  idn: z.string().min(1).max(32).regex(/^[0-9\s-]+$/, 'must be digits (hyphens allowed)'),
-  randomNum: base64(64),
-});
+export const identitySchema = z
+  .object({
+    idn: z.string().min(1).max(32).regex(/^[0-9\s-]+$/, 'must be digits (hyphens allowed)'),
+    randomNum: base64(64).optional(),
+    /** R encrypted to the server KM certificate; the verifier decrypts it. */
+    encryptedRandom: base64(16 * 1024).optional(),
+  })
+  .refine((i) => (i.randomNum === undefined) !== (i.encryptedRandom === undefined), { message: 'give exactly one of randomNum and encryptedRandom' });
 
 /** Challenge ids are UUIDs; anything else names no challenge (CHALLENGE_UNKNOWN, not a Redis lookup). */
 export const challengeIdSchema = z.string().min(1).max(64);

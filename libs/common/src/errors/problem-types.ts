@@ -19,12 +19,16 @@ export const PROBLEM_TYPES = {
   CHALLENGE_EXPIRED: { status: 400, title: 'Challenge expired' },
   CHALLENGE_UNKNOWN: { status: 400, title: 'Challenge unknown' },
   SIGNATURE_INVALID: { status: 422, title: 'Signature invalid' },
+  /** The signature may be fine, but what it signs is not this challenge (nonce, textToSign, template). */
+  CONTENT_MISMATCH: { status: 422, title: 'Signed content does not match the challenge' },
   CHAIN_UNTRUSTED: { status: 422, title: 'Certificate chain untrusted' },
   CERT_EXPIRED: { status: 422, title: 'Certificate expired' },
   CERT_REVOKED: { status: 422, title: 'Certificate revoked' },
   REVOCATION_UNKNOWN: { status: 503, title: 'Revocation status unknown' },
   POLICY_NOT_ACCEPTED: { status: 422, title: 'Certificate policy not accepted' },
   VID_MISMATCH: { status: 422, title: 'Identity does not match the certificate' },
+  /** identity.encryptedRandom did not decrypt under the server KM key (one answer whatever failed: no padding oracle). */
+  DECRYPTION_FAILED: { status: 422, title: 'Encrypted value could not be decrypted' },
   CERT_ALREADY_REGISTERED: { status: 409, title: 'Certificate already registered' },
   CERT_NOT_REGISTERED: { status: 401, title: 'Certificate not registered' },
   /** Replace: the new certificate is not an acceptable successor of the old one (`reason` says which rule). */

@@ -15,7 +15,7 @@
  *     which shape arrived.
  *
  * Checked here (structure, RFC 5652 §5 and §11):
- *   - versions: SignedData 0..5, SignerInfo 1 or 3 (the sid choice is not
+ *   - versions: SignedData 0..5, SignerInfo 0, 1 or 3 (0: a KOSCOM toolkit; the sid choice is not
  *     required to match the version: old clients get that wrong, and it is not
  *     security-relevant);
  *   - eContent, when present, is an OCTET STRING (primitive or constructed).
@@ -298,7 +298,7 @@ function reassemble(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Uint8Array {
 function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): SignerInfo {
   const c = parent.enter(tlv);
   const version = readSmallInt(buf, c.expect(Tag.INTEGER, 'SignerInfo version'));
-  if (version !== 1 && version !== 3) throw bad(`SignerInfo version ${version}`, tlv.start);
+  if (version !== 0 && version !== 1 && version !== 3) throw bad(`SignerInfo version ${version}`, tlv.start);
 
   let sid: SignerIdentifier;
   const sidTag = c.peekTag();

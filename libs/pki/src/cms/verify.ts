@@ -19,12 +19,12 @@
  *     signedAttrs with the SET tag 0x31;
  *   - without signedAttrs: eContentType must be id-data and the signature
  *     covers the content itself;
- *   - the signer certificate is found by issuerAndSerialNumber (serial by
- *     bytes, issuer by bytes or else by the RFC 5280 comparison key
- *     `Name.key`) or by subjectKeyIdentifier, among the embedded certificates
- *     and then `extraCertificates`. When several match (e.g. a planted
- *     certificate with the same issuer and serial), each is tried, at most
- *     MAX_SIGNER_CANDIDATES; the one whose key verifies is the signer;
+ *   - the signer certificate is found by ./signer-id.ts (issuerAndSerialNumber
+ *     with the RFC 5280 name comparison, subjectKeyIdentifier, the KOSCOM v0
+ *     quirk), among the embedded certificates and then `extraCertificates`.
+ *     When several match (e.g. a planted certificate with the same issuer and
+ *     serial), each is tried, at most MAX_SIGNER_CANDIDATES; the one whose
+ *     key verifies is the signer;
  *   - `validatePath(leaf, intermediates, at)` runs only for a signer that
  *     passed everything else, in a message with no message-level reason; a result with `ok: false`, or a throw, is
  *     PATH_INVALID (never fail-open). Without `validatePath` nothing about the
@@ -47,7 +47,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { nameFromDer } from '../cert/name';
-import { OID, type AlgorithmIdentifier, type Certificate, type Name } from '../cert/types';
+import { OID, type AlgorithmIdentifier, type Certificate } from '../cert/types';
 import { toHex } from '../der/values';
 import {
   DEFAULT_ALGORITHM_POLICY,
@@ -60,6 +60,7 @@ import {
 } from '../crypto/signature';
 import { PkiError, type PkiErrorCode } from '../errors';
 import { cachedCertificate, clearCertificateCache } from './cert-cache';
+import { findSignerCertificates } from './signer-id';
 import { CMS_OID, parseSignedData, type CmsLimits, type SignedData, type SignerIdentifier, type SignerInfo } from './parse';
 
 export type CmsReasonCode =
@@ -155,6 +156,8 @@ export interface VerifySignedDataOptions<TPath extends PathVerdict> {
   validatePath?: (leaf: Certificate, intermediates: Certificate[], at: number) => TPath;
   /** The content the caller expects to have been signed (e.g. the challenge nonce). */
   expectedContent?: Uint8Array;
+  /** A rule the signed content must satisfy (e.g. the nonce, or a text carrying it); false is CONTENT_MISMATCH. */
+  acceptContent?: (content: Uint8Array) => boolean;
   /** Exactly one SignerInfo (login). Default true. When false, all signers must verify. */
   requireSingleSigner?: boolean;
   /** Parser limits. */
@@ -162,9 +165,6 @@ export interface VerifySignedDataOptions<TPath extends PathVerdict> {
 }
 
 export const DEFAULT_ALLOWED_DIGESTS: readonly DigestName[] = Object.freeze(['sha224', 'sha256', 'sha384', 'sha512'] as DigestName[]);
-
-/** Most certificates tried for one SignerIdentifier. */
-export const MAX_SIGNER_CANDIDATES = 4;
 
 /** Empty the caches owned by the CMS verifier (parsed certificates). Keys stay cached in crypto/signature.ts. */
 export function clearCmsCaches(): void {
@@ -217,6 +217,9 @@ function verifyParsed<TPath extends PathVerdict>(sd: SignedData, embedded: Certi
   if (content && opts.expectedContent && !bytesEqual(content, opts.expectedContent)) {
     reasons.push({ code: 'CONTENT_MISMATCH', detail: 'the signed content is not the expected content' });
   }
+  if (content && opts.acceptContent && !opts.acceptContent(content)) {
+    reasons.push({ code: 'CONTENT_MISMATCH', detail: 'the signed content is none of the accepted contents' });
+  }
   if (sd.signerInfos.length === 0) reasons.push({ code: 'NO_SIGNERS', detail: 'the SignedData has no SignerInfo' });
   if ((opts.requireSingleSigner ?? true) && sd.signerInfos.length > 1) {
     reasons.push({ code: 'MULTIPLE_SIGNERS', detail: `${sd.signerInfos.length} SignerInfos; exactly one is required` });
@@ -227,7 +230,7 @@ function verifyParsed<TPath extends PathVerdict>(sd: SignedData, embedded: Certi
   const extra = opts.extraCertificates ?? [];
   const pool = extra.length === 0 ? embedded : dedupe([...embedded, ...extra]);
   const digests = new Map<DigestName, Buffer>();
-  const ctx: SignerContext<TPath> = { sd, content, pool, allowed, policy, digests, opts, messageFailed: reasons.length > 0 };
+  const ctx: SignerContext<TPath> = { sd, content, pool, embedded, extra, allowed, policy, digests, opts, messageFailed: reasons.length > 0 };
 
   const signers = sd.signerInfos.map((si, index) => verifySigner(si, index, ctx));
   for (const s of signers) reasons.push(...s.reasons);
@@ -244,6 +247,8 @@ interface SignerContext<TPath extends PathVerdict> {
   sd: SignedData;
   content: Uint8Array | undefined;
   pool: Certificate[];
+  embedded: Certificate[];
+  extra: readonly Certificate[];
   allowed: readonly DigestName[];
   policy: AlgorithmPolicy;
   digests: Map<DigestName, Buffer>;
@@ -322,7 +327,7 @@ function verifySigner<TPath extends PathVerdict>(si: SignerInfo, index: number, 
   // signer certificate
   let candidates: Certificate[];
   try {
-    candidates = findSigner(si.sid, ctx.pool);
+    candidates = findSignerCertificates(si.sid, ctx.embedded, ctx.extra, si.version).certificates;
   } catch (e) {
     fail('MALFORMED', `SignerIdentifier: ${e instanceof Error ? e.message : String(e)}`, e instanceof PkiError ? e.code : undefined);
     candidates = [];
@@ -403,30 +408,6 @@ function signatureReason(f: SignatureFailure): CmsReasonCode {
       return never;
     }
   }
-}
-
-/** Certificates matching a SignerIdentifier, at most MAX_SIGNER_CANDIDATES. May throw PkiError for an undecodable issuer Name. */
-function findSigner(sid: SignerIdentifier, pool: readonly Certificate[]): Certificate[] {
-  const out: Certificate[] = [];
-  if (sid.type === 'subjectKeyIdentifier') {
-    for (const c of pool) {
-      const ski = c.ext.subjectKeyIdentifier;
-      if (ski && bytesEqual(ski, sid.keyIdentifier)) out.push(c);
-      if (out.length >= MAX_SIGNER_CANDIDATES) break;
-    }
-    return out;
-  }
-  let issuer: Name | undefined;
-  for (const c of pool) {
-    if (!bytesEqual(c.serial, sid.serial)) continue;
-    if (!bytesEqual(c.issuer.der, sid.issuer)) {
-      issuer ??= nameFromDer(sid.issuer);
-      if (c.issuer.key !== issuer.key) continue;
-    }
-    out.push(c);
-    if (out.length >= MAX_SIGNER_CANDIDATES) break;
-  }
-  return out;
 }
 
 function sidText(sid: SignerIdentifier): string {

@@ -4,3 +4,5 @@ export * from './keyfile';
 export * from './vid';
 export * from './profile';
 export * from './folder';
+export * from './km';
+export * from './pkcs12';

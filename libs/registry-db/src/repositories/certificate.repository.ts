@@ -63,6 +63,12 @@ export class CertificateRepository {
     return row ? toDomain(row) : null;
   }
 
+  /** Active registrations by issuer (RFC 5280 comparison key) and serial: the signer of a CMS that carries no certificate (at most 4). */
+  async findActiveByIssuerSerial(issuerKey: string, serialHex: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate[]> {
+    const rows = await manager.getRepository(CertificateEntity).find({ where: { issuerKey, serialHex, status: 'active' }, take: 4 });
+    return rows.map(toDomain);
+  }
+
   /**
    * The active registration of a fingerprint, share-locked until the
    * transaction ends: a concurrent delete or replace (which lock the row for

@@ -4,8 +4,10 @@
  *   CMS (verifySignedData reasons)
  *     MALFORMED (message level: not CMS at all)            → MALFORMED_INPUT
  *     PATH_INVALID                                        → by the path reasons below
- *     anything else (signature, digest, content mismatch,
- *     signer not found, algorithms, signer count)         → SIGNATURE_INVALID
+ *     CONTENT_MISMATCH                                    → CONTENT_MISMATCH (the signature is not judged)
+ *     anything else (signature, digest, signer not found,
+ *     algorithms, signer count)                           → SIGNATURE_INVALID, the detail
+ *                                                           saying which (SIGNATURE_DETAILS)
  *   Path (validatePath reasons), first match wins:
  *     trust and structure (NO_PATH, UNTRUSTED_ROOT, BAD_SIGNATURE, NOT_A_CA,
  *     a CA's KEY_USAGE, name constraints, policies, ...)   → CHAIN_UNTRUSTED
@@ -59,6 +61,21 @@ export function pathFailure(path: PathResult, at: number): DomainError {
   }
 }
 
+/** The problem detail per CMS reason, so that the text says what is wrong. */
+const SIGNATURE_DETAILS: Record<Exclude<CmsReason['code'], 'PATH_INVALID' | 'CONTENT_MISMATCH'>, string> = {
+  MALFORMED: 'a SignerInfo of the message is malformed',
+  NO_SIGNERS: 'the message has no signer',
+  MULTIPLE_SIGNERS: 'the message has more than one signer; exactly one is required',
+  CONTENT_MISSING: 'the signature is detached and its content is not known here',
+  SIGNER_NOT_FOUND: 'no certificate in the message (or registered) matches the signer identifier',
+  SIGNATURE_INVALID: "the signature does not verify with the signer certificate's key",
+  DIGEST_MISMATCH: 'the messageDigest attribute is not the digest of the signed content',
+  CONTENT_TYPE_MISMATCH: 'the contentType attribute does not match the signed content type',
+  ALGORITHM_NOT_ALLOWED: 'the signature uses an algorithm this site does not accept (SHA-1 is refused unless ALLOW_SHA1_FOR names the flow; RSA below 2048 bits is refused)',
+  UNSUPPORTED_ALGORITHM: 'the signature uses an algorithm that is not supported',
+  ALGORITHM_MISMATCH: 'the signature algorithm does not match the digest algorithm',
+};
+
 /** The first reason that decides a failed CMS verification. */
 function decisive(r: CmsVerification<PathResult>): CmsReason | undefined {
   return r.reasons.find((x) => x.code !== 'PATH_INVALID') ?? r.reasons[0];
@@ -75,7 +92,13 @@ export function cmsFailure(r: CmsVerification<PathResult>, at: number): DomainEr
     if (path) return pathFailure(path, at);
     return new DomainError('CHAIN_UNTRUSTED', 'the certificate path could not be validated', { reason: 'PATH_INVALID', reasonDetail: first.detail });
   }
-  return new DomainError('SIGNATURE_INVALID', 'the signature does not verify', {
+  if (first.code === 'CONTENT_MISMATCH') {
+    return new DomainError('CONTENT_MISMATCH', 'the signed content is not this challenge: sign the nonce, or textToSign in UTF-8 or EUC-KR (or the site\'s template)', {
+      reason: first.code,
+      reasonDetail: first.detail,
+    });
+  }
+  return new DomainError('SIGNATURE_INVALID', SIGNATURE_DETAILS[first.code], {
     reason: first.code,
     reasonDetail: first.detail,
     ...(first.cause ? { cause: first.cause } : {}),

@@ -14,13 +14,16 @@ export const MAX_SIGNED_DATA_BYTES = 1024 * 1024;
 /** Largest detached document content. */
 export const MAX_CONTENT_BYTES = 16 * 1024 * 1024;
 
-const identity = z.object({ idn: z.string().min(1).max(32), randomNum: z.string().min(1).max(256) });
+const identity = z
+  .object({ idn: z.string().min(1).max(32), randomNum: z.string().min(1).max(256).optional(), encryptedRandom: z.string().min(1).max(32 * 1024).optional() })
+  .refine((i) => (i.randomNum === undefined) !== (i.encryptedRandom === undefined), { message: 'give exactly one of randomNum and encryptedRandom' });
 
 export const verifyChallengeSchema = z.object({
   signedData: z.string().min(1),
   expectedContent: z.string().min(1).max(4096),
   identity: identity.optional(),
   purpose: z.enum(['register', 'login', 'replace']),
+  signerCertificates: z.array(z.string().min(1).max(22 * 1024)).max(4).optional(),
 });
 
 export const verifyDocumentSchema = z.object({

@@ -5,8 +5,13 @@
  * Steps, cheapest refusal first, each failure a DomainError with the typed
  * libs/pki reason in `extra.reason` (see failures.ts):
  *   1. payload shape and strict base64 (MALFORMED_INPUT);
- *   2. verifySignedData: exactly one signer, the signed content equal to the
- *      nonce, signer certificate from the message or the configured
+ *   2. verifySignedData: exactly one signer, the signed content one of the
+ *      challenge's accepted forms (content-binding.ts: the raw nonce, its
+ *      text in UTF-8 or EUC-KR, the site's template; a detached signature is
+ *      checked against each server-known form), SHA-1 only where
+ *      ALLOW_SHA1_FOR names the flow, signer certificate from the message, the
+ *      registered certificates the registry passes (`signerCertificates`, for
+ *      a CMS without certificates) or the configured
  *      intermediates, path validation to the trust anchors at the injected
  *      clock's time with the purpose's policy (SIGNATURE_INVALID,
  *      CHAIN_UNTRUSTED, CERT_EXPIRED, POLICY_NOT_ACCEPTED, MALFORMED_INPUT);
@@ -27,7 +32,10 @@ import { DomainError, type AppConfig } from '@jointcert/common';
 import type { IdentityProof, RevocationCheckView, VerifyChallengeRequest, VerifyChallengeResult } from '@jointcert/contracts';
 import {
   type Certificate,
+  type CmsVerification,
   checkCertificatePolicy,
+  parseCertificate,
+  type VerifySignedDataOptions,
   identifyDataOf,
   type IdentifyData,
   isPkiError,
@@ -39,33 +47,44 @@ import {
 import { type PathRevocation, RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
 import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
+import { allowedDigestsFor } from './algorithm-rules';
+import { ChallengeContent, ChallengeTemplate } from './content-binding';
 import { cmsFailure } from './failures';
+import { ServerKmKey } from './server-km-key';
 import { decodeField, MAX_SIGNED_DATA_BYTES, parseChallengeRequest } from './input';
 import { iso, revocationViewOf, signerCertificateOf } from './views';
 
 @Injectable()
 export class VerifyChallengeUseCase {
+  private readonly template: ChallengeTemplate | undefined;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
-  ) {}
+    private readonly km: ServerKmKey,
+  ) {
+    // a bad template stops the verifier at boot, naming the problem
+    this.template = config.CHALLENGE_TEMPLATE ? ChallengeTemplate.parse(config.CHALLENGE_TEMPLATE) : undefined;
+  }
 
   async execute(payload: VerifyChallengeRequest): Promise<VerifyChallengeResult> {
     const req = parseChallengeRequest(payload);
     const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
     const nonce = decodeField(req.expectedContent, 'expectedContent', 4096);
-    const randomNum = req.identity ? decodeField(req.identity.randomNum, 'identity.randomNum', 256) : undefined;
+    const randomNum = req.identity ? this.randomNumOf(req.identity) : undefined;
 
     const at = this.clock();
     const policy = this.policies.at(req.purpose, at);
-    const r = verifySignedData<PathResult>(signed, {
+    const content = new ChallengeContent(nonce, { siteName: this.config.SITE_NAME, ...(this.template ? { template: this.template } : {}) });
+    const r = this.verifyBound(signed, content, {
       at,
-      expectedContent: nonce,
-      extraCertificates: this.policies.intermediates,
+      acceptContent: (c) => content.formOf(c) !== undefined,
+      extraCertificates: this.extraCertificates(req.signerCertificates),
       validatePath: (leaf, intermediates) => validatePath(leaf, intermediates, policy),
       requireSingleSigner: true,
+      allowedDigests: allowedDigestsFor(this.config, req.purpose),
     });
     const signer = r.signers[0];
     if (!r.ok || !signer?.certificate || !signer.path?.ok) throw cmsFailure(r, at);
@@ -81,6 +100,48 @@ export class VerifyChallengeUseCase {
       signingTime: iso(signer.signingTime),
       revocation,
     };
+  }
+
+  /**
+   * Attached: one verification, the content checked by `acceptContent`.
+   * Detached: the server knows the candidates, so each is tried as the
+   * content until one verifies (a wrong candidate fails on its digest or
+   * signature, before any path work); when every candidate's digest differs
+   * the answer is CONTENT_MISMATCH, not a signature failure.
+   */
+  private verifyBound(signed: Buffer, content: ChallengeContent, opts: VerifySignedDataOptions<PathResult>): CmsVerification<PathResult> {
+    const first = verifySignedData<PathResult>(signed, opts);
+    if (!first.detached || !first.reasons.some((x) => x.code === 'CONTENT_MISSING')) return first;
+    let last = first;
+    let allDigestsDiffer = true;
+    for (const c of content.candidates) {
+      const r = verifySignedData<PathResult>(signed, { ...opts, content: c.bytes });
+      if (r.ok) return r;
+      last = r;
+      if (!r.reasons.some((x) => x.code === 'DIGEST_MISMATCH')) allDigestsDiffer = false;
+    }
+    if (!allDigestsDiffer) return last;
+    return { ...last, reasons: [{ code: 'CONTENT_MISMATCH', detail: 'the detached signature covers none of the accepted contents (nonce, textToSign in UTF-8 or EUC-KR, template)' }] };
+  }
+
+  /** Registered certificates the registry found by issuer and serial (a CMS without certificates), beside the intermediates. */
+  private extraCertificates(signerCertificates: readonly string[] | undefined): readonly Certificate[] {
+    if (!signerCertificates || signerCertificates.length === 0) return this.policies.intermediates;
+    const registered = signerCertificates.slice(0, 4).map((b64, i) => {
+      try {
+        return parseCertificate(decodeField(b64, `signerCertificates[${i}]`, 16 * 1024));
+      } catch (e) {
+        if (e instanceof DomainError) throw e;
+        throw new DomainError('MALFORMED_INPUT', `signerCertificates[${i}] is not a certificate`, { field: `signerCertificates[${i}]`, reason: 'MALFORMED_CERTIFICATE' });
+      }
+    });
+    return [...registered, ...this.policies.intermediates];
+  }
+
+  /** R in the clear, or decrypted from identity.encryptedRandom with the server KM key (DECRYPTION_FAILED otherwise). */
+  private randomNumOf(identity: IdentityProof): Buffer {
+    if (identity.encryptedRandom !== undefined) return this.km.decrypt(decodeField(identity.encryptedRandom, 'identity.encryptedRandom', 16 * 1024));
+    return decodeField(identity.randomNum ?? '', 'identity.randomNum', 256);
   }
 
   private checkAcceptedType(cert: Certificate): void {

@@ -24,7 +24,7 @@
  * is reported.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@jointcert/common';
+import { type AppConfig, DomainError } from '@jointcert/common';
 import type { ReportCheck, SignerReport, ValidationReport, Verdict, VerifyDocumentRequest } from '@jointcert/contracts';
 import {
   certificatePolicyOids,
@@ -39,10 +39,11 @@ import {
 } from '@jointcert/pki';
 import { RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
-import { type Clock, CLOCK } from '../verifier.tokens';
+import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
 import { classifyPathFailure } from './failures';
 import { decodeField, MAX_CONTENT_BYTES, MAX_SIGNED_DATA_BYTES, parseDocumentRequest } from './input';
 import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
+import { allowedDigestsFor } from './algorithm-rules';
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
 
@@ -71,6 +72,7 @@ const CMS_CHECK: Readonly<Record<CmsReason['code'], string>> = {
 export class VerifyDocumentUseCase {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
   ) {}
@@ -87,6 +89,7 @@ export class VerifyDocumentUseCase {
       extraCertificates: this.policies.intermediates,
       validatePath: (leaf, intermediates) => validatePath(leaf, intermediates, policy),
       requireSingleSigner: false,
+      allowedDigests: allowedDigestsFor(this.config, 'document'),
     });
     const malformed = r.reasons.find((x) => x.code === 'MALFORMED' && x.signer === undefined);
     if (malformed) {
