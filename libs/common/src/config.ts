@@ -91,10 +91,27 @@ export const configSchema = z
     REMINDER_CRON: z.string().min(9).default('0 9 * * *'),
     /** Default reminder thresholds in days before notAfter. */
     REMINDER_DAYS: list.transform((a) => a.map(Number)).pipe(z.array(z.number().int().min(0).max(366))).default([30, 7, 1]),
+    /** Cron pattern (Asia/Seoul) of the revocation re-check of every active certificate. */
+    REVOCATION_RECHECK_CRON: z.string().min(9).default('30 */6 * * *'),
+    /** Base URL of the gateway as users reach it: the unsubscribe link in emails. */
+    NOTIFIER_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+    /** HMAC key of unsubscribe links, at least 32 characters. Required in production. */
+    UNSUBSCRIBE_SECRET: z.string().min(32).default(DEV_SECRET),
+    /** How long an unsubscribe link works. */
+    UNSUBSCRIBE_TTL_S: seconds(180 * 86400, 60),
+    /** Send attempts per notification per scan (exponential backoff from NOTIFIER_BACKOFF_MS). */
+    NOTIFIER_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    NOTIFIER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** Emails sent in parallel by one notifier (also the SMTP pool size). */
+    NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
+    /** A 'sending' claim older than this is taken over (its worker died before recording the outcome). */
+    NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),
+    /** Prometheus metrics of the notifier (GET /metrics); 0 = off. */
+    NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
-    for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY'] as const) {
+    for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY', 'UNSUBSCRIBE_SECRET'] as const) {
       if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
     if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });

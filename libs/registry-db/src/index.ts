@@ -9,3 +9,5 @@ export { SessionRepository } from './repositories/session.repository';
 export type { NewSession, Session } from './repositories/session.types';
 export { AuditRepository } from './repositories/audit.repository';
 export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/audit.types';
+export { NotifierRepository } from './repositories/notifier.repository';
+export type { ClaimResult, CrlGroup, DueReminder, NotificationTarget, QueuedNotification, Revocation } from './repositories/notifier.repository';
