@@ -6,13 +6,14 @@ import { ChallengesController } from './challenges/challenges.controller';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { MetricsController } from './metrics/metrics.controller';
+import { UnsubscribeController } from './notifications/unsubscribe.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { SessionsController } from './sessions/sessions.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, UnsubscribeController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}
