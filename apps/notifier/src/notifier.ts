@@ -6,7 +6,8 @@
  */
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { createLogger, DomainError, type AppConfig, type Logger } from '@jointcert/common';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, type AppConfig, type Logger } from '@jointcert/common';
+import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher } from '@jointcert/pki';
 import type { UnsubscribeView } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
 import { SmtpMailer, type MailSender } from './mail/mailer';
@@ -14,6 +15,8 @@ import { UnsubscribeTokens } from './mail/unsubscribe-token';
 import { NotifierMetrics } from './metrics/notifier-metrics';
 import { systemClock, type Clock } from './notifier.tokens';
 import { NotifierQueues } from './queue/notifier-queues';
+import { IssuerDirectory } from './revocation/issuers';
+import { RevocationRechecker, type RecheckReport } from './revocation/recheck';
 import { ReminderScanner, type ScanReport } from './scan/reminder-scan';
 import { NotificationSender } from './send/notification-sender';
 
@@ -26,6 +29,11 @@ export interface NotifierOptions {
   dataSource?: DataSource;
   /** Keyset page size of the scans (default 5000). */
   pageSize?: number;
+  /** Fetchers for CRLs and OCSP (default: the verifier's guarded ones, same allowlist); always behind FETCH_ALLOW_* too. */
+  http?: HttpFetcher;
+  ldap?: LdapFetcher;
+  /** CA certificates (default: TRUST_ANCHORS_DIR and INTERMEDIATES_DIR). */
+  issuers?: IssuerDirectory;
 }
 
 export class Notifier {
@@ -35,6 +43,7 @@ export class Notifier {
   readonly tokens: UnsubscribeTokens;
   readonly sender: NotificationSender;
   readonly scanner: ReminderScanner;
+  readonly rechecker: RevocationRechecker;
   readonly clock: Clock;
   private readonly mailer: MailSender;
   private metricsServer: Server | undefined;
@@ -62,6 +71,22 @@ export class Notifier {
     });
     this.scanner = new ReminderScanner(this.repo, (items) => this.queues.enqueue(items), {
       clock: this.clock,
+      metrics: this.metrics,
+      logger,
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    });
+    const allow = createFetchAllow(config);
+    const http = options.http ?? createGuardedHttpFetcher(config, allow, 'jointcert-notifier');
+    const ldap = options.ldap ?? createGuardedLdapFetcher(config);
+    const maxSkewMs = config.REVOCATION_SKEW_S * 1000;
+    this.rechecker = new RevocationRechecker({
+      repo: this.repo,
+      enqueue: (items) => this.queues.enqueue(items),
+      clock: this.clock,
+      fetchCrl: (url) => fetchCrl(url, { http, ldap, allow, maxBytes: config.CRL_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS }),
+      issuers: options.issuers ?? IssuerDirectory.fromDirs([config.TRUST_ANCHORS_DIR, config.INTERMEDIATES_DIR]),
+      ocsp: new RevocationChecker({ http, clock: this.clock, order: ['ocsp'], allow, maxSkewMs, ocsp: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.OCSP_MAX_BYTES } }),
+      maxSkewMs,
       metrics: this.metrics,
       logger,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
@@ -95,8 +120,8 @@ export class Notifier {
   }
 
   /** The revocation re-check (see revocation/recheck.ts). */
-  recheck(): Promise<unknown> {
-    return Promise.resolve({ skipped: 'not configured' });
+  recheck(): Promise<RecheckReport> {
+    return this.rechecker.recheck();
   }
 
   /** An unsubscribe link: `confirm` false only reads (GET), true turns reminders off (POST). */
