@@ -152,6 +152,9 @@ describe('notifier: expiry reminders', () => {
       [ids],
     );
     expect(sent[0]!.n).toBe('20');
+    // later tests count on one worker (metrics per process)
+    notifiers.splice(notifiers.indexOf(second), 1);
+    await second.close();
   });
 
   it('reminders off, or an account without an address: nothing', async () => {
@@ -241,5 +244,23 @@ describe('notifier: expiry reminders', () => {
     await n.queues.drained(10_000);
     expect(mailsTo('later@example.kr')).toHaveLength(1);
     expect(await notificationRows(ds, cert)).toMatchObject([{ status: 'sent', attempts: 3 }]);
+  });
+  it('Prometheus metrics: sent/failed/skipped by kind, due, scan duration, expired, queue depth', async () => {
+    const { server, port } = await notifier.metrics.serve(0, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/^jointcert_notifier_notifications_total\{kind="expiry",outcome="sent"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_notifications_total\{kind="expiry",outcome="skipped"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_notifications_total\{kind="expiry",outcome="failed"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_due_total\{kind="expiry"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_scan_duration_seconds_count\{scan="expiry"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_certificates_expired_total [1-9]\d*$/m);
+      expect(text).toMatch(/^jointcert_notifier_queue_depth\{state="waiting"\} 0$/m);
+      expect(text).toContain('jointcert_notifier_revocations_found_total');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
