@@ -106,8 +106,8 @@ export const configSchema = z
     NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
     /** A 'sending' claim older than this is taken over (its worker died before recording the outcome). */
     NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),
-    /** Prometheus metrics of the notifier (GET /metrics); 0 = off. */
-    NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Port of the notifier's Prometheus metrics (GET /metrics), e.g. 9464; 0 = off (the default: no fixed port unless asked). */
+    NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
