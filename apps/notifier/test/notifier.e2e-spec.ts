@@ -245,6 +245,27 @@ describe('notifier: expiry reminders', () => {
     expect(mailsTo('later@example.kr')).toHaveLength(1);
     expect(await notificationRows(ds, cert)).toMatchObject([{ status: 'sent', attempts: 3 }]);
   });
+  it('the row update failing after the SMTP accept: the retry records it, the email is not sent again', async () => {
+    const acc = await createAccount(ds, { email: 'dbdown@example.kr' });
+    const cert = await createCertificate(ds, { accountId: acc, notAfter: now + 2 * DAY_MS });
+    const repo = notifier.repo;
+    const markSent = repo.markSent.bind(repo);
+    let failures = 0;
+    repo.markSent = async (...args) => {
+      if (failures++ === 0) throw new Error('connection to Postgres lost');
+      return markSent(...args);
+    };
+    try {
+      await notifier.scan();
+      await notifier.queues.drained(10_000);
+    } finally {
+      repo.markSent = markSent;
+    }
+    expect(failures).toBe(2);
+    expect(mailsTo('dbdown@example.kr')).toHaveLength(1);
+    expect(await notificationRows(ds, cert)).toMatchObject([{ status: 'sent', attempts: 1, last_error: null }]);
+  });
+
   it('Prometheus metrics: sent/failed/skipped by kind, due, scan duration, expired, queue depth', async () => {
     const { server, port } = await notifier.metrics.serve(0, '127.0.0.1');
     try {

@@ -102,7 +102,7 @@ export const configSchema = z
     /** Send attempts per notification per scan (exponential backoff from NOTIFIER_BACKOFF_MS). */
     NOTIFIER_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     NOTIFIER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
-    /** Emails sent in parallel by one notifier (also the SMTP pool size). */
+    /** SMTP connections of one notifier's pool (its worker runs 4 × as many jobs at once). */
     NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
     /** A 'sending' claim older than this is taken over (its worker died before recording the outcome). */
     NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),

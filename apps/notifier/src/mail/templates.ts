@@ -71,8 +71,21 @@ export function daysLeft(notAfter: Date, now: number): number {
   return Math.max(0, Math.ceil((notAfter.getTime() - now) / DAY_MS));
 }
 
+const FORMATS = new Map<MailLocale, Intl.DateTimeFormat>();
+
 export function koreaTime(at: Date, locale: MailLocale): string {
-  const f = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
+  let f = FORMATS.get(locale);
+  if (!f) FORMATS.set(locale, (f = koreaFormat(locale)));
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(at)) p[part.type] = part.value;
+  return locale === 'ko'
+    ? `${p.year}년 ${p.month}월 ${p.day}일 (${p.weekday}) ${p.hour}:${p.minute} KST`
+    : `${p.weekday}, ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} KST`;
+}
+
+/** Built once per locale: constructing an Intl.DateTimeFormat costs far more than formatting with it. */
+function koreaFormat(locale: MailLocale): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
     timeZone: KOREA_TZ,
     year: 'numeric',
     month: locale === 'ko' ? 'numeric' : 'short',
@@ -82,11 +95,6 @@ export function koreaTime(at: Date, locale: MailLocale): string {
     minute: '2-digit',
     hourCycle: 'h23',
   });
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(at)) p[part.type] = part.value;
-  return locale === 'ko'
-    ? `${p.year}년 ${p.month}월 ${p.day}일 (${p.weekday}) ${p.hour}:${p.minute} KST`
-    : `${p.weekday}, ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} KST`;
 }
 
 const REASONS_KO: Readonly<Record<string, string>> = {

@@ -82,7 +82,8 @@ export class NotifierQueues {
           throw err;
         }
       },
-      { connection: this.connection(), prefix: this.prefix, concurrency: this.config.NOTIFIER_CONCURRENCY },
+      // 4 × the SMTP pool: jobs' database and Redis round trips overlap the SMTP exchanges
+      { connection: this.connection(), prefix: this.prefix, concurrency: 4 * this.config.NOTIFIER_CONCURRENCY },
     );
     worker.on('error', (err) => this.logger.warn({ err: err.message }, 'notification worker error'));
     this.workers.push(worker);

@@ -5,12 +5,13 @@
  *      live claim → try again later; sent/skipped → nothing to do;
  *   2. re-check it is still due (certificate active and reminders on for an
  *      expiry reminder; an address) — else `skipped`;
- *   3. SMTP; on the server's 250, first record the Message-ID in the job
- *      (Redis), then mark the row `sent`. A retry of a job that carries the
- *      Message-ID only marks the row: a crash after the accept does not send
- *      twice. What remains: a crash between the 250 and that Redis write
- *      (microseconds), or a 250 lost on the wire — then the next attempt sends
- *      a second copy, with the same Message-ID (README "Expiry reminders").
+ *   3. SMTP; on the server's 250 mark the row `sent` (one statement). If that
+ *      fails (Postgres away), the Message-ID goes into the job (Redis) and a
+ *      retry of the job only marks the row: the accepted email is not sent
+ *      again. What remains: the process dying between the 250 and the commit
+ *      of `sent` (a few ms), or a 250 lost on the wire — then, once the claim's
+ *      lease lapses, the next attempt sends a second copy with the same
+ *      Message-ID (README "Expiry reminders").
  *
  * SMTP errors: 5xx → `failed` now (a permanent refusal; the next scan tries
  * again); others → back to `pending` and the queue retries with exponential
@@ -77,12 +78,10 @@ export class NotificationSender {
       return 'skipped';
     }
     const mail = this.compose(t, at);
+    let accepted: string;
     try {
       const { messageId } = await this.mailer.send({ ...mail, to: t.email! });
-      await ctx.recordAccepted(messageId);
-      await this.repo.markSent(notificationId, messageId, now());
-      this.opts.metrics.notifications.inc({ kind, outcome: 'sent' });
-      return 'sent';
+      accepted = messageId;
     } catch (err) {
       const permanent = isPermanentSmtpError(err);
       const final = permanent || ctx.attempt >= ctx.maxAttempts;
@@ -92,6 +91,15 @@ export class NotificationSender {
       if (permanent) throw new PermanentFailure(errorText(err));
       throw err;
     }
+    try {
+      await this.repo.markSent(notificationId, accepted, now());
+    } catch (err) {
+      // the server has the message: make sure a retry only records it (Redis, if Postgres is what failed)
+      await ctx.recordAccepted(accepted);
+      throw err;
+    }
+    this.opts.metrics.notifications.inc({ kind, outcome: 'sent' });
+    return 'sent';
   }
 
   /** The email of a notification (also used by the preview and dry-run). */

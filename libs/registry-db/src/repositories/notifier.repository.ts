@@ -64,6 +64,33 @@ export interface Revocation {
   source: string;
 }
 
+const TARGET_COLUMNS = `n.id, n.kind, n.threshold_days, n.attempts, c.id AS certificate_id, c.status AS certificate_status, c.subject_dn, c.issuer_dn, c.ca,
+  c.cert_type, c.policy_oid, c.serial_hex, c.not_after, c.revoked_at, c.revocation_reason, a.id AS account_id, a.email, a.locale, a.reminders_enabled`;
+
+function toTarget(r: Record<string, unknown>): NotificationTarget {
+  return {
+    notificationId: r.id as string,
+    kind: r.kind as NotificationKind,
+    thresholdDays: r.threshold_days as number | null,
+    attempts: r.attempts as number,
+    certificateId: r.certificate_id as string,
+    certificateStatus: r.certificate_status as string,
+    subjectDn: r.subject_dn as string,
+    issuerDn: r.issuer_dn as string,
+    ca: r.ca as string | null,
+    certType: r.cert_type as string | null,
+    policyOid: r.policy_oid as string | null,
+    serialHex: r.serial_hex as string,
+    notAfter: r.not_after as Date,
+    revokedAt: r.revoked_at as Date | null,
+    revocationReason: r.revocation_reason as string | null,
+    accountId: r.account_id as string,
+    email: r.email as string | null,
+    locale: r.locale as string,
+    remindersEnabled: r.reminders_enabled as boolean,
+  };
+}
+
 export class NotifierRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -154,52 +181,26 @@ export class NotifierRepository {
    * died). Counts the attempt. Returns what the email needs, or why not.
    */
   async claim(notificationId: string, now: Date, leaseExpiredBefore: Date): Promise<ClaimResult> {
-    const claimed = await this.dataSource.query<Array<{ id: string }>>(
-      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_at = $2, updated_at = $2
-        WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND claimed_at < $3))
-        RETURNING id`,
+    // one round trip: the claim and what the email needs
+    const claimed = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `WITH u AS (UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_at = $2, updated_at = $2
+                   WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND claimed_at < $3))
+                   RETURNING id, certificate_id, kind, threshold_days, attempts)
+       SELECT ${TARGET_COLUMNS} FROM u n JOIN certificates c ON c.id = n.certificate_id JOIN accounts a ON a.id = c.account_id`,
       [notificationId, now, leaseExpiredBefore],
     );
-    if (claimed.length === 0) {
-      const rows = await this.dataSource.query<Array<{ status: NotificationStatus; claimed_at: Date | null }>>(`SELECT status, claimed_at FROM notifications WHERE id = $1`, [notificationId]);
-      return { claimed: false, status: rows[0]?.status ?? 'missing', claimedAt: rows[0]?.claimed_at ?? null };
-    }
-    const target = await this.target(notificationId);
-    if (!target) return { claimed: false, status: 'missing', claimedAt: null };
-    return { claimed: true, target };
+    const row = claimed[0];
+    if (row) return { claimed: true, target: toTarget(row) };
+    const rows = await this.dataSource.query<Array<{ status: NotificationStatus; claimed_at: Date | null }>>(`SELECT status, claimed_at FROM notifications WHERE id = $1`, [notificationId]);
+    return { claimed: false, status: rows[0]?.status ?? 'missing', claimedAt: rows[0]?.claimed_at ?? null };
   }
 
   async target(notificationId: string): Promise<NotificationTarget | null> {
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
-      `SELECT n.id, n.kind, n.threshold_days, n.attempts, c.id AS certificate_id, c.status AS certificate_status, c.subject_dn, c.issuer_dn, c.ca, c.cert_type,
-              c.policy_oid, c.serial_hex, c.not_after, c.revoked_at, c.revocation_reason, a.id AS account_id, a.email, a.locale, a.reminders_enabled
-         FROM notifications n JOIN certificates c ON c.id = n.certificate_id JOIN accounts a ON a.id = c.account_id
-        WHERE n.id = $1`,
+      `SELECT ${TARGET_COLUMNS} FROM notifications n JOIN certificates c ON c.id = n.certificate_id JOIN accounts a ON a.id = c.account_id WHERE n.id = $1`,
       [notificationId],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      notificationId: r.id as string,
-      kind: r.kind as NotificationKind,
-      thresholdDays: r.threshold_days as number | null,
-      attempts: r.attempts as number,
-      certificateId: r.certificate_id as string,
-      certificateStatus: r.certificate_status as string,
-      subjectDn: r.subject_dn as string,
-      issuerDn: r.issuer_dn as string,
-      ca: r.ca as string | null,
-      certType: r.cert_type as string | null,
-      policyOid: r.policy_oid as string | null,
-      serialHex: r.serial_hex as string,
-      notAfter: r.not_after as Date,
-      revokedAt: r.revoked_at as Date | null,
-      revocationReason: r.revocation_reason as string | null,
-      accountId: r.account_id as string,
-      email: r.email as string | null,
-      locale: r.locale as string,
-      remindersEnabled: r.reminders_enabled as boolean,
-    };
+    return rows[0] ? toTarget(rows[0]) : null;
   }
 
   async markSent(notificationId: string, messageId: string, now: Date): Promise<void> {
