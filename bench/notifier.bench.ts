@@ -69,6 +69,7 @@ export async function run(): Promise<void> {
   await ds.initialize();
   await runMigrations(ds);
   const redis = new Redis('redis://127.0.0.1:6379/0');
+  redis.on('error', (err: Error) => console.error(`redis: ${err.message}`));
   const prefix = `jc-bench-notifier-${process.pid}-${randomBytes(3).toString('hex')}:`;
   const smtp = new SmtpSink();
   smtp.record = false;

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '@jointcert/registry-db';
-import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
-import { createAccount, createCertificate } from '../apps/notifier/test/notifier-fixtures';
-import { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import type { TestDatabase } from '../libs/registry-db/test-support/database';
+import { createAccount, createCertificate, openStack, type NotifierStack } from '../apps/notifier/test/notifier-fixtures';
+import type { SmtpSink } from '../apps/notifier/test/smtp-sink';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -16,18 +15,15 @@ const DAY = 86_400_000;
 
 // The operator scripts as operators run them (from source, as `npm run` does).
 describe('npm run notifier:scan / notifier:preview', () => {
+  let stack: NotifierStack;
   let db: TestDatabase;
   let ds: DataSource;
   let smtp: SmtpSink;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource(db.url, { poolSize: 2 });
-    await ds.initialize();
-    await runMigrations(ds);
-    smtp = new SmtpSink();
-    await smtp.start();
+    stack = await openStack(2);
+    ({ db, ds, smtp } = stack);
     env = {
       ...process.env,
       DATABASE_URL: db.url,
@@ -42,9 +38,7 @@ describe('npm run notifier:scan / notifier:preview', () => {
   });
 
   afterAll(async () => {
-    await smtp.stop();
-    await ds.destroy();
-    await db.drop();
+    await stack.close();
   });
 
   const scan = (...args: string[]) => run(process.execPath, ['-r', './scripts/ts-register.js', 'scripts/notifier-scan.ts', ...args], { cwd: ROOT, env, timeout: 60_000 });

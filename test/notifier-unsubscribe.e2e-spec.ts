@@ -2,18 +2,18 @@ import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createMicroservice } from '@jointcert/common';
-import { createDataSource, runMigrations } from '@jointcert/registry-db';
 import { createGateway } from '../apps/gateway/src/bootstrap';
-import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
+import type { TestDatabase } from '../libs/registry-db/test-support/database';
 import { UnsubscribeTokens } from '../apps/notifier/src/mail/unsubscribe-token';
-import { Notifier } from '../apps/notifier/src/notifier';
+import { Notifier, unsubscribeSecret } from '../apps/notifier/src/notifier';
 import { notifierModule } from '../apps/notifier/src/notifier.module';
 import { DAY_MS } from '../apps/notifier/src/notifier.tokens';
-import { createAccount, createCertificate, notificationRows, notifierConfig } from '../apps/notifier/test/notifier-fixtures';
-import { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from '../apps/notifier/test/notifier-fixtures';
+import type { SmtpSink } from '../apps/notifier/test/smtp-sink';
 
 // The unsubscribe link end to end: gateway route → Redis transport → notifier → Postgres.
 describe('unsubscribe link (gateway route, notifier handler)', () => {
+  let stack: NotifierStack;
   let db: TestDatabase;
   let ds: DataSource;
   let smtp: SmtpSink;
@@ -26,12 +26,8 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
   const clock = () => now;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource(db.url, { poolSize: 8 });
-    await ds.initialize();
-    await runMigrations(ds);
-    smtp = new SmtpSink();
-    await smtp.start();
+    stack = await openStack(8);
+    ({ db, ds, smtp } = stack);
     config = notifierConfig(db.url, smtp.url, { SERVICE_TIMEOUT_MS: '3000' });
     service = await createMicroservice(notifierModule(config, { clock, dataSource: ds }), config);
     await service.listen();
@@ -39,16 +35,14 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
     await gateway.init();
     await gateway.getHttpAdapter().getInstance().ready();
     scanner = await Notifier.open(config, { clock, dataSource: ds });
-    tokens = new UnsubscribeTokens(config.UNSUBSCRIBE_SECRET, config.UNSUBSCRIBE_TTL_S * 1000);
+    tokens = new UnsubscribeTokens(unsubscribeSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
   });
 
   afterAll(async () => {
     await gateway.close();
     await service.close();
     await scanner.close();
-    await smtp.stop();
-    await ds.destroy();
-    await db.drop();
+    await stack.close();
   });
 
   const inject = (method: 'GET' | 'POST', token: string, opts: { accept?: string; form?: boolean } = {}) =>

@@ -4,6 +4,7 @@
  * mailer, the scans and the send worker. Framework-free so that tests and
  * the operator scripts use it directly; the Nest module wraps it.
  */
+import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, type AppConfig, type Logger } from '@jointcert/common';
@@ -59,7 +60,7 @@ export class Notifier {
     this.repo = new NotifierRepository(dataSource);
     this.queues = new NotifierQueues(config, logger);
     this.metrics = new NotifierMetrics(() => this.queues.counts());
-    this.tokens = new UnsubscribeTokens(config.UNSUBSCRIBE_SECRET, config.UNSUBSCRIBE_TTL_S * 1000);
+    this.tokens = new UnsubscribeTokens(unsubscribeSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
     this.mailer = options.mailer ?? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.NOTIFIER_CONCURRENCY);
     this.sender = new NotificationSender(this.repo, this.mailer, this.tokens, {
       clock: this.clock,
@@ -140,6 +141,11 @@ export class Notifier {
     if (this.metricsServer) await new Promise<void>((r) => this.metricsServer!.close(() => r()));
     if (this.ownsDataSource && this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/** UNSUBSCRIBE_SECRET, or a key derived from ACCESS_TOKEN_SECRET (which production requires to be real). */
+export function unsubscribeSecret(config: Pick<AppConfig, 'UNSUBSCRIBE_SECRET' | 'ACCESS_TOKEN_SECRET'>): string {
+  return config.UNSUBSCRIBE_SECRET ?? createHmac('sha256', config.ACCESS_TOKEN_SECRET).update('jointcert-unsubscribe-links').digest('base64url');
 }
 
 function mailDomainOf(from: string): string {

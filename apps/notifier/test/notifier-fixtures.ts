@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@jointcert/common';
+import { createDataSource, runMigrations } from '@jointcert/registry-db';
+import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { DAY_MS } from '../src/notifier.tokens';
+import { SmtpSink } from './smtp-sink';
 
 /** A configuration for one test file: its own Redis prefix (BullMQ keys too), database and SMTP sink. */
 export function notifierConfig(databaseUrl: string, smtpUrl: string, extra: Record<string, string> = {}): AppConfig {
@@ -65,4 +68,31 @@ export async function createCertificate(ds: DataSource, c: CertRow): Promise<str
 
 export async function notificationRows(ds: DataSource, certificateId: string): Promise<Array<{ kind: string; threshold_days: number | null; status: string; attempts: number; last_error: string | null }>> {
   return ds.query(`SELECT kind, threshold_days, status, attempts, last_error FROM notifications WHERE certificate_id = $1 ORDER BY threshold_days`, [certificateId]);
+}
+
+/** What every notifier test stands on: its own migrated database and a running SMTP sink. */
+export interface NotifierStack {
+  db: TestDatabase;
+  ds: DataSource;
+  smtp: SmtpSink;
+  close(): Promise<void>;
+}
+
+export async function openStack(poolSize = 8): Promise<NotifierStack> {
+  const db = await createTestDatabase();
+  const ds = createDataSource(db.url, { poolSize });
+  await ds.initialize();
+  await runMigrations(ds);
+  const smtp = new SmtpSink();
+  await smtp.start();
+  return {
+    db,
+    ds,
+    smtp,
+    close: async () => {
+      await smtp.stop();
+      await ds.destroy();
+      await db.drop();
+    },
+  };
 }

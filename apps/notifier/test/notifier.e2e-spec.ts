@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '@jointcert/registry-db';
-import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
+import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
 import { DAY_MS } from '../src/notifier.tokens';
-import { createAccount, createCertificate, notificationRows, notifierConfig } from './notifier-fixtures';
-import { SmtpSink } from './smtp-sink';
+import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
+import type { SmtpSink } from './smtp-sink';
 
 // Real Postgres (a database of its own), real Redis (a key prefix of its own, BullMQ's too)
 // and a real SMTP server; an injected clock.
 describe('notifier: expiry reminders', () => {
+  let stack: NotifierStack;
   let db: TestDatabase;
   let ds: DataSource;
   let smtp: SmtpSink;
@@ -30,20 +30,14 @@ describe('notifier: expiry reminders', () => {
   const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource(db.url, { poolSize: 12 });
-    await ds.initialize();
-    await runMigrations(ds);
-    smtp = new SmtpSink();
-    await smtp.start();
+    stack = await openStack(12);
+    ({ db, ds, smtp } = stack);
     notifier = await open();
   });
 
   afterAll(async () => {
     for (const n of notifiers) await n.close();
-    await smtp.stop();
-    await ds.destroy();
-    await db.drop();
+    await stack.close();
   });
 
   describe('thresholds', () => {

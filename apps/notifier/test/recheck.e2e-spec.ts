@@ -4,19 +4,20 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { defaultLdapFetcher, parseCertificate, type Certificate, type LdapFetcher } from '@jointcert/pki';
 import { buildCrl, DAY, issueKoreanChain } from '@jointcert/pki/testing';
-import { CertificateRepository, createDataSource, runMigrations } from '@jointcert/registry-db';
+import { CertificateRepository } from '@jointcert/registry-db';
 import { opensslCa, type OpensslCa } from '../../../libs/pki/src/revocation/crl/openssl-ca.testkit';
 import { crlLdif, startSlapd, type Slapd } from '../../../libs/pki/src/revocation/crl/slapd.testkit';
-import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
+import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
 import { IssuerDirectory } from '../src/revocation/issuers';
-import { createAccount, notificationRows, notifierConfig } from './notifier-fixtures';
-import { SmtpSink } from './smtp-sink';
+import { createAccount, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
+import type { SmtpSink } from './smtp-sink';
 
 // The revocation re-check on real CRLs: one made with the libs/pki testing
 // toolkit (the dev CA's way) served over HTTP, one made by `openssl ca` served
 // by a real slapd over LDAP; real Postgres, Redis and SMTP.
 describe('notifier: revocation re-check', () => {
+  let stack: NotifierStack;
   let db: TestDatabase;
   let ds: DataSource;
   let smtp: SmtpSink;
@@ -44,12 +45,8 @@ describe('notifier: revocation re-check', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource(db.url, { poolSize: 8 });
-    await ds.initialize();
-    await runMigrations(ds);
-    smtp = new SmtpSink();
-    await smtp.start();
+    stack = await openStack(8);
+    ({ db, ds, smtp } = stack);
 
     // 1. toolkit CA, CRL over HTTP
     http = createServer((req, res) => {
@@ -97,12 +94,10 @@ describe('notifier: revocation re-check', () => {
 
   afterAll(async () => {
     await notifier?.close();
-    await smtp?.stop();
     await new Promise<void>((r) => http.close(() => r()));
     await slapd?.stop();
     ossl?.cleanup();
-    await ds.destroy();
-    await db.drop();
+    await stack.close();
   });
 
   it('fetches each CRL once, marks the revoked ones revoked (time, reason, audit), tells each once; login is refused', async () => {

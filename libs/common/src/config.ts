@@ -95,8 +95,8 @@ export const configSchema = z
     REVOCATION_RECHECK_CRON: z.string().min(9).default('30 */6 * * *'),
     /** Base URL of the gateway as users reach it: the unsubscribe link in emails. */
     NOTIFIER_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-    /** HMAC key of unsubscribe links, at least 32 characters. Required in production. */
-    UNSUBSCRIBE_SECRET: z.string().min(32).default(DEV_SECRET),
+    /** HMAC key of unsubscribe links, at least 32 characters; default: derived from ACCESS_TOKEN_SECRET. */
+    UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
     /** How long an unsubscribe link works. */
     UNSUBSCRIBE_TTL_S: seconds(180 * 86400, 60),
     /** Send attempts per notification per scan (exponential backoff from NOTIFIER_BACKOFF_MS). */
@@ -111,7 +111,7 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
-    for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY', 'UNSUBSCRIBE_SECRET'] as const) {
+    for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY'] as const) {
       if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
     if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });

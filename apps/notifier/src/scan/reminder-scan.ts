@@ -51,6 +51,8 @@ export class ReminderScanner {
     let due = 0;
     let enqueued = 0;
     let after: { notAfter: Date; id: string } | null = null;
+    // a page's addBulk (Redis) runs while the next page is read and claimed (Postgres)
+    let enqueuing: Promise<void> = Promise.resolve();
     while (maxDays !== null) {
       const page = await this.repo.dueRemindersPage({ now, maxDays, after, limit });
       due += page.length;
@@ -58,13 +60,16 @@ export class ReminderScanner {
         wouldSend.push(...page);
       } else if (page.length > 0) {
         const queued = await this.repo.claimReminders(page);
-        await this.enqueue(queued);
+        await enqueuing;
+        enqueuing = this.enqueue(queued);
+        enqueuing.catch(() => undefined); // handled by the await above or below, not an unhandled rejection meanwhile
         enqueued += queued.length;
       }
       if (page.length < limit) break;
       const last = page[page.length - 1]!;
       after = { notAfter: last.notAfter, id: last.certificateId };
     }
+    await enqueuing;
     let revocationNotices = 0;
     if (!dryRun) {
       const notices = await this.repo.unsentRevocationNotices(10_000);
