@@ -32,6 +32,7 @@ describe('npm run notifier:scan / notifier:preview', () => {
       LOG_LEVEL: 'silent',
       NOTIFIER_METRICS_PORT: '0',
     };
+    stack.prefixes.push(env.REDIS_PREFIX!);
     const acc = await createAccount(ds, { email: 'ops@example.kr', locale: 'ko' });
     await createCertificate(ds, { accountId: acc, notAfter: Date.now() + 5 * DAY });
     await createCertificate(ds, { accountId: acc, notAfter: Date.now() + 90 * DAY });

@@ -29,6 +29,7 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
     stack = await openStack(8);
     ({ db, ds, smtp } = stack);
     config = notifierConfig(db.url, smtp.url, { SERVICE_TIMEOUT_MS: '3000' });
+    stack.prefixes.push(config.REDIS_PREFIX);
     service = await createMicroservice(notifierModule(config, { clock, dataSource: ds }), config);
     await service.listen();
     gateway = await createGateway(config);

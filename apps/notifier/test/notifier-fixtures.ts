@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@jointcert/common';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
@@ -75,6 +76,8 @@ export interface NotifierStack {
   db: TestDatabase;
   ds: DataSource;
   smtp: SmtpSink;
+  /** Redis key prefixes to delete on close (the test's BullMQ queues). */
+  prefixes: string[];
   close(): Promise<void>;
 }
 
@@ -85,14 +88,26 @@ export async function openStack(poolSize = 8): Promise<NotifierStack> {
   await runMigrations(ds);
   const smtp = new SmtpSink();
   await smtp.start();
-  return {
+  const stack: NotifierStack = {
     db,
     ds,
     smtp,
-    close: async () => {
+    prefixes: [],
+    async close() {
       await smtp.stop();
+      const redis = new Redis('redis://127.0.0.1:6379/0');
+      for (const prefix of stack.prefixes) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+      }
+      await redis.quit();
       await ds.destroy();
       await db.drop();
     },
   };
+  return stack;
 }

@@ -21,7 +21,7 @@ describe('notifier: expiry reminders', () => {
   // replicas of one deployment: the same Redis prefix (BullMQ queues), database and SMTP server
   const open = async (extra: Record<string, string> = {}) => {
     const config = notifierConfig(db.url, smtp.url, extra);
-    prefix ||= config.REDIS_PREFIX;
+    if (!prefix) stack.prefixes.push((prefix = config.REDIS_PREFIX));
     const n = await Notifier.open({ ...config, REDIS_PREFIX: extra.REDIS_PREFIX ?? prefix }, { clock, dataSource: ds });
     await n.start({ schedule: false, metrics: false });
     notifiers.push(n);

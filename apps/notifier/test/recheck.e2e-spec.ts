@@ -87,6 +87,7 @@ describe('notifier: revocation re-check', () => {
     ids.noCdp = await register(en, ossl.issue('no-cdp', 'leaf_nocdp_ext').cert.der);
 
     const config = notifierConfig(db.url, smtp.url, { FETCH_ALLOW_PRIVATE: 'true' });
+    stack.prefixes.push(config.REDIS_PREFIX);
     notifier = await Notifier.open(config, { clock, dataSource: ds, ldap, issuers: new IssuerDirectory([caCert, ossl.cert]) });
     await notifier.start({ schedule: false, metrics: false });
   });
