@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, type AppConfig, type Logger } from '@jointcert/common';
-import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher } from '@jointcert/pki';
+import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher, type OcspOverride } from '@jointcert/pki';
 import type { UnsubscribeView } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
 import { SmtpMailer, type MailSender } from './mail/mailer';
@@ -35,6 +35,8 @@ export interface NotifierOptions {
   ldap?: LdapFetcher;
   /** CA certificates (default: TRUST_ANCHORS_DIR and INTERMEDIATES_DIR). */
   issuers?: IssuerDirectory;
+  /** OCSP responders for issuers whose certificates name none (as the libs/pki checker takes them). */
+  ocspOverrides?: readonly OcspOverride[];
 }
 
 export class Notifier {
@@ -86,7 +88,15 @@ export class Notifier {
       clock: this.clock,
       fetchCrl: (url) => fetchCrl(url, { http, ldap, allow, maxBytes: config.CRL_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS }),
       issuers: options.issuers ?? IssuerDirectory.fromDirs([config.TRUST_ANCHORS_DIR, config.INTERMEDIATES_DIR]),
-      ocsp: new RevocationChecker({ http, clock: this.clock, order: ['ocsp'], allow, maxSkewMs, ocsp: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.OCSP_MAX_BYTES } }),
+      ocsp: new RevocationChecker({
+        http,
+        clock: this.clock,
+        order: ['ocsp'],
+        allow,
+        maxSkewMs,
+        ocsp: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.OCSP_MAX_BYTES },
+        ...(options.ocspOverrides ? { ocspOverrides: options.ocspOverrides } : {}),
+      }),
       maxSkewMs,
       metrics: this.metrics,
       logger,

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@jointcert/common';
+import { parseCertificate } from '@jointcert/pki';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { DAY_MS } from '../src/notifier.tokens';
@@ -110,4 +111,16 @@ export async function openStack(poolSize = 8): Promise<NotifierStack> {
     },
   };
   return stack;
+}
+
+/** Register a real certificate (as the registry stores it) to an account, active; returns its id and fingerprint. */
+export async function registerCertificate(ds: DataSource, accountId: string, der: Uint8Array): Promise<{ id: string; fingerprint: string }> {
+  const c = parseCertificate(der);
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const rows = await ds.query<Array<{ id: string }>>(
+    `INSERT INTO certificates (account_id, der, fingerprint_sha256, issuer_dn, issuer_key, serial_hex, subject_dn, not_before, not_after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [accountId, Buffer.from(der), fingerprint, c.issuer.text, c.issuer.key, c.serialHex, c.subject.text, new Date(c.notBefore), new Date(c.notAfter)],
+  );
+  return { id: rows[0]!.id, fingerprint };
 }

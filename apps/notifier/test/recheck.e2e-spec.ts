@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -10,7 +9,7 @@ import { crlLdif, startSlapd, type Slapd } from '../../../libs/pki/src/revocatio
 import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
 import { IssuerDirectory } from '../src/revocation/issuers';
-import { createAccount, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
+import { createAccount, notificationRows, notifierConfig, registerCertificate, openStack, type NotifierStack } from './notifier-fixtures';
 import type { SmtpSink } from './smtp-sink';
 
 // The revocation re-check on real CRLs: one made with the libs/pki testing
@@ -33,15 +32,9 @@ describe('notifier: revocation re-check', () => {
   let fingerprints: Record<string, string> = {};
 
   const register = async (accountId: string, der: Uint8Array): Promise<string> => {
-    const c = parseCertificate(der);
-    const fp = createHash('sha256').update(der).digest('hex');
-    const rows = await ds.query<Array<{ id: string }>>(
-      `INSERT INTO certificates (account_id, der, fingerprint_sha256, issuer_dn, issuer_key, serial_hex, subject_dn, not_before, not_after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [accountId, Buffer.from(der), fp, c.issuer.text, c.issuer.key, c.serialHex, c.subject.text, new Date(c.notBefore), new Date(c.notAfter)],
-    );
-    fingerprints = { ...fingerprints, [rows[0]!.id]: fp };
-    return rows[0]!.id;
+    const { id, fingerprint } = await registerCertificate(ds, accountId, der);
+    fingerprints = { ...fingerprints, [id]: fingerprint };
+    return id;
   };
 
   beforeAll(async () => {
