@@ -6,6 +6,7 @@ import { ChallengesController } from './challenges/challenges.controller';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { MetricsController } from './metrics/metrics.controller';
+import { UnsubscribeController } from './notifications/unsubscribe.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ServerCertificateController } from './server-certificate/server-certificate.controller';
 import { SessionsController } from './sessions/sessions.controller';
@@ -13,7 +14,7 @@ import { SignaturesController } from './signatures/signatures.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, ServerCertificateController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}

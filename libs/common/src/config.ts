@@ -113,6 +113,23 @@ export const configSchema = z
     REMINDER_CRON: z.string().min(9).default('0 9 * * *'),
     /** Default reminder thresholds in days before notAfter. */
     REMINDER_DAYS: list.transform((a) => a.map(Number)).pipe(z.array(z.number().int().min(0).max(366))).default([30, 7, 1]),
+    /** Cron pattern (Asia/Seoul) of the revocation re-check of every active certificate. */
+    REVOCATION_RECHECK_CRON: z.string().min(9).default('30 */6 * * *'),
+    /** Base URL of the gateway as users reach it: the unsubscribe link in emails. */
+    NOTIFIER_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+    /** HMAC key of unsubscribe links, at least 32 characters; required in production (development: derived from the development ACCESS_TOKEN_SECRET). */
+    UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
+    /** How long an unsubscribe link works. */
+    UNSUBSCRIBE_TTL_S: seconds(180 * 86400, 60),
+    /** Send attempts per notification per scan (exponential backoff from NOTIFIER_BACKOFF_MS). */
+    NOTIFIER_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    NOTIFIER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** SMTP connections of one notifier's pool (its worker runs 4 × as many jobs at once). */
+    NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
+    /** A 'sending' claim older than this is taken over (its worker died before recording the outcome). */
+    NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),
+    /** Port of the notifier's Prometheus metrics (GET /metrics), e.g. 9464; 0 = off (the default: no fixed port unless asked). */
+    NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -120,6 +137,8 @@ export const configSchema = z
       if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
     if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });
+    // the notifier signs unsubscribe links with its own key in production (it does not read ACCESS_TOKEN_SECRET to derive one)
+    if (c.UNSUBSCRIBE_SECRET === undefined) ctx.addIssue({ code: 'custom', path: ['UNSUBSCRIBE_SECRET'], message: 'must be set in production' });
   });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -147,23 +166,23 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   TRUST_PROXY: ['gateway'],
   RATE_LIMIT_PER_IP: ['gateway'],
   RATE_LIMIT_PER_CERT: ['registry'],
-  METRICS_ENABLED: ['gateway'],
+  METRICS_ENABLED: ['gateway', 'notifier'],
   ACCESS_TOKEN_SECRET: ['gateway', 'registry'],
   ACCESS_TOKEN_TTL_S: ['gateway', 'registry'],
   REFRESH_TOKEN_TTL_S: ['registry'],
   CHALLENGE_TTL_S: ['registry'],
   IDENTITY_HMAC_KEY: ['registry'],
-  TRUST_ANCHORS_DIR: ['verifier'],
-  INTERMEDIATES_DIR: ['verifier'],
+  TRUST_ANCHORS_DIR: ['verifier', 'notifier'],
+  INTERMEDIATES_DIR: ['verifier', 'notifier'],
   ACCEPTED_CERT_TYPES: ['verifier'],
   REVOCATION_POLICY: ['verifier'],
   REVOCATION_ORDER: ['verifier'],
-  FETCH_ALLOW_HOSTS: ['verifier'],
-  FETCH_ALLOW_PRIVATE: ['verifier'],
-  FETCH_TIMEOUT_MS: ['verifier'],
-  OCSP_MAX_BYTES: ['verifier'],
-  CRL_MAX_BYTES: ['verifier'],
-  REVOCATION_SKEW_S: ['verifier'],
+  FETCH_ALLOW_HOSTS: ['verifier', 'notifier'],
+  FETCH_ALLOW_PRIVATE: ['verifier', 'notifier'],
+  FETCH_TIMEOUT_MS: ['verifier', 'notifier'],
+  OCSP_MAX_BYTES: ['verifier', 'notifier'],
+  CRL_MAX_BYTES: ['verifier', 'notifier'],
+  REVOCATION_SKEW_S: ['verifier', 'notifier'],
   DEV_CA_ENABLED: ['dev-ca'],
   DEV_CA_HOST: ['dev-ca'],
   DEV_CA_PORT: ['dev-ca'],
@@ -181,6 +200,15 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   KM_KEY_FILE: ['verifier', 'dev-ca'],
   KM_KEY_PASSWORD: ['verifier', 'dev-ca'],
   DEV_CA_LDAP_PORT: ['dev-ca'],
+  REVOCATION_RECHECK_CRON: ['notifier'],
+  NOTIFIER_PUBLIC_URL: ['notifier'],
+  UNSUBSCRIBE_SECRET: ['notifier'],
+  UNSUBSCRIBE_TTL_S: ['notifier'],
+  NOTIFIER_SEND_ATTEMPTS: ['notifier'],
+  NOTIFIER_BACKOFF_MS: ['notifier'],
+  NOTIFIER_CONCURRENCY: ['notifier'],
+  NOTIFIER_CLAIM_LEASE_S: ['notifier'],
+  NOTIFIER_METRICS_PORT: ['notifier'],
 };
 
 /** The services that read `key`. */

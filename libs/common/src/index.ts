@@ -4,3 +4,4 @@ export * from './microservice';
 export * from './errors';
 export * from './logging';
 export * from './auth';
+export * from './fetch-guard';

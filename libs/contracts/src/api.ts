@@ -293,3 +293,23 @@ export const Api = {
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
   },
 } as const;
+
+// ---------------------------------------------------------------- notifier
+
+/** An unsubscribe link followed: `confirm` false shows what it would do (GET), true turns reminders off (POST, RFC 8058 one-click). */
+export interface UnsubscribeRequest {
+  client: ClientInfo;
+  token: string;
+  confirm: boolean;
+}
+
+export interface UnsubscribeView {
+  /** The address reminders go to, masked (h***@example.com); null when the account has none. */
+  emailHint: string | null;
+  locale: string;
+  remindersEnabled: boolean;
+}
+
+export const NotifierApi = {
+  unsubscribe: contract<UnsubscribeRequest, UnsubscribeView>('notifier.unsubscribe'),
+} as const;

@@ -11,3 +11,5 @@ export type { NewSession, Session } from './repositories/session.types';
 export { AuditRepository } from './repositories/audit.repository';
 export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/audit.types';
 export { LoginRepository, LOGIN_SQL, pgPool, type LoginOutcome, type LoginWrite } from './repositories/login.repository';
+export { NotifierRepository } from './repositories/notifier.repository';
+export type { ClaimResult, CrlGroup, DueReminder, NotificationTarget, QueuedNotification, Revocation } from './repositories/notifier.repository';

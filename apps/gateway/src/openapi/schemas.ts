@@ -189,6 +189,9 @@ export const SCHEMAS = {
   ValidationReport: report,
   Problem: problem,
   Liveness: z.object({ status: z.literal('ok') }),
+  UnsubscribeView: z
+    .object({ emailHint: z.string().nullable(), locale: z.string(), remindersEnabled: z.boolean() })
+    .meta({ description: 'What an unsubscribe link is for (masked address) and whether reminders are on', example: { emailHint: 'h***@example.kr', locale: 'ko', remindersEnabled: false } }),
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
 } as const;
 

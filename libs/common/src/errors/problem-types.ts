@@ -18,6 +18,10 @@ export const PROBLEM_TYPES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   CHALLENGE_EXPIRED: { status: 400, title: 'Challenge expired' },
   CHALLENGE_UNKNOWN: { status: 400, title: 'Challenge unknown' },
+  /** Unsubscribe link: not one we signed (or for no account). */
+  UNSUBSCRIBE_TOKEN_INVALID: { status: 400, title: 'Unsubscribe link invalid' },
+  /** Unsubscribe link: past its expiry (400 like CHALLENGE_EXPIRED: the link, not the URL, is unusable). */
+  UNSUBSCRIBE_TOKEN_EXPIRED: { status: 400, title: 'Unsubscribe link expired' },
   SIGNATURE_INVALID: { status: 422, title: 'Signature invalid' },
   /** The signature may be fine, but what it signs is not this challenge (nonce, textToSign, template). */
   CONTENT_MISMATCH: { status: 422, title: 'Signed content does not match the challenge' },

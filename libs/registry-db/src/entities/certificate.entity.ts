@@ -14,6 +14,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 @Index('ix_certificates_status_not_after', ['status', 'notAfter'])
 @Index('ix_certificates_account', ['accountId'])
 @Index('ix_certificates_issuer_serial', ['issuerKey', 'serialHex'])
+@Index('ix_certificates_active_crl_url', ['crlUrl', 'issuerKey'], { where: `status = 'active'` })
 export class CertificateEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_certificates' })
   id!: string;
@@ -72,6 +73,10 @@ export class CertificateEntity {
   @ManyToOne(() => CertificateEntity, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'replaced_by', foreignKeyConstraintName: 'fk_certificates_replaced_by' })
   successor?: CertificateEntity | null;
+
+  /** First http/ldap CRL distribution point, filled by the notifier's re-check ('' = none; null = not looked at yet). */
+  @Column({ name: 'crl_url', type: 'text', nullable: true })
+  crlUrl!: string | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;

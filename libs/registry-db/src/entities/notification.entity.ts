@@ -1,9 +1,9 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { CertificateEntity } from './certificate.entity';
 
 export const NOTIFICATION_KINDS = ['expiry', 'revoked'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'sending', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
@@ -19,6 +19,7 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 @Entity({ name: 'notifications' })
 @Index('uq_notifications_threshold', ['certificateId', 'kind', 'thresholdDays'], { unique: true, where: 'threshold_days IS NOT NULL' })
 @Index('uq_notifications_once', ['certificateId', 'kind'], { unique: true, where: 'threshold_days IS NULL' })
+@Index('ix_notifications_status', ['status'], { where: `status IN ('pending', 'sending', 'failed')` })
 @Check('ck_notifications_threshold', `(kind = 'expiry') = (threshold_days IS NOT NULL)`)
 export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_notifications' })
@@ -49,6 +50,17 @@ export class NotificationEntity {
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
 
+  /** When a worker claimed the row ('sending'); the claim lapses after the notifier's lease. */
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  /** Message-ID of the email the SMTP server accepted. */
+  @Column({ name: 'message_id', type: 'text', nullable: true })
+  messageId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
 }

@@ -1,0 +1,179 @@
+/**
+ * The notifier's emails, in Korean and English (the account's locale; any
+ * locale other than 'en…' gets Korean), each as plain text and HTML.
+ * Pure functions of their input: the preview script and the tests render them
+ * without a mail server.
+ */
+import { classifyPolicies, type NpkiCa } from '@jointcert/pki';
+import { DAY_MS, KOREA_TZ } from '../notifier.tokens';
+
+export type MailLocale = 'ko' | 'en';
+
+export interface CertificateFacts {
+  subjectDn: string;
+  issuerDn: string;
+  ca: string | null;
+  policyOid: string | null;
+  certType: string | null;
+  serialHex: string;
+  notAfter: Date;
+}
+
+export type MailInput =
+  | { kind: 'expiry'; locale: MailLocale; now: number; certificate: CertificateFacts; thresholdDays: number; unsubscribeUrl: string }
+  | { kind: 'revoked'; locale: MailLocale; now: number; certificate: CertificateFacts; revokedAt: Date; reason: string | null; unsubscribeUrl: string };
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function mailLocale(locale: string | null | undefined): MailLocale {
+  return locale?.toLowerCase().startsWith('en') ? 'en' : 'ko';
+}
+
+const CA_NAMES: Readonly<Record<NpkiCa, { ko: string; en: string }>> = {
+  yessign: { ko: '금융결제원 (yessign)', en: 'KFTC (yessign)' },
+  KICA: { ko: '한국정보인증 (signGATE)', en: 'KICA (signGATE)' },
+  SignKorea: { ko: '코스콤 (SignKorea)', en: 'Koscom (SignKorea)' },
+  CrossCert: { ko: '한국전자인증 (CrossCert)', en: 'CrossCert' },
+  TradeSign: { ko: '한국무역정보통신 (TradeSign)', en: 'KTNET (TradeSign)' },
+};
+
+/** CA and certificate type from the NPKI profile (libs/pki) by policy OID; the stored names otherwise. */
+export function describeCertificate(c: CertificateFacts, locale: MailLocale): { ca: string; type: string; name: string } {
+  const type = c.policyOid ? classifyPolicies([c.policyOid]) : undefined;
+  const caKey = (type?.ca ?? c.ca ?? '') as NpkiCa;
+  const ca = CA_NAMES[caKey]?.[locale] ?? c.ca ?? organisationOf(c.issuerDn) ?? c.issuerDn;
+  let typeLabel: string;
+  if (type) {
+    // Table labels read "개인 범용 (personal, general-purpose)".
+    const m = /^(.*?) \((.*)\)$/.exec(type.label);
+    const ko = (m?.[1] ?? type.label).replace(/\//g, '·');
+    typeLabel = locale === 'ko' ? (type.usage === 'limited' && !ko.endsWith('용') ? `${ko}용` : ko) : (m?.[2] ?? type.label);
+  } else {
+    typeLabel = c.certType ?? (locale === 'ko' ? '알 수 없음' : 'unknown');
+  }
+  return { ca, type: typeLabel, name: commonNameOf(c.subjectDn) ?? c.subjectDn };
+}
+
+function commonNameOf(dn: string): string | undefined {
+  return /(?:^|[,/])\s*CN=((?:\\.|[^,])+)/i.exec(dn)?.[1]?.trim();
+}
+
+function organisationOf(dn: string): string | undefined {
+  return /(?:^|[,/])\s*O=((?:\\.|[^,])+)/i.exec(dn)?.[1]?.trim();
+}
+
+/** Whole days left, rounded up ("expires in 1 day" until the last second); 0 once past. */
+export function daysLeft(notAfter: Date, now: number): number {
+  return Math.max(0, Math.ceil((notAfter.getTime() - now) / DAY_MS));
+}
+
+const FORMATS = new Map<MailLocale, Intl.DateTimeFormat>();
+
+export function koreaTime(at: Date, locale: MailLocale): string {
+  let f = FORMATS.get(locale);
+  if (!f) FORMATS.set(locale, (f = koreaFormat(locale)));
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(at)) p[part.type] = part.value;
+  return locale === 'ko'
+    ? `${p.year}년 ${p.month}월 ${p.day}일 (${p.weekday}) ${p.hour}:${p.minute} KST`
+    : `${p.weekday}, ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} KST`;
+}
+
+/** Built once per locale: constructing an Intl.DateTimeFormat costs far more than formatting with it. */
+function koreaFormat(locale: MailLocale): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
+    timeZone: KOREA_TZ,
+    year: 'numeric',
+    month: locale === 'ko' ? 'numeric' : 'short',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+const REASONS_KO: Readonly<Record<string, string>> = {
+  unspecified: '사유 미지정',
+  keyCompromise: '개인키 손상',
+  cACompromise: '인증기관 키 손상',
+  affiliationChanged: '소속 변경',
+  superseded: '재발급으로 대체',
+  cessationOfOperation: '사용 중지',
+  certificateHold: '효력 정지',
+  removeFromCRL: 'CRL에서 제거',
+  privilegeWithdrawn: '권한 철회',
+  aACompromise: '속성 기관 손상',
+};
+
+export function renderMail(input: MailInput): RenderedMail {
+  const { locale, certificate: c } = input;
+  const d = describeCertificate(c, locale);
+  const expiry = koreaTime(c.notAfter, locale);
+  const ko = locale === 'ko';
+  const facts: Array<[string, string]> = [
+    [ko ? '인증기관' : 'Certificate authority', d.ca],
+    [ko ? '인증서 종류' : 'Certificate type', d.type],
+    [ko ? '사용자' : 'Subject', d.name],
+    [ko ? '일련번호' : 'Serial number', c.serialHex],
+    [ko ? '만료 일시' : 'Expires', expiry],
+  ];
+  let subject: string;
+  let lead: string;
+  let todo: string;
+  if (input.kind === 'expiry') {
+    const left = daysLeft(c.notAfter, input.now);
+    facts.push([ko ? '남은 기간' : 'Days left', ko ? (left === 0 ? '오늘 만료' : `${left}일`) : left === 1 ? '1 day' : `${left} days`]);
+    subject = ko ? `[jointcert] 공동인증서가 ${left}일 후 만료됩니다 (${d.name})` : `[jointcert] Your joint certificate expires in ${left} day${left === 1 ? '' : 's'} (${d.name})`;
+    lead = ko
+      ? `등록하신 공동인증서가 ${expiry}에 만료됩니다. 만료된 인증서로는 로그인할 수 없습니다.`
+      : `The joint certificate registered to your account expires on ${expiry}. An expired certificate cannot be used to log in.`;
+    todo = ko
+      ? '인증서를 발급받은 은행 또는 인증기관에서 갱신한 뒤, 사이트의 「인증서 관리」에서 등록된 인증서를 새 인증서로 교체하세요.'
+      : 'Renew it at the bank or certificate authority that issued it, then replace the registered certificate with the new one under "Certificates" on the site.';
+  } else {
+    const reason = input.reason ?? 'unspecified';
+    facts.push([ko ? '폐지 일시' : 'Revoked', koreaTime(input.revokedAt, locale)], [ko ? '폐지 사유' : 'Reason', ko ? (REASONS_KO[reason] ?? reason) : reason]);
+    subject = ko ? `[jointcert] 등록된 공동인증서가 폐지되었습니다 (${d.name})` : `[jointcert] Your registered joint certificate was revoked (${d.name})`;
+    lead = ko
+      ? '인증기관이 등록하신 공동인증서를 폐지했습니다. 이 인증서로는 더 이상 로그인할 수 없습니다.'
+      : 'The certificate authority revoked the joint certificate registered to your account. It can no longer be used to log in.';
+    todo = ko
+      ? '본인이 폐지하지 않았다면 발급 기관에 문의하세요. 새 인증서를 발급받은 뒤 사이트에 등록하세요.'
+      : 'If you did not ask for this, contact the issuer. Get a new certificate, then register it on the site.';
+  }
+  const stop = ko ? '만료 알림을 그만 받으려면' : 'To stop expiry reminders';
+  const text = [
+    lead,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    '',
+    todo,
+    '',
+    '--',
+    `${stop}: ${input.unsubscribeUrl}`,
+    '',
+  ].join('\n');
+  const rows = facts.map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('\n');
+  const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>
+<body style="font-family:sans-serif;line-height:1.5">
+<p>${esc(lead)}</p>
+<table>
+${rows}
+</table>
+<p><strong>${esc(todo)}</strong></p>
+<hr>
+<p style="font-size:small;color:#555">${esc(stop)}: <a href="${esc(input.unsubscribeUrl)}">${esc(ko ? '수신 거부' : 'unsubscribe')}</a></p>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

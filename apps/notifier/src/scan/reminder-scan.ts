@@ -1,0 +1,88 @@
+/**
+ * The expiry scan. Idempotent, so BullMQ's scheduler (which never catches up a
+ * missed run) is enough: every run
+ *   1. marks active certificates past notAfter `expired` (audited);
+ *   2. walks, one keyset page (ORDER BY not_after, id; no OFFSET) per query,
+ *      the active certificates of accounts with reminders on that have crossed
+ *      a threshold and whose most recent crossed reminder was not sent —
+ *      which is also the look-back: a threshold passed while the notifier was
+ *      down is found on the next run, once, until the certificate expires;
+ *   3. per page, inserts the claim rows (ON CONFLICT DO NOTHING) and enqueues
+ *      the unsent ones with addBulk, job id = the notification key (the queue
+ *      drops a second copy while the first is waiting);
+ *   4. re-enqueues unsent revocation notices.
+ * `dryRun` only lists what is due (nothing written, nothing enqueued).
+ */
+import type { Logger } from '@jointcert/common';
+import type { DueReminder, NotifierRepository, QueuedNotification } from '@jointcert/registry-db';
+import type { NotifierMetrics } from '../metrics/notifier-metrics';
+import type { Clock } from '../notifier.tokens';
+
+export interface ScanReport {
+  at: string;
+  dryRun: boolean;
+  expired: number;
+  due: number;
+  enqueued: number;
+  revocationNotices: number;
+  seconds: number;
+  /** dry run: what would be sent. */
+  wouldSend?: DueReminder[];
+}
+
+export type Enqueue = (items: readonly QueuedNotification[]) => Promise<void>;
+
+export class ReminderScanner {
+  constructor(
+    private readonly repo: NotifierRepository,
+    private readonly enqueue: Enqueue,
+    private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger },
+  ) {}
+
+  async scan(options: { dryRun?: boolean } = {}): Promise<ScanReport> {
+    const dryRun = options.dryRun ?? false;
+    const started = performance.now();
+    const now = new Date(this.opts.clock());
+    const limit = this.opts.pageSize ?? 5000;
+    const expired = dryRun ? 0 : await this.repo.expireCertificates(now);
+    if (expired > 0) this.opts.metrics.expired.inc(expired);
+    const maxDays = await this.repo.maxReminderDays();
+    const wouldSend: DueReminder[] = [];
+    let due = 0;
+    let enqueued = 0;
+    let after: { notAfter: Date; id: string } | null = null;
+    // a page's addBulk (Redis) runs while the next page is read and claimed (Postgres)
+    let enqueuing: Promise<void> = Promise.resolve();
+    while (maxDays !== null) {
+      const page = await this.repo.dueRemindersPage({ now, maxDays, after, limit });
+      due += page.length;
+      if (dryRun) {
+        wouldSend.push(...page);
+      } else if (page.length > 0) {
+        const queued = await this.repo.claimReminders(page);
+        await enqueuing;
+        enqueuing = this.enqueue(queued);
+        enqueuing.catch(() => undefined); // handled by the await above or below, not an unhandled rejection meanwhile
+        enqueued += queued.length;
+      }
+      if (page.length < limit) break;
+      const last = page[page.length - 1]!;
+      after = { notAfter: last.notAfter, id: last.certificateId };
+    }
+    await enqueuing;
+    let revocationNotices = 0;
+    if (!dryRun) {
+      const notices = await this.repo.unsentRevocationNotices(10_000);
+      await this.enqueue(notices);
+      revocationNotices = notices.length;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (!dryRun) {
+      this.opts.metrics.scanSeconds.observe({ scan: 'expiry' }, seconds);
+      this.opts.metrics.due.inc({ kind: 'expiry' }, enqueued);
+    }
+    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
+    this.opts.logger.info({ ...report, wouldSend: undefined }, 'expiry scan done');
+    return report;
+  }
+}

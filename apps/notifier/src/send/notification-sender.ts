@@ -1,0 +1,140 @@
+/**
+ * Sends one claimed notification. Exactly once:
+ *
+ *   1. claim the row (pending|failed → sending, attempts+1); another worker's
+ *      live claim → try again later; sent/skipped → nothing to do;
+ *   2. re-check it is still due (certificate active and reminders on for an
+ *      expiry reminder; an address) — else `skipped`;
+ *   3. SMTP; on the server's 250 mark the row `sent` (one statement). If that
+ *      fails (Postgres away), the Message-ID goes into the job (Redis) and a
+ *      retry of the job only marks the row: the accepted email is not sent
+ *      again. What remains: the process dying between the 250 and the commit
+ *      of `sent` (a few ms), or a 250 lost on the wire — then, once the claim's
+ *      lease lapses, the next attempt sends a second copy with the same
+ *      Message-ID (README "Expiry reminders").
+ *
+ * SMTP errors: 5xx → `failed` now (a permanent refusal; the next scan tries
+ * again); others → back to `pending` and the queue retries with exponential
+ * backoff; after the last attempt → `failed` with attempts and last error.
+ */
+import type { Logger } from '@jointcert/common';
+import type { NotificationTarget, NotifierRepository } from '@jointcert/registry-db';
+import { errorText, isPermanentSmtpError, type MailSender } from '../mail/mailer';
+import { mailLocale, renderMail } from '../mail/templates';
+import type { UnsubscribeTokens } from '../mail/unsubscribe-token';
+import type { NotifierMetrics } from '../metrics/notifier-metrics';
+import type { Clock } from '../notifier.tokens';
+
+export interface SendJobData {
+  notificationId: string;
+  kind: 'expiry' | 'revoked';
+  /** Set once the SMTP server accepted the message. */
+  messageId?: string;
+}
+
+export interface SendContext {
+  data: SendJobData;
+  /** 1-based attempt number of this run and the queue's limit. */
+  attempt: number;
+  maxAttempts: number;
+  /** Persist the Message-ID in the job before anything else happens. */
+  recordAccepted(messageId: string): Promise<void>;
+}
+
+export type SendResult = 'sent' | 'skipped' | 'already-done' | 'busy';
+
+/** Another worker holds a live claim: the queue retries this job later. */
+export class ClaimBusy extends Error {}
+/** A permanent refusal: the queue must not retry this round. */
+export class PermanentFailure extends Error {}
+
+export class NotificationSender {
+  constructor(
+    private readonly repo: NotifierRepository,
+    private readonly mailer: MailSender,
+    private readonly tokens: UnsubscribeTokens,
+    private readonly opts: { clock: Clock; leaseMs: number; publicUrl: string; mailDomain: string; logger: Logger; metrics: NotifierMetrics },
+  ) {}
+
+  async process(ctx: SendContext): Promise<SendResult> {
+    const { notificationId, kind } = ctx.data;
+    const now = () => new Date(this.opts.clock());
+    if (ctx.data.messageId !== undefined) {
+      // the server accepted it on an earlier run; only the row update was lost
+      await this.repo.markSent(notificationId, ctx.data.messageId, now());
+      return 'sent';
+    }
+    const at = this.opts.clock();
+    const claim = await this.repo.claim(notificationId, new Date(at), new Date(at - this.opts.leaseMs));
+    if (!claim.claimed) {
+      if (claim.status === 'sending') throw new ClaimBusy(`notification ${notificationId} is being sent by another worker`);
+      return 'already-done';
+    }
+    const t = claim.target;
+    const skip = skipReason(t, at);
+    if (skip !== undefined) {
+      await this.repo.markSkipped(notificationId, skip, now());
+      this.opts.metrics.notifications.inc({ kind, outcome: 'skipped' });
+      return 'skipped';
+    }
+    const mail = this.compose(t, at);
+    let accepted: string;
+    try {
+      const { messageId } = await this.mailer.send({ ...mail, to: t.email! });
+      accepted = messageId;
+    } catch (err) {
+      const permanent = isPermanentSmtpError(err);
+      const final = permanent || ctx.attempt >= ctx.maxAttempts;
+      await this.repo.markAttemptFailed(notificationId, errorText(err), final, now());
+      this.opts.metrics.notifications.inc({ kind, outcome: final ? 'failed' : 'retried' });
+      this.opts.logger.warn({ notificationId, kind, attempt: ctx.attempt, final, err: errorText(err) }, 'email not sent');
+      if (permanent) throw new PermanentFailure(errorText(err));
+      throw err;
+    }
+    try {
+      await this.repo.markSent(notificationId, accepted, now());
+    } catch (err) {
+      // the server has the message: make sure a retry only records it (Redis, if Postgres is what failed)
+      await ctx.recordAccepted(accepted);
+      throw err;
+    }
+    this.opts.metrics.notifications.inc({ kind, outcome: 'sent' });
+    return 'sent';
+  }
+
+  /** The email of a notification (also used by the preview and dry-run). */
+  compose(t: NotificationTarget, at: number): { subject: string; text: string; html: string; messageId: string; headers: Record<string, string> } {
+    const token = this.tokens.issue(t.accountId, at);
+    const base = this.opts.publicUrl.replace(/\/+$/, '');
+    const unsubscribeUrl = `${base}/v1/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
+    const certificate = { subjectDn: t.subjectDn, issuerDn: t.issuerDn, ca: t.ca, policyOid: t.policyOid, certType: t.certType, serialHex: t.serialHex, notAfter: t.notAfter };
+    const locale = mailLocale(t.locale);
+    const rendered =
+      t.kind === 'expiry'
+        ? renderMail({ kind: 'expiry', locale, now: at, certificate, thresholdDays: t.thresholdDays ?? 0, unsubscribeUrl })
+        : renderMail({ kind: 'revoked', locale, now: at, certificate, revokedAt: t.revokedAt ?? new Date(at), reason: t.revocationReason, unsubscribeUrl });
+    return {
+      ...rendered,
+      messageId: `<${t.notificationId}@${this.opts.mailDomain}>`,
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'X-Jointcert-Notification': `${t.kind}${t.thresholdDays !== null ? `/${t.thresholdDays}` : ''}`,
+      },
+    };
+  }
+}
+
+/** Why a claimed notification is no longer to be sent, or undefined. */
+function skipReason(t: NotificationTarget, at: number): string | undefined {
+  if (t.email === null || t.email === '') return 'no email address';
+  switch (t.kind) {
+    case 'expiry':
+      if (t.certificateStatus !== 'active') return `certificate ${t.certificateStatus}`;
+      if (!t.remindersEnabled) return 'reminders off';
+      if (t.notAfter.getTime() <= at) return 'certificate expired';
+      return undefined;
+    case 'revoked':
+      return t.certificateStatus === 'revoked' ? undefined : `certificate ${t.certificateStatus}`;
+  }
+}
