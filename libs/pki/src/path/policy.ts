@@ -36,6 +36,22 @@ export interface ValidationPolicy {
   readonly maxDepth: number;
   /** Budget of signature verifications over the whole search (cache hits free). Default 100. */
   readonly maxSignatureChecks: number;
+  /**
+   * Budget of signature-verification cost over the whole search, in units of
+   * one RSA-2048 (e = 65537) verification (crypto/signature.ts signatureCost:
+   * RSA-4096 costs 4, P-384 12...). Bounds CPU where maxSignatureChecks only
+   * bounds a count. Cache hits and checks refused by the algorithm policy
+   * before any math are free. Default 400 (a few ms of CPU).
+   */
+  readonly maxSignatureCost: number;
+  /**
+   * Intermediates the relying party configured (e.g. the trust store's
+   * INTERMEDIATES_DIR), tried as issuers after the trust anchors and before
+   * any certificate the caller passes to validatePath (those come from the
+   * message). A configured certificate that is also passed counts once, as
+   * configured. Default none.
+   */
+  readonly intermediates: readonly Certificate[];
   /** Budget of issuer candidates tried over the whole search (bounds work even when signatures are cached). Default 4 × maxSignatureChecks. */
   readonly maxCandidates: number;
   /** Cap on valid_policy_tree nodes; beyond it the path fails with POLICY_TREE_TOO_LARGE. Default 1000. */
@@ -68,6 +84,7 @@ export type ValidationPolicyInput = Partial<ValidationPolicy> & Pick<ValidationP
 export const DEFAULT_MAX_DEPTH = 8;
 export const DEFAULT_MAX_SIGNATURE_CHECKS = 100;
 export const DEFAULT_MAX_POLICY_NODES = 1000;
+export const DEFAULT_MAX_SIGNATURE_COST = 400;
 
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 const KEY_USAGES = new Set<string>(['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly']);
@@ -99,6 +116,14 @@ function bool(name: string, v: unknown, dflt: boolean): boolean {
   return v;
 }
 
+function configuredIntermediates(v: readonly Certificate[] | undefined): readonly Certificate[] {
+  if (v === undefined) return Object.freeze([]);
+  if (!isList<Certificate>(v) || v.some((c) => !c || typeof c !== 'object' || typeof c.fingerprintSha256 !== 'string')) {
+    throw invalid('intermediates must be an array of parsed certificates');
+  }
+  return Object.freeze([...v]);
+}
+
 /**
  * Fill defaults, validate, freeze. Throws PkiError('INVALID_ARGUMENT') for a
  * contract violation (missing/invalid time, empty anchors, bad numbers or OIDs).
@@ -127,6 +152,8 @@ export function createValidationPolicy(input: ValidationPolicyInput): Validation
     at,
     maxDepth: intIn('maxDepth', input.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64),
     maxSignatureChecks,
+    maxSignatureCost: intIn('maxSignatureCost', input.maxSignatureCost ?? DEFAULT_MAX_SIGNATURE_COST, 1, 10_000_000),
+    intermediates: configuredIntermediates(input.intermediates),
     maxCandidates: intIn('maxCandidates', input.maxCandidates ?? maxSignatureChecks * 4, 1, 1_000_000),
     maxPolicyNodes: intIn('maxPolicyNodes', input.maxPolicyNodes ?? DEFAULT_MAX_POLICY_NODES, 1, 1_000_000),
     algorithms,

@@ -68,6 +68,8 @@ export function signatureReason(r: Exclude<SignatureCheck, { ok: true }>['reason
       return 'ALGORITHM_NOT_ALLOWED';
     case 'WEAK_KEY':
       return 'WEAK_KEY';
+    case 'KEY_NOT_ALLOWED':
+      return 'KEY_NOT_ALLOWED';
     case 'BAD_KEY':
       return 'MALFORMED';
   }

@@ -13,13 +13,14 @@ export type PathReason =
   | 'NO_PATH' // some certificate's issuer is neither supplied nor a trust anchor
   | 'UNTRUSTED_ROOT' // the chain ends in a self-issued certificate that is not a trust anchor
   | 'MAX_DEPTH' // the path would be longer than policy.maxDepth
-  | 'BUDGET_EXCEEDED' // the signature-check budget ran out before a path validated
+  | 'BUDGET_EXCEEDED' // the signature-check count or cost budget (or the candidate budget) ran out before a path validated
   // signatures and keys
   | 'BAD_SIGNATURE'
   | 'SIGNATURE_ALGORITHM_MISMATCH' // tbsCertificate.signature differs from signatureAlgorithm
   | 'ALGORITHM_NOT_ALLOWED'
   | 'UNSUPPORTED_ALGORITHM'
   | 'WEAK_KEY'
+  | 'KEY_NOT_ALLOWED' // RSA modulus above the policy's maximum or a public exponent outside its allowed set (refused before any math)
   // time
   | 'EXPIRED'
   | 'NOT_YET_VALID'
@@ -94,6 +95,8 @@ export interface PathResult {
   validPolicies: string[];
   /** Signature verifications actually computed (cache hits not counted). */
   signatureChecks: number;
+  /** Their cost in units of one RSA-2048 verification (crypto/signature.ts signatureCost), bounded by policy.maxSignatureCost. */
+  signatureCost: number;
   /** Issuer candidates tried across the whole search. */
   candidatesTried: number;
   /**

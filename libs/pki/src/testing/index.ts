@@ -21,3 +21,4 @@ export * from './korean';
 export * from './npki-folder';
 export * from './crl';
 export * from './ocsp';
+export * from './decoys';
