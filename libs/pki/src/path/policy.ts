@@ -7,6 +7,7 @@ import type { Certificate, GeneralSubtree, KeyUsageName, Name, NameConstraints, 
 import { OID } from '../cert/types';
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/signature';
 import { PkiError } from '../errors';
+import { PROFILE_RULES, type ProfileRule } from './profile';
 import type { PathReason } from './result';
 
 /**
@@ -75,6 +76,16 @@ export interface ValidationPolicy {
   readonly excludedSubtrees?: readonly GeneralSubtree[];
   /** Extension OIDs a caller processes itself, recognised when critical (added to the built-in set). */
   readonly extraKnownExtensions: readonly string[];
+  /**
+   * Apply a certificate trust anchor's own constraints: its validity period
+   * at `at` (an expired root fails the path: EXPIRED on the anchor) and its
+   * nameConstraints (over every certificate under it). Default true. (Its
+   * structural faults are the trust store's to refuse at load:
+   * path/profile.ts anchorDefects.)
+   */
+  readonly enforceAnchorConstraints: boolean;
+  /** RFC 5280 profile rules not enforced (path/profile.ts ProfileRule), each a named, documented exception (e.g. KOREAN_PROFILE_EXCEPTIONS). Default none. */
+  readonly profileExceptions: readonly ProfileRule[];
   /** Further checks on the leaf, run after RFC 5280 processing. */
   readonly leafChecks: readonly LeafCheck[];
 }
@@ -114,6 +125,12 @@ function bool(name: string, v: unknown, dflt: boolean): boolean {
   if (v === undefined) return dflt;
   if (typeof v !== 'boolean') throw invalid(`${name} must be a boolean`);
   return v;
+}
+
+function profileRules(v: readonly ProfileRule[] | undefined): readonly ProfileRule[] {
+  if (v === undefined) return Object.freeze([]);
+  if (!isList<ProfileRule>(v) || v.some((r) => !PROFILE_RULES.includes(r))) throw invalid(`profileExceptions must name rules among ${PROFILE_RULES.join(', ')}`);
+  return Object.freeze([...new Set(v)]);
 }
 
 function configuredIntermediates(v: readonly Certificate[] | undefined): readonly Certificate[] {
@@ -169,6 +186,8 @@ export function createValidationPolicy(input: ValidationPolicyInput): Validation
     excludedSubtrees: input.excludedSubtrees ? Object.freeze([...input.excludedSubtrees]) : undefined,
     extraKnownExtensions: oids('extraKnownExtensions', input.extraKnownExtensions, true) ?? Object.freeze([]),
     leafChecks: Object.freeze([...leafChecks]),
+    enforceAnchorConstraints: bool('enforceAnchorConstraints', input.enforceAnchorConstraints, true),
+    profileExceptions: profileRules(input.profileExceptions),
   };
   return Object.freeze(policy);
 }

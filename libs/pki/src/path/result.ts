@@ -32,6 +32,19 @@ export type PathReason =
   | 'EXT_KEY_USAGE'
   | 'NAME_CONSTRAINT_VIOLATION'
   | 'UNKNOWN_CRITICAL_EXTENSION'
+  // RFC 5280 profile MUSTs (path/profile.ts; a policy may name exceptions)
+  | 'AKI_MISSING' // v3 non-self-issued certificate without authorityKeyIdentifier
+  | 'SKI_MISSING' // CA certificate without subjectKeyIdentifier
+  | 'KEY_ID_CRITICAL' // AKI or SKI marked critical
+  | 'NAME_CONSTRAINTS_IN_EE' // nameConstraints in a certificate that is not a CA
+  | 'POLICY_CONSTRAINTS_NOT_CRITICAL'
+  | 'SAN_NOT_CRITICAL' // empty subject without a critical subjectAltName
+  | 'AIA_CRITICAL' // authorityInformationAccess marked critical
+  | 'KEY_CERT_SIGN_NOT_CA' // keyUsage keyCertSign without basicConstraints cA
+  | 'MALFORMED_NAME' // a dNSName / rfc822Name that is not well formed, under name constraints
+  // trust-anchor structure (refused at trust-store load: path/profile.ts anchorDefects)
+  | 'BASIC_CONSTRAINTS_NOT_CRITICAL'
+  | 'EMPTY_SUBJECT'
   // certificate policies
   | 'POLICY_REQUIRED'
   | 'POLICY_MAPPING_INVALID'
@@ -52,6 +65,8 @@ export type CheckName =
   | 'pathLength'
   | 'keyUsage'
   | 'criticalExtensions'
+  | 'profile' // an RFC 5280 profile rule (path/profile.ts)
+  | 'anchor' // the trust anchor certificate's own validity (policy.enforceAnchorConstraints)
   | 'nameConstraints'
   | 'policy'
   | 'policyMapping'

@@ -53,6 +53,7 @@ import { PkiError } from '../errors';
 import { validatePath } from '../path/build';
 import { isCertificateAnchor, createValidationPolicy, type TrustAnchor } from '../path/policy';
 import { isoTime, pathWorkingKeys } from '../path/process';
+import type { ProfileRule } from '../path/profile';
 import type { PathResult } from '../path/result';
 import { intersects, keysOf, relativeToFullName } from './crl/dp-names';
 import type { Crl, CrlEntryHit } from './crl/types';
@@ -71,6 +72,8 @@ export interface CrlPathOptions {
   anchors: readonly TrustAnchor[];
   /** How deep CRL issuer paths are followed (a CRL issuer's CRL issuer ...). Default 3. */
   maxCrlIssuerDepth?: number;
+  /** RFC 5280 profile exceptions for the CRL issuers' paths (as the certificate path's policy: ValidationPolicy.profileExceptions). Default none. */
+  profileExceptions?: readonly ProfileRule[];
 }
 
 /** Bound on CRL issuer path validations in one call (each one a validatePath and a revocation check). */
@@ -343,7 +346,13 @@ class CrlPathChecker {
       return { ok: false, fail: { reason: 'UNAUTHORIZED_RESPONDER', detail: `CRL issuer ${s.subject.text}: more than ${MAX_SIGNER_VALIDATIONS} CRL issuer paths to validate` } };
     }
     this.signerValidations++;
-    const policy = createValidationPolicy({ trustAnchors: [this.anchor], at: this.opts.at, algorithms: this.opts.algorithms, requiredKeyUsage: ['cRLSign'] });
+    const policy = createValidationPolicy({
+      trustAnchors: [this.anchor],
+      at: this.opts.at,
+      algorithms: this.opts.algorithms,
+      requiredKeyUsage: ['cRLSign'],
+      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
+    });
     const r = validatePath(
       s,
       this.pool.filter((c) => c !== s),
