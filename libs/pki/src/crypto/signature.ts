@@ -11,6 +11,7 @@ import { type DerCursor, Tag, ctx, derCursor, readSmallInt, readOid, type Tlv } 
 import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
 import { PkiError } from '../errors';
+import { rsaPssVerifyRaw } from './pss';
 
 export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -97,6 +98,8 @@ export interface Scheme {
   kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa' | 'dsa';
   digest: DigestName | null;
   saltLength?: number;
+  /** RSASSA-PSS: the MGF1 hash (the message hash unless the parameters say otherwise). */
+  mgfDigest?: DigestName;
 }
 
 const RSA_PKCS1: Readonly<Record<string, DigestName>> = {
@@ -200,7 +203,11 @@ export function dsaPrimeBits(spki: SubjectPublicKeyInfo): number | undefined {
   return v ?? undefined;
 }
 
-/** RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] with the same hash, salt [2], trailer [3] = 1. */
+/**
+ * RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] (any supported hash: one
+ * different from the message hash is verified by crypto/pss.ts), salt [2],
+ * trailer [3] = 1.
+ */
 function pssScheme(alg: AlgorithmIdentifier): Scheme | { error: SignatureFailure; detail: string } {
   let digest: DigestName = 'sha1';
   let mgfDigest: DigestName = 'sha1';
@@ -232,9 +239,8 @@ function pssScheme(alg: AlgorithmIdentifier): Scheme | { error: SignatureFailure
     if (e instanceof PkiError) return { error: 'UNSUPPORTED_ALGORITHM', detail: `bad RSASSA-PSS parameters: ${e.message}` };
     throw e;
   }
-  if (mgfDigest !== digest) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS with an MGF1 hash different from the message hash' };
   if (saltLength < 0 || saltLength > 512) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS salt length out of range' };
-  return { kind: 'rsa-pss', digest, saltLength };
+  return { kind: 'rsa-pss', digest, saltLength, mgfDigest };
 }
 
 function digestOfAlgId(c: DerCursor, tlv: Tlv, isSeq = false): DigestName {
@@ -302,6 +308,11 @@ export function signatureCost(spki: SubjectPublicKeyInfo): number {
       return Number(never);
     }
   }
+}
+
+/** A cache id for the PKCS#1 import of an RSA(-PSS) key: its RSAPublicKey bytes, tagged apart from SPKI ids. */
+function rawRsaSpkiId(spki: SubjectPublicKeyInfo): Uint8Array {
+  return Buffer.concat([Buffer.from('pkcs1:'), spki.publicKey]);
 }
 
 const KEY_CACHE_MAX = 4096;
@@ -403,18 +414,22 @@ export function verifySignature(
   const pre = signaturePrecheck(alg, spki, policy, digestForRsaEncryption);
   if (!pre.ok) return pre;
   const scheme = pre.scheme;
+  const ownPss = scheme.kind === 'rsa-pss' && scheme.mgfDigest !== undefined && scheme.mgfDigest !== scheme.digest;
   let key: KeyObject;
   try {
-    key = publicKeyOf(spki);
+    // an RSASSA-PSS-typed SPKI cannot do the raw RSA operation: take its RSAPublicKey
+    key = ownPss ? publicKeyOf({ ...spki, keyType: 'rsa', der: rawRsaSpkiId(spki) }) : publicKeyOf(spki);
   } catch (e) {
     return { ok: false, reason: 'BAD_KEY', detail: (e as Error).message };
   }
   let ok: boolean;
   try {
-    ok =
-      scheme.kind === 'rsa-pss'
-        ? cryptoVerify(scheme.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature)
-        : cryptoVerify(scheme.digest, data, key, signature);
+    if (ownPss) ok = rsaPssVerifyRaw(key, spki.rsaBits ?? 0, data, signature, scheme.digest!, scheme.mgfDigest!, scheme.saltLength!);
+    else
+      ok =
+        scheme.kind === 'rsa-pss'
+          ? cryptoVerify(scheme.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature)
+          : cryptoVerify(scheme.digest, data, key, signature);
   } catch (e) {
     // OpenSSL raises for structurally bad signatures (wrong length, bad ECDSA DER): that is a bad signature
     return { ok: false, reason: 'BAD_SIGNATURE', detail: (e as Error).message };

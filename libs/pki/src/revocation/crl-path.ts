@@ -14,7 +14,8 @@
  *       names the point (fullName, nameRelativeToCRLIssuer, or the point's
  *       cRLIssuer when it names no point); onlyContainsUserCerts/CACerts match
  *       basicConstraints; never onlyContainsAttributeCerts;
- *       no unknown critical CRL or entry extension;
+ *       no unknown critical CRL or entry extension; a cRLNumber, non-critical
+ *       (RFC 5280 §5.2.3; else CRL_PROFILE: such a CRL is never evidence);
  *   (d)(e) interim_reasons_mask = the point's reasons ∩ onlySomeReasons; a CRL
  *       that adds no reason is skipped;
  *   (f)(g) signer: the certificate's issuer itself (its working key, so DSA
@@ -56,6 +57,7 @@ import { isoTime, pathWorkingKeys } from '../path/process';
 import type { ProfileRule } from '../path/profile';
 import type { PathResult } from '../path/result';
 import { intersects, keysOf, relativeToFullName } from './crl/dp-names';
+import { crlProfileProblem } from './crl/profile';
 import type { Crl, CrlEntryHit } from './crl/types';
 import { crlSignerProblem, verifyCrlSignature } from './crl/verify';
 import type { RevocationEvidence, RevocationStatus, RevocationUnknownReason } from './types';
@@ -90,6 +92,7 @@ const FAIL_RANK: Readonly<Partial<Record<RevocationUnknownReason, number>>> = {
   STALE: 2,
   MALFORMED_RESPONSE: 2,
   UNKNOWN_CRITICAL_EXTENSION: 3,
+  CRL_PROFILE: 3,
   UNAUTHORIZED_RESPONDER: 3,
   BAD_SIGNATURE: 4,
 };
@@ -450,6 +453,8 @@ function signedBy(crl: Crl, who: Certificate | TrustAnchor, key: SubjectPublicKe
 }
 
 function criticalProblem(crl: Crl): Fail | undefined {
+  const profile = crlProfileProblem(crl);
+  if (profile) return profile;
   if (crl.unknownCriticalExtensions.length > 0) {
     return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `CRL of ${crl.issuer.text}: unknown critical CRL extension ${crl.unknownCriticalExtensions.join(', ')}` };
   }

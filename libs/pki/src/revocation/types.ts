@@ -46,6 +46,7 @@ export type RevocationUnknownReason =
   | 'CERT_ID_MISMATCH' // no SingleResponse for our certificate
   | 'SCOPE_MISMATCH' // CRL scope (IssuingDistributionPoint, reasons, indirect) does not cover the certificate
   | 'UNKNOWN_CRITICAL_EXTENSION'
+  | 'CRL_PROFILE' // a CRL without cRLNumber, or with a critical one (RFC 5280 §5.2.3): never evidence of good
   | 'OCSP_UNKNOWN' // responder answered "unknown"
   | 'NEGATIVE_CACHED'; // source recently failed; backing off
 

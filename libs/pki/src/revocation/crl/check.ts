@@ -28,6 +28,7 @@
  * certificate's DP must name it in cRLIssuer, the CRL must be marked indirect,
  * and `crlIssuerCert` (already path-validated by the caller) must be given.
  */
+import { crlProfileProblem } from './profile';
 import type { Certificate, DistributionPoint, ReasonFlag } from '../../cert/types';
 import { ALL_REVOCATION_REASON_FLAGS } from '../../cert/types';
 import type { AlgorithmPolicy } from '../../crypto/signature';
@@ -130,6 +131,8 @@ function usability(crl: Crl, signer: Certificate, opts: CheckCrlOptions): Fail |
 }
 
 function criticalProblem(crl: Crl): Fail | undefined {
+  const profile = crlProfileProblem(crl);
+  if (profile) return profile;
   if (crl.unknownCriticalExtensions.length > 0) {
     return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `unknown critical CRL extension ${crl.unknownCriticalExtensions.join(', ')}` };
   }
