@@ -277,6 +277,28 @@ function rsaSizeFailure(spki: SubjectPublicKeyInfo, policy: AlgorithmPolicy): { 
 }
 
 /**
+ * Whether a certificate's own public key is acceptable under `policy` (the
+ * key of every certificate of a path, the leaf's included, not only the keys
+ * that sign): RSA size and exponent, EC curve, DSA size. Undefined when fine
+ * or of a type the policy says nothing about.
+ */
+export function publicKeyProblem(spki: SubjectPublicKeyInfo, policy: AlgorithmPolicy): { reason: SignatureFailure; detail: string } | undefined {
+  switch (spki.keyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return rsaSizeFailure(spki, policy);
+    case 'ec':
+      return spki.curve && policy.curves.includes(spki.curve) ? undefined : { reason: 'ALGORITHM_NOT_ALLOWED', detail: `curve ${spki.curve ?? '(none)'}` };
+    case 'dsa': {
+      const bits = dsaPrimeBits(spki);
+      return bits !== undefined && bits < policy.minRsaBits ? { reason: 'WEAK_KEY', detail: `DSA p of ${bits} bits is below ${policy.minRsaBits}` } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * What one verification with `spki` costs, in units of one RSA-2048 (e =
  * 65537) verification, from the key's sizes alone (nothing computed): RSA
  * ∝ modulus² × exponent length, DSA ∝ p² × two 256-bit exponentiations,

@@ -28,7 +28,7 @@
  */
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
-import { hasDsaParameters, type SignatureCheck } from '../crypto/signature';
+import { hasDsaParameters, publicKeyProblem, type SignatureCheck } from '../crypto/signature';
 import { bitString, oid, seq } from '../der';
 import { constrainedNames, nameConstraintViolation, type ConstraintSet } from './name-constraints';
 import { isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
@@ -191,7 +191,9 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
   let explicitPolicy = policy.initialExplicitPolicy ? 0 : n + 1;
   let inhibitAnyPolicy = policy.initialAnyPolicyInhibit ? 0 : n + 1;
   let policyMapping = policy.initialPolicyMappingInhibit ? 0 : n + 1;
-  let maxPathLength = n;
+  // a certificate anchor's pathLenConstraint counts too (with enforceAnchorConstraints)
+  const anchorPathLen = isCertificateAnchor(anchor) && policy.enforceAnchorConstraints ? anchor.ext.basicConstraints?.pathLen : undefined;
+  let maxPathLength = anchorPathLen !== undefined ? Math.min(n, anchorPathLen) : n;
   const constraintSets: ConstraintSet[] = [];
   if (policy.permittedSubtrees || policy.excludedSubtrees) {
     constraintSets.push({ permitted: policy.permittedSubtrees, excluded: policy.excludedSubtrees });
@@ -235,6 +237,9 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
     const sig = verify(cert, workingKey, workingIssuer);
     if (sig.ok) record('signature', idx);
     else record('signature', idx, signatureReason(sig.reason), sig.detail);
+    // the certificate's own key under the algorithm policy (a leaf's too)
+    const keyProblem = publicKeyProblem(cert.spki, policy.algorithms);
+    record('publicKey', idx, keyProblem ? signatureReason(keyProblem.reason) : undefined, keyProblem?.detail);
 
     // (a)(2) validity at the validation time; times have one-second
     // granularity (RFC 5280 §4.1.2.5): notAfter covers its whole second

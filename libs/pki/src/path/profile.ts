@@ -22,12 +22,13 @@
  *     unknown critical extension (UNKNOWN_CRITICAL_EXTENSION), no
  *     basicConstraints or cA FALSE (NOT_A_CA), basicConstraints not critical
  *     (BASIC_CONSTRAINTS_NOT_CRITICAL), a critical AKI or SKI
- *     (KEY_ID_CRITICAL), an empty subject (EMPTY_SUBJECT). They do not change
+ *     (KEY_ID_CRITICAL), an empty subject (EMPTY_SUBJECT), a keyUsage without
+ *     keyCertSign (KEY_USAGE). They do not change
  *     with time, so checking once at load is complete;
  *   - time-dependent checks at validation time (process.ts, when
  *     policy.enforceAnchorConstraints, the default): the anchor's validity
- *     period (EXPIRED / NOT_YET_VALID on the anchor), and its own
- *     nameConstraints constrain every path under it.
+ *     period (EXPIRED / NOT_YET_VALID on the anchor), its own
+ *     nameConstraints and its pathLenConstraint constrain every path under it.
  *
  * Exceptions are named (`ProfileRule`) and given per policy
  * (`ValidationPolicy.profileExceptions`): the Korean profile's list is
@@ -157,5 +158,6 @@ export function anchorDefects(anchor: Certificate, knownExtensions: ReadonlySet<
   if (critical(anchor, OID.authorityKeyIdentifier) === true) out.push({ reason: 'KEY_ID_CRITICAL', detail: 'authorityKeyIdentifier is critical (RFC 5280 §4.2.1.1)' });
   if (critical(anchor, OID.subjectKeyIdentifier) === true) out.push({ reason: 'KEY_ID_CRITICAL', detail: 'subjectKeyIdentifier is critical (RFC 5280 §4.2.1.2)' });
   if (anchor.subject.rdns.length === 0) out.push({ reason: 'EMPTY_SUBJECT', detail: 'empty subject (RFC 5280 §4.1.2.6)' });
+  if (anchor.ext.keyUsage && !anchor.ext.keyUsage.has('keyCertSign')) out.push({ reason: 'KEY_USAGE', detail: 'keyUsage without keyCertSign: the anchor cannot sign certificates' });
   return out;
 }

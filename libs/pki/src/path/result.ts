@@ -59,6 +59,7 @@ export type CheckName =
   | 'issuer' // an issuer was found for the certificate (search)
   | 'signature'
   | 'signatureAlgorithm'
+  | 'publicKey' // the certificate's own key under the algorithm policy (size, exponent, curve)
   | 'validity'
   | 'nameChaining'
   | 'basicConstraints'
