@@ -293,8 +293,14 @@ export function publicKeyProblem(spki: SubjectPublicKeyInfo, policy: AlgorithmPo
       const bits = dsaPrimeBits(spki);
       return bits !== undefined && bits < policy.minRsaBits ? { reason: 'WEAK_KEY', detail: `DSA p of ${bits} bits is below ${policy.minRsaBits}` } : undefined;
     }
-    default:
+    case 'ed25519':
+    case 'ed448':
+    case 'unknown':
       return undefined;
+    default: {
+      const never: never = spki.keyType;
+      return { reason: 'UNSUPPORTED_ALGORITHM', detail: String(never) };
+    }
   }
 }
 
