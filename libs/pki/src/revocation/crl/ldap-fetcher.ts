@@ -79,7 +79,7 @@ export function createLdapFetcher(options: LdapFetcherOptions = {}): LdapFetcher
       }
       throw new Error(`LDAP entry ${req.dn} has none of ${req.attributes.join(', ')}`);
     } catch (e) {
-      if (exceeded !== undefined) throw new Error(`LDAP response exceeds the limit of ${req.maxBytes} bytes (+${LDAP_FRAMING_ALLOWANCE} framing): cut after ${exceeded} bytes`);
+      if (exceeded !== undefined) throw new Error(`LDAP response exceeds the limit of ${req.maxBytes} bytes (+${LDAP_FRAMING_ALLOWANCE} framing): cut after ${exceeded} bytes`, { cause: e });
       throw e;
     } finally {
       await client.unbind().catch(() => undefined);
