@@ -76,6 +76,12 @@ export interface RevocationQuery {
   cert: Certificate;
   issuer: Certificate;
   at: number;
+  /**
+   * The whole validated path `cert` is on (leaf first, ending with the trust
+   * anchor certificate), when known: CRL checking then runs over the path
+   * (CRL signers validated to the real anchor, indirect CRLs). Optional.
+   */
+  path?: readonly Certificate[];
 }
 
 /**
