@@ -35,7 +35,7 @@ import { oneLinkPath } from './crl/check';
 import type { CrlFetchResult } from './crl/fetch';
 import type { Crl } from './crl/types';
 import { checkPathWithCrls } from './crl-path';
-import type { RevocationEvidence, RevocationQuery, RevocationStatus } from './types';
+import type { RevocationQuery, RevocationStatus } from './types';
 
 /** Answers "is this certificate on its CRL?" for the checker. Never rejects. */
 export interface CrlSource {
