@@ -1,4 +1,23 @@
 /**
+ * THE CRL engine: every CRL answer in jointcert comes from here (production
+ * through revocation/crl-source.ts FetchingCrlSource, and crl/check.ts
+ * checkCrl is a thin adapter over it); PKITS 247/247 runs through the
+ * production path (path/pkits.spec.ts).
+ *
+ * Supported subset of RFC 5280 §6.3: complete CRLs and delta CRLs (one delta
+ * per complete CRL, §5.2.4 pairing by BaseCRLNumber); distribution points by
+ * fullName, nameRelativeToCRLIssuer and cRLIssuer; IssuingDistributionPoint
+ * scope (point names, onlyContainsUserCerts/CACerts, onlySomeReasons;
+ * onlyContainsAttributeCerts never in scope); indirect CRLs with
+ * certificateIssuer entries; reason-partitioned CRLs combined until every
+ * reason is covered; CRL signers other than the issuer (separate keys,
+ * indirect issuers, key rollover) validated to the same anchor with their own
+ * revocation, bounded depth; cRLNumber required and non-critical (§5.2.3);
+ * unknown critical CRL or entry extensions make a CRL unusable. Not
+ * supported: attribute certificates, CRLs fetched by the engine itself (the
+ * source fetches), delta chains beyond one level, freshness policies other
+ * than thisUpdate/nextUpdate with a skew.
+ *
  * CRL-based revocation for a validated path: RFC 5280 §6.3 for every
  * certificate of `result.path` except the trust anchor, with CRLs the caller
  * already has (fetched, cached, or a conformance corpus). Synchronous and
