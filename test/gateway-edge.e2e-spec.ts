@@ -75,6 +75,9 @@ describe('gateway edges', () => {
       // the same budget covers login and registration
       expect((await inject({ method: 'POST', url: '/v1/sessions', body: { challengeId, signedData }, remoteAddress: a })).statusCode).toBe(429);
       expect((await inject({ method: 'POST', url: '/v1/certificates', body: { challengeId, signedData }, remoteAddress: a })).statusCode).toBe(429);
+      // and document verification (a document buys path-building work), before authentication
+      expect((await inject({ method: 'POST', url: '/v1/signatures/verify', headers: auth, body: { signedData }, remoteAddress: a })).statusCode).toBe(429);
+      expect((await inject({ method: 'POST', url: '/v1/signatures/verify', body: { signedData }, remoteAddress: a })).statusCode).toBe(429);
       expect(standIns.state.calls).toHaveLength(LIMIT);
       // another client is unaffected, and so are routes outside the limit
       expect((await inject({ method: 'POST', url: '/v1/challenges', remoteAddress: '198.51.100.8' })).statusCode).toBe(201);
@@ -220,6 +223,7 @@ describe('gateway edges', () => {
         expect.arrayContaining(['CERT_NOT_REGISTERED']),
       );
       expect(doc.paths['/v1/challenges']!.post!.responses['429']).toBeDefined();
+      expect(doc.paths['/v1/signatures/verify']!.post!.responses['429']).toBeDefined();
       expect(Object.keys(doc.components.schemas.Problem as object)).toContain('properties');
       expect(JSON.stringify(doc.components.schemas.Problem)).toContain(Object.keys(PROBLEM_TYPES)[0]!);
     });

@@ -7,6 +7,12 @@
  *   - FETCH_ALLOW_HOSTS (host or host:port, case-insensitive): when non-empty,
  *     only those; `host` alone allows any port of it, `host:port` that port
  *     (the scheme's default port when the URL names none);
+ *   - hosts are compared normalised, for every scheme alike (ldap:// hosts
+ *     are opaque to the WHATWG URL parser, so we normalise them ourselves):
+ *     lower case, percent-decoded, one trailing dot dropped ("localhost."),
+ *     IPv4 in any numeric form as a dotted quad ("127.1", "2130706433",
+ *     "0x7f000001" → 127.0.0.1) — the allowlist and the private-address rule
+ *     hold on the URL alone, before any resolution;
  *   - unless FETCH_ALLOW_PRIVATE: IP literals in loopback, private, link-local,
  *     CGNAT, multicast and reserved ranges are refused up front, and host names
  *     are checked again at connect time (Node HttpFetcher: every resolved
@@ -27,9 +33,38 @@ function bare(hostname: string): string {
   return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
 }
 
+/**
+ * A host as the allowlist compares it: the WHATWG host parser of a special
+ * scheme (lower case, percent-decoding, IDNA, every numeric IPv4 form to a
+ * dotted quad), brackets off, one trailing dot dropped. Undefined when it is
+ * not a valid host.
+ */
+export function normaliseHost(hostname: string): string | undefined {
+  const raw = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+  if (raw === '' || /[/?#@\\\s]/.test(raw)) return undefined;
+  let h: string;
+  try {
+    h = bare(new URL(`http://${raw}/`).hostname);
+  } catch {
+    return undefined;
+  }
+  if (h.endsWith('.')) h = h.slice(0, -1);
+  if (h === '' || h.endsWith('.')) return undefined;
+  return h;
+}
+
+/** An allowlist entry ("host", "host:port", "[v6]", "[v6]:port") as normalised host and optional port. */
+function allowEntry(entry: string): string | undefined {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry.trim());
+  const host = normaliseHost(m ? m[1]! : entry.trim());
+  if (host === undefined) return undefined;
+  const named = host.includes(':') ? `[${host}]` : host;
+  return m?.[2] !== undefined ? `${named}:${Number(m[2])}` : named;
+}
+
 /** The URL-level allowlist: `allow(url)` is true only for URLs the deployment lets the services fetch. */
 export function createFetchAllow(config: Pick<AppConfig, 'FETCH_ALLOW_HOSTS' | 'FETCH_ALLOW_PRIVATE'>): (url: string) => boolean {
-  const hosts = new Set(config.FETCH_ALLOW_HOSTS.map((h) => h.toLowerCase()));
+  const hosts = new Set(config.FETCH_ALLOW_HOSTS.map(allowEntry).filter((h): h is string => h !== undefined));
   return (url: string): boolean => {
     let u: URL;
     try {
@@ -39,12 +74,12 @@ export function createFetchAllow(config: Pick<AppConfig, 'FETCH_ALLOW_HOSTS' | '
     }
     const defaultPort = DEFAULT_PORTS[u.protocol];
     if (defaultPort === undefined || u.username !== '' || u.password !== '') return false;
-    const host = bare(u.hostname.toLowerCase());
-    if (host === '') return false;
+    const host = normaliseHost(u.hostname);
+    if (host === undefined) return false;
     if (hosts.size > 0) {
       const port = u.port || defaultPort;
       const named = host.includes(':') ? `[${host}]` : host;
-      if (!hosts.has(host) && !hosts.has(named) && !hosts.has(`${named}:${port}`)) return false;
+      if (!hosts.has(named) && !hosts.has(`${named}:${Number(port)}`)) return false;
     }
     if (!config.FETCH_ALLOW_PRIVATE && isIP(host) !== 0 && isRestrictedAddress(host)) return false;
     if (!config.FETCH_ALLOW_PRIVATE && (host === 'localhost' || host.endsWith('.localhost'))) return false;

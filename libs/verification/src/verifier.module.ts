@@ -19,6 +19,7 @@ import { type AppConfig, createLogger, type Logger } from '@jointcert/common';
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
+import { TrustMetrics } from './trust/trust-metrics';
 import { loadTrustStore, type TrustStore } from './trust/trust-store';
 import { ValidationPolicies } from './trust/validation-policies';
 import { ServerKmKey } from './verification/server-km-key';
@@ -26,7 +27,7 @@ import { VerificationController } from './verification/verification.controller';
 import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
 import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
 import { VerifierController } from './verifier.controller';
-import { APP_CONFIG, type Clock, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS, TRUST_STORE } from './verifier.tokens';
+import { APP_CONFIG, type Clock, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS, TRUST_METRICS, TRUST_STORE } from './verifier.tokens';
 
 export interface VerifierOverrides {
   clock?: Clock;
@@ -51,10 +52,11 @@ export class VerifierModule {
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: overrides.clock ?? Date.now },
       { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'verifier' }) },
+      { provide: TRUST_METRICS, useValue: new TrustMetrics() },
       {
         provide: TRUST_STORE,
-        useFactory: (logger: Logger): TrustStore => loadTrustStore(config, logger),
-        inject: [LOGGER],
+        useFactory: (logger: Logger, metrics: TrustMetrics): TrustStore => loadTrustStore(config, logger, metrics),
+        inject: [LOGGER, TRUST_METRICS],
       },
       {
         provide: ValidationPolicies,

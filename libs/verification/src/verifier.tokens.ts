@@ -8,6 +8,8 @@ export const APP_CONFIG = Symbol('verifier.config');
 export const CLOCK = Symbol('verifier.clock');
 export const LOGGER = Symbol('verifier.logger');
 export const TRUST_STORE = Symbol('verifier.trust-store');
+/** TrustMetrics (trust/trust-metrics.ts): anchors loaded and refused at load. */
+export const TRUST_METRICS = Symbol('verifier.trust-metrics');
 export const REDIS = Symbol('verifier.redis');
 export const HTTP_FETCHER = Symbol('verifier.http-fetcher');
 export const LDAP_FETCHER = Symbol('verifier.ldap-fetcher');

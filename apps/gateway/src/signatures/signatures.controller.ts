@@ -4,6 +4,7 @@ import { Api, type ValidationReport } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
 import { BearerGuard } from '../auth/bearer.guard';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { verifyDocumentBody, type VerifyDocumentBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 
@@ -14,13 +15,16 @@ export class SignaturesController {
 
   @Post('verify')
   @HttpCode(200)
-  @UseGuards(BearerGuard)
+  // rate-limited like the login routes, before authentication: a document can
+  // carry up to 32 certificates for path building, so each request buys work
+  @UseGuards(RateLimitGuard, BearerGuard)
   @ApiRoute({
     summary: 'Verify a signed document (CMS SignedData, attached or detached) and get its validation report',
     description: '200 whatever the verdict: the request was fine even when the signature is not (verdict invalid or indeterminate, with reasons).',
     body: 'VerifyDocumentRequest',
     ok: { status: 200, schema: 'ValidationReport' },
     auth: 'required',
+    rateLimited: true,
   })
   verify(@Body(new ZodPipe(verifyDocumentBody)) body: VerifyDocumentBody): Promise<ValidationReport> {
     return this.services.send(Api.verifier.verifyDocument, body);

@@ -215,7 +215,10 @@ function subjectPublicKeyInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Sub
   const out: SubjectPublicKeyInfo = { der: encoded(buf, tlv), algorithm: alg, publicKey: key.bytes, keyType };
   if (keyType === 'rsa' || keyType === 'rsa-pss') {
     if (key.unusedBits !== 0) throw bad('RSA public key BIT STRING has unused bits', tlv.start);
-    out.rsaBits = rsaModulusBits(key.bytes);
+    const rsa = rsaPublicKeySizes(key.bytes);
+    out.rsaBits = rsa.modulusBits;
+    out.rsaExponentBits = rsa.exponentBits;
+    if (rsa.exponent !== undefined) out.rsaExponent = rsa.exponent;
   } else if (keyType === 'ec' && alg.params && alg.params[0] === Tag.OID) {
     // namedCurve; explicit parameters (a SEQUENCE) or implicitCA (NULL) leave `curve` undefined
     const p = alg.params;
@@ -225,20 +228,42 @@ function subjectPublicKeyInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Sub
   return out;
 }
 
-/** Bit length of the modulus of a PKCS#1 RSAPublicKey. */
-export function rsaModulusBits(rsaPublicKey: Uint8Array): number {
+/** Bit length of a non-negative big-endian integer (0 for zero). */
+function unsignedBits(v: Uint8Array): number {
+  let i = 0;
+  while (i < v.length && v[i] === 0) i++;
+  return i === v.length ? 0 : (v.length - i - 1) * 8 + (32 - Math.clz32(v[i]!));
+}
+
+/**
+ * Sizes of a PKCS#1 RSAPublicKey: modulus bits, public exponent bits, and the
+ * exponent itself when it fits in 32 bits (what key-size policies look at
+ * before any signature math: crypto/signature.ts).
+ */
+export function rsaPublicKeySizes(rsaPublicKey: Uint8Array): { modulusBits: number; exponentBits: number; exponent?: number } {
   const root = new DerCursor(rsaPublicKey);
   const seq = root.expect(Tag.SEQUENCE, 'RSAPublicKey');
   root.done('RSAPublicKey');
   const c = root.enter(seq);
   const n = integerBytes(rsaPublicKey, c.expect(Tag.INTEGER, 'modulus'));
-  integerBytes(rsaPublicKey, c.expect(Tag.INTEGER, 'publicExponent'));
+  const e = integerBytes(rsaPublicKey, c.expect(Tag.INTEGER, 'publicExponent'));
   c.done('RSAPublicKey');
   if ((n[0]! & 0x80) !== 0) throw malformed('negative RSA modulus');
-  let i = 0;
-  while (i < n.length && n[i] === 0) i++;
-  if (i === n.length) throw malformed('zero RSA modulus');
-  return (n.length - i - 1) * 8 + (32 - Math.clz32(n[i]!));
+  const modulusBits = unsignedBits(n);
+  if (modulusBits === 0) throw malformed('zero RSA modulus');
+  if ((e[0]! & 0x80) !== 0) throw malformed('negative RSA public exponent');
+  const exponentBits = unsignedBits(e);
+  let exponent: number | undefined;
+  if (exponentBits <= 32) {
+    exponent = 0;
+    for (const b of e) exponent = exponent * 256 + b;
+  }
+  return exponent === undefined ? { modulusBits, exponentBits } : { modulusBits, exponentBits, exponent };
+}
+
+/** Bit length of the modulus of a PKCS#1 RSAPublicKey. */
+export function rsaModulusBits(rsaPublicKey: Uint8Array): number {
+  return rsaPublicKeySizes(rsaPublicKey).modulusBits;
 }
 
 function uniqueId(buf: Uint8Array, tlv: Tlv): Uint8Array {

@@ -109,6 +109,10 @@ export interface SubjectPublicKeyInfo {
   keyType: PublicKeyType;
   /** RSA modulus size in bits (RSA keys only). */
   rsaBits?: number;
+  /** RSA public exponent size in bits (RSA keys only). */
+  rsaExponentBits?: number;
+  /** RSA public exponent when it fits in 32 bits (RSA keys only). */
+  rsaExponent?: number;
   /** Named curve OID (EC keys only). */
   curve?: string;
 }

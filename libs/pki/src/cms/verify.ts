@@ -400,6 +400,7 @@ function signatureReason(f: SignatureFailure): CmsReasonCode {
       return 'SIGNATURE_INVALID';
     case 'ALGORITHM_NOT_ALLOWED':
     case 'WEAK_KEY':
+    case 'KEY_NOT_ALLOWED':
       return 'ALGORITHM_NOT_ALLOWED';
     case 'UNSUPPORTED_ALGORITHM':
       return 'UNSUPPORTED_ALGORITHM';

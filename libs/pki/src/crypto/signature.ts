@@ -11,6 +11,7 @@ import { type DerCursor, Tag, ctx, derCursor, readSmallInt, readOid, type Tlv } 
 import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
 import { PkiError } from '../errors';
+import { rsaPssVerifyRaw } from './pss';
 
 export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -48,7 +49,25 @@ export interface AlgorithmPolicy {
   allowDsa?: boolean;
   /** Accepted EC curve OIDs. */
   curves: readonly string[];
+  /**
+   * Largest RSA modulus accepted (bits). Default (absent) 4096: a verification
+   * costs about the square of the modulus size, so a bound here bounds what a
+   * message-supplied key can make us compute. Checked before any math.
+   */
+  maxRsaBits?: number;
+  /**
+   * Accepted RSA public exponents. Default (absent) DEFAULT_RSA_EXPONENTS =
+   * [3, 65537]: a verification costs about the bit length of e, and a
+   * 3072-bit exponent makes one check ~180× dearer than e = 65537 (the
+   * "huge exponent" decoy). Checked before any math (KEY_NOT_ALLOWED).
+   */
+  rsaExponents?: readonly number[];
 }
+
+/** RSA public exponents accepted when AlgorithmPolicy.rsaExponents is absent. */
+export const DEFAULT_RSA_EXPONENTS: readonly number[] = Object.freeze([3, 65537]);
+/** RSA modulus ceiling when AlgorithmPolicy.maxRsaBits is absent. */
+export const DEFAULT_MAX_RSA_BITS = 4096;
 
 export const DEFAULT_ALGORITHM_POLICY: Readonly<AlgorithmPolicy> = Object.freeze({
   allowSha1: false,
@@ -58,6 +77,8 @@ export const DEFAULT_ALGORITHM_POLICY: Readonly<AlgorithmPolicy> = Object.freeze
   allowEdDsa: true,
   allowDsa: false,
   curves: Object.freeze([OID.prime256v1, OID.secp384r1, OID.secp521r1]),
+  maxRsaBits: DEFAULT_MAX_RSA_BITS,
+  rsaExponents: DEFAULT_RSA_EXPONENTS,
 });
 
 export type SignatureFailure =
@@ -66,14 +87,19 @@ export type SignatureFailure =
   | 'ALGORITHM_NOT_ALLOWED'
   | 'WEAK_KEY'
   | 'KEY_ALGORITHM_MISMATCH'
-  | 'BAD_KEY';
+  | 'BAD_KEY'
+  // the key is outside the policy's accepted sizes: RSA modulus above
+  // maxRsaBits or a public exponent not in rsaExponents (refused before any math)
+  | 'KEY_NOT_ALLOWED';
 
 export type SignatureCheck = { ok: true; digest: DigestName | null } | { ok: false; reason: SignatureFailure; detail: string };
 
-interface Scheme {
+export interface Scheme {
   kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa' | 'dsa';
   digest: DigestName | null;
   saltLength?: number;
+  /** RSASSA-PSS: the MGF1 hash (the message hash unless the parameters say otherwise). */
+  mgfDigest?: DigestName;
 }
 
 const RSA_PKCS1: Readonly<Record<string, DigestName>> = {
@@ -177,7 +203,11 @@ export function dsaPrimeBits(spki: SubjectPublicKeyInfo): number | undefined {
   return v ?? undefined;
 }
 
-/** RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] with the same hash, salt [2], trailer [3] = 1. */
+/**
+ * RSASSA-PSS-params (RFC 4055): hash [0], MGF1 [1] (any supported hash: one
+ * different from the message hash is verified by crypto/pss.ts), salt [2],
+ * trailer [3] = 1.
+ */
 function pssScheme(alg: AlgorithmIdentifier): Scheme | { error: SignatureFailure; detail: string } {
   let digest: DigestName = 'sha1';
   let mgfDigest: DigestName = 'sha1';
@@ -209,9 +239,8 @@ function pssScheme(alg: AlgorithmIdentifier): Scheme | { error: SignatureFailure
     if (e instanceof PkiError) return { error: 'UNSUPPORTED_ALGORITHM', detail: `bad RSASSA-PSS parameters: ${e.message}` };
     throw e;
   }
-  if (mgfDigest !== digest) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS with an MGF1 hash different from the message hash' };
   if (saltLength < 0 || saltLength > 512) return { error: 'UNSUPPORTED_ALGORITHM', detail: 'PSS salt length out of range' };
-  return { kind: 'rsa-pss', digest, saltLength };
+  return { kind: 'rsa-pss', digest, saltLength, mgfDigest };
 }
 
 function digestOfAlgId(c: DerCursor, tlv: Tlv, isSeq = false): DigestName {
@@ -224,6 +253,94 @@ function digestOfAlgId(c: DerCursor, tlv: Tlv, isSeq = false): DigestName {
     if (p.tag !== Tag.NULL || p.valueEnd !== p.valueStart) throw new PkiError('UNSUPPORTED_ALGORITHM', 'digest parameters must be NULL or absent');
   }
   return d;
+}
+
+/**
+ * Why `spki` (an RSA key) is outside `policy`'s accepted sizes, or undefined:
+ * modulus above maxRsaBits, or a public exponent not in rsaExponents. Pure
+ * arithmetic on parsed sizes: callers run it before any signature math.
+ */
+export function rsaKeyRefusal(spki: SubjectPublicKeyInfo, policy: Pick<AlgorithmPolicy, 'maxRsaBits' | 'rsaExponents'>): string | undefined {
+  const max = policy.maxRsaBits ?? DEFAULT_MAX_RSA_BITS;
+  if ((spki.rsaBits ?? 0) > max) return `RSA ${spki.rsaBits ?? 0} bits is above ${max}`;
+  const allowed = policy.rsaExponents ?? DEFAULT_RSA_EXPONENTS;
+  if (spki.rsaExponent === undefined || !allowed.includes(spki.rsaExponent)) {
+    return `RSA public exponent ${spki.rsaExponent ?? `of ${spki.rsaExponentBits ?? '?'} bits`} is not one of ${allowed.join(', ')}`;
+  }
+  return undefined;
+}
+
+function rsaSizeFailure(spki: SubjectPublicKeyInfo, policy: AlgorithmPolicy): { ok: false; reason: SignatureFailure; detail: string } | undefined {
+  if ((spki.rsaBits ?? 0) < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `RSA ${spki.rsaBits ?? 0} bits is below ${policy.minRsaBits}` };
+  const refused = rsaKeyRefusal(spki, policy);
+  return refused ? { ok: false, reason: 'KEY_NOT_ALLOWED', detail: refused } : undefined;
+}
+
+/**
+ * Whether a certificate's own public key is acceptable under `policy` (the
+ * key of every certificate of a path, the leaf's included, not only the keys
+ * that sign): RSA size and exponent, EC curve, DSA size. Undefined when fine
+ * or of a type the policy says nothing about.
+ */
+export function publicKeyProblem(spki: SubjectPublicKeyInfo, policy: AlgorithmPolicy): { reason: SignatureFailure; detail: string } | undefined {
+  switch (spki.keyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return rsaSizeFailure(spki, policy);
+    case 'ec':
+      return spki.curve && policy.curves.includes(spki.curve) ? undefined : { reason: 'ALGORITHM_NOT_ALLOWED', detail: `curve ${spki.curve ?? '(none)'}` };
+    case 'dsa': {
+      const bits = dsaPrimeBits(spki);
+      return bits !== undefined && bits < policy.minRsaBits ? { reason: 'WEAK_KEY', detail: `DSA p of ${bits} bits is below ${policy.minRsaBits}` } : undefined;
+    }
+    case 'ed25519':
+    case 'ed448':
+    case 'unknown':
+      return undefined;
+    default: {
+      const never: never = spki.keyType;
+      return { reason: 'UNSUPPORTED_ALGORITHM', detail: String(never) };
+    }
+  }
+}
+
+/**
+ * What one verification with `spki` costs, in units of one RSA-2048 (e =
+ * 65537) verification, from the key's sizes alone (nothing computed): RSA
+ * ∝ modulus² × exponent length, DSA ∝ p² × two 256-bit exponentiations,
+ * ECDSA/EdDSA by curve (measured ratios on Node 22, rounded up). Path
+ * building spends a budget of these (ValidationPolicy.maxSignatureCost), so
+ * big keys cannot buy more work than small ones.
+ */
+export function signatureCost(spki: SubjectPublicKeyInfo): number {
+  switch (spki.keyType) {
+    case 'rsa':
+    case 'rsa-pss': {
+      const m = (spki.rsaBits ?? 2048) / 2048;
+      return Math.max(1, Math.ceil(m * m * Math.max(1, ((spki.rsaExponentBits ?? 17) + 1) / 18)));
+    }
+    case 'dsa': {
+      const m = (dsaPrimeBits(spki) ?? 2048) / 2048;
+      return Math.max(1, Math.ceil(m * m * 30));
+    }
+    case 'ec':
+      return spki.curve === OID.secp521r1 ? 30 : spki.curve === OID.secp384r1 ? 12 : 4;
+    case 'ed25519':
+      return 3;
+    case 'ed448':
+      return 10;
+    case 'unknown':
+      return 1;
+    default: {
+      const never: never = spki.keyType;
+      return Number(never);
+    }
+  }
+}
+
+/** A cache id for the PKCS#1 import of an RSA(-PSS) key: its RSAPublicKey bytes, tagged apart from SPKI ids. */
+function rawRsaSpkiId(spki: SubjectPublicKeyInfo): Uint8Array {
+  return Buffer.concat([Buffer.from('pkcs1:'), spki.publicKey]);
 }
 
 const KEY_CACHE_MAX = 4096;
@@ -252,29 +369,35 @@ export function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
 }
 
 /**
- * Verify `signature` over `data` with the key in `spki` under the algorithm
- * `alg`, subject to `policy`. Never throws for bad input: the result says why.
+ * Everything verifySignature decides before any public-key math: the scheme,
+ * the policy (algorithms, digests, key sizes, RSA exponents, curves) and the
+ * key/algorithm match. A failure, or the scheme to run. Callers that budget
+ * work (path building) use it to charge only the checks that will compute.
  */
-export function verifySignature(
+export function signaturePrecheck(
   alg: AlgorithmIdentifier,
   spki: SubjectPublicKeyInfo,
-  data: Uint8Array,
-  signature: Uint8Array,
   policy: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
   digestForRsaEncryption?: DigestName,
-): SignatureCheck {
+): { ok: true; scheme: Scheme } | { ok: false; reason: SignatureFailure; detail: string } {
   const scheme = signatureScheme(alg, digestForRsaEncryption);
   if ('error' in scheme) return { ok: false, reason: scheme.error, detail: scheme.detail };
   if (scheme.digest === 'sha1' && !policy.allowSha1) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'SHA-1 signatures are not allowed by the policy' };
   switch (scheme.kind) {
     case 'rsa':
       if (spki.keyType !== 'rsa') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `${alg.oid} with a ${spki.keyType} key` };
-      if ((spki.rsaBits ?? 0) < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `RSA ${spki.rsaBits ?? 0} bits is below ${policy.minRsaBits}` };
+      {
+        const sized = rsaSizeFailure(spki, policy);
+        if (sized) return sized;
+      }
       break;
     case 'rsa-pss':
       if (!policy.allowRsaPss) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'RSASSA-PSS' };
       if (spki.keyType !== 'rsa' && spki.keyType !== 'rsa-pss') return { ok: false, reason: 'KEY_ALGORITHM_MISMATCH', detail: `RSASSA-PSS with a ${spki.keyType} key` };
-      if ((spki.rsaBits ?? 0) < policy.minRsaBits) return { ok: false, reason: 'WEAK_KEY', detail: `RSA ${spki.rsaBits ?? 0} bits is below ${policy.minRsaBits}` };
+      {
+        const sized = rsaSizeFailure(spki, policy);
+        if (sized) return sized;
+      }
       break;
     case 'ecdsa':
       if (!policy.allowEcdsa) return { ok: false, reason: 'ALGORITHM_NOT_ALLOWED', detail: 'ECDSA' };
@@ -301,18 +424,40 @@ export function verifySignature(
       return { ok: false, reason: 'UNSUPPORTED_ALGORITHM', detail: String(never) };
     }
   }
+  return { ok: true, scheme };
+}
+
+/**
+ * Verify `signature` over `data` with the key in `spki` under the algorithm
+ * `alg`, subject to `policy`. Never throws for bad input: the result says why.
+ */
+export function verifySignature(
+  alg: AlgorithmIdentifier,
+  spki: SubjectPublicKeyInfo,
+  data: Uint8Array,
+  signature: Uint8Array,
+  policy: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
+  digestForRsaEncryption?: DigestName,
+): SignatureCheck {
+  const pre = signaturePrecheck(alg, spki, policy, digestForRsaEncryption);
+  if (!pre.ok) return pre;
+  const scheme = pre.scheme;
+  const ownPss = scheme.kind === 'rsa-pss' && scheme.mgfDigest !== undefined && scheme.mgfDigest !== scheme.digest;
   let key: KeyObject;
   try {
-    key = publicKeyOf(spki);
+    // an RSASSA-PSS-typed SPKI cannot do the raw RSA operation: take its RSAPublicKey
+    key = ownPss ? publicKeyOf({ ...spki, keyType: 'rsa', der: rawRsaSpkiId(spki) }) : publicKeyOf(spki);
   } catch (e) {
     return { ok: false, reason: 'BAD_KEY', detail: (e as Error).message };
   }
   let ok: boolean;
   try {
-    ok =
-      scheme.kind === 'rsa-pss'
-        ? cryptoVerify(scheme.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature)
-        : cryptoVerify(scheme.digest, data, key, signature);
+    if (ownPss) ok = rsaPssVerifyRaw(key, spki.rsaBits ?? 0, data, signature, scheme.digest!, scheme.mgfDigest!, scheme.saltLength!);
+    else
+      ok =
+        scheme.kind === 'rsa-pss'
+          ? cryptoVerify(scheme.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature)
+          : cryptoVerify(scheme.digest, data, key, signature);
   } catch (e) {
     // OpenSSL raises for structurally bad signatures (wrong length, bad ECDSA DER): that is a bad signature
     return { ok: false, reason: 'BAD_SIGNATURE', detail: (e as Error).message };

@@ -5,7 +5,10 @@
  * of intermediates (junk, duplicates, cross-certificates and loops allowed):
  *   - issuer candidates are the anchors and bag certificates whose subject
  *     equals the certificate's issuer (Name.key, RFC 5280 §7.1); anchors are
- *     tried before intermediates; within each group a candidate whose SKI
+ *     tried first, then the policy's configured intermediates
+ *     (policy.intermediates), then the certificates the caller passed (from
+ *     the message: a decoy there can never be tried before the trust store's
+ *     own copy); within each group a candidate whose SKI
  *     equals the child's AKI keyIdentifier comes first, one without SKI/AKI
  *     next, a mismatching SKI last (preferred, never required); otherwise
  *     input order (deterministic);
@@ -16,7 +19,12 @@
  *   - loops: a certificate already on the path (same fingerprint, or same
  *     subject and SPKI) is not used again;
  *   - budgets over the whole search: policy.maxSignatureChecks signature
- *     computations (cache hits free) and policy.maxCandidates candidates tried;
+ *     computations (cache hits free), policy.maxSignatureCost in cost units
+ *     (crypto/signature.ts signatureCost: modulus², exponent length, curve;
+ *     checked before the math, so a 4096-bit key spends 4 units and a key the
+ *     algorithm policy refuses — oversized modulus, exponent outside the
+ *     allowed set — spends none and is never computed) and
+ *     policy.maxCandidates candidates tried;
  *     running out ends the search with BUDGET_EXCEEDED; paths longer than
  *     policy.maxDepth are not explored (MAX_DEPTH).
  * When nothing validates, the reported failure is the most informative attempt:
@@ -32,7 +40,7 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
-import { hasDsaParameters, verifySignature, type SignatureCheck } from '../crypto/signature';
+import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
 import { isPkiError } from '../errors';
 import { createValidationPolicy, isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
 import { processPath, signatureReason } from './process';
@@ -130,12 +138,13 @@ function keyIdRank(child: Certificate, candidate: TrustAnchor): number {
   return sameBytes(aki, ski) ? 0 : 2;
 }
 
-function ordered<T extends TrustAnchor>(child: Certificate, list: readonly T[] | undefined): T[] {
+/** `list` in trial order: by group (`group(c)`, lower first: configured before supplied), then key-id rank, then input order. */
+function ordered<T extends TrustAnchor>(child: Certificate, list: readonly T[] | undefined, group: (c: T) => number = () => 0): T[] {
   if (!list || list.length === 0) return [];
   if (list.length === 1) return [list[0]!];
   return list
-    .map((c, i) => ({ c, i, r: keyIdRank(child, c) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((c, i) => ({ c, i, g: group(c), r: keyIdRank(child, c) }))
+    .sort((a, b) => a.g - b.g || a.r - b.r || a.i - b.i)
     .map((x) => x.c);
 }
 
@@ -161,6 +170,7 @@ interface Attempt {
 
 class Search {
   signatureChecks = 0;
+  signatureCost = 0;
   candidatesTried = 0;
   budgetExceeded = false;
   best: Attempt | undefined;
@@ -168,7 +178,10 @@ class Search {
   private readonly memo = new Map<string, SignatureCheck>();
   private readonly alg: string;
   private readonly anchors: AnchorIndex;
+  /** Bag certificates by subject: configured intermediates first, then the caller's. */
   private readonly pool = new Map<string, Certificate[]>();
+  private readonly configured = new Set<Certificate>();
+  private readonly group = (c: Certificate): number => (this.configured.has(c) ? 0 : 1);
 
   constructor(
     private readonly policy: ValidationPolicy,
@@ -178,9 +191,12 @@ class Search {
     this.alg = algKey(policy);
     this.anchors = anchorIndex(policy);
     const seen = new Set<string>([leaf.fingerprintSha256]);
-    for (const c of intermediates) {
+    const all = [...policy.intermediates, ...intermediates];
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i]!;
       if (!c || typeof c.fingerprintSha256 !== 'string' || seen.has(c.fingerprintSha256) || this.anchors.certFingerprints.has(c.fingerprintSha256)) continue;
       seen.add(c.fingerprintSha256);
+      if (i < policy.intermediates.length) this.configured.add(c);
       const l = this.pool.get(c.subject.key);
       if (l) l.push(c);
       else this.pool.set(c.subject.key, [c]);
@@ -198,12 +214,20 @@ class Search {
       this.memo.set(k, cached);
       return cached;
     }
-    if (this.signatureChecks >= this.policy.maxSignatureChecks) {
+    const pre = signaturePrecheck(child.signatureAlgorithm, key, this.policy.algorithms);
+    if (!pre.ok) {
+      // refused by policy before any math: free, and the same answer every time
+      this.memo.set(k, pre);
+      return pre;
+    }
+    const cost = signatureCost(key);
+    if (this.signatureChecks >= this.policy.maxSignatureChecks || this.signatureCost + cost > this.policy.maxSignatureCost) {
       this.budgetExceeded = true;
       return { ok: false, reason: 'BAD_SIGNATURE', detail: 'signature-check budget exhausted' };
     }
     sigCacheMisses++;
     this.signatureChecks++;
+    this.signatureCost += cost;
     const r = verifySignature(child.signatureAlgorithm, key, child.tbsDer, child.signature, this.policy.algorithms);
     this.memo.set(k, r);
     cachePut(k, r);
@@ -265,7 +289,7 @@ class Search {
         candidates++;
       }
     } else {
-      for (const cand of ordered(cur, next)) {
+      for (const cand of ordered(cur, next, this.group)) {
         if (this.stopped()) return false;
         if (fingerprints.has(cand.fingerprintSha256)) continue;
         const lk = loopKey(cand);
@@ -326,9 +350,9 @@ export function validatePath(leaf: Certificate, intermediates: readonly Certific
   } catch (e) {
     // defensive: process/build are written not to throw on certificate content
     const detail = isPkiError(e) ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    return { ok: false, path: [leaf], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: search.signatureChecks, candidatesTried: search.candidatesTried };
+    return { ok: false, path: [leaf], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: search.signatureChecks, signatureCost: search.signatureCost, candidatesTried: search.candidatesTried };
   }
-  const base = { signatureChecks: search.signatureChecks, candidatesTried: search.candidatesTried };
+  const base = { signatureChecks: search.signatureChecks, signatureCost: search.signatureCost, candidatesTried: search.candidatesTried };
   if (search.success) {
     const s = search.success;
     return { ok: true, path: s.path, anchor: s.anchor, checks: s.checks, reasons: [], validPolicies: s.validPolicies, ...base };
@@ -337,7 +361,7 @@ export function validatePath(leaf: Certificate, intermediates: readonly Certific
     const b = search.best;
     const checks: PathCheck[] = [
       ...(b?.checks ?? []),
-      { check: 'budget', cert: 0, ok: false, reason: 'BUDGET_EXCEEDED', detail: `after ${search.signatureChecks} signature checks and ${search.candidatesTried} candidates` },
+      { check: 'budget', cert: 0, ok: false, reason: 'BUDGET_EXCEEDED', detail: `after ${search.signatureChecks} signature checks (cost ${search.signatureCost}) and ${search.candidatesTried} candidates` },
     ];
     return { ok: false, path: b?.path ?? [leaf], anchor: b?.anchor, checks, reasons: reasonsOf(checks), validPolicies: [], ...base };
   }
@@ -357,7 +381,7 @@ export function validatePathDer(leafDer: Uint8Array, intermediatesDer: readonly 
     leaf = parseCertificate(leafDer);
   } catch (e) {
     const detail = isPkiError(e) ? `${e.code}: ${e.message}` : String(e);
-    return { ok: false, path: [], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: 0, candidatesTried: 0 };
+    return { ok: false, path: [], checks: [{ check: 'issuer', cert: 0, ok: false, reason: 'MALFORMED', detail }], reasons: ['MALFORMED'], validPolicies: [], signatureChecks: 0, signatureCost: 0, candidatesTried: 0 };
   }
   const bag: Certificate[] = [];
   for (const d of intermediatesDer) {

@@ -3,3 +3,4 @@ export * from './policy';
 export * from './name-constraints';
 export * from './process';
 export * from './build';
+export * from './profile';

@@ -138,8 +138,9 @@ describe('validatePath: constraints', () => {
   it('intermediate without cA → NOT_A_CA', () => {
     const c = issueChain([{ subject: 'CN=R' }, { subject: 'CN=I', extensions: { basicConstraints: { ca: false } } }, { subject: 'CN=L' }], 'noca');
     const r = validatePath(p(c[2]!), [p(c[1]!)], policyFor([c[0]!]));
-    expect(r.reasons).toEqual(['NOT_A_CA']);
-    expect(r.checks.find((x) => !x.ok)).toMatchObject({ check: 'basicConstraints', cert: 1 });
+    // its keyCertSign without cA also breaks the RFC 5280 profile (§4.2.1.3)
+    expect(r.reasons).toEqual(['KEY_CERT_SIGN_NOT_CA', 'NOT_A_CA']);
+    expect(r.checks.find((x) => !x.ok && x.check === 'basicConstraints')).toMatchObject({ reason: 'NOT_A_CA', cert: 1 });
   });
 
   it('pathLenConstraint exceeded → PATH_LEN_EXCEEDED', () => {

@@ -7,6 +7,7 @@ import type { Certificate, GeneralSubtree, KeyUsageName, Name, NameConstraints, 
 import { OID } from '../cert/types';
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/signature';
 import { PkiError } from '../errors';
+import { PROFILE_RULES, type ProfileRule } from './profile';
 import type { PathReason } from './result';
 
 /**
@@ -36,6 +37,22 @@ export interface ValidationPolicy {
   readonly maxDepth: number;
   /** Budget of signature verifications over the whole search (cache hits free). Default 100. */
   readonly maxSignatureChecks: number;
+  /**
+   * Budget of signature-verification cost over the whole search, in units of
+   * one RSA-2048 (e = 65537) verification (crypto/signature.ts signatureCost:
+   * RSA-4096 costs 4, P-384 12...). Bounds CPU where maxSignatureChecks only
+   * bounds a count. Cache hits and checks refused by the algorithm policy
+   * before any math are free. Default 400 (a few ms of CPU).
+   */
+  readonly maxSignatureCost: number;
+  /**
+   * Intermediates the relying party configured (e.g. the trust store's
+   * INTERMEDIATES_DIR), tried as issuers after the trust anchors and before
+   * any certificate the caller passes to validatePath (those come from the
+   * message). A configured certificate that is also passed counts once, as
+   * configured. Default none.
+   */
+  readonly intermediates: readonly Certificate[];
   /** Budget of issuer candidates tried over the whole search (bounds work even when signatures are cached). Default 4 × maxSignatureChecks. */
   readonly maxCandidates: number;
   /** Cap on valid_policy_tree nodes; beyond it the path fails with POLICY_TREE_TOO_LARGE. Default 1000. */
@@ -59,6 +76,16 @@ export interface ValidationPolicy {
   readonly excludedSubtrees?: readonly GeneralSubtree[];
   /** Extension OIDs a caller processes itself, recognised when critical (added to the built-in set). */
   readonly extraKnownExtensions: readonly string[];
+  /**
+   * Apply a certificate trust anchor's own constraints: its validity period
+   * at `at` (an expired root fails the path: EXPIRED on the anchor) and its
+   * nameConstraints (over every certificate under it). Default true. (Its
+   * structural faults are the trust store's to refuse at load:
+   * path/profile.ts anchorDefects.)
+   */
+  readonly enforceAnchorConstraints: boolean;
+  /** RFC 5280 profile rules not enforced (path/profile.ts ProfileRule), each a named, documented exception (e.g. KOREAN_PROFILE_EXCEPTIONS). Default none. */
+  readonly profileExceptions: readonly ProfileRule[];
   /** Further checks on the leaf, run after RFC 5280 processing. */
   readonly leafChecks: readonly LeafCheck[];
 }
@@ -68,6 +95,7 @@ export type ValidationPolicyInput = Partial<ValidationPolicy> & Pick<ValidationP
 export const DEFAULT_MAX_DEPTH = 8;
 export const DEFAULT_MAX_SIGNATURE_CHECKS = 100;
 export const DEFAULT_MAX_POLICY_NODES = 1000;
+export const DEFAULT_MAX_SIGNATURE_COST = 400;
 
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 const KEY_USAGES = new Set<string>(['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly']);
@@ -99,6 +127,20 @@ function bool(name: string, v: unknown, dflt: boolean): boolean {
   return v;
 }
 
+function profileRules(v: readonly ProfileRule[] | undefined): readonly ProfileRule[] {
+  if (v === undefined) return Object.freeze([]);
+  if (!isList<ProfileRule>(v) || v.some((r) => !PROFILE_RULES.includes(r))) throw invalid(`profileExceptions must name rules among ${PROFILE_RULES.join(', ')}`);
+  return Object.freeze([...new Set(v)]);
+}
+
+function configuredIntermediates(v: readonly Certificate[] | undefined): readonly Certificate[] {
+  if (v === undefined) return Object.freeze([]);
+  if (!isList<Certificate>(v) || v.some((c) => !c || typeof c !== 'object' || typeof c.fingerprintSha256 !== 'string')) {
+    throw invalid('intermediates must be an array of parsed certificates');
+  }
+  return Object.freeze([...v]);
+}
+
 /**
  * Fill defaults, validate, freeze. Throws PkiError('INVALID_ARGUMENT') for a
  * contract violation (missing/invalid time, empty anchors, bad numbers or OIDs).
@@ -127,6 +169,8 @@ export function createValidationPolicy(input: ValidationPolicyInput): Validation
     at,
     maxDepth: intIn('maxDepth', input.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64),
     maxSignatureChecks,
+    maxSignatureCost: intIn('maxSignatureCost', input.maxSignatureCost ?? DEFAULT_MAX_SIGNATURE_COST, 1, 10_000_000),
+    intermediates: configuredIntermediates(input.intermediates),
     maxCandidates: intIn('maxCandidates', input.maxCandidates ?? maxSignatureChecks * 4, 1, 1_000_000),
     maxPolicyNodes: intIn('maxPolicyNodes', input.maxPolicyNodes ?? DEFAULT_MAX_POLICY_NODES, 1, 1_000_000),
     algorithms,
@@ -142,6 +186,8 @@ export function createValidationPolicy(input: ValidationPolicyInput): Validation
     excludedSubtrees: input.excludedSubtrees ? Object.freeze([...input.excludedSubtrees]) : undefined,
     extraKnownExtensions: oids('extraKnownExtensions', input.extraKnownExtensions, true) ?? Object.freeze([]),
     leafChecks: Object.freeze([...leafChecks]),
+    enforceAnchorConstraints: bool('enforceAnchorConstraints', input.enforceAnchorConstraints, true),
+    profileExceptions: profileRules(input.profileExceptions),
   };
   return Object.freeze(policy);
 }

@@ -5,11 +5,18 @@
  * tree stops being updated once it fails).
  *
  * Trust-anchor semantics (§6.1.1 (d)): the anchor supplies the trusted name
- * and key and is not itself processed — its validity period, basicConstraints,
- * keyUsage and policies are not checked. Name constraints are taken from a
- * bare anchor's optional `nameConstraints`; a certificate anchor's own
- * nameConstraints extension is not applied (as RFC 5280 says, anchor
- * constraints are information the relying party chooses to supply).
+ * and key; its basicConstraints, keyUsage and policies are not processed.
+ * Name constraints are taken from a bare anchor's optional `nameConstraints`
+ * and, with policy.enforceAnchorConstraints (the default), from a certificate
+ * anchor's own nameConstraints extension — the relying party chooses to
+ * apply the constraints its roots carry (RFC 5937 style, as OpenSSL, Go and
+ * pyca do) — and the anchor certificate must be within its validity period
+ * ('anchor' check). Structural anchor faults are refused at trust-store load
+ * (profile.ts anchorDefects).
+ *
+ * RFC 5280 profile rules on every certificate of the path (profile.ts): a
+ * 'profile' check each, failing with the rule's reason (AKI_MISSING, ...),
+ * less policy.profileExceptions; MALFORMED_NAME under name constraints.
  *
  * Key parameter inheritance (§6.1.4 (d)-(f)): a DSA key with absent (or NULL)
  * parameters under a DSA working key takes that key's Dss-Parms; the working
@@ -21,10 +28,11 @@
  */
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
-import { hasDsaParameters, type SignatureCheck } from '../crypto/signature';
+import { hasDsaParameters, publicKeyProblem, type SignatureCheck } from '../crypto/signature';
 import { bitString, oid, seq } from '../der';
 import { constrainedNames, nameConstraintViolation, type ConstraintSet } from './name-constraints';
 import { isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
+import { malformedNames, profileViolations, type ProfileRule } from './profile';
 import { PolicyTree, PolicyTreeTooLarge } from './policy-tree';
 import type { CheckName, PathCheck, PathReason } from './result';
 
@@ -68,6 +76,8 @@ export function signatureReason(r: Exclude<SignatureCheck, { ok: true }>['reason
       return 'ALGORITHM_NOT_ALLOWED';
     case 'WEAK_KEY':
       return 'WEAK_KEY';
+    case 'KEY_NOT_ALLOWED':
+      return 'KEY_NOT_ALLOWED';
     case 'BAD_KEY':
       return 'MALFORMED';
   }
@@ -142,6 +152,16 @@ export function pathWorkingKeys(path: readonly Certificate[], anchor: TrustAncho
   return out;
 }
 
+const exceptionSets = new WeakMap<readonly ProfileRule[], ReadonlySet<ProfileRule>>();
+function exceptionSet(rules: readonly ProfileRule[]): ReadonlySet<ProfileRule> {
+  let s = exceptionSets.get(rules);
+  if (!s) {
+    s = new Set(rules);
+    exceptionSets.set(rules, s);
+  }
+  return s;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -171,7 +191,9 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
   let explicitPolicy = policy.initialExplicitPolicy ? 0 : n + 1;
   let inhibitAnyPolicy = policy.initialAnyPolicyInhibit ? 0 : n + 1;
   let policyMapping = policy.initialPolicyMappingInhibit ? 0 : n + 1;
-  let maxPathLength = n;
+  // a certificate anchor's pathLenConstraint counts too (with enforceAnchorConstraints)
+  const anchorPathLen = isCertificateAnchor(anchor) && policy.enforceAnchorConstraints ? anchor.ext.basicConstraints?.pathLen : undefined;
+  let maxPathLength = anchorPathLen !== undefined ? Math.min(n, anchorPathLen) : n;
   const constraintSets: ConstraintSet[] = [];
   if (policy.permittedSubtrees || policy.excludedSubtrees) {
     constraintSets.push({ permitted: policy.permittedSubtrees, excluded: policy.excludedSubtrees });
@@ -180,6 +202,13 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
   let workingIssuer: Certificate | TrustAnchor = anchor;
   let workingIssuerName = isCertificateAnchor(anchor) ? anchor.subject : anchor.name;
   if (!isCertificateAnchor(anchor) && anchor.nameConstraints) constraintSets.push(anchor.nameConstraints);
+  if (isCertificateAnchor(anchor) && policy.enforceAnchorConstraints) {
+    if (anchor.ext.nameConstraints) constraintSets.push(anchor.ext.nameConstraints);
+    if (policy.at < anchor.notBefore) record('anchor', n, 'NOT_YET_VALID', `trust anchor notBefore ${isoTime(anchor.notBefore)}`);
+    else if (policy.at > anchor.notAfter + 999) record('anchor', n, 'EXPIRED', `trust anchor notAfter ${isoTime(anchor.notAfter)}`);
+    else record('anchor', n);
+  }
+  const except = exceptionSet(policy.profileExceptions);
   const known = policy.extraKnownExtensions.length > 0 ? new Set([...KNOWN_EXTENSIONS, ...policy.extraKnownExtensions]) : KNOWN_EXTENSIONS;
 
   const treeGuard = (idx: number, f: () => void): void => {
@@ -208,10 +237,14 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
     const sig = verify(cert, workingKey, workingIssuer);
     if (sig.ok) record('signature', idx);
     else record('signature', idx, signatureReason(sig.reason), sig.detail);
+    // the certificate's own key under the algorithm policy (a leaf's too)
+    const keyProblem = publicKeyProblem(cert.spki, policy.algorithms);
+    record('publicKey', idx, keyProblem ? signatureReason(keyProblem.reason) : undefined, keyProblem?.detail);
 
-    // (a)(2) validity at the validation time
+    // (a)(2) validity at the validation time; times have one-second
+    // granularity (RFC 5280 §4.1.2.5): notAfter covers its whole second
     if (policy.at < cert.notBefore) record('validity', idx, 'NOT_YET_VALID', `notBefore ${isoTime(cert.notBefore)}`);
-    else if (policy.at > cert.notAfter) record('validity', idx, 'EXPIRED', `notAfter ${isoTime(cert.notAfter)}`);
+    else if (policy.at > cert.notAfter + 999) record('validity', idx, 'EXPIRED', `notAfter ${isoTime(cert.notAfter)}`);
     else record('validity', idx);
 
     // (a)(4) name chaining
@@ -220,9 +253,17 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
 
     // (b)(c) name constraints (self-issued intermediates exempt)
     if (constraintSets.length > 0 && (isLeaf || !cert.selfIssued)) {
-      const v = nameConstraintViolation(constrainedNames(cert), constraintSets);
+      const names = constrainedNames(cert);
+      const malformed = except.has('MALFORMED_NAME') ? undefined : malformedNames(names);
+      if (malformed) record('nameConstraints', idx, 'MALFORMED_NAME', malformed);
+      const v = nameConstraintViolation(names, constraintSets);
       record('nameConstraints', idx, v ? 'NAME_CONSTRAINT_VIOLATION' : undefined, v);
     }
+
+    // RFC 5280 profile rules (profile.ts)
+    const violations = profileViolations(cert, except);
+    if (violations.length === 0) record('profile', idx);
+    for (const v of violations) record('profile', idx, v.reason, v.detail);
 
     // (d)(e) policy tree
     const cp = cert.ext.certificatePolicies;

@@ -13,13 +13,14 @@ export type PathReason =
   | 'NO_PATH' // some certificate's issuer is neither supplied nor a trust anchor
   | 'UNTRUSTED_ROOT' // the chain ends in a self-issued certificate that is not a trust anchor
   | 'MAX_DEPTH' // the path would be longer than policy.maxDepth
-  | 'BUDGET_EXCEEDED' // the signature-check budget ran out before a path validated
+  | 'BUDGET_EXCEEDED' // the signature-check count or cost budget (or the candidate budget) ran out before a path validated
   // signatures and keys
   | 'BAD_SIGNATURE'
   | 'SIGNATURE_ALGORITHM_MISMATCH' // tbsCertificate.signature differs from signatureAlgorithm
   | 'ALGORITHM_NOT_ALLOWED'
   | 'UNSUPPORTED_ALGORITHM'
   | 'WEAK_KEY'
+  | 'KEY_NOT_ALLOWED' // RSA modulus above the policy's maximum or a public exponent outside its allowed set (refused before any math)
   // time
   | 'EXPIRED'
   | 'NOT_YET_VALID'
@@ -31,6 +32,19 @@ export type PathReason =
   | 'EXT_KEY_USAGE'
   | 'NAME_CONSTRAINT_VIOLATION'
   | 'UNKNOWN_CRITICAL_EXTENSION'
+  // RFC 5280 profile MUSTs (path/profile.ts; a policy may name exceptions)
+  | 'AKI_MISSING' // v3 non-self-issued certificate without authorityKeyIdentifier
+  | 'SKI_MISSING' // CA certificate without subjectKeyIdentifier
+  | 'KEY_ID_CRITICAL' // AKI or SKI marked critical
+  | 'NAME_CONSTRAINTS_IN_EE' // nameConstraints in a certificate that is not a CA
+  | 'POLICY_CONSTRAINTS_NOT_CRITICAL'
+  | 'SAN_NOT_CRITICAL' // empty subject without a critical subjectAltName
+  | 'AIA_CRITICAL' // authorityInformationAccess marked critical
+  | 'KEY_CERT_SIGN_NOT_CA' // keyUsage keyCertSign without basicConstraints cA
+  | 'MALFORMED_NAME' // a dNSName / rfc822Name that is not well formed, under name constraints
+  // trust-anchor structure (refused at trust-store load: path/profile.ts anchorDefects)
+  | 'BASIC_CONSTRAINTS_NOT_CRITICAL'
+  | 'EMPTY_SUBJECT'
   // certificate policies
   | 'POLICY_REQUIRED'
   | 'POLICY_MAPPING_INVALID'
@@ -45,12 +59,15 @@ export type CheckName =
   | 'issuer' // an issuer was found for the certificate (search)
   | 'signature'
   | 'signatureAlgorithm'
+  | 'publicKey' // the certificate's own key under the algorithm policy (size, exponent, curve)
   | 'validity'
   | 'nameChaining'
   | 'basicConstraints'
   | 'pathLength'
   | 'keyUsage'
   | 'criticalExtensions'
+  | 'profile' // an RFC 5280 profile rule (path/profile.ts)
+  | 'anchor' // the trust anchor certificate's own validity (policy.enforceAnchorConstraints)
   | 'nameConstraints'
   | 'policy'
   | 'policyMapping'
@@ -94,6 +111,8 @@ export interface PathResult {
   validPolicies: string[];
   /** Signature verifications actually computed (cache hits not counted). */
   signatureChecks: number;
+  /** Their cost in units of one RSA-2048 verification (crypto/signature.ts signatureCost), bounded by policy.maxSignatureCost. */
+  signatureCost: number;
   /** Issuer candidates tried across the whole search. */
   candidatesTried: number;
   /**

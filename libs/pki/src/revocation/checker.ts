@@ -130,7 +130,7 @@ export class RevocationChecker {
   /** Check every certificate of a leaf-first path against its issuer (the next one); the last one (the anchor) is not checked. */
   checkPath(path: readonly Certificate[], at: number): Promise<CertificateRevocation[]> {
     const jobs: Promise<CertificateRevocation>[] = [];
-    for (let i = 0; i + 1 < path.length; i++) jobs.push(this.check({ cert: path[i]!, issuer: path[i + 1]!, at }));
+    for (let i = 0; i + 1 < path.length; i++) jobs.push(this.check({ cert: path[i]!, issuer: path[i + 1]!, at, path }));
     return Promise.all(jobs);
   }
 

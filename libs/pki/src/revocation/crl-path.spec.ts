@@ -257,3 +257,22 @@ describe('checkPathWithCrls: anchors and contract', () => {
     expect(run(junk).map(what)).toEqual(['NO_SOURCE', 'NO_SOURCE']);
   });
 });
+
+describe('checkPathWithCrls: RFC 5280 §5.2.3 cRLNumber (issue #9)', () => {
+  it('a CRL without cRLNumber is never evidence of good: CRL_PROFILE', () => {
+    const [s] = run([crl(caI, { crlNumber: false }), rootCrl]);
+    expect(s).toMatchObject({ status: 'unknown', reason: 'CRL_PROFILE' });
+    expect(s!.status === 'unknown' && s!.detail).toMatch(/no cRLNumber/);
+  });
+
+  it('a CRL with a critical cRLNumber is not used either', () => {
+    const [s] = run([crl(caI, { crlNumber: { value: 3, critical: true } }), rootCrl]);
+    expect(s).toMatchObject({ status: 'unknown', reason: 'CRL_PROFILE' });
+    expect(s!.status === 'unknown' && s!.detail).toMatch(/critical/);
+  });
+
+  it('a conforming CRL beside a defective one answers', () => {
+    const s = run([crl(caI, { crlNumber: false, thisUpdate: T - 1000 }), crl(caI, { crlNumber: 2, thisUpdate: T - 2 * DAY }), rootCrl]);
+    expect(s.map(what)).toEqual(['good', 'good']);
+  });
+});

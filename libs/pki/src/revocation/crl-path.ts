@@ -1,4 +1,23 @@
 /**
+ * THE CRL engine: every CRL answer in jointcert comes from here (production
+ * through revocation/crl-source.ts FetchingCrlSource, and crl/check.ts
+ * checkCrl is a thin adapter over it); PKITS 247/247 runs through the
+ * production path (path/pkits.spec.ts).
+ *
+ * Supported subset of RFC 5280 §6.3: complete CRLs and delta CRLs (one delta
+ * per complete CRL, §5.2.4 pairing by BaseCRLNumber); distribution points by
+ * fullName, nameRelativeToCRLIssuer and cRLIssuer; IssuingDistributionPoint
+ * scope (point names, onlyContainsUserCerts/CACerts, onlySomeReasons;
+ * onlyContainsAttributeCerts never in scope); indirect CRLs with
+ * certificateIssuer entries; reason-partitioned CRLs combined until every
+ * reason is covered; CRL signers other than the issuer (separate keys,
+ * indirect issuers, key rollover) validated to the same anchor with their own
+ * revocation, bounded depth; cRLNumber required and non-critical (§5.2.3);
+ * unknown critical CRL or entry extensions make a CRL unusable. Not
+ * supported: attribute certificates, CRLs fetched by the engine itself (the
+ * source fetches), delta chains beyond one level, freshness policies other
+ * than thisUpdate/nextUpdate with a skew.
+ *
  * CRL-based revocation for a validated path: RFC 5280 §6.3 for every
  * certificate of `result.path` except the trust anchor, with CRLs the caller
  * already has (fetched, cached, or a conformance corpus). Synchronous and
@@ -14,7 +33,8 @@
  *       names the point (fullName, nameRelativeToCRLIssuer, or the point's
  *       cRLIssuer when it names no point); onlyContainsUserCerts/CACerts match
  *       basicConstraints; never onlyContainsAttributeCerts;
- *       no unknown critical CRL or entry extension;
+ *       no unknown critical CRL or entry extension; a cRLNumber, non-critical
+ *       (RFC 5280 §5.2.3; else CRL_PROFILE: such a CRL is never evidence);
  *   (d)(e) interim_reasons_mask = the point's reasons ∩ onlySomeReasons; a CRL
  *       that adds no reason is skipped;
  *   (f)(g) signer: the certificate's issuer itself (its working key, so DSA
@@ -53,8 +73,10 @@ import { PkiError } from '../errors';
 import { validatePath } from '../path/build';
 import { isCertificateAnchor, createValidationPolicy, type TrustAnchor } from '../path/policy';
 import { isoTime, pathWorkingKeys } from '../path/process';
+import type { ProfileRule } from '../path/profile';
 import type { PathResult } from '../path/result';
 import { intersects, keysOf, relativeToFullName } from './crl/dp-names';
+import { crlProfileProblem } from './crl/profile';
 import type { Crl, CrlEntryHit } from './crl/types';
 import { crlSignerProblem, verifyCrlSignature } from './crl/verify';
 import type { RevocationEvidence, RevocationStatus, RevocationUnknownReason } from './types';
@@ -71,6 +93,8 @@ export interface CrlPathOptions {
   anchors: readonly TrustAnchor[];
   /** How deep CRL issuer paths are followed (a CRL issuer's CRL issuer ...). Default 3. */
   maxCrlIssuerDepth?: number;
+  /** RFC 5280 profile exceptions for the CRL issuers' paths (as the certificate path's policy: ValidationPolicy.profileExceptions). Default none. */
+  profileExceptions?: readonly ProfileRule[];
 }
 
 /** Bound on CRL issuer path validations in one call (each one a validatePath and a revocation check). */
@@ -87,6 +111,7 @@ const FAIL_RANK: Readonly<Partial<Record<RevocationUnknownReason, number>>> = {
   STALE: 2,
   MALFORMED_RESPONSE: 2,
   UNKNOWN_CRITICAL_EXTENSION: 3,
+  CRL_PROFILE: 3,
   UNAUTHORIZED_RESPONDER: 3,
   BAD_SIGNATURE: 4,
 };
@@ -343,7 +368,13 @@ class CrlPathChecker {
       return { ok: false, fail: { reason: 'UNAUTHORIZED_RESPONDER', detail: `CRL issuer ${s.subject.text}: more than ${MAX_SIGNER_VALIDATIONS} CRL issuer paths to validate` } };
     }
     this.signerValidations++;
-    const policy = createValidationPolicy({ trustAnchors: [this.anchor], at: this.opts.at, algorithms: this.opts.algorithms, requiredKeyUsage: ['cRLSign'] });
+    const policy = createValidationPolicy({
+      trustAnchors: [this.anchor],
+      at: this.opts.at,
+      algorithms: this.opts.algorithms,
+      requiredKeyUsage: ['cRLSign'],
+      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
+    });
     const r = validatePath(
       s,
       this.pool.filter((c) => c !== s),
@@ -441,6 +472,8 @@ function signedBy(crl: Crl, who: Certificate | TrustAnchor, key: SubjectPublicKe
 }
 
 function criticalProblem(crl: Crl): Fail | undefined {
+  const profile = crlProfileProblem(crl);
+  if (profile) return profile;
   if (crl.unknownCriticalExtensions.length > 0) {
     return { reason: 'UNKNOWN_CRITICAL_EXTENSION', detail: `CRL of ${crl.issuer.text}: unknown critical CRL extension ${crl.unknownCriticalExtensions.join(', ')}` };
   }

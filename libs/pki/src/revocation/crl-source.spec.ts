@@ -12,6 +12,7 @@ import { buildCrl, DAY, issue, type Issued, TEST_TIME, testKey } from '../testin
 import { RevocationChecker } from './checker';
 import { FetchingCrlSource } from './crl-source';
 import { fetchCrl } from './crl/fetch';
+import { parseCrl } from './crl/parse';
 import { createNodeHttpFetcher } from './node-http-fetcher';
 import type { HttpFetcher } from './types';
 
@@ -24,6 +25,8 @@ let base: string;
 let hits = 0;
 let serveStatus = 200;
 let crlDer: Buffer = Buffer.alloc(0);
+/** Per-path bodies (delta CRLs...); other paths get crlDer. */
+const routes = new Map<string, Buffer>();
 let caI: Issued;
 let ca: Certificate;
 let good: Certificate;
@@ -50,7 +53,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     hits++;
     res.statusCode = req.url === '/missing.crl' ? 404 : serveStatus;
-    res.end(res.statusCode === 200 ? crlDer : undefined);
+    res.end(res.statusCode === 200 ? (routes.get(req.url ?? '') ?? crlDer) : undefined);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -83,6 +86,7 @@ beforeEach(() => {
   hits = 0;
   serveStatus = 200;
   crlDer = makeCrl(now - MIN, now + 60 * MIN);
+  routes.clear();
 });
 
 describe('FetchingCrlSource with the CRL engine', () => {
@@ -142,5 +146,24 @@ describe('FetchingCrlSource with the CRL engine', () => {
     expect(r.status).toMatchObject({ status: 'revoked', source: 'crl', reason: 'keyCompromise' });
     expect(r.tried[0]).toMatchObject({ status: 'unknown', reason: 'FETCH_FAILED', source: 'ocsp' });
     expect(ocspCalls).toBe(1);
+  });
+
+  it('delta CRLs are fetched via freshestCRL (the complete CRL\'s) and combined by the engine', async () => {
+    const issuer = 'CN=CRL CA,O=yessign,C=KR';
+    routes.set('/base.crl', buildCrl({ issuer, issuerKey: caI.key, thisUpdate: now - MIN, nextUpdate: now + 60 * MIN, crlNumber: 10, freshestCrl: [{ urls: [`${base}/delta.crl`] }] }));
+    routes.set('/delta.crl', buildCrl({ issuer, issuerKey: caI.key, thisUpdate: now - MIN / 2, nextUpdate: now + 60 * MIN, crlNumber: 11, deltaBase: 10, entries: [{ serial: 0x2004n, revokedAt: now - 2 * MIN, reason: 'keyCompromise' }] }));
+    const mk = (serial: bigint): Certificate =>
+      parseCertificate(issue({ subject: `CN=d${serial},O=yessign,C=KR`, serial, keys: testKey('cs-leaf', 'ec-p256'), issuer: caI, extensions: { crlDistributionPoints: [`${base}/base.crl`] } }).der);
+    const s = source();
+    expect(await s.check({ cert: mk(0x2004n), issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise', url: `${base}/delta.crl` });
+    expect(await s.check({ cert: mk(0x2005n), issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
+    expect(s.fetches).toBe(2); // base and delta, each once
+  });
+
+  it('preloaded CRLs are indexed by issuer: a certificate without a distribution point is answered from them', async () => {
+    const noDp = parseCertificate(issue({ subject: 'CN=nodp,O=yessign,C=KR', serial: 0x2002n, keys: testKey('cs-leaf', 'ec-p256'), issuer: caI }).der);
+    const s = new FetchingCrlSource({ fetch: () => Promise.reject(new Error('no network')), clock, preloaded: [parseCrl(makeCrl(now - MIN, now + 60 * MIN))] });
+    expect(await s.check({ cert: noDp, issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    expect(await source().check({ cert: noDp, issuer: ca, at: now }, now)).toMatchObject({ status: 'unknown', reason: 'NO_SOURCE' });
   });
 });

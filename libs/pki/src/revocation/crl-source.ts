@@ -1,8 +1,20 @@
 /**
- * The CRL side of the revocation checker: the `CrlSource` seam, and an adapter
- * over the CRL engine (./crl: fetchCrl, checkCrl) that keeps parsed CRLs in
- * memory by distribution-point URL.
+ * The CRL side of the revocation checker: the `CrlSource` seam, and a source
+ * that fetches, caches and indexes CRLs and answers with the one CRL engine,
+ * `checkPathWithCrls` (./crl-path.ts, PKITS-certified RFC 5280 §6.3):
  *
+ *   - per certificate it gathers the complete CRLs of its distribution points
+ *     (http/https/ldap/ldaps fullName URIs), their delta CRLs (the URIs of
+ *     freshestCRL in the certificate and in each complete CRL fetched), and
+ *     the preloaded CRLs of every issuer on the path, indexed by issuer name
+ *     (`preloaded`: a CRL directory, a conformance corpus), then runs the
+ *     engine over all of them on the whole validated path when the query
+ *     carries it (query.path, as RevocationChecker.checkPath passes it: CRL
+ *     signers are validated to the real anchor), else on the link
+ *     [certificate, issuer] with the issuer as the anchor; a separate CRL
+ *     signer among `certificates` is validated with its own revocation; the
+ *     evidence is labelled with the URL each CRL came from;
+ *   - when no CRL could be had, the fetch failure is the answer;
  *   - a cached CRL is used until its nextUpdate (read-time check against the
  *     injected clock); after that it is fetched again before any answer;
  *   - concurrent checks needing the same URL share one fetch (single-flight);
@@ -13,14 +25,17 @@
  *
  * Parsed CRLs (with their serial index) stay in process memory: they are
  * large, and re-parsing a cached blob costs more than fetching it from a CA's
- * directory nearby. Delta CRLs (freshestCRL) are not fetched yet.
+ * directory nearby.
  */
 import type { AlgorithmPolicy } from '../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
-import { checkCrl } from './crl/check';
+import type { Certificate, DistributionPoint } from '../cert/types';
+import type { ProfileRule } from '../path/profile';
+import { oneLinkPath } from './crl/check';
 import type { CrlFetchResult } from './crl/fetch';
 import type { Crl } from './crl/types';
-import type { RevocationEvidence, RevocationQuery, RevocationStatus } from './types';
+import { checkPathWithCrls } from './crl-path';
+import type { RevocationQuery, RevocationStatus } from './types';
 
 /** Answers "is this certificate on its CRL?" for the checker. Never rejects. */
 export interface CrlSource {
@@ -40,17 +55,24 @@ export interface FetchingCrlSourceOptions {
   /** Backoff after a failed fetch: base doubling per failure up to max. Defaults 30 s and 30 min. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** CRLs known without a URL (a CRL directory, a conformance corpus), indexed by issuer name. */
+  preloaded?: readonly Crl[];
+  /** Candidate CRL signer certificates (separate CRL-signing keys, indirect CRL issuers). */
+  certificates?: readonly Certificate[];
+  /** RFC 5280 profile exceptions for CRL signers' paths (as ValidationPolicy.profileExceptions). */
+  profileExceptions?: readonly ProfileRule[];
 }
+
+type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
 
 interface Held {
   crl: Crl;
   fetchedAt: number;
 }
 
-/** URIs of the certificate's CRL distribution points (fullName), in order, de-duplicated. */
-export function crlUrlsOf(query: RevocationQuery): string[] {
-  const out: string[] = [];
-  for (const dp of query.cert.ext.crlDistributionPoints ?? []) {
+/** Fetchable URIs (http/https/ldap/ldaps fullName) of distribution points, in order, de-duplicated into `out`. */
+function dpUrls(points: readonly DistributionPoint[] | undefined, out: string[] = []): string[] {
+  for (const dp of points ?? []) {
     for (const gn of dp.fullName ?? []) {
       if (gn.type === 'uniformResourceIdentifier' && /^(https?|ldaps?):\/\//i.test(gn.value) && !out.includes(gn.value)) out.push(gn.value);
     }
@@ -58,39 +80,91 @@ export function crlUrlsOf(query: RevocationQuery): string[] {
   return out;
 }
 
+/** URIs of the certificate's CRL distribution points (fullName), in order, de-duplicated. */
+export function crlUrlsOf(query: RevocationQuery): string[] {
+  return dpUrls(query.cert.ext.crlDistributionPoints);
+}
+
+/** The engine's evidence labelled with the URL (and cache state) of the CRL it came from (matched by issuer and thisUpdate). */
+function labelEvidence(s: RevocationStatus, crls: readonly Crl[], origin: ReadonlyMap<Crl, { url: string; cached: boolean }>): RevocationStatus {
+  const find = (e: { thisUpdate?: number; signer?: string }): { url: string; cached: boolean } | undefined => {
+    const crl = crls.find((c) => c.thisUpdate === e.thisUpdate && c.issuer.text === e.signer && origin.has(c));
+    return crl ? origin.get(crl) : undefined;
+  };
+  if (s.status === 'unknown') return { ...s, attempts: s.attempts.map((e) => ({ ...e, ...find(e) })) };
+  return { ...s, ...find(s) };
+}
+
 export class FetchingCrlSource implements CrlSource {
   private readonly held = new Map<string, Held>();
   private readonly inflight = new Map<string, Promise<CrlFetchResult>>();
   private readonly failures = new Map<string, { failures: number; retryAt: number; reason: 'FETCH_FAILED' | 'MALFORMED_RESPONSE'; detail: string }>();
+  private readonly preloadedByIssuer = new Map<string, Crl[]>();
   /** Number of fetches started (for tests and metrics). */
   fetches = 0;
 
-  constructor(private readonly opts: FetchingCrlSourceOptions) {}
+  constructor(private readonly opts: FetchingCrlSourceOptions) {
+    for (const c of opts.preloaded ?? []) {
+      const l = this.preloadedByIssuer.get(c.issuer.key);
+      if (l) l.push(c);
+      else this.preloadedByIssuer.set(c.issuer.key, [c]);
+    }
+  }
 
   async check(query: RevocationQuery, at: number): Promise<RevocationStatus> {
+    const { cert, issuer } = query;
+    // the whole path when the caller gave it (and it is one: cert on it, followed by its issuer), else the link
+    const i = query.path ? query.path.indexOf(cert) : -1;
+    const onPath = query.path !== undefined && i >= 0 && query.path[i + 1] === issuer;
+    const path = onPath ? query.path! : [cert, issuer];
+    const index = onPath ? i : 0;
+    const checked = path.slice(0, -1);
+    // fetched: this certificate's distribution points (and deltas) only — other certificates' CRLs are
+    // fetched when they are checked; preloaded CRLs of every issuer on the path are used as they are
     const urls = crlUrlsOf(query);
-    if (urls.length === 0) return { status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] };
-    const attempts: RevocationEvidence[] = [];
-    let last: RevocationStatus | undefined;
-    for (const url of urls) {
-      const got = await this.crlFor(url);
-      let s: RevocationStatus;
-      if ('crl' in got) {
-        s = checkCrl({ ...query, at }, got.crl, {
-          at,
-          maxSkewMs: this.opts.maxSkewMs ?? 5 * 60_000,
-          algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
-          url,
-          cached: got.cached,
-        });
-      } else {
-        s = got.status;
+    // preloaded CRLs of the issuers, or of a cRLIssuer a distribution point names
+    const issuerKeys = new Set(checked.flatMap((c) => [c.issuer.key, ...(c.ext.crlDistributionPoints ?? []).flatMap((dp) => (dp.crlIssuer ?? []).flatMap((g) => (g.type === 'directoryName' ? [g.name.key] : [])))]));
+    const preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
+    if (urls.length === 0 && preloaded.length === 0) return { status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] };
+
+    const origin = new Map<Crl, { url: string; cached: boolean }>();
+    const failures: Unknown[] = [];
+    const gather = async (list: readonly string[]): Promise<Crl[]> => {
+      const out: Crl[] = [];
+      for (const url of list) {
+        const got = await this.crlFor(url);
+        if ('crl' in got) {
+          origin.set(got.crl, { url, cached: got.cached });
+          out.push(got.crl);
+        } else if (got.status.status === 'unknown') failures.push(got.status);
       }
-      if (s.status !== 'unknown') return s;
-      attempts.push(...(s.attempts.length > 0 ? s.attempts : [{ source: 'crl' as const, url, cached: false }]));
-      last = s;
+      return out;
+    };
+    const complete = await gather(urls);
+    // delta CRLs: freshestCRL of the certificate and of each complete CRL (§5.2.6)
+    const deltaUrls = dpUrls(cert.ext.freshestCrl);
+    for (const c of [...complete, ...preloaded]) dpUrls(c.freshestCrl, deltaUrls);
+    const deltas = await gather(deltaUrls.filter((u) => !urls.includes(u)));
+    const crls = [...complete, ...deltas, ...preloaded];
+    if (crls.length === 0) {
+      const first = failures[0]!;
+      return { ...first, attempts: failures.flatMap((f) => f.attempts) };
     }
-    return { ...(last as Extract<RevocationStatus, { status: 'unknown' }>), attempts };
+    const anchor = path[path.length - 1]!;
+    const result = onPath ? { ...oneLinkPath(cert, issuer), path: [...path], anchor } : oneLinkPath(cert, issuer);
+    const statuses = checkPathWithCrls(result, crls, {
+      at,
+      maxSkewMs: this.opts.maxSkewMs ?? 5 * 60_000,
+      algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
+      anchors: [anchor],
+      certificates: this.opts.certificates ?? [],
+      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
+    });
+    const labelled = labelEvidence(statuses[index]!, crls, origin);
+    if (labelled.status !== 'unknown' || failures.length === 0) return labelled;
+    // nothing in scope answered and some distribution point failed: that failure is the more telling answer
+    const primary = labelled.reason === 'NO_SOURCE' || labelled.reason === 'SCOPE_MISMATCH' ? failures[0]! : labelled;
+    return { ...primary, attempts: [...labelled.attempts, ...failures.flatMap((f) => f.attempts)] };
   }
 
   /** URLs whose CRL reaches nextUpdate (or has none) within the refresh margin at `now`. */

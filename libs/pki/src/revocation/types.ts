@@ -46,6 +46,7 @@ export type RevocationUnknownReason =
   | 'CERT_ID_MISMATCH' // no SingleResponse for our certificate
   | 'SCOPE_MISMATCH' // CRL scope (IssuingDistributionPoint, reasons, indirect) does not cover the certificate
   | 'UNKNOWN_CRITICAL_EXTENSION'
+  | 'CRL_PROFILE' // a CRL without cRLNumber, or with a critical one (RFC 5280 §5.2.3): never evidence of good
   | 'OCSP_UNKNOWN' // responder answered "unknown"
   | 'NEGATIVE_CACHED'; // source recently failed; backing off
 
@@ -75,6 +76,12 @@ export interface RevocationQuery {
   cert: Certificate;
   issuer: Certificate;
   at: number;
+  /**
+   * The whole validated path `cert` is on (leaf first, ending with the trust
+   * anchor certificate), when known: CRL checking then runs over the path
+   * (CRL signers validated to the real anchor, indirect CRLs). Optional.
+   */
+  path?: readonly Certificate[];
 }
 
 /**

@@ -70,7 +70,8 @@ export interface CrlSpec {
   revokedContent?: Uint8Array;
   /** Write an empty revokedCertificates SEQUENCE when there are no entries (RFC says omit). */
   emptyRevokedSequence?: boolean;
-  crlNumber?: bigint | number;
+  /** cRLNumber (RFC 5280 §5.2.3 MUST): default 1 (v2 CRLs); false omits it; `{ value, critical: true }` marks it critical. */
+  crlNumber?: bigint | number | false | { value: bigint | number; critical: boolean };
   /** deltaCRLIndicator (BaseCRLNumber): makes this a delta CRL. */
   deltaBase?: bigint | number;
   /** AKI keyIdentifier: default the issuer key's SHA-1 key id; false omits AKI. */
@@ -115,7 +116,11 @@ export function buildTbsCertList(spec: CrlSpec): Buffer {
   const alg = spec.algorithm ?? defaultSignatureAlgorithm(spec.issuerKey);
   const exts: Buffer[] = [];
   if (spec.authorityKeyId !== false) exts.push(extension(OIDS.authorityKeyIdentifier, false, seq(implicit(0, octets(spec.authorityKeyId ?? keyIdentifier(spec.issuerKey))))));
-  if (spec.crlNumber !== undefined) exts.push(extension(OIDS.crlNumber, false, int(spec.crlNumber)));
+  const crlNumber = spec.crlNumber ?? (spec.version === 1 ? false : 1); // a v1 CRL has no extensions
+  if (crlNumber !== false) {
+    const n = crlNumber;
+    exts.push(typeof n === 'object' ? extension(OIDS.crlNumber, n.critical, int(n.value)) : extension(OIDS.crlNumber, false, int(n)));
+  }
   if (spec.deltaBase !== undefined) exts.push(extension(OIDS.deltaCrlIndicator, true, int(spec.deltaBase)));
   if (spec.idp) exts.push(extension(OIDS.issuingDistributionPoint, spec.idp.critical ?? true, idpValue(spec.idp)));
   if (spec.freshestCrl) exts.push(extension(OIDS.freshestCrl, false, dpList(spec.freshestCrl)));

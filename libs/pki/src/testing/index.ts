@@ -22,3 +22,4 @@ export * from './npki-folder';
 export * from './crl';
 export * from './ocsp';
 export * from './ldap-responder';
+export * from './decoys';

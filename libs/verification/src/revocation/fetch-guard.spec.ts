@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LdapRequest } from '@jointcert/pki';
-import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './fetch-guard';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, normaliseHost } from './fetch-guard';
 
 describe('fetch guard (SSRF)', () => {
   it('allowlist: host, host:port, schemes, credentials', () => {
@@ -27,6 +27,32 @@ describe('fetch guard (SSRF)', () => {
     }
     const dev = createFetchAllow({ FETCH_ALLOW_HOSTS: [], FETCH_ALLOW_PRIVATE: true });
     expect(dev('http://127.0.0.1:3100/ocsp')).toBe(true);
+  });
+
+  it('hosts are normalised for http and ldap alike: trailing dot, case, numeric IPv4 forms, percent-encoding (issue #9)', () => {
+    const closed = createFetchAllow({ FETCH_ALLOW_HOSTS: [], FETCH_ALLOW_PRIVATE: false });
+    const loopbacks = ['localhost.', 'LOCALHOST.', 'LocalHost', 'a.localhost.', '127.1', '2130706433', '0x7f000001', '0x7f.1', '0177.0.0.1', '127.0.0.1.', '%31%32%37.0.0.1', '[::1]', '[::ffff:127.0.0.1]'];
+    for (const scheme of ['http', 'https', 'ldap', 'ldaps']) {
+      for (const h of loopbacks) expect([`${scheme}://${h}/o=x`, closed(`${scheme}://${h}/o=x`)]).toEqual([`${scheme}://${h}/o=x`, false]);
+      expect(closed(`${scheme}://10.1/o=x`)).toBe(false); // 10.0.0.1
+      expect(closed(`${scheme}://0xa9fea9fe/o=x`)).toBe(false); // 169.254.169.254
+      expect(closed(`${scheme}://ds.yessign.or.kr/o=x`)).toBe(true);
+    }
+    const listed = createFetchAllow({ FETCH_ALLOW_HOSTS: ['DS.Yessign.OR.KR.', '8.8.8.8:389'], FETCH_ALLOW_PRIVATE: false });
+    expect(listed('ldap://ds.yessign.or.kr/o=x')).toBe(true);
+    expect(listed('LDAP://DS.YESSIGN.OR.KR./o=x')).toBe(true);
+    expect(listed('http://ds.yessign.or.kr./a.crl')).toBe(true);
+    expect(listed('ldap://134744072/o=x')).toBe(true); // 8.8.8.8, port 389 by default
+    expect(listed('ldap://8.8.8.8:1389/o=x')).toBe(false);
+    expect(listed('ldap://ds.yessign.or.kr.evil.test/o=x')).toBe(false);
+    // the allowlist names localhost: a trailing dot or another case is the same host, and still loopback
+    const dev = createFetchAllow({ FETCH_ALLOW_HOSTS: ['localhost'], FETCH_ALLOW_PRIVATE: true });
+    expect(dev('http://LOCALHOST.:8080/')).toBe(true);
+    expect(dev('ldap://localhost./o=x')).toBe(true);
+    expect(createFetchAllow({ FETCH_ALLOW_HOSTS: ['localhost'], FETCH_ALLOW_PRIVATE: false })('ldap://LOCALHOST./o=x')).toBe(false);
+    expect(normaliseHost('Exa%6Dple.COM.')).toBe('example.com');
+    expect(normaliseHost('a/b')).toBeUndefined();
+    expect(normaliseHost('')).toBeUndefined();
   });
 
   it('the HTTP fetcher refuses a loopback peer without FETCH_ALLOW_PRIVATE (no request reaches it)', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@jointcert/common';
-import { issueKoreanChain } from '@jointcert/pki/testing';
+import { issue, issueKoreanChain, testKey } from '@jointcert/pki/testing';
+import { TrustMetrics } from './trust-metrics';
 import { verifierAppModule } from '../verifier.module';
 import { loadTrustStore, TrustStoreError } from './trust-store';
 
@@ -11,10 +12,12 @@ describe('trust store', () => {
   const chain = issueKoreanChain();
   let dir: string;
   const warnings: unknown[] = [];
-  const logger = { warn: (o: unknown) => void warnings.push(o), info: () => undefined };
+  const errors: { obj: unknown; msg: string }[] = [];
+  const logger = { warn: (o: unknown) => void warnings.push(o), info: () => undefined, error: (...args: unknown[]) => void errors.push({ obj: args[0], msg: String(args[1]) }) };
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'jc-trust-'));
     warnings.length = 0;
+    errors.length = 0;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,6 +37,50 @@ describe('trust store', () => {
     expect(store.intermediates.map((a) => a.subject.text)).toEqual(['CN=yessignCA-Test,OU=AccreditedCA,O=yessign,C=kr']);
     expect(warnings).toEqual([expect.objectContaining({ file: join(anchors, 'notes.txt') })]);
     expect(Object.isFrozen(store.anchors)).toBe(true);
+  });
+
+  describe('anchor checks at load (structural faults): refused with an error line and a metric', () => {
+    const key = testKey('trust-bad-root');
+    const bc = { basicConstraints: { critical: true, ca: true } } as const;
+    const bad: Array<[string, Parameters<typeof issue>[0]['extensions'], string]> = [
+      ['unknown critical extension', { ...bc, extra: [{ oid: '1.3.6.1.4.1.99999.1', critical: true, value: Buffer.from([5, 0]) }] }, 'UNKNOWN_CRITICAL_EXTENSION'],
+      ['no basicConstraints', { keyUsage: ['keyCertSign'] }, 'NOT_A_CA'],
+      ['basicConstraints not critical', { basicConstraints: { critical: false, ca: true } }, 'BASIC_CONSTRAINTS_NOT_CRITICAL'],
+      ['cA false', { basicConstraints: { critical: true, ca: false } }, 'NOT_A_CA'],
+      ['critical SKI', { ...bc, subjectKeyIdentifier: { critical: true, keyIdentifier: Buffer.alloc(20, 7) } }, 'KEY_ID_CRITICAL'],
+      ['critical AKI', { ...bc, authorityKeyIdentifier: { critical: true } }, 'KEY_ID_CRITICAL'],
+    ];
+
+    it.each(bad)('%s → refused', async (label, extensions, reason) => {
+      const anchors = join(dir, 'anchors');
+      mkdirSync(anchors);
+      writeFileSync(join(anchors, 'good.pem'), chain.root.pem);
+      const root = issue({ subject: `CN=Bad Root ${label},O=Test,C=KR`, keys: key, extensions });
+      writeFileSync(join(anchors, 'bad.pem'), root.pem);
+      const metrics = new TrustMetrics();
+      const store = loadTrustStore({ TRUST_ANCHORS_DIR: anchors }, logger, metrics);
+      expect(store.anchors.map((a) => a.subject.text)).toEqual(['CN=Test RootCA,OU=Korea Certification Authority Central,O=KISA,C=KR']);
+      expect(store.refused).toEqual([expect.objectContaining({ subject: `CN=Bad Root ${label},O=Test,C=KR`, reasons: [reason] })]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.msg).toMatch(new RegExp(`^TRUST_ANCHORS_DIR: refusing trust anchor CN=Bad Root ${label}`));
+      const text = await metrics.registry.metrics();
+      expect(text).toContain(`jointcert_verifier_trust_anchors_refused{reason="${reason}"} 1`);
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_loaded 1/);
+    });
+
+    it('the metric counts refusals by reason and the anchors in use; an empty subject is refused; all refused → no start', async () => {
+      const anchors = join(dir, 'anchors');
+      mkdirSync(anchors);
+      writeFileSync(join(anchors, 'a.pem'), issue({ subject: [], keys: key, extensions: { basicConstraints: { critical: true, ca: true }, subjectAltName: { critical: true, names: [{ dns: 'root.example' }] } } }).pem);
+      writeFileSync(join(anchors, 'b.pem'), issue({ subject: 'CN=No BC', keys: key, extensions: {} }).pem);
+      const metrics = new TrustMetrics();
+      expect(() => loadTrustStore({ TRUST_ANCHORS_DIR: anchors }, logger, metrics)).toThrow(/every trust anchor was refused/);
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_refused\{reason="EMPTY_SUBJECT"\} 1/);
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_refused\{reason="NOT_A_CA"\} 1/);
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_loaded 0/);
+      expect(errors.map((e) => e.msg)).toEqual([expect.stringMatching(/empty subject/), expect.stringMatching(/no basicConstraints/)]);
+    });
   });
 
   it('refuses to start without anchors: unset, unreadable, or no certificate in it', () => {

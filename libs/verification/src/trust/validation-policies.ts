@@ -12,7 +12,14 @@
  *     for (V11 cryptography); NPKI mandates RSA-2048 for user certificates, so
  *     the verifier accepts it as a documented exception — raising the minimum
  *     would refuse every joint certificate in circulation;
- *   - the trust anchors and intermediates of the trust store.
+ *   - the trust anchors and intermediates of the trust store; the configured
+ *     intermediates are tried as issuers before any certificate the message
+ *     carries (policy.intermediates), so decoy copies of a CA in a message
+ *     never run before the real one;
+ *   - bounded work per message: RSA keys 2048–4096 bits with e = 3 or 65537
+ *     (anything else is refused before any signature math: KEY_NOT_ALLOWED),
+ *     and a budget of 400 cost units (one unit = one RSA-2048 verification)
+ *     besides the count budget of 100 checks (libs/pki path/build.ts).
  * The site's accepted certificate types (ACCEPTED_CERT_TYPES, resolved once by
  * npki/profile buildAcceptedTypes) are a separate step after path validation
  * for challenges (see verify-challenge.use-case.ts: POLICY_NOT_ACCEPTED with the
@@ -45,6 +52,7 @@ export class ValidationPolicies {
         purpose,
         createValidationPolicy({
           trustAnchors: trust.anchors,
+          intermediates: trust.intermediates,
           at: 0,
           algorithms: { ...DEFAULT_ALGORITHM_POLICY, allowSha1: false, minRsaBits: 2048 },
           requiredKeyUsage: ['digitalSignature', 'nonRepudiation'],

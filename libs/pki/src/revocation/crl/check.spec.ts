@@ -110,14 +110,16 @@ describe('checkCrl against openssl ca CRLs', () => {
     expect(checkCrl(q(leaves[0]!), some, opts(some))).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
     const r = checkCrl(q(good), some, opts(some));
     expect(r).toMatchObject({ status: 'unknown', reason: 'SCOPE_MISMATCH' });
-    expect((r as { detail: string }).detail).toMatch(/only the reasons keyCompromise, cACompromise/);
+    expect((r as { detail: string }).detail).toMatch(/no usable CRL covers the reasons affiliationChanged, superseded/);
   });
 
   it('a CRL of another issuer → SCOPE_MISMATCH; a signer that is not the CRL issuer → UNAUTHORIZED_RESPONDER', () => {
     const crl = parseCrl(ca.gencrl({ section: 'crl_plain' }));
     const foreign = { ...good.cert, issuer: sub.cert.subject };
-    expect(reasonOf(checkCrl({ cert: foreign, issuer: sub.cert, at: 0 }, crl, opts(crl)))).toBe('SCOPE_MISMATCH');
-    expect(reasonOf(checkCrl(q(good), crl, opts(crl, { crlIssuerCert: sub.cert })))).toBe('UNAUTHORIZED_RESPONDER');
+    // the engine: no CRL from the certificate's issuer at all
+    expect(reasonOf(checkCrl({ cert: foreign, issuer: sub.cert, at: 0 }, crl, opts(crl)))).toBe('NO_SOURCE');
+    // crlIssuerCert is a signer candidate, not a requirement: the CRL is the issuer's own and signed by it
+    expect(reasonOf(checkCrl(q(good), crl, opts(crl, { crlIssuerCert: sub.cert })))).toBe('good');
   });
 });
 
@@ -139,16 +141,19 @@ describe('checkCrl on built CRLs (delta, cRLSign, extensions, indirect)', () => 
   it('delta CRL: new revocations, removeFromCRL of a hold, BaseCRLNumber pairing, delta alone', () => {
     const base = crl({ crlNumber: 10, entries: [{ serial: 1, revokedAt: T - DAY, reason: 'certificateHold' }, { serial: 2, revokedAt: T - DAY, reason: 'keyCompromise' }] });
     const delta = crl({ crlNumber: 11, deltaBase: 10, thisUpdate: T + 10 * MIN, entries: [{ serial: 1, revokedAt: T, reason: 'removeFromCRL' }, { serial: 3, revokedAt: T, reason: 'superseded' }] });
-    expect(checkCrl(query(leaf(1)), base, o({ delta }))).toMatchObject({ status: 'good', thisUpdate: T + 10 * MIN });
+    // good from the pair: thisUpdate is the older of the two (the engine reports what both CRLs vouch for)
+    expect(checkCrl(query(leaf(1)), base, o({ delta }))).toMatchObject({ status: 'good', thisUpdate: T });
     expect(checkCrl(query(leaf(1)), base, o())).toMatchObject({ status: 'revoked', reason: 'certificateHold' });
     expect(checkCrl(query(leaf(2)), base, o({ delta }))).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
     expect(checkCrl(query(leaf(3)), base, o({ delta }))).toMatchObject({ status: 'revoked', reason: 'superseded' });
     expect(checkCrl(query(leaf(4)), base, o({ delta }))).toMatchObject({ status: 'good' });
     const tooNew = crl({ crlNumber: 13, deltaBase: 12 });
-    expect(reasonOf(checkCrl(query(leaf(4)), base, o({ delta: tooNew })))).toBe('SCOPE_MISMATCH');
+    // a delta that does not pair with the complete CRL is not used: the complete CRL answers alone (the engine, §6.3.3 (c))
+    expect(checkCrl(query(leaf(4)), base, o({ delta: tooNew }))).toMatchObject({ status: 'good', thisUpdate: T });
     expect(reasonOf(checkCrl(query(leaf(4)), delta, o()))).toBe('SCOPE_MISMATCH');
     const otherScope = crl({ crlNumber: 12, deltaBase: 10, idp: { onlyUser: true } });
-    expect(reasonOf(checkCrl(query(leaf(4)), base, o({ delta: otherScope })))).toBe('SCOPE_MISMATCH');
+    // a delta of another scope is not paired either: the complete CRL answers alone
+    expect(reasonOf(checkCrl(query(leaf(4)), base, o({ delta: otherScope })))).toBe('good');
     const removeInBase = crl({ entries: [{ serial: 5, revokedAt: T, reason: 'removeFromCRL' }] });
     expect(reasonOf(checkCrl(query(leaf(5)), removeInBase, o()))).toBe('MALFORMED_RESPONSE');
   });
@@ -192,9 +197,14 @@ describe('checkCrl on built CRLs (delta, cRLSign, extensions, indirect)', () => 
           entries: indirect ? [{ serial: 77, revokedAt: T - DAY }, { serial: 77, revokedAt: T - DAY, reason: 'affiliationChanged', certificateIssuer: [{ dirName: CA_NAME }] }] : [],
         }),
       );
-    expect(checkCrl(query(cert), make(true), o({ crlIssuerCert }))).toMatchObject({ status: 'revoked', reason: 'affiliationChanged' });
+    // the CRL issuer's own certificate is checked too (RFC 5280 §6.3.3 (f), the engine): the CA's CRL answers for it
+    const caCrl = crl({});
+    expect(checkCrl(query(cert), make(true), o({ crlIssuerCert, otherCrls: [caCrl] }))).toMatchObject({ status: 'revoked', reason: 'affiliationChanged' });
+    expect(checkCrl(query(cert), make(true), o({ crlIssuerCert }))).toMatchObject({ status: 'unknown', reason: 'UNAUTHORIZED_RESPONDER', detail: expect.stringMatching(/revocation unknown/) });
     expect(reasonOf(checkCrl(query(cert), make(true), o()))).toBe('UNAUTHORIZED_RESPONDER');
-    expect(reasonOf(checkCrl(query(cert), make(false), o({ crlIssuerCert })))).toBe('SCOPE_MISMATCH');
-    expect(reasonOf(checkCrl(query(leaf(77)), make(true), o({ crlIssuerCert })))).toBe('SCOPE_MISMATCH');
+    expect(reasonOf(checkCrl(query(cert), make(false), o({ crlIssuerCert, otherCrls: [caCrl] })))).toBe('SCOPE_MISMATCH');
+    // a certificate whose distribution points do not name the indirect CRL issuer: that CRL is out of its scope, the CA's CRL answers
+    expect(checkCrl(query(leaf(77)), make(true), o({ crlIssuerCert, otherCrls: [caCrl] }))).toMatchObject({ status: 'good', signer: CA_NAME });
+    expect(reasonOf(checkCrl(query(leaf(77)), make(true), o({ crlIssuerCert })))).toBe('NO_SOURCE');
   });
 });
