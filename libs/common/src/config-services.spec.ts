@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, configSchema, loadConfig, SERVICE_NAMES, servicesReading, type ServiceName } from './config';
+import { ConfigError, configSchema, loadConfig, SERVICE_NAMES, servicesReading } from './config';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
