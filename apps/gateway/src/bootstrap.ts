@@ -6,10 +6,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   createLogger,
+  DomainError,
   PinoLoggerService,
+  PROBLEM_CONTENT_TYPE,
   REQUEST_ID_HEADER,
   requestIdFrom,
   runWithRequestContext,
+  toProblem,
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
@@ -49,6 +52,13 @@ class AccessLogController extends LogController {
   }
 }
 
+const draining = new WeakMap<NestFastifyApplication, () => void>();
+
+/** Graceful shutdown, step one: from now on every new request is answered 503 problem+json; then close() waits for in-flight ones. */
+export function drainGateway(app: NestFastifyApplication): void {
+  draining.get(app)?.();
+}
+
 export interface GatewayOptions {
   /** Root module; tests pass one that imports GatewayModule plus probe routes. */
   module?: Type<unknown>;
@@ -70,9 +80,18 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     // No per-request pino child (its redaction setup costs more than the route): log lines
     // get the request id from the async context (libs/common logging) or carry it explicitly.
     childLoggerFactory: (logger: FastifyBaseLogger) => logger,
+    // While closing, our own hook answers 503 problem+json (Fastify's would be a bare 503).
+    return503OnClosing: false,
   });
   const fastify = adapter.getInstance();
+  const drain = { on: false };
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (drain.on) {
+      // Shutting down: no new work; in-flight requests finish (see drainGateway).
+      const problem = toProblem(new DomainError('SERVICE_UNAVAILABLE', 'the gateway is shutting down; retry'), { instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) });
+      void reply.status(503).headers({ 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '1', connection: 'close', [REQUEST_ID_HEADER]: request.id }).send(JSON.stringify(problem));
+      return;
+    }
     const docs = request.url.startsWith(DOCS_PATH) && (request.url.length === DOCS_PATH.length || '/?'.includes(request.url.charAt(DOCS_PATH.length)));
     void reply.headers(docs ? DOCS_SECURITY_HEADERS : API_SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
@@ -111,6 +130,6 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
   setupOpenApi(app);
 
   app.useGlobalFilters(new ProblemFilter(logger, config.BODY_LIMIT_BYTES));
-  app.enableShutdownHooks();
+  draining.set(app, () => (drain.on = true));
   return app;
 }

@@ -53,7 +53,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: LOGGER, useValue: logger },
       { provide: DataSource, useFactory: () => openDatabase(config, logger) },
-      { provide: Redis, useFactory: () => openRedis(config) },
+      { provide: Redis, useFactory: () => openRedis(config, logger) },
       { provide: VERIFIER, useFactory: () => openVerifierClient(config, logger) },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
       repository(AccountRepository),

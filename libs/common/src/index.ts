@@ -4,3 +4,5 @@ export * from './microservice';
 export * from './errors';
 export * from './logging';
 export * from './auth';
+export * from './redis/connection';
+export * from './shutdown';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createServiceClient, type AppConfig, type Logger, type ServiceClient } from '@jointcert/common';
+import { closeRedis, openRedisConnection, createServiceClient, type AppConfig, type Logger, type ServiceClient } from '@jointcert/common';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
 import { LOGGER, VERIFIER } from '../registry.tokens';
 
@@ -22,8 +22,8 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
 }
 
 /** Redis for challenges, rate limits and session revocations: fail a command fast rather than queue it for long. */
-export function openRedis(config: AppConfig): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5000 });
+export function openRedis(config: AppConfig, logger?: Logger): Promise<Redis> {
+  return openRedisConnection(config, { name: 'registry', ...(logger ? { logger } : {}) });
 }
 
 export function openVerifierClient(config: AppConfig, logger: Logger): ServiceClient {
@@ -43,7 +43,7 @@ export class RegistryResources implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const results = await Promise.allSettled([
       this.verifier.close(),
-      this.redis.quit().catch(() => this.redis.disconnect()),
+      closeRedis(this.redis),
       this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
     ]);
     for (const r of results) if (r.status === 'rejected') this.logger.warn({ err: r.reason as unknown }, 'error while closing a resource');

@@ -6,8 +6,9 @@ import { isWireError, type Contract, type Envelope, type RequestMeta, type WireE
 import type { AppConfig } from '../config';
 import { currentRequestId } from '../logging/context';
 import type { Logger } from '../logging/logger';
-import { redisClient } from '../transport';
+import { transportClient } from '../transport';
 import { DomainError } from './domain-error';
+import { isDependencyOutage } from './outage';
 import { isProblemCode } from './problem-types';
 
 /** A service failed unexpectedly; it logged the details under `errorId`. */
@@ -22,6 +23,11 @@ export class RemoteInternalError extends Error {
 export function toWireError(exception: unknown, logger: Logger): WireError {
   if (exception instanceof DomainError) {
     return { kind: 'jointcert.problem', code: exception.code, detail: exception.detail, extra: { ...exception.extra } };
+  }
+  if (isDependencyOutage(exception)) {
+    // Postgres or Redis unreachable / restarting: the caller should retry, this is no bug.
+    logger.warn({ err: exception }, 'dependency unavailable while handling a message');
+    return { kind: 'jointcert.problem', code: 'SERVICE_UNAVAILABLE', detail: 'a required service is unavailable; try again later' };
   }
   const errorId = randomUUID();
   logger.error({ err: exception, errorId }, 'unexpected error in message handler');
@@ -92,5 +98,5 @@ export class ServiceClient {
 }
 
 export function createServiceClient(config: AppConfig, logger?: Logger): ServiceClient {
-  return new ServiceClient(redisClient(config), config.SERVICE_TIMEOUT_MS, logger);
+  return new ServiceClient(transportClient(config, logger), config.SERVICE_TIMEOUT_MS, logger);
 }
