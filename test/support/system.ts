@@ -57,6 +57,8 @@ export interface SystemOptions {
   /** PEM roots the verifier trusts besides the dev CA's (written before it boots). */
   extraAnchors?: string[];
   mode?: 'in-process' | 'processes';
+  /** Admin URL of the Postgres to create the test database on (default: the machine's). */
+  adminDatabaseUrl?: string;
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -178,7 +180,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const mode = opts.mode ?? 'in-process';
   const tag = `${opts.name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), `jc-system-${opts.name}-`));
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(opts.adminDatabaseUrl);
   const baseEnv: Record<string, string> = {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
@@ -227,6 +229,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       await redis.quit();
     });
     const sql = new Pool({ connectionString: db.url, max: 2 });
+    // An idle connection dropped by a Postgres restart (fault tests): the pool replaces it.
+    sql.on('error', () => undefined);
     resources.push(() => sql.end());
 
     let url: string;

@@ -22,6 +22,7 @@ import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
+import { RevocationSync } from './sessions/revocation-sync';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -70,6 +71,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       LogIn,
       RefreshSession,
       LogOut,
+      RevocationSync,
       AccountsService,
       RegisterCertificate,
       ReplaceCertificate,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice, Type } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { AppConfig } from './config';
 import { RpcProblemFilter } from './errors/rpc';
 import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
@@ -15,10 +16,14 @@ import { transportServer } from './transport';
  * handler error sent back as a WireError. Signals are not handled here: the
  * entry point calls runMicroservice / exitGracefullyOn.
  */
-export async function createMicroservice(module: Type<unknown>, config: AppConfig, options: { logger?: Logger } = {}): Promise<INestMicroservice> {
+export async function createMicroservice(
+  module: Type<unknown>,
+  config: AppConfig,
+  options: { logger?: Logger; /** Default: transportServer(config) — tests pass their own to count handlings. */ strategy?: CustomTransportStrategy } = {},
+): Promise<INestMicroservice> {
   const logger = options.logger ?? createLogger(config, { name: module.name });
   const app = await NestFactory.createMicroservice(module, {
-    strategy: transportServer(config, logger),
+    strategy: options.strategy ?? transportServer(config, logger),
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
   app.useGlobalFilters(new RpcProblemFilter(logger));

@@ -25,6 +25,12 @@ export interface RedisConnectionOptions {
   offlineQueue?: boolean;
   /** Connect on first use instead of at once. Default false. */
   lazyConnect?: boolean;
+  /**
+   * For blocking reads (XREAD BLOCK): no command timeout, and a command cut by
+   * a dropped connection fails instead of being resent to the restarted
+   * server (the reader loop then re-creates what Redis lost, e.g. its group).
+   */
+  blocking?: boolean;
 }
 
 /** Delay before reconnect attempt `times` (1, 2, ...): 50 ms doubling up to 2 s, ±20 % jitter. Never gives up. */
@@ -36,7 +42,7 @@ export function reconnectDelayMs(times: number, random: () => number = Math.rand
 /** ioredis options from a redis:// URL plus the outage behaviour above. */
 export function redisConnectionOptions(config: Pick<AppConfig, 'REDIS_URL'>, opts: RedisConnectionOptions): RedisOptions {
   const url = new URL(config.REDIS_URL);
-  const commandTimeout = opts.commandTimeoutMs ?? 2000;
+  const commandTimeout = opts.blocking ? 0 : (opts.commandTimeoutMs ?? 2000);
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : 6379,
@@ -55,6 +61,7 @@ export function redisConnectionOptions(config: Pick<AppConfig, 'REDIS_URL'>, opt
     // How long disconnect() lets a half-open socket linger (the default 2 s keeps a closing process alive).
     disconnectTimeout: 200,
     lazyConnect: opts.lazyConnect ?? false,
+    ...(opts.blocking ? { autoResendUnfulfilledCommands: false } : {}),
   };
 }
 
@@ -107,6 +114,27 @@ export function watchRedis(redis: Redis, name: string, logger?: Logger): void {
     if (down) logger?.info({ redis: name }, 'redis connection restored');
     down = false;
   });
+}
+
+/**
+ * Run a blocking command (XREAD BLOCK ...) on a `blocking` connection: if the
+ * connection drops meanwhile, reject at once. (ioredis would otherwise keep
+ * the command's promise pending forever: with autoResendUnfulfilledCommands
+ * off it is neither resent nor failed.)
+ */
+export async function blockingCall<T>(redis: Redis, call: () => Promise<T>): Promise<T> {
+  let onClose: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      call(),
+      new Promise<never>((_, reject) => {
+        onClose = () => reject(new Error('Connection is closed.'));
+        redis.once('close', onClose);
+      }),
+    ]);
+  } finally {
+    if (onClose) redis.off('close', onClose);
+  }
 }
 
 /** Close a connection: QUIT when connected, else drop it (never waits for a reconnect). */

@@ -3,7 +3,7 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logging/logger';
-import { closeRedis, createRedisConnection, reconnectDelayMs, whenReady } from '../redis/connection';
+import { blockingCall, closeRedis, createRedisConnection, reconnectDelayMs, whenReady } from '../redis/connection';
 import { fieldsOf, REPLY_MAXLEN, replyStream, requestStream, serviceOf, sleep, type StreamRead, type StreamsTransportOptions } from './redis-streams.shared';
 
 export interface StreamsClientOptions extends StreamsTransportOptions {
@@ -49,7 +49,12 @@ export class RedisStreamsClient extends ClientProxy {
     if (!this.cmd) {
       const logger = this.log ? { logger: this.log } : {};
       this.cmd = createRedisConnection(this.config, { name: 'client-streams', ...logger });
-      this.reader = createRedisConnection(this.config, { name: 'client-streams-reader', commandTimeoutMs: 0, ...logger });
+      this.reader = createRedisConnection(this.config, { name: 'client-streams-reader', blocking: true, ...logger });
+      // After every (re)connect: make sure the reply stream exists (a Redis restarted empty lost it).
+      this.cmd.on('ready', () => {
+        this.replyReady = false;
+        this.ensureReplyStream().catch(() => undefined);
+      });
       this.loop = this.readLoop();
       this.keepAlive = setInterval(() => void this.cmd?.pexpire(this.replies, REPLY_STREAM_TTL_MS).then((n) => n === 0 && (this.replyReady = false)).catch(() => undefined), REPLY_STREAM_TTL_MS / 4);
       this.keepAlive.unref();
@@ -87,7 +92,8 @@ export class RedisStreamsClient extends ClientProxy {
           if (this.cmd!.status !== 'ready') await whenReady(this.cmd!, 1000);
           await this.ensureReplyStream();
         }
-        const res = (await this.reader!.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId)) as StreamRead;
+        const reader = this.reader!;
+        const res = (await blockingCall(reader, () => reader.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId))) as StreamRead;
         failures = 0;
         for (const [, entries] of res ?? []) {
           for (const [id, fields] of entries) {

@@ -4,7 +4,7 @@ import { BaseRpcContext, Server, type CustomTransportStrategy, type WritePacket 
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logging/logger';
-import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/connection';
+import { blockingCall, closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/connection';
 import {
   deadLetterStream,
   fieldsOf,
@@ -94,7 +94,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const name = `${services.join('+') || 'service'}-streams`;
     this.cmd = createRedisConnection(this.config, { name, ...(this.log ? { logger: this.log } : {}) });
     // Blocking reads carry their own bound (BLOCK); no command timeout on this connection.
-    this.reader = createRedisConnection(this.config, { name: `${name}-reader`, commandTimeoutMs: 0, ...(this.log ? { logger: this.log } : {}) });
+    this.reader = createRedisConnection(this.config, { name: `${name}-reader`, blocking: true, ...(this.log ? { logger: this.log } : {}) });
     this.loop = this.readLoop();
     const every = Math.max(50, Math.floor(this.opts.claimIdleMs / 2));
     this.claimTimer = setInterval(() => void this.reclaim(), every);
@@ -127,7 +127,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           groupsReady = true;
         }
         const keys = this.streams;
-        const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'))) as StreamRead;
+        const reader = this.reader!;
+        const res = (await blockingCall(reader, () => reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))) as StreamRead;
         failures = 0;
         for (const [stream, entries] of res ?? []) for (const [id, fields] of entries) this.dispatch(stream, id, fieldsOf(fields));
       } catch (err) {
