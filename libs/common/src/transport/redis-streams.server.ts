@@ -175,21 +175,26 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return;
     }
     const handler = this.getHandlerByPattern(pattern);
-    const packet: WritePacket = handler
-      ? await new Promise<WritePacket>((resolve) => {
-          let err: unknown;
-          let response: unknown;
-          const run = async (): Promise<void> => {
-            const response$ = this.transformToObservable(await handler(data, ctx));
-            this.send(response$, (p) => {
-              if (p.err !== undefined) err = p.err;
-              else if (p.response !== undefined) response = p.response;
-              if (p.isDisposed || err !== undefined) resolve(err !== undefined ? { err, isDisposed: true } : { response, isDisposed: true });
-            });
-          };
-          this.onProcessingStartHook(this.transportId, ctx, () => run().catch((e: unknown) => resolve({ err: e, isDisposed: true })));
-        })
-      : { err: `There is no matching message handler defined in the remote service (${pattern}).`, isDisposed: true };
+    if (!handler) {
+      // No replica of this version handles it (a caller ahead of us): like a pattern nobody listens to,
+      // the caller's bounded wait ends in SERVICE_UNAVAILABLE.
+      this.log?.warn({ stream, id, pattern, requestId: requestIdOf(f.d) }, 'no handler for this pattern; dropped');
+      await this.cmd!.xack(stream, GROUP, id);
+      return;
+    }
+    const packet: WritePacket = await new Promise<WritePacket>((resolve) => {
+      let err: unknown;
+      let response: unknown;
+      const run = async (): Promise<void> => {
+        const response$ = this.transformToObservable(await handler(data, ctx));
+        this.send(response$, (p) => {
+          if (p.err !== undefined) err = p.err;
+          else if (p.response !== undefined) response = p.response;
+          if (p.isDisposed || err !== undefined) resolve(err !== undefined ? { err, isDisposed: true } : { response, isDisposed: true });
+        });
+      };
+      this.onProcessingStartHook(this.transportId, ctx, () => run().catch((e: unknown) => resolve({ err: e, isDisposed: true })));
+    });
     this.onProcessingEndHook?.(this.transportId, ctx);
     await this.answer(f.r, f.i, packet);
     this.handled++;
