@@ -21,9 +21,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createMicroservice, createServiceClient, loadConfig, type AppConfig, type ServiceClient } from '@jointcert/common';
+import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { Patterns, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
@@ -105,6 +106,10 @@ export interface System {
   pids(): Record<'gateway' | 'registry' | 'verifier', number>;
   stopVerifier(): Promise<void>;
   startVerifier(): Promise<void>;
+  /** In-process mode: the transport servers of the running service instances (to count handlings), first the original one. */
+  servers: Record<'verifier' | 'registry', CustomTransportStrategy[]>;
+  /** In-process mode: start one more replica of a service (closed with the system); returns a function that stops it. */
+  addReplica(kind: 'verifier' | 'registry'): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -237,12 +242,19 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     let pids: System['pids'] = () => ({ gateway: process.pid, registry: process.pid, verifier: process.pid });
     let stopVerifier: () => Promise<void>;
     let startVerifier: () => Promise<void>;
+    const servers: System['servers'] = { verifier: [], registry: [] };
+    const strategy = (kind: 'verifier' | 'registry'): CustomTransportStrategy => {
+      const s = transportServer(config);
+      servers[kind].push(s);
+      return s;
+    };
+    let addReplica: System['addReplica'] = () => Promise.reject(new Error('replicas need mode in-process'));
 
     if (mode === 'in-process') {
       let verifier: INestMicroservice | null = null;
       startVerifier = async () => {
         if (verifier) return;
-        verifier = await createMicroservice(verifierAppModule(config), config);
+        verifier = await createMicroservice(verifierAppModule(config), config, { strategy: strategy('verifier') });
         await verifier.listen();
       };
       stopVerifier = async () => {
@@ -252,9 +264,20 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       };
       await startVerifier();
       resources.push(() => stopVerifier());
-      const registry = await createRegistry(config, { clock });
+      const registry = await createRegistry(config, { clock, strategy: strategy('registry') });
       await registry.listen();
       resources.push(() => registry.close());
+      addReplica = async (kind) => {
+        const app = kind === 'verifier' ? await createMicroservice(verifierAppModule(config), config, { strategy: strategy(kind) }) : await createRegistry(config, { clock, strategy: strategy(kind) });
+        await app.listen();
+        let open = true;
+        const stop = async (): Promise<void> => {
+          if (open) await app.close();
+          open = false;
+        };
+        resources.push(stop);
+        return stop;
+      };
       const gateway: INestApplication = await createGateway(config);
       await gateway.listen(0, '127.0.0.1');
       resources.push(() => gateway.close());
@@ -339,6 +362,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         return r.rows[0]!.n;
       },
       pids: () => pids(),
+      servers,
+      addReplica: (kind) => addReplica(kind),
       stopVerifier: () => stopVerifier(),
       startVerifier: () => startVerifier(),
       close: cleanup,
