@@ -52,6 +52,9 @@ class AccessLogController extends LogController {
   }
 }
 
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 const draining = new WeakMap<NestFastifyApplication, () => void>();
 
 /** Graceful shutdown, step one: from now on every new request is answered 503 problem+json; then close() waits for in-flight ones. */
@@ -98,7 +101,17 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
   });
   // The request's async context (its id in log lines and service envelopes), entered
   // after body parsing and around the handler: cheaper than a Nest interceptor.
-  fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ requestId: String(request.id) }, done));
+  // An Idempotency-Key (POST sign-up/add/replace, login; DELETE) travels to the registry, which answers a repeat with the first result.
+  fastify.addHook('preHandler', (request, reply, done) => {
+    const key = request.headers[IDEMPOTENCY_KEY_HEADER];
+    if (key === undefined) return runWithRequestContext({ requestId: String(request.id) }, done);
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+      const problem = toProblem(new DomainError('MALFORMED_INPUT', 'Idempotency-Key must be 1 to 255 visible ASCII characters'), { instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) });
+      void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      return;
+    }
+    runWithRequestContext({ requestId: String(request.id), idempotencyKey: key }, done);
+  });
   if (metrics.enabled) {
     fastify.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
@@ -122,7 +135,7 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
       origin: any ? '*' : config.CORS_ORIGINS,
       credentials: false,
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, IDEMPOTENCY_KEY_HEADER],
       exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
     });

@@ -41,6 +41,8 @@ export const configSchema = z
     STREAMS_MAXLEN: z.coerce.number().int().min(100).default(10000),
     /** Streams: most messages one replica handles at once. */
     STREAMS_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(64),
+    /** How long the registry keeps the first result of a state-changing request for repeats (Idempotency-Key, redeliveries). */
+    IDEMPOTENCY_TTL_S: seconds(86400, 60, 30 * 86400),
     /** On SIGTERM: how long in-flight requests and messages may still finish before the process exits (ms). */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
 

@@ -4,7 +4,7 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, throwError, timeout, TimeoutError, type Observable } from 'rxjs';
 import { isWireError, type Contract, type Envelope, type RequestMeta, type WireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
-import { currentRequestId } from '../logging/context';
+import { currentRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { transportClient } from '../transport';
 import { DomainError } from './domain-error';
@@ -65,6 +65,12 @@ export function fromRpcError(err: unknown, pattern: string, timeoutMs: number): 
   return new RemoteInternalError(undefined, pattern);
 }
 
+/** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it). */
+function defaultMeta(): RequestMeta {
+  const ctx = currentRequestContext();
+  return { requestId: ctx?.requestId ?? randomUUID(), idempotencyKey: ctx?.idempotencyKey ?? randomUUID() };
+}
+
 /**
  * Typed request/response over the transport: the contract ties the pattern to
  * its payload and result, the request id travels in the envelope, the wait is
@@ -78,7 +84,7 @@ export class ServiceClient {
   ) {}
 
   async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
-    const envelope: Envelope<Req> = { meta: meta ?? { requestId: currentRequestId() ?? randomUUID() }, data };
+    const envelope: Envelope<Req> = { meta: meta ?? defaultMeta(), data };
     try {
       return await firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), {
         defaultValue: undefined as Res,

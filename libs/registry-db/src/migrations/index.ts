@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1767225600000 } from './1767225600000-initial';
 import { RegistryServices1767312000000 } from './1767312000000-registry-services';
+import { RequestResults1767410000000 } from './1767410000000-request-results';
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1767225600000, RegistryServices1767312000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1767225600000, RegistryServices1767312000000, RequestResults1767410000000];
