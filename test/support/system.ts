@@ -106,6 +106,10 @@ export interface System {
   pids(): Record<'gateway' | 'registry' | 'verifier', number>;
   stopVerifier(): Promise<void>;
   startVerifier(): Promise<void>;
+  /** Processes mode: the child process of each app (the latest one started), its exit awaited by tests that signal it. */
+  processes(): Partial<Record<'gateway' | 'registry' | 'verifier', ChildProcess>>;
+  /** Processes mode: start one more verifier process (stopped with the system). */
+  addVerifierProcess(): Promise<ChildProcess>;
   /** In-process mode: the transport servers of the running service instances (to count handlings), first the original one. */
   servers: Record<'verifier' | 'registry', CustomTransportStrategy[]>;
   /** In-process mode: start one more replica of a service (closed with the system); returns a function that stops it. */
@@ -248,6 +252,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       servers[kind].push(s);
       return s;
     };
+    let processes: System['processes'] = () => ({});
+    let addVerifierProcess: System['addVerifierProcess'] = () => Promise.reject(new Error('processes mode only'));
     let addReplica: System['addReplica'] = () => Promise.reject(new Error('replicas need mode in-process'));
 
     if (mode === 'in-process') {
@@ -317,6 +323,15 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         const of = (name: string): number => children.find((c) => c.name === name && c.child.exitCode === null)?.child.pid ?? 0;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
       };
+      processes = () => {
+        const of = (name: string): ChildProcess | undefined => [...children].reverse().find((c) => c.name === name)?.child;
+        return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
+      };
+      addVerifierProcess = async () => {
+        const extra = spawnApp('verifier', childEnv);
+        await up(extra, () => Promise.resolve(true));
+        return extra.child;
+      };
     }
 
     const api = async <T>(method: string, path: string, req: ApiRequest = {}): Promise<ApiResponse<T>> => {
@@ -363,6 +378,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       },
       pids: () => pids(),
       servers,
+      processes: () => processes(),
+      addVerifierProcess: () => addVerifierProcess(),
       addReplica: (kind) => addReplica(kind),
       stopVerifier: () => stopVerifier(),
       startVerifier: () => startVerifier(),

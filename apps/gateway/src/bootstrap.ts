@@ -62,6 +62,17 @@ export function drainGateway(app: NestFastifyApplication): void {
   draining.get(app)?.();
 }
 
+/**
+ * Graceful shutdown, step two: stop listening and wait for the requests in
+ * flight (Fastify's close), and only then close the app — Nest's own close
+ * runs the modules' destroy hooks (the service client, Redis) before the HTTP
+ * server, which would fail requests still waiting for a service.
+ */
+export async function closeGateway(app: NestFastifyApplication): Promise<void> {
+  await app.getHttpAdapter().getInstance().close();
+  await app.close();
+}
+
 export interface GatewayOptions {
   /** Root module; tests pass one that imports GatewayModule plus probe routes. */
   module?: Type<unknown>;
