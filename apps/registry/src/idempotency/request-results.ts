@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isRetryableTransactionError } from '@jointcert/common';
 
 /**
  * The first result of a state-changing request, kept so that a repeat (the
@@ -94,26 +95,43 @@ export class RequestResults {
   }
 }
 
+/** Attempts of a transaction that failed with a serialization failure or deadlock (40001, 40P01) before the error (503) stands. */
+export const TRANSACTION_ATTEMPTS = 3;
+
 /**
- * Make every `dataSource.transaction(fn)` record the pending request (if
- * any, once) with fn's result before it commits. The use cases keep calling
- * dataSource.transaction as they do; the request id reaches them through
- * the async context set by IdempotencyInterceptor.
+ * Every `dataSource.transaction(fn)` of the registry, patched once at boot:
+ *   - records the pending request (if any, once) with fn's result before it
+ *     commits — the use cases keep calling dataSource.transaction as they
+ *     do; the request reaches them through the async context set by
+ *     IdempotencyInterceptor;
+ *   - retries the whole transaction, a bounded number of times with a short
+ *     random pause, when Postgres reports a serialization failure or a
+ *     deadlock (the transaction callbacks do database work only). After that
+ *     the error is a dependency outage: 503.
  */
 export function recordInTransaction(dataSource: DataSource, results: RequestResults): void {
   const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
-  const patched = (...args: unknown[]): Promise<unknown> => {
+  const patched = async (...args: unknown[]): Promise<unknown> => {
     const fnIndex = args.findIndex((a) => typeof a === 'function');
-    const pending = RequestResults.current();
-    if (fnIndex < 0 || pending === undefined || pending.recorded) return original(...args);
+    if (fnIndex < 0) return original(...args);
     const fn = args[fnIndex] as (manager: EntityManager) => Promise<unknown>;
+    const pending = RequestResults.current();
+    const record = pending !== undefined && !pending.recorded;
     const wrapped = async (manager: EntityManager): Promise<unknown> => {
       const result = await fn(manager);
-      await results.insert(manager, pending, result);
-      pending.recorded = true;
+      if (record) await results.insert(manager, pending, result);
       return result;
     };
-    return original(...args.slice(0, fnIndex), wrapped, ...args.slice(fnIndex + 1));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await original(...args.slice(0, fnIndex), wrapped, ...args.slice(fnIndex + 1));
+        if (record) pending.recorded = true;
+        return result;
+      } catch (err) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+        await new Promise((done) => setTimeout(done, 5 + Math.random() * 20 * attempt));
+      }
+    }
   };
   (dataSource as unknown as { transaction: typeof patched }).transaction = patched;
 }
