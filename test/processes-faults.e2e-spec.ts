@@ -82,6 +82,24 @@ async function storedOnce(answers: Answer[]): Promise<void> {
   expect(rows.rows[0]!.n).toBe(hashes.length);
 }
 
+/** Start the load; `finish()` stops it and waits for the clients. */
+async function underLoad(minimum201: number): Promise<{ answers: Answer[]; sessions0: number; finish: () => Promise<void> }> {
+  let stop!: () => void;
+  const stopped = new Promise<void>((done) => (stop = done));
+  const answers: Answer[] = [];
+  const sessions0 = await sys.count('sessions');
+  const running = load(stopped, answers);
+  await until('logins under load', () => Promise.resolve(answers.filter((a) => a.status === 201).length >= minimum201), 30_000);
+  return {
+    answers,
+    sessions0,
+    finish: async () => {
+      stop();
+      await running;
+    },
+  };
+}
+
 const alive = (c: ChildProcess | undefined): boolean => c !== undefined && c.exitCode === null && c.signalCode === null;
 
 beforeAll(async () => {
@@ -115,17 +133,11 @@ describe('faults with every app in its own process', () => {
   it('one of two verifier processes SIGKILLed under load: no 500, no hang, every 201 stored once', async () => {
     const first = sys.processes().verifier!;
     await sys.addVerifierProcess();
-    let stop!: () => void;
-    const stopped = new Promise<void>((done) => (stop = done));
-    const answers: Answer[] = [];
-    const sessions0 = await sys.count('sessions');
-    const running = load(stopped, answers);
-    await until('logins under load', () => Promise.resolve(answers.filter((a) => a.status === 201).length >= 8), 30_000);
+    const { answers, sessions0, finish } = await underLoad(8);
     first.kill('SIGKILL');
     const n = answers.length;
     await until('logins after the kill', () => Promise.resolve(answers.slice(n).filter((a) => a.status === 201).length >= 12), 30_000);
-    stop();
-    await running;
+    await finish();
     console.log(`verifier replica SIGKILLed under load: ${JSON.stringify(tally(answers))}, slowest ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms`);
     expect(answers.filter((a) => typeof a.status !== 'number' || (a.status >= 500 && a.status !== 503))).toEqual([]);
     await storedOnce(answers);
@@ -136,18 +148,12 @@ describe('faults with every app in its own process', () => {
   it('the gateway SIGTERMed under load: in-flight requests answered, then 503 problem+json or refused, exit code 0', async () => {
     const gateway = sys.processes().gateway!;
     const exited = new Promise<number | null>((done) => gateway.once('exit', (code) => done(code)));
-    let stop!: () => void;
-    const stopped = new Promise<void>((done) => (stop = done));
-    const answers: Answer[] = [];
-    const sessions0 = await sys.count('sessions');
-    const running = load(stopped, answers);
-    await until('logins under load', () => Promise.resolve(answers.filter((a) => a.status === 201).length >= 4), 30_000);
+    const { answers, sessions0, finish } = await underLoad(4);
     const t0 = Date.now();
     gateway.kill('SIGTERM');
     const code = await exited;
     const ms = Date.now() - t0;
-    stop();
-    await running;
+    await finish();
     console.log(`gateway SIGTERM under load: exit ${code} after ${ms} ms; ${JSON.stringify(tally(answers))}`);
     expect(code).toBe(0);
     // A connection still in the kernel's accept queue when the listener closes is reset before any byte

@@ -162,17 +162,21 @@ describe('Streams transport: a replica SIGKILLed mid-flight', () => {
     return c;
   }
 
-  it('its message is taken over by another replica and answered within the caller’s timeout', async () => {
-    const config = loadConfig(env);
-    const stuck = await stuckReplica(env);
-    const caller = client(config);
+  /** A request in flight on the only (stuck) replica; then a survivor comes up and the stuck one is SIGKILLed. */
+  async function killMidFlight(vars: Record<string, string>, n: number) {
+    const config = loadConfig(vars);
+    const stuck = await stuckReplica(vars);
     const requestId = randomUUID();
     const t0 = Date.now();
-    const answer = caller.send(Work, { n: 7 }, { requestId });
+    const answer = client(config).send(Work, { n }, { requestId });
     expect(await stuck.got).toBe(requestId);
-    // the only replica has it in flight; now a second one comes up and the first dies
     const { app, server } = await survivor(config);
     stuck.child.kill('SIGKILL');
+    return { answer, app, server, t0, requestId };
+  }
+
+  it('its message is taken over by another replica and answered within the caller’s timeout', async () => {
+    const { answer, app, server, t0 } = await killMidFlight(env, 7);
     await expect(answer).resolves.toEqual({ by: 'survivor', n: 7 });
     const ms = Date.now() - t0;
     console.log(`SIGKILLed replica: its message answered by the survivor after ${ms} ms (STREAMS_CLAIM_IDLE_MS 400, SERVICE_TIMEOUT_MS 4000)`);
@@ -184,16 +188,7 @@ describe('Streams transport: a replica SIGKILLed mid-flight', () => {
   }, 60_000);
 
   it('after STREAMS_MAX_DELIVERIES the message goes to the dead-letter stream and the caller gets 503 at once', async () => {
-    const deadEnv = { ...env, STREAMS_MAX_DELIVERIES: '1' };
-    const config = loadConfig(deadEnv);
-    const stuck = await stuckReplica(deadEnv);
-    const caller = client(config);
-    const requestId = randomUUID();
-    const t0 = Date.now();
-    const answer = caller.send(Work, { n: 9 }, { requestId });
-    expect(await stuck.got).toBe(requestId);
-    const { app, server } = await survivor(config);
-    stuck.child.kill('SIGKILL');
+    const { answer, app, server, t0, requestId } = await killMidFlight({ ...env, STREAMS_MAX_DELIVERIES: '1' }, 9);
     const err = await answer.then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringContaining('deliveries') });

@@ -29,39 +29,35 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', () => done()));
 }
 
-export async function startPrivateRedis(): Promise<PrivateServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'jc-redis-'));
+/**
+ * A server process that can be stopped and started again on the same port:
+ * `launch` spawns it, `ready` resolves once it answers; `gentle` is its
+ * orderly-stop signal.
+ */
+async function supervised(opts: {
+  port: number;
+  url: string;
+  dir: string;
+  gentle: NodeJS.Signals;
+  launch: () => ChildProcess;
+  ready: (child: ChildProcess) => Promise<void>;
+}): Promise<PrivateServer> {
   let child: ChildProcess | null = null;
-  let out = '';
   const start = async (): Promise<void> => {
-    out = '';
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
-    const c = child;
-    await until(`redis-server on ${port}`, async () => {
-      if (c.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
-      const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      r.on('error', () => undefined);
-      try {
-        await r.connect();
-        return (await r.ping()) === 'PONG';
-      } finally {
-        r.disconnect();
-      }
-    });
+    child = opts.launch();
+    await opts.ready(child);
   };
   const stop = async (kill = false): Promise<void> => {
     const c = child;
     child = null;
     if (!c) return;
-    c.kill(kill ? 'SIGKILL' : 'SIGTERM');
+    c.kill(kill ? 'SIGKILL' : opts.gentle);
     await exited(c);
   };
   await start();
   return {
-    port,
-    url: `redis://127.0.0.1:${port}/0`,
+    port: opts.port,
+    url: opts.url,
     stop,
     start,
     restart: async (kill) => {
@@ -69,10 +65,40 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
       await start();
     },
     close: async () => {
-      await stop(true);
-      rmSync(dir, { recursive: true, force: true });
+      await stop(opts.gentle !== 'SIGINT');
+      rmSync(opts.dir, { recursive: true, force: true });
     },
   };
+}
+
+export async function startPrivateRedis(): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'jc-redis-'));
+  let out = '';
+  return supervised({
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    dir,
+    gentle: 'SIGTERM',
+    launch: () => {
+      out = '';
+      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
+      return child;
+    },
+    ready: (c) =>
+      until(`redis-server on ${port}`, async () => {
+        if (c.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
+        const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        r.on('error', () => undefined);
+        try {
+          await r.connect();
+          return (await r.ping()) === 'PONG';
+        } finally {
+          r.disconnect();
+        }
+      }),
+  });
 }
 
 const PG_BIN = ['/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/17/bin'].find((d) => existsSync(join(d, 'postgres')));
@@ -92,51 +118,39 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     chownSync(dir, ids.uid, ids.gid);
   }
   execFileSync(bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore', ...(ids ?? {}) });
-  let child: ChildProcess | null = null;
   let out = '';
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const start = async (): Promise<void> => {
-    out = '';
-    child = spawn(bin('postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=100'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(ids ?? {}),
-    });
-    child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
-    const c = child;
-    await until(`postgres on ${port}`, async () => {
-      if (c.exitCode !== null) throw new Error(`postgres exited: ${out}`);
-      const client = new Client({ connectionString: url, connectionTimeoutMillis: 500 });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, 30_000);
-  };
-  const stop = async (kill = false): Promise<void> => {
-    const c = child;
-    child = null;
-    if (!c) return;
-    // SIGINT = fast shutdown (terminates sessions: clients see 57P01); SIGKILL = crash.
-    c.kill(kill ? 'SIGKILL' : 'SIGINT');
-    await exited(c);
-  };
-  await start();
-  return {
+  // SIGINT = fast shutdown (terminates sessions: clients see 57P01); SIGKILL = crash.
+  return supervised({
     port,
     url,
-    stop,
-    start,
-    restart: async (kill) => {
-      await stop(kill);
-      await start();
+    dir,
+    gentle: 'SIGINT',
+    launch: () => {
+      out = '';
+      const child = spawn(bin('postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=100'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(ids ?? {}),
+      });
+      child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
+      return child;
     },
-    close: async () => {
-      await stop(false);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    ready: (c) =>
+      until(
+        `postgres on ${port}`,
+        async () => {
+          if (c.exitCode !== null) throw new Error(`postgres exited: ${out}`);
+          const client = new Client({ connectionString: url, connectionTimeoutMillis: 500 });
+          client.on('error', () => undefined);
+          try {
+            await client.connect();
+            await client.query('SELECT 1');
+            return true;
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        },
+        30_000,
+      ),
+  });
 }
