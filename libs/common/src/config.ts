@@ -43,8 +43,8 @@ export const configSchema = z
     STREAMS_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(64),
     /** How long the registry keeps the first result of a state-changing request for repeats (Idempotency-Key, redeliveries). */
     IDEMPOTENCY_TTL_S: seconds(86400, 60, 30 * 86400),
-    /** On SIGTERM: how long in-flight requests and messages may still finish before the process exits (ms). */
-    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
+    /** On SIGTERM: how long in-flight requests and messages may still finish before the process exits (ms); below Docker's 10 s stop timeout. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(7000),
 
     // --- gateway
     /** Allowed CORS origins (comma-separated); empty = CORS off. "*" allows any origin without credentials. */

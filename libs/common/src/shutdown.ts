@@ -26,7 +26,7 @@ export function exitGracefullyOn(app: { close(): Promise<void> }, options: Grace
     const force = setTimeout(() => {
       options.logger?.error({ graceMs: options.graceMs }, 'shutdown took longer than the grace period; exiting');
       process.exit(1);
-    }, options.graceMs + 3000);
+    }, options.graceMs + 2000);
     force.unref();
     app.close().then(
       () => {

@@ -275,7 +275,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     // Stop reading at once: a blocked XREADGROUP is cut (any entry it was handing us stays pending → reclaimed).
     this.reader?.disconnect();
     await this.loop;
-    const grace = this.opts.shutdownGraceMs ?? 10_000;
+    const grace = this.opts.shutdownGraceMs ?? 7000;
     const pending = [...this.inFlight.values()].map((e) => e.done);
     if (pending.length > 0) {
       let timer: NodeJS.Timeout | undefined;
