@@ -30,7 +30,7 @@ async function measure(transport: 'redis' | 'streams', verifiers: number): Promi
   const sys = await startSystem({ name: `bench-${transport}-${verifiers}`, mode: 'processes', env: { TRANSPORT: transport } });
   try {
     const extra = [];
-    for (let i = 1; i < verifiers; i++) extra.push(await sys.addVerifierProcess());
+    for (let i = 1; i < verifiers; i++) extra.push(await sys.addProcess('verifier'));
     const holder = await sys.issue({ name: '홍길동', idn: '8001011234567' });
     const c = await sys.challenge();
     const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });

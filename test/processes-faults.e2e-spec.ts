@@ -5,6 +5,8 @@
  *     itself within seconds, logins work again;
  *   - one of two verifier processes SIGKILLed under load: no 500, no hang,
  *     every 201 login is in Postgres exactly once;
+ *   - a registry process SIGTERMed under load beside another: what it has in
+ *     flight is answered, it exits 0, the other takes the rest;
  *   - the gateway SIGTERMed under load: requests in flight are answered,
  *     later ones get 503 problem+json or a refused connection (never a cut
  *     response or a 500), and the process exits 0.
@@ -132,7 +134,7 @@ describe('faults with every app in its own process', () => {
 
   it('one of two verifier processes SIGKILLed under load: no 500, no hang, every 201 stored once', async () => {
     const first = sys.processes().verifier!;
-    await sys.addVerifierProcess();
+    await sys.addProcess('verifier');
     const { answers, sessions0, finish } = await underLoad(8);
     first.kill('SIGKILL');
     const n = answers.length;
@@ -144,6 +146,23 @@ describe('faults with every app in its own process', () => {
     // and no write without a 201
     expect((await sys.count('sessions')) - sessions0).toBe(answers.filter((a) => a.status === 201).length);
   }, 90_000);
+
+  it('a registry process SIGTERMed under load (another one running): in-flight messages answered, exit 0, no 500, no write without a 201', async () => {
+    const first = sys.processes().registry!;
+    await sys.addProcess('registry');
+    const exited = new Promise<number | null>((done) => first.once('exit', (code) => done(code)));
+    const { answers, sessions0, finish } = await underLoad(4);
+    first.kill('SIGTERM');
+    const code = await exited;
+    const n = answers.length;
+    await until('logins after the SIGTERM', () => Promise.resolve(answers.slice(n).filter((a) => a.status === 201).length >= 8), 30_000);
+    await finish();
+    console.log(`registry SIGTERM under load (second replica running): exit ${code}; ${JSON.stringify(tally(answers))}`);
+    expect(code).toBe(0);
+    expect(answers.filter((a) => typeof a.status !== 'number' || (a.status >= 500 && a.status !== 503))).toEqual([]);
+    await storedOnce(answers);
+    expect((await sys.count('sessions')) - sessions0).toBe(answers.filter((a) => a.status === 201).length);
+  }, 60_000);
 
   it('the gateway SIGTERMed under load: in-flight requests answered, then 503 problem+json or refused, exit code 0', async () => {
     const gateway = sys.processes().gateway!;

@@ -108,8 +108,8 @@ export interface System {
   startVerifier(): Promise<void>;
   /** Processes mode: the child process of each app (the latest one started), its exit awaited by tests that signal it. */
   processes(): Partial<Record<'gateway' | 'registry' | 'verifier', ChildProcess>>;
-  /** Processes mode: start one more verifier process (stopped with the system). */
-  addVerifierProcess(): Promise<ChildProcess>;
+  /** Processes mode: start one more verifier or registry process (stopped with the system). */
+  addProcess(kind: 'verifier' | 'registry'): Promise<ChildProcess>;
   /** In-process mode: the transport servers of the running service instances (to count handlings), first the original one. */
   servers: Record<'verifier' | 'registry', CustomTransportStrategy[]>;
   /** In-process mode: start one more replica of a service (closed with the system); returns a function that stops it. */
@@ -253,7 +253,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       return s;
     };
     let processes: System['processes'] = () => ({});
-    let addVerifierProcess: System['addVerifierProcess'] = () => Promise.reject(new Error('processes mode only'));
+    let addProcess: System['addProcess'] = () => Promise.reject(new Error('processes mode only'));
     let addReplica: System['addReplica'] = () => Promise.reject(new Error('replicas need mode in-process'));
 
     if (mode === 'in-process') {
@@ -327,8 +327,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         const of = (name: string): ChildProcess | undefined => [...children].reverse().find((c) => c.name === name)?.child;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
       };
-      addVerifierProcess = async () => {
-        const extra = spawnApp('verifier', childEnv);
+      addProcess = async (kind) => {
+        const extra = spawnApp(kind, childEnv);
         await up(extra, () => Promise.resolve(true));
         return extra.child;
       };
@@ -379,7 +379,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       pids: () => pids(),
       servers,
       processes: () => processes(),
-      addVerifierProcess: () => addVerifierProcess(),
+      addProcess: (kind) => addProcess(kind),
       addReplica: (kind) => addReplica(kind),
       stopVerifier: () => stopVerifier(),
       startVerifier: () => startVerifier(),
