@@ -57,6 +57,12 @@ export async function run(): Promise<void> {
   for (const [transport, verifiers] of [['redis', 1], ['streams', 1], ['streams', 2]] as const) rows.push(await measure(transport, verifiers));
   const base = rows[0]!;
   console.log(`POST /v1/signatures/verify through the gateway, autocannon 32 connections, ${DURATION_S} s each; shared 2-core machine`);
+  console.log(
+    'Projection: the Streams transport costs about as much CPU per request as pub/sub, and unlike pub/sub lets verifier replicas share the work. ' +
+      'Here 2 cores are shared by gateway, registry, verifier(s), Redis, Postgres and autocannon, so a second verifier adds little; ' +
+      'with more cores, verify throughput grows with verifier replicas until the gateway (one process) or Redis saturates: ' +
+      'about (cores for verifiers) × 10^6 / (verifier CPU µs per request) req/s, gateway replicas behind a balancer lifting the next limit.',
+  );
   for (const r of rows) {
     console.log(
       `${`${r.transport} transport, ${r.verifiers} verifier process${r.verifiers > 1 ? 'es' : ''}`.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${r.bad ? `  (${r.bad} errors/non-2xx!)` : ''}  ${(r.rps / base.rps).toFixed(2)}× pub/sub` +

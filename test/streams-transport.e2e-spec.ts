@@ -6,6 +6,7 @@
  *     the replicas (counted by each replica's transport server);
  *   - a replica SIGKILLed with a message in flight: another replica takes the
  *     message over (XAUTOCLAIM) and answers the caller within its timeout;
+ *   - a message sent while no replica runs is answered once one starts;
  *   - a message whose replicas keep dying: after STREAMS_MAX_DELIVERIES it is
  *     moved to the dead-letter stream and the caller gets 503, at once.
  */
@@ -186,6 +187,17 @@ describe('Streams transport: a replica SIGKILLed mid-flight', () => {
     await until('no pending entries', async () => ((await redis.xpending(`${prefix}rpc:faultsvc`, 'workers')) as [number])[0] === 0, 5000);
     await app.close();
   }, 60_000);
+
+  it('a message sent while no replica runs waits in the stream and is answered when one starts (within the caller’s timeout)', async () => {
+    const config = loadConfig(env);
+    const answer = client(config).send(Work, { n: 3 }, { requestId: randomUUID() });
+    // nothing listens yet (the group may not even exist): the entry waits
+    await until('the request in the stream', async () => (await redis.xlen(`${prefix}rpc:faultsvc`)) > 0, 2000);
+    const { app, server } = await survivor(config);
+    await expect(answer).resolves.toEqual({ by: 'survivor', n: 3 });
+    await until('the survivor to count its handling', () => Promise.resolve(server.handled === 1), 2000);
+    await app.close();
+  }, 30_000);
 
   it('after STREAMS_MAX_DELIVERIES the message goes to the dead-letter stream and the caller gets 503 at once', async () => {
     const { answer, app, server, t0, requestId } = await killMidFlight({ ...env, STREAMS_MAX_DELIVERIES: '1' }, 9);
