@@ -32,7 +32,7 @@ const CONNECTIONS = 32;
 /** Aim for about this many seconds of logins (N = calibrated rate × this). */
 const LOGIN_SECONDS = 4;
 
-interface Figures {
+export interface Figures {
   name: string;
   rps: number;
   p50: number;
@@ -44,7 +44,7 @@ interface Figures {
 }
 
 /** CPU time (µs) a process has used so far, from /proc (clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
+export function cpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
@@ -89,7 +89,7 @@ async function withCpu(sys: System | null, f: () => Promise<Figures>): Promise<F
 
 type Opts = autocannon.Options;
 
-async function cannon(name: string, opts: Opts): Promise<Figures> {
+export async function cannon(name: string, opts: Opts): Promise<Figures> {
   const r = await autocannon({ connections: CONNECTIONS, ...opts });
   const requests = r['2xx'] + r.non2xx;
   return { name, rps: requests / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.non2xx + r.timeouts, requests };

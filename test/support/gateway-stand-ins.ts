@@ -1,8 +1,8 @@
 import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { Api, Patterns, type Envelope, type PingResult, type RegisterRequest, type RequestMeta, type ValidationReport } from '@jointcert/contracts';
-import { createMicroservice, type AppConfig, type DomainError } from '@jointcert/common';
+import { createMicroservice, SessionRevocations, type AppConfig, type DomainError } from '@jointcert/common';
 import * as ex from '../../apps/gateway/src/openapi/examples';
 
 /**
@@ -137,6 +137,10 @@ async function start(controller: new (...args: never[]) => unknown, state: Stand
 
 export async function startStandIns(config: AppConfig): Promise<StandIns> {
   const state = new StandInState();
+  // What the registry does at boot (RevocationSync): the revocation set is complete, so tokens can be checked.
+  const redis = new Redis(config.REDIS_URL);
+  await new SessionRevocations(redis, config).markLoaded();
+  await redis.quit();
   const running = new Set([await start(RegistryStandIn, state, config), await start(VerifierStandIn, state, config)]);
   const [, verifier] = [...running];
   const stop = async (app: INestMicroservice | undefined): Promise<void> => {

@@ -113,7 +113,8 @@ export interface ScratchInstance {
   database: string;
   dataDir: string;
   prefix: string;
-  start(): Promise<{ s: Started; gatewayPort: number; devCaPort: number }>;
+  /** `env`: extra variables (e.g. REDIS_URL of a test's own Redis). */
+  start(env?: Record<string, string>): Promise<{ s: Started; gatewayPort: number; devCaPort: number }>;
   cleanup(): Promise<void>;
 }
 
@@ -127,7 +128,7 @@ export function scratchInstance(name: string): ScratchInstance {
     database,
     dataDir,
     prefix,
-    async start() {
+    async start(env = {}) {
       const [gatewayPort, devCaPort] = [await freePort(), await freePort()];
       const s = startAll({
         DATABASE_URL: `${PG}/${database}`,
@@ -136,6 +137,7 @@ export function scratchInstance(name: string): ScratchInstance {
         GATEWAY_HOST: '127.0.0.1',
         DEV_CA_PORT: String(devCaPort),
         DEV_CA_DATA_DIR: dataDir,
+        ...env,
       });
       return { s, gatewayPort, devCaPort };
     },

@@ -21,9 +21,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createMicroservice, createServiceClient, loadConfig, type AppConfig, type ServiceClient } from '@jointcert/common';
+import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { Patterns, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
@@ -58,6 +59,8 @@ export interface SystemOptions {
   /** PEM roots the verifier trusts besides the dev CA's (written before it boots). */
   extraAnchors?: string[];
   mode?: 'in-process' | 'processes';
+  /** Admin URL of the Postgres to create the test database on (default: the machine's). */
+  adminDatabaseUrl?: string;
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -104,6 +107,14 @@ export interface System {
   pids(): Record<'gateway' | 'registry' | 'verifier', number>;
   stopVerifier(): Promise<void>;
   startVerifier(): Promise<void>;
+  /** Processes mode: the child process of each app (the latest one started), its exit awaited by tests that signal it. */
+  processes(): Partial<Record<'gateway' | 'registry' | 'verifier', ChildProcess>>;
+  /** Processes mode: start one more verifier or registry process (stopped with the system). */
+  addProcess(kind: 'verifier' | 'registry'): Promise<ChildProcess>;
+  /** In-process mode: the transport servers of the running service instances (to count handlings), first the original one. */
+  servers: Record<'verifier' | 'registry', CustomTransportStrategy[]>;
+  /** In-process mode: start one more replica of a service (closed with the system); returns a function that stops it. */
+  addReplica(kind: 'verifier' | 'registry'): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -182,7 +193,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const mode = opts.mode ?? 'in-process';
   const tag = `${opts.name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), `jc-system-${opts.name}-`));
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(opts.adminDatabaseUrl);
   const baseEnv: Record<string, string> = {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
@@ -239,18 +250,29 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       await redis.quit();
     });
     const sql = new Pool({ connectionString: db.url, max: 2 });
+    // An idle connection dropped by a Postgres restart (fault tests): the pool replaces it.
+    sql.on('error', () => undefined);
     resources.push(() => sql.end());
 
     let url: string;
     let pids: System['pids'] = () => ({ gateway: process.pid, registry: process.pid, verifier: process.pid });
     let stopVerifier: () => Promise<void>;
     let startVerifier: () => Promise<void>;
+    const servers: System['servers'] = { verifier: [], registry: [] };
+    const strategy = (kind: 'verifier' | 'registry'): CustomTransportStrategy => {
+      const s = transportServer(config);
+      servers[kind].push(s);
+      return s;
+    };
+    let processes: System['processes'] = () => ({});
+    let addProcess: System['addProcess'] = () => Promise.reject(new Error('processes mode only'));
+    let addReplica: System['addReplica'] = () => Promise.reject(new Error('replicas need mode in-process'));
 
     if (mode === 'in-process') {
       let verifier: INestMicroservice | null = null;
       startVerifier = async () => {
         if (verifier) return;
-        verifier = await createMicroservice(verifierAppModule(config), config);
+        verifier = await createMicroservice(verifierAppModule(config), config, { strategy: strategy('verifier') });
         await verifier.listen();
       };
       stopVerifier = async () => {
@@ -260,9 +282,20 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       };
       await startVerifier();
       resources.push(() => stopVerifier());
-      const registry = await createRegistry(config, { clock });
+      const registry = await createRegistry(config, { clock, strategy: strategy('registry') });
       await registry.listen();
       resources.push(() => registry.close());
+      addReplica = async (kind) => {
+        const app = kind === 'verifier' ? await createMicroservice(verifierAppModule(config), config, { strategy: strategy(kind) }) : await createRegistry(config, { clock, strategy: strategy(kind) });
+        await app.listen();
+        let open = true;
+        const stop = async (): Promise<void> => {
+          if (open) await app.close();
+          open = false;
+        };
+        resources.push(stop);
+        return stop;
+      };
       const gateway: INestApplication = await createGateway(config);
       await gateway.listen(0, '127.0.0.1');
       resources.push(() => gateway.close());
@@ -301,6 +334,15 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       pids = () => {
         const of = (name: string): number => children.find((c) => c.name === name && c.child.exitCode === null)?.child.pid ?? 0;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
+      };
+      processes = () => {
+        const of = (name: string): ChildProcess | undefined => [...children].reverse().find((c) => c.name === name)?.child;
+        return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
+      };
+      addProcess = async (kind) => {
+        const extra = spawnApp(kind, childEnv);
+        await up(extra, () => Promise.resolve(true));
+        return extra.child;
       };
     }
 
@@ -347,6 +389,10 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         return r.rows[0]!.n;
       },
       pids: () => pids(),
+      servers,
+      processes: () => processes(),
+      addProcess: (kind) => addProcess(kind),
+      addReplica: (kind) => addReplica(kind),
       stopVerifier: () => stopVerifier(),
       startVerifier: () => startVerifier(),
       close: cleanup,

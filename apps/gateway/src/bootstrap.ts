@@ -6,10 +6,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   createLogger,
+  DomainError,
   PinoLoggerService,
+  PROBLEM_CONTENT_TYPE,
   REQUEST_ID_HEADER,
   requestIdFrom,
   runWithRequestContext,
+  toProblem,
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
@@ -49,6 +52,27 @@ class AccessLogController extends LogController {
   }
 }
 
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const draining = new WeakMap<NestFastifyApplication, () => void>();
+
+/** Graceful shutdown, step one: from now on every new request is answered 503 problem+json; then close() waits for in-flight ones. */
+export function drainGateway(app: NestFastifyApplication): void {
+  draining.get(app)?.();
+}
+
+/**
+ * Graceful shutdown, step two: stop listening and wait for the requests in
+ * flight (Fastify's close), and only then close the app — Nest's own close
+ * runs the modules' destroy hooks (the service client, Redis) before the HTTP
+ * server, which would fail requests still waiting for a service.
+ */
+export async function closeGateway(app: NestFastifyApplication): Promise<void> {
+  await app.getHttpAdapter().getInstance().close();
+  await app.close();
+}
+
 export interface GatewayOptions {
   /** Root module; tests pass one that imports GatewayModule plus probe routes. */
   module?: Type<unknown>;
@@ -70,16 +94,35 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
     // No per-request pino child (its redaction setup costs more than the route): log lines
     // get the request id from the async context (libs/common logging) or carry it explicitly.
     childLoggerFactory: (logger: FastifyBaseLogger) => logger,
+    // While closing, our own hook answers 503 problem+json (Fastify's would be a bare 503).
+    return503OnClosing: false,
   });
   const fastify = adapter.getInstance();
+  const drain = { on: false };
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (drain.on) {
+      // Shutting down: no new work; in-flight requests finish (see drainGateway).
+      const problem = toProblem(new DomainError('SERVICE_UNAVAILABLE', 'the gateway is shutting down; retry'), { instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) });
+      void reply.status(503).headers({ 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '1', connection: 'close', [REQUEST_ID_HEADER]: request.id }).send(JSON.stringify(problem));
+      return;
+    }
     const docs = request.url.startsWith(DOCS_PATH) && (request.url.length === DOCS_PATH.length || '/?'.includes(request.url.charAt(DOCS_PATH.length)));
     void reply.headers(docs ? DOCS_SECURITY_HEADERS : API_SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
   // The request's async context (its id in log lines and service envelopes), entered
   // after body parsing and around the handler: cheaper than a Nest interceptor.
-  fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ requestId: String(request.id) }, done));
+  // An Idempotency-Key (POST sign-up/add/replace, login; DELETE) travels to the registry, which answers a repeat with the first result.
+  fastify.addHook('preHandler', (request, reply, done) => {
+    const key = request.headers[IDEMPOTENCY_KEY_HEADER];
+    if (key === undefined) return runWithRequestContext({ requestId: String(request.id) }, done);
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+      const problem = toProblem(new DomainError('MALFORMED_INPUT', 'Idempotency-Key must be 1 to 255 visible ASCII characters'), { instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) });
+      void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      return;
+    }
+    runWithRequestContext({ requestId: String(request.id), idempotencyKey: key }, done);
+  });
   if (metrics.enabled) {
     fastify.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
@@ -103,7 +146,7 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
       origin: any ? '*' : config.CORS_ORIGINS,
       credentials: false,
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, IDEMPOTENCY_KEY_HEADER],
       exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
     });
@@ -111,6 +154,6 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
   setupOpenApi(app);
 
   app.useGlobalFilters(new ProblemFilter(logger, config.BODY_LIMIT_BYTES));
-  app.enableShutdownHooks();
+  draining.set(app, () => (drain.on = true));
   return app;
 }

@@ -1,9 +1,12 @@
-import { loadConfig } from '@jointcert/common';
-import { createGateway } from './bootstrap';
+import { createLogger, exitGracefullyOn, loadConfig } from '@jointcert/common';
+import { closeGateway, createGateway, drainGateway } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'gateway');
-  const app = await createGateway(config);
+  const logger = createLogger(config, { name: 'gateway' });
+  const app = await createGateway(config, { logger });
+  // SIGTERM: answer new requests 503 problem+json, finish in-flight ones within SHUTDOWN_GRACE_MS, close, exit 0.
+  exitGracefullyOn({ close: () => closeGateway(app) }, { graceMs: config.SHUTDOWN_GRACE_MS, logger, onSignal: () => drainGateway(app) });
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
 }
 

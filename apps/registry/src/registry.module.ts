@@ -1,4 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
@@ -14,6 +15,8 @@ import { RegisterCertificate } from './certificates/register.use-case';
 import { ReplaceCertificate } from './certificates/replace.use-case';
 import { ChallengeStore } from './challenges/challenge.store';
 import { ChallengesController } from './challenges/challenges.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { recordInTransaction, RequestResults } from './idempotency/request-results';
 import { openDatabase, openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
 import { SignatureProof } from './proof/signature-proof';
@@ -22,6 +25,7 @@ import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
+import { RevocationSync } from './sessions/revocation-sync';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -53,7 +57,18 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: LOGGER, useValue: logger },
       { provide: DataSource, useFactory: () => openDatabase(config, logger) },
-      { provide: Redis, useFactory: () => openRedis(config) },
+      // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
+      {
+        provide: RequestResults,
+        useFactory: (ds: DataSource) => {
+          const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
+          recordInTransaction(ds, results);
+          return results;
+        },
+        inject: [DataSource],
+      },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: Redis, useFactory: () => openRedis(config, logger) },
       { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
       repository(AccountRepository),
@@ -71,6 +86,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       LogIn,
       RefreshSession,
       LogOut,
+      RevocationSync,
       AccountsService,
       RegisterCertificate,
       ReplaceCertificate,

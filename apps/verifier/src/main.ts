@@ -1,10 +1,12 @@
-import { createMicroservice, loadConfig } from '@jointcert/common';
+import { createLogger, createMicroservice, listenUntilSignalled, loadConfig } from '@jointcert/common';
 import { verifierAppModule } from '@jointcert/verification';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'verifier');
-  const app = await createMicroservice(verifierAppModule(config), config);
-  await app.listen();
+  const logger = createLogger(config, { name: 'verifier' });
+  const app = await createMicroservice(verifierAppModule(config, { logger }), config, { logger });
+  // SIGTERM: stop reading messages, finish in-flight ones within SHUTDOWN_GRACE_MS, close Redis, exit 0.
+  await listenUntilSignalled(app, config, logger);
 }
 
 main().catch((err: unknown) => {

@@ -33,6 +33,20 @@ export const configSchema = z
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('jc:'),
     /** Bounded wait for a service reply before the gateway answers 503. */
     SERVICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000),
+    /** Service transport: Redis Streams (consumer groups: one replica per request, redelivery) or Nest's Redis pub/sub. */
+    TRANSPORT: z.enum(['streams', 'redis']).default('streams'),
+    /** Streams: an entry pending this long on a silent replica is taken over by another one (ms). */
+    STREAMS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(600000).default(1500),
+    /** Streams: deliveries of one entry before it goes to the dead-letter stream (caller answered 503). */
+    STREAMS_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(3),
+    /** Streams: approximate length bound of each request and dead-letter stream (XADD MAXLEN ~). */
+    STREAMS_MAXLEN: z.coerce.number().int().min(100).default(10000),
+    /** Streams: most messages one replica handles at once. */
+    STREAMS_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(64),
+    /** How long the registry keeps the first result of a state-changing request for repeats (Idempotency-Key, redeliveries). */
+    IDEMPOTENCY_TTL_S: seconds(86400, 60, 30 * 86400),
+    /** On SIGTERM: how long in-flight requests and messages may still finish before the process exits (ms); below Docker's 10 s stop timeout. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(7000),
 
     // --- gateway
     /** Allowed CORS origins (comma-separated); empty = CORS off. "*" allows any origin without credentials. */

@@ -5,3 +5,5 @@ export * from './errors';
 export * from './logging';
 export * from './auth';
 export * from './fetch-guard';
+export * from './redis/connection';
+export * from './shutdown';

@@ -1,5 +1,23 @@
-import { ClientRedis, ServerRedis, Transport, type ClientProxy, type RedisOptions } from '@nestjs/microservices';
+import { ClientRedis, ServerRedis, Transport, type ClientProxy, type CustomTransportStrategy, type RedisOptions } from '@nestjs/microservices';
 import type { AppConfig } from './config';
+import type { Logger } from './logging/logger';
+import { reconnectDelayMs } from './redis/connection';
+import { RedisStreamsClient } from './transport/redis-streams.client';
+import { RedisStreamsServer } from './transport/redis-streams.server';
+
+export * from './transport/redis-streams.shared';
+export * from './transport/redis-streams.server';
+export * from './transport/redis-streams.client';
+
+/**
+ * The service transport, chosen by TRANSPORT:
+ *   - `streams` (default): Redis Streams with consumer groups
+ *     (transport/redis-streams.*) — each request handled by exactly one
+ *     replica, taken over from a replica that died, answered or dead-lettered;
+ *   - `redis`: Nest's built-in Redis pub/sub transport, kept for comparison
+ *     (bench). Every subscriber handles every request, so it supports ONE
+ *     replica per service, and a message sent while no replica listens is lost.
+ */
 
 /** Options for the Redis transport shared by every service and the gateway's clients. */
 export function redisTransport(config: AppConfig): RedisOptions & { options: NonNullable<RedisOptions['options']> } {
@@ -40,6 +58,11 @@ export class PrefixedRedisServer extends ServerRedis {
   override getHandlerByPattern(pattern: string): ReturnType<ServerRedis['getHandlerByPattern']> {
     return super.getHandlerByPattern(pattern.startsWith(this.prefix) ? pattern.slice(this.prefix.length) : pattern);
   }
+
+  /** Reconnect forever with backoff (Nest's default gives up, and the process then exits with code 0). */
+  override createRetryStrategy(times: number): number | undefined {
+    return this.isManuallyClosed ? undefined : reconnectDelayMs(times);
+  }
 }
 
 /** The client side of PrefixedRedisServer. */
@@ -58,13 +81,36 @@ export class PrefixedRedisClient extends ClientRedis {
   override getReplyPattern(pattern: string): string {
     return `${this.prefix}${pattern}.reply`;
   }
+
+  override createRetryStrategy(times: number): number | undefined {
+    return this.isManuallyClosed ? undefined : reconnectDelayMs(times);
+  }
+}
+
+function streamsOptions(config: AppConfig) {
+  return { prefix: config.REDIS_PREFIX, claimIdleMs: config.STREAMS_CLAIM_IDLE_MS, maxDeliveries: config.STREAMS_MAX_DELIVERIES, maxLen: config.STREAMS_MAXLEN };
+}
+
+/** The transport server for a service, as TRANSPORT says. */
+export function transportServer(config: AppConfig, logger?: Logger): CustomTransportStrategy {
+  if (config.TRANSPORT === 'redis') return new PrefixedRedisServer(redisTransport(config).options, config.REDIS_PREFIX);
+  return new RedisStreamsServer(config, { ...streamsOptions(config), concurrency: config.STREAMS_CONCURRENCY, shutdownGraceMs: config.SHUTDOWN_GRACE_MS }, logger);
+}
+
+/** The client to the services, as TRANSPORT says. */
+export function transportClient(config: AppConfig, logger?: Logger): ClientProxy {
+  if (config.TRANSPORT === 'redis') {
+    // ClientRedis narrows ClientProxy's status type (RedisStatus), which TS sees as incompatible; it is a ClientProxy.
+    return new PrefixedRedisClient(redisTransport(config).options, config.REDIS_PREFIX) as unknown as ClientProxy;
+  }
+  return new RedisStreamsClient(config, { ...streamsOptions(config), requestTtlMs: config.SERVICE_TIMEOUT_MS }, logger);
 }
 
 export function redisServer(config: AppConfig): PrefixedRedisServer {
   return new PrefixedRedisServer(redisTransport(config).options, config.REDIS_PREFIX);
 }
 
-export function redisClient(config: AppConfig): ClientProxy {
-  // ClientRedis narrows ClientProxy's status type (RedisStatus), which TS sees as incompatible; it is a ClientProxy.
-  return new PrefixedRedisClient(redisTransport(config).options, config.REDIS_PREFIX) as unknown as ClientProxy;
+/** The client of the configured transport (the name predates TRANSPORT). */
+export function redisClient(config: AppConfig, logger?: Logger): ClientProxy {
+  return transportClient(config, logger);
 }

@@ -11,6 +11,11 @@ import { contract } from './contract';
 export interface RequestMeta {
   /** Correlation id (the gateway's `x-request-id`); appears in every log line. */
   requestId: string;
+  /**
+   * Identifies a state-changing request across redeliveries and client retries (the gateway's
+   * `Idempotency-Key`, else one per call): the registry answers a repeat with the first result.
+   */
+  idempotencyKey?: string;
 }
 
 /** What actually crosses the transport for a request: metadata plus the typed payload. */

@@ -15,7 +15,7 @@
  */
 import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider, type Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type AppConfig, createLogger, type Logger } from '@jointcert/common';
+import { type AppConfig, closeRedis, createLogger, openRedisConnection, type Logger } from '@jointcert/common';
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
@@ -41,7 +41,7 @@ class RedisLifecycle implements OnModuleDestroy {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 
@@ -65,8 +65,9 @@ export class VerifierModule {
       },
       {
         provide: REDIS,
-        // auto-pipelining: the cache reads of concurrent verifications leave in one write
-        useFactory: (): Redis => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true, enableAutoPipelining: true }),
+        // Reconnects forever with backoff; auto-pipelined (concurrent cache reads leave in one write); while down, cache reads fail fast (a miss) and the checker goes to the source.
+        useFactory: (logger: Logger): Promise<Redis> => openRedisConnection(config, { name: 'verifier', logger, commandTimeoutMs: 1000, autoPipelining: true }),
+        inject: [LOGGER],
       },
       RedisLifecycle,
       { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { redisClient, ServiceClient, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
+import { closeRedis, createRedisConnection, ServiceClient, transportClient, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
 import { Authenticator } from '../auth/authenticator';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { MeteredServiceClient } from '../metrics/metered-service-client';
@@ -34,25 +34,11 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   static forRoot(config: AppConfig, logger: Logger, metrics: GatewayMetrics): DynamicModule {
-    const redis = new Redis(config.REDIS_URL, {
-      lazyConnect: true,
-      // Fail fast rather than queue: a request must not wait for a reconnect.
-      enableOfflineQueue: false,
-      // Commands issued in one tick (many requests' EXISTS / rate-limit scripts) share one write.
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: probeTimeoutMs(config),
-      connectTimeout: probeTimeoutMs(config),
-      // How long disconnect() lets a half-open socket linger (default 2 s keeps a closing process alive).
-      disconnectTimeout: 200,
-    });
-    let lastError = 0;
-    redis.on('error', (err: Error) => {
-      const now = Date.now();
-      if (now - lastError > 10_000) logger.warn({ err: err.message }, 'redis connection error');
-      lastError = now;
-    });
-    const proxy = redisClient(config);
+    // Reconnects forever with backoff, fails fast while down (libs/common redis/connection).
+    const redis = createRedisConnection(config, { name: 'gateway', logger, lazyConnect: true, commandTimeoutMs: probeTimeoutMs(config) });
+    // Commands issued in one tick (many requests' EXISTS / rate-limit scripts) share one write.
+    redis.options.enableAutoPipelining = true;
+    const proxy = transportClient(config, logger);
     const services = new MeteredServiceClient(proxy, config.SERVICE_TIMEOUT_MS, logger, metrics);
     const revocations = new SessionRevocations(redis, config);
     return {
@@ -78,7 +64,6 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.services.close();
-    if (this.redis.status === 'ready') await this.redis.quit();
-    else this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }

@@ -8,6 +8,33 @@ import { componentSchemas } from './schemas';
 export const DOCS_PATH = '/docs';
 export const DOCS_JSON_PATH = '/docs-json';
 
+/** The state-changing routes whose repeats the registry answers with the first result (apps/registry/src/idempotency). */
+const IDEMPOTENT_ROUTES: Array<[string, 'post' | 'delete']> = [
+  ['/v1/certificates', 'post'],
+  ['/v1/sessions', 'post'],
+  ['/v1/certificates/{id}/replace', 'post'],
+  ['/v1/certificates/{id}', 'delete'],
+];
+
+/** The optional Idempotency-Key request header on those routes. */
+function documentIdempotencyKey(document: OpenAPIObject): void {
+  for (const [path, method] of IDEMPOTENT_ROUTES) {
+    const op = document.paths[path]?.[method];
+    if (!op) continue;
+    op.parameters = [
+      ...(op.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Any unique string (1–255 visible ASCII characters, e.g. a UUID). Retrying the same request with the same key within 24 h (IDEMPOTENCY_TTL_S) returns the first successful answer instead of acting twice; the same key with a different body is a different request.',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      },
+    ];
+  }
+}
+
 /** The OpenAPI 3.1 document: routes from the controllers' decorators, schemas from zod (openapi/schemas.ts). */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const base = new DocumentBuilder()
@@ -27,6 +54,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const document = SwaggerModule.createDocument(app, base);
   document.openapi = '3.1.0';
   document.components = { ...document.components, schemas: componentSchemas() };
+  documentIdempotencyKey(document);
   return document;
 }
 

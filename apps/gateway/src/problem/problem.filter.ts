@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   codeForStatus,
   DomainError,
+  isDependencyOutage,
   PROBLEM_CONTENT_TYPE,
   RemoteInternalError,
   toProblem,
@@ -75,6 +76,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const fastify = this.fastifyError(exception, request);
     if (fastify) return { error: fastify };
+    if (isDependencyOutage(exception)) {
+      this.logger.warn({ requestId, err: exception }, 'dependency unavailable');
+      return { error: new DomainError('SERVICE_UNAVAILABLE', 'a required service is unavailable; try again later') };
+    }
 
     const errorId = randomUUID();
     this.logger.error({ requestId, errorId, err: exception, method: request.method, url: request.url }, 'unexpected error');

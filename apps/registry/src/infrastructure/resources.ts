@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createServiceClient, type AppConfig, type Logger, type ServiceCaller } from '@jointcert/common';
+import { closeRedis, openRedisConnection, createServiceClient, type AppConfig, type Logger, type ServiceCaller } from '@jointcert/common';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
 import { createInProcessVerifier } from '@jointcert/verification';
 import { LOGGER, VERIFIER, type Clock } from '../registry.tokens';
@@ -34,13 +34,12 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
 }
 
 /**
- * Redis for challenges, rate limits and session revocations: fail a command
- * fast rather than queue it for long; commands issued in the same tick by
- * concurrent requests leave in one write (auto-pipelining: fewer syscalls
- * under load, the same order and replies).
+ * Redis for challenges, rate limits and session revocations: reconnects
+ * forever, fails a command fast while down; commands issued in the same tick
+ * by concurrent requests leave in one write (auto-pipelining).
  */
-export function openRedis(config: AppConfig): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5000, enableAutoPipelining: true });
+export function openRedis(config: AppConfig, logger?: Logger): Promise<Redis> {
+  return openRedisConnection(config, { name: 'registry', autoPipelining: true, ...(logger ? { logger } : {}) });
 }
 
 /** The verifier over the transport (VERIFIER_MODE=remote), or its use cases in this process (in-process). */
@@ -63,7 +62,7 @@ export class RegistryResources implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const results = await Promise.allSettled([
       this.verifier.close(),
-      this.redis.quit().catch(() => this.redis.disconnect()),
+      closeRedis(this.redis),
       this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
     ]);
     for (const r of results) if (r.status === 'rejected') this.logger.warn({ err: r.reason as unknown }, 'error while closing a resource');

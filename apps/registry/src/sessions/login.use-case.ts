@@ -4,6 +4,7 @@ import type { LoginRequest, SessionTokens } from '@jointcert/contracts';
 import { LoginRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
+import { RequestResults } from '../idempotency/request-results';
 import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
 import { accountUnknown } from '../shared/errors';
 import { SessionIssuer } from './session-issuer';
@@ -16,7 +17,8 @@ import { SessionIssuer } from './session-issuer';
  * share-locked while the session is made, so a concurrent delete either comes
  * first (no active row: refused) or after (and revokes the new session). The
  * session and its audit row commit together: one statement
- * (LoginRepository.openSession), one round trip to Postgres.
+ * (LoginRepository.openSession), one round trip to Postgres; then its result
+ * is recorded for repeats (RequestResults.recordCurrent: a second, small one).
  */
 @Injectable()
 export class LogIn {
@@ -25,6 +27,7 @@ export class LogIn {
     private readonly logins: LoginRepository,
     private readonly sessions: SessionIssuer,
     private readonly audit: AuditLog,
+    private readonly results: RequestResults,
   ) {}
 
   async execute(request: LoginRequest): Promise<SessionTokens> {
@@ -52,8 +55,12 @@ export class LogIn {
           accountId = outcome.accountId;
           certificateId = outcome.certificateId;
           throw accountUnknown();
-        case 'opened':
-          return this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
+        case 'opened': {
+          const tokens = this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
+          // a repeat of this message (lost reply, client retry with its Idempotency-Key) answers these tokens
+          await this.results.recordCurrent(tokens);
+          return tokens;
+        }
       }
     } catch (err) {
       await this.audit.failure({ action: 'login', client: request.client, accountId, certificateId, details: { fingerprint: trace.fingerprint ?? null } }, err);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../config';
 import { DomainError } from '../errors/domain-error';
-import { issueAccessToken, SessionRevocations, verifyAccessToken } from './index';
+import { issueAccessToken, RevocationsNotLoadedError, SessionRevocations, verifyAccessToken } from './index';
 
 const config = loadConfig({ ACCESS_TOKEN_SECRET: 'a'.repeat(40), ACCESS_TOKEN_TTL_S: '900', REDIS_PREFIX: `jc-auth-${process.pid}-${Date.now()}:` });
 const caller = { accountId: '3f1c8f4e-0000-4000-8000-000000000001', sessionId: '3f1c8f4e-0000-4000-8000-000000000002' };
@@ -50,6 +50,10 @@ describe('SessionRevocations (real Redis)', () => {
 
   it('marks sessions revoked with a bounded lifetime', async () => {
     const s = new SessionRevocations(redis, config);
+    // not yet loaded from the record (a Redis that restarted empty): no answer rather than "not revoked"
+    await expect(s.isRevoked('s1')).rejects.toThrow(RevocationsNotLoadedError);
+    await s.markLoaded();
+    expect(await s.isLoaded()).toBe(true);
     expect(await s.isRevoked('s1')).toBe(false);
     await s.revoke(['s1', 's2']);
     expect(await s.isRevoked('s1')).toBe(true);

@@ -4,10 +4,11 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, throwError, timeout, TimeoutError, type Observable } from 'rxjs';
 import { isWireError, type Contract, type Envelope, type RequestMeta, type WireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
-import { currentRequestId } from '../logging/context';
+import { currentRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
-import { redisClient } from '../transport';
+import { transportClient } from '../transport';
 import { DomainError } from './domain-error';
+import { isDependencyOutage } from './outage';
 import { isProblemCode } from './problem-types';
 
 /** A service failed unexpectedly; it logged the details under `errorId`. */
@@ -22,6 +23,11 @@ export class RemoteInternalError extends Error {
 export function toWireError(exception: unknown, logger: Logger): WireError {
   if (exception instanceof DomainError) {
     return { kind: 'jointcert.problem', code: exception.code, detail: exception.detail, extra: { ...exception.extra } };
+  }
+  if (isDependencyOutage(exception)) {
+    // Postgres or Redis unreachable / restarting: the caller should retry, this is no bug.
+    logger.warn({ err: exception }, 'dependency unavailable while handling a message');
+    return { kind: 'jointcert.problem', code: 'SERVICE_UNAVAILABLE', detail: 'a required service is unavailable; try again later' };
   }
   const errorId = randomUUID();
   logger.error({ err: exception, errorId }, 'unexpected error in message handler');
@@ -59,6 +65,12 @@ export function fromRpcError(err: unknown, pattern: string, timeoutMs: number): 
   return new RemoteInternalError(undefined, pattern);
 }
 
+/** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it). */
+function defaultMeta(): RequestMeta {
+  const ctx = currentRequestContext();
+  return { requestId: ctx?.requestId ?? randomUUID(), idempotencyKey: ctx?.idempotencyKey ?? randomUUID() };
+}
+
 /**
  * Typed request/response over the transport: the contract ties the pattern to
  * its payload and result, the request id travels in the envelope, the wait is
@@ -72,7 +84,7 @@ export class ServiceClient implements ServiceCaller {
   ) {}
 
   async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
-    const envelope: Envelope<Req> = { meta: meta ?? { requestId: currentRequestId() ?? randomUUID() }, data };
+    const envelope: Envelope<Req> = { meta: meta ?? defaultMeta(), data };
     try {
       return await firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), {
         defaultValue: undefined as Res,
@@ -143,5 +155,5 @@ export class LocalServiceClient implements ServiceCaller {
 }
 
 export function createServiceClient(config: AppConfig, logger?: Logger): ServiceClient {
-  return new ServiceClient(redisClient(config), config.SERVICE_TIMEOUT_MS, logger);
+  return new ServiceClient(transportClient(config, logger), config.SERVICE_TIMEOUT_MS, logger);
 }

@@ -1,0 +1,101 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { from, mergeMap, Observable, of } from 'rxjs';
+import { isDependencyOutage, type Logger } from '@jointcert/common';
+import { Api } from '@jointcert/contracts';
+import { LOGGER } from '../registry.tokens';
+import { pendingRequest, RequestResults } from './request-results';
+
+/**
+ * The state-changing patterns whose first result is kept, and what a repeat
+ * answers given the stored transaction result (delete's transaction returns
+ * the revoked session ids; its answer is `{ ok: true }`).
+ */
+const IDEMPOTENT: Record<string, { action: string; replay?: (stored: unknown) => unknown }> = {
+  [Api.registry.register.cmd]: { action: 'register' },
+  [Api.registry.login.cmd]: { action: 'login' },
+  [Api.registry.replaceCertificate.cmd]: { action: 'replace' },
+  [Api.registry.deleteCertificate.cmd]: { action: 'delete', replay: () => ({ ok: true }) },
+};
+
+/** How often expired rows are purged. */
+const PURGE_EVERY_MS = 10 * 60_000;
+
+function isRequestResultsConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  const constraint = e?.constraint ?? e?.driverError?.constraint;
+  return code === '23505' && constraint === 'pk_request_results';
+}
+
+/**
+ * Idempotency for the patterns above: a message whose envelope carries an
+ * idempotency key is answered from request_results when its first run
+ * committed; otherwise the handler runs with the request pending, and its
+ * transaction records the result (recordInTransaction). Two copies racing:
+ * the loser's insert conflicts, its transaction rolls back (nothing done
+ * twice), and it answers the winner's result.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly results: RequestResults,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.results.purge().then(
+        (n) => n > 0 && this.logger.debug({ purged: n }, 'expired request results purged'),
+        (err: unknown) => !isDependencyOutage(err) && this.logger.warn({ err }, 'request results purge failed'),
+      );
+    }, PURGE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const patterns = Reflect.getMetadata(PATTERN_METADATA, context.getHandler()) as unknown[] | undefined;
+    const spec = patterns?.map((p) => (typeof p === 'string' ? IDEMPOTENT[p] : undefined)).find((s) => s !== undefined);
+    const envelope = context.switchToRpc().getData<{ meta?: { idempotencyKey?: unknown }; data?: unknown } | null>();
+    const key = envelope?.meta?.idempotencyKey;
+    if (!spec || typeof key !== 'string' || key.length === 0 || key.length > 255) return next.handle();
+    const request = pendingRequest(spec.action, key, envelope?.data);
+    const replay = (stored: { result: unknown }): unknown => (spec.replay ? spec.replay(stored.result) : stored.result);
+    const run = (): Observable<unknown> =>
+      new Observable<unknown>((subscriber) =>
+        RequestResults.runWith(request, () =>
+          next.handle().subscribe({
+            next: (v) => subscriber.next(v),
+            complete: () => subscriber.complete(),
+            error: (err: unknown) => {
+              if (!isRequestResultsConflict(err)) return subscriber.error(err);
+              // Another copy of this request committed first: answer its result.
+              this.results.find(request).then(
+                (stored) => {
+                  if (stored) {
+                    subscriber.next(replay(stored));
+                    subscriber.complete();
+                  } else subscriber.error(err);
+                },
+                (e: unknown) => subscriber.error(e),
+              );
+            },
+          }),
+        ),
+      );
+    return from(this.results.find(request)).pipe(
+      mergeMap((stored) => {
+        if (!stored) return run();
+        this.logger.info({ action: spec.action }, 'repeated request answered with its first result');
+        return of(replay(stored));
+      }),
+    );
+  }
+}

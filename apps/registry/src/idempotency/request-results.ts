@@ -1,0 +1,156 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isRetryableTransactionError } from '@jointcert/common';
+
+/**
+ * The first result of a state-changing request, kept so that a repeat (the
+ * transport redelivering a message whose answer was lost, or a client
+ * retrying with the same Idempotency-Key) gets that result instead of acting
+ * twice. Table `request_results` (migration 1767410000000):
+ *
+ *   request_id = SHA-256(action, key, SHA-256 of the request without `client`):
+ *                the same key with another request body is another request;
+ *   result     = the result as JSON, AES-256-GCM under SHA-256("result", key,
+ *                request hash): the table alone never yields usable tokens;
+ *   created_at = rows older than the retention are ignored and purged.
+ *
+ * The row is inserted in the transaction of the effect (see
+ * recordInTransaction), so "done" and "recorded" commit together.
+ */
+export interface PendingRequest {
+  action: string;
+  requestId: string;
+  secret: Buffer;
+  recorded: boolean;
+}
+
+const context = new AsyncLocalStorage<PendingRequest>();
+
+/** Canonical JSON (sorted keys), so equal requests hash equally. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function pendingRequest(action: string, key: string, data: unknown): PendingRequest {
+  const { client: _client, ...request } = (data ?? {}) as Record<string, unknown>;
+  const requestHash = createHash('sha256').update(canonical(request)).digest('hex');
+  const h = (label: string): Buffer => createHash('sha256').update(`${label}\0${action}\0${key}\0${requestHash}`).digest();
+  return { action, requestId: h('id').toString('hex'), secret: h('result'), recorded: false };
+}
+
+function seal(secret: Buffer, result: unknown): { iv: string; tag: string; data: string } {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', secret, iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(result ?? null), 'utf8'), cipher.final()]);
+  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+function open(secret: Buffer, sealed: { iv: string; tag: string; data: string }): unknown {
+  const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(sealed.iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8')) as unknown;
+}
+
+export class RequestResults {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retentionS: number,
+  ) {}
+
+  /** The stored result of this request, if any (within the retention). */
+  async find(request: PendingRequest): Promise<{ result: unknown } | undefined> {
+    const rows = await this.dataSource.query<Array<{ result: { iv: string; tag: string; data: string } }>>(
+      `SELECT result FROM request_results WHERE request_id = $1 AND action = $2 AND created_at > now() - make_interval(secs => $3)`,
+      [request.requestId, request.action, this.retentionS],
+    );
+    const row = rows[0];
+    return row ? { result: open(request.secret, row.result) } : undefined;
+  }
+
+  async insert(manager: EntityManager, request: PendingRequest, result: unknown): Promise<void> {
+    await manager.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3)`, [request.requestId, request.action, JSON.stringify(seal(request.secret, result))]);
+  }
+
+  /**
+   * Record the result of the current pending request, if any, outside a
+   * transaction: for the login, whose effect is one statement of its own
+   * (LoginRepository.openSession) and whose tokens depend on what it returns.
+   * The window: a crash between that statement and this insert leaves the
+   * session without a recorded result, and a redelivery then finds its
+   * challenge consumed (CHALLENGE_UNKNOWN) — nothing is done twice.
+   */
+  async recordCurrent(result: unknown): Promise<void> {
+    const pending = RequestResults.current();
+    if (pending === undefined || pending.recorded) return;
+    await this.dataSource.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3) ON CONFLICT (request_id) DO NOTHING`, [
+      pending.requestId,
+      pending.action,
+      JSON.stringify(seal(pending.secret, result)),
+    ]);
+    pending.recorded = true;
+  }
+
+  /** Delete rows past the retention; returns how many. */
+  async purge(): Promise<number> {
+    const res = await this.dataSource.query<[unknown[], number]>(`DELETE FROM request_results WHERE created_at < now() - make_interval(secs => $1)`, [this.retentionS]);
+    return Array.isArray(res) ? Number(res[1] ?? 0) : 0;
+  }
+
+  /** Run `fn` with `request` as the pending request of its async context. */
+  static runWith<T>(request: PendingRequest, fn: () => T): T {
+    return context.run(request, fn);
+  }
+
+  static current(): PendingRequest | undefined {
+    return context.getStore();
+  }
+}
+
+/** Attempts of a transaction that failed with a serialization failure or deadlock (40001, 40P01) before the error (503) stands. */
+export const TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * Every `dataSource.transaction(fn)` of the registry, patched once at boot:
+ *   - records the pending request (if any, once) with fn's result before it
+ *     commits — the use cases keep calling dataSource.transaction as they
+ *     do; the request reaches them through the async context set by
+ *     IdempotencyInterceptor;
+ *   - retries the whole transaction, a bounded number of times with a short
+ *     random pause, when Postgres reports a serialization failure or a
+ *     deadlock (the transaction callbacks do database work only). After that
+ *     the error is a dependency outage: 503.
+ */
+export function recordInTransaction(dataSource: DataSource, results: RequestResults): void {
+  const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
+  const patched = async (...args: unknown[]): Promise<unknown> => {
+    const fnIndex = args.findIndex((a) => typeof a === 'function');
+    if (fnIndex < 0) return original(...args);
+    const fn = args[fnIndex] as (manager: EntityManager) => Promise<unknown>;
+    const pending = RequestResults.current();
+    const record = pending !== undefined && !pending.recorded;
+    const wrapped = async (manager: EntityManager): Promise<unknown> => {
+      const result = await fn(manager);
+      if (record) await results.insert(manager, pending, result);
+      return result;
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await original(...args.slice(0, fnIndex), wrapped, ...args.slice(fnIndex + 1));
+        if (record) pending.recorded = true;
+        return result;
+      } catch (err) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+        await new Promise((done) => setTimeout(done, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  };
+  (dataSource as unknown as { transaction: typeof patched }).transaction = patched;
+}

@@ -1,0 +1,147 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { AppConfig } from '../config';
+import type { Logger } from '../logging/logger';
+
+/**
+ * Every Redis connection of jointcert is made here, so they all behave the
+ * same way during an outage:
+ *
+ *   - reconnect forever, with capped exponential backoff and jitter (a
+ *     restarted Redis is found again without a supervisor restarting us);
+ *   - fail fast while disconnected: no offline queue, one retry per command,
+ *     a command timeout — a request during an outage gets a 503 at once
+ *     instead of waiting for a reconnect;
+ *   - an 'error' listener that logs (at most one line per 10 s per
+ *     connection), so a dropped connection never becomes an unhandled
+ *     'error' event that kills the process.
+ */
+export interface RedisConnectionOptions {
+  /** Shown in logs and CLIENT LIST (e.g. "gateway", "registry-transport"). */
+  name: string;
+  logger?: Logger;
+  /** Bound of every command (ms); 0 = none (blocking reads set their own). Default 2000. */
+  commandTimeoutMs?: number;
+  /** Queue commands while (re)connecting instead of failing them. Default false (fail fast). */
+  offlineQueue?: boolean;
+  /** Connect on first use instead of at once. Default false. */
+  lazyConnect?: boolean;
+  /**
+   * For blocking reads (XREAD BLOCK): no command timeout, and a command cut by
+   * a dropped connection fails instead of being resent to the restarted
+   * server (the reader loop then re-creates what Redis lost, e.g. its group).
+   */
+  blocking?: boolean;
+  /** Commands issued in the same tick by concurrent requests leave in one write (fewer syscalls under load; same order and replies). Default false. */
+  autoPipelining?: boolean;
+}
+
+/** Delay before reconnect attempt `times` (1, 2, ...): 50 ms doubling up to 2 s, ±20 % jitter. Never gives up. */
+export function reconnectDelayMs(times: number, random: () => number = Math.random): number {
+  const base = Math.min(2000, 50 * 2 ** Math.min(Math.max(times - 1, 0), 6));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** ioredis options from a redis:// URL plus the outage behaviour above. */
+export function redisConnectionOptions(config: Pick<AppConfig, 'REDIS_URL'>, opts: RedisConnectionOptions): RedisOptions {
+  const url = new URL(config.REDIS_URL);
+  const commandTimeout = opts.blocking ? 0 : (opts.commandTimeoutMs ?? 2000);
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    connectionName: `jointcert-${opts.name}`,
+    retryStrategy: (times: number) => reconnectDelayMs(times),
+    // A replica promoted/demoted under us (Sentinel failover): reconnect and resend.
+    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 2 : false),
+    enableOfflineQueue: opts.offlineQueue ?? false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    ...(commandTimeout > 0 ? { commandTimeout } : {}),
+    // How long disconnect() lets a half-open socket linger (the default 2 s keeps a closing process alive).
+    disconnectTimeout: 200,
+    lazyConnect: opts.lazyConnect ?? false,
+    ...(opts.blocking ? { autoResendUnfulfilledCommands: false } : {}),
+    ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}),
+  };
+}
+
+/** A Redis connection that reconnects forever and fails fast while it cannot. */
+export function createRedisConnection(config: Pick<AppConfig, 'REDIS_URL'>, opts: RedisConnectionOptions): Redis {
+  const redis = new Redis(redisConnectionOptions(config, opts));
+  watchRedis(redis, opts.name, opts.logger);
+  return redis;
+}
+
+/**
+ * createRedisConnection, then wait (bounded) until it is ready, so a service's
+ * first requests after boot do not fail for a connection still being made.
+ * Redis down at boot is no failure: the connection keeps trying.
+ */
+export async function openRedisConnection(config: Pick<AppConfig, 'REDIS_URL'>, opts: RedisConnectionOptions, waitMs = 3000): Promise<Redis> {
+  const redis = createRedisConnection(config, opts);
+  await whenReady(redis, waitMs);
+  return redis;
+}
+
+/** Resolves when the connection is ready, or after `ms` (whichever first). */
+export async function whenReady(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    return await new Promise<boolean>((done) => {
+      onReady = () => done(true);
+      redis.once('ready', onReady);
+      timer = setTimeout(() => done(false), ms);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+  }
+}
+
+/** Log a connection's errors (throttled) and its recovery; without a listener an 'error' event would crash the process. */
+export function watchRedis(redis: Redis, name: string, logger?: Logger): void {
+  let lastLogged = 0;
+  let down = false;
+  redis.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - lastLogged > 10_000) logger?.warn({ err: err.message, redis: name }, 'redis connection error; reconnecting');
+    lastLogged = now;
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger?.info({ redis: name }, 'redis connection restored');
+    down = false;
+  });
+}
+
+/**
+ * Run a blocking command (XREAD BLOCK ...) on a `blocking` connection: if the
+ * connection drops meanwhile, reject at once. (ioredis would otherwise keep
+ * the command's promise pending forever: with autoResendUnfulfilledCommands
+ * off it is neither resent nor failed.)
+ */
+export async function blockingCall<T>(redis: Redis, call: () => Promise<T>): Promise<T> {
+  let onClose: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      call(),
+      new Promise<never>((_, reject) => {
+        onClose = () => reject(new Error('Connection is closed.'));
+        redis.once('close', onClose);
+      }),
+    ]);
+  } finally {
+    if (onClose) redis.off('close', onClose);
+  }
+}
+
+/** Close a connection: QUIT when connected, else drop it (never waits for a reconnect). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+}
