@@ -18,5 +18,8 @@ module.exports = {
     '^@jointcert/client$': '<rootDir>/libs/client/src/index.ts',
   },
   testTimeout: 30000,
+  // A test that leaves a reconnect-forever Redis client or a BullMQ worker open must not hang CI
+  // after every result is in; jest still prints "did not exit one second after" so the leak shows.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -47,12 +47,18 @@ describe('@jointcert/client against the running system', () => {
     for (const [name, op] of Object.entries(API_OPERATIONS)) {
       expect({ name, methods: Object.keys(doc.paths[op.path] ?? {}) }).toEqual({ name, methods: expect.arrayContaining([op.method.toLowerCase()]) });
     }
-    // and every /v1 operation of the gateway is one of the client's (except PATCH /v1/accounts/me, not in the client yet)
+    // and every /v1 operation of the gateway is one of the client's, except those named here with their reason
+    const notInClient = new Set([
+      'PATCH /v1/accounts/me', // not in the client yet
+      'GET /v1/server-certificate', // the KM certificate, for vendor clients that encrypt R (the client sends R in the clear over TLS)
+      'GET /v1/notifications/unsubscribe', // the link in reminder emails, followed by a mail reader, not by the frontend
+      'POST /v1/notifications/unsubscribe', // RFC 8058 one-click, sent by the mail provider
+    ]);
     const ours = new Set(Object.values(API_OPERATIONS).map((o) => `${o.method} ${o.path}`));
     const theirs = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith('/v1/'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    expect(theirs.filter((o) => !ours.has(o))).toEqual(['PATCH /v1/accounts/me']);
+    expect(theirs.filter((o) => !ours.has(o) && !notInClient.has(o))).toEqual([]);
   });
 
   it('a dev-CA NPKI folder: described, unlocked, signs up with the VID check, logs in, refreshes, lists with days left', async () => {
