@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, LoginRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, AuditRepository, CertificateRepository, CertificateSecurityRepository, LoginRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -22,6 +22,8 @@ import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
+import { CertificateLocks } from './security/certificate-lock.use-case';
+import { SecurityController } from './security/security.controller';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -47,7 +49,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
 
   @Module({
     imports: [RegistryModule],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController],
+    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController],
     providers: [
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -61,6 +63,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       repository(SessionRepository),
       repository(AuditRepository),
       repository(LoginRepository),
+      repository(CertificateSecurityRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,
@@ -76,6 +79,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       ReplaceCertificate,
       DeleteCertificate,
       CertificateQueries,
+      CertificateLocks,
     ],
   })
   class RegistryServiceModule {}

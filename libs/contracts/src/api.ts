@@ -44,6 +44,11 @@ export interface CertificateView {
   replacedBy: string | null;
   revokedAt: string | null;
   revocationReason: string | null;
+  /** Locked as lost (POST /v1/certificates/{id}/lock): refused at login until unlocked. */
+  locked: boolean;
+  lockedAt: string | null;
+  /** Last login (or sign-up) with this certificate; null if never. Only in the certificate list and GET by id. */
+  lastUsedAt: string | null;
 }
 
 export interface RemindersSettings {
@@ -251,6 +256,11 @@ export interface ReplaceResult {
   certificate: CertificateView;
 }
 
+/** An action that a second factor guards, when the account has one (X-TOTP-Code header at the gateway). */
+export interface SecondFactorCertificateRequest extends CertificateRequest {
+  totpCode?: string;
+}
+
 /** Access-token check for the gateway: is the session behind a token still live? */
 export interface SessionCheckRequest {
   sessionId: string;
@@ -275,5 +285,7 @@ export const Api = {
     getCertificate: contract<CertificateRequest, CertificateView>('registry.get-certificate'),
     replaceCertificate: contract<ReplaceRequest, ReplaceResult>('registry.replace-certificate'),
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
+    lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate'),
+    unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate'),
   },
 } as const;

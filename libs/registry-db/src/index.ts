@@ -10,4 +10,5 @@ export { SessionRepository } from './repositories/session.repository';
 export type { NewSession, Session } from './repositories/session.types';
 export { AuditRepository } from './repositories/audit.repository';
 export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/audit.types';
+export { CertificateSecurityRepository, type CertificateUsage } from './repositories/certificate-security.repository';
 export { LoginRepository, LOGIN_SQL, pgPool, type LoginOutcome, type LoginWrite } from './repositories/login.repository';

@@ -58,6 +58,9 @@ const certificate = z
     replacedBy: z.uuid().nullable(),
     revokedAt: iso.nullable(),
     revocationReason: nullableString,
+    locked: z.boolean().meta({ description: 'Locked as lost: refused at login until unlocked' }),
+    lockedAt: iso.nullable(),
+    lastUsedAt: iso.nullable().meta({ description: 'Last login (or sign-up) with this certificate; null if never' }),
   })
   .meta({ description: 'A registered certificate', example: ex.certificateExample });
 

@@ -27,6 +27,8 @@ export const PROBLEM_TYPES = {
   VID_MISMATCH: { status: 422, title: 'Identity does not match the certificate' },
   CERT_ALREADY_REGISTERED: { status: 409, title: 'Certificate already registered' },
   CERT_NOT_REGISTERED: { status: 401, title: 'Certificate not registered' },
+  /** Login with a certificate its holder locked as lost (POST /v1/certificates/{id}/lock). */
+  CERT_LOCKED: { status: 401, title: 'Certificate locked' },
   /** Replace: the new certificate is not an acceptable successor of the old one (`reason` says which rule). */
   CERT_NOT_SUCCESSOR: { status: 422, title: 'Certificate is not a successor' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
