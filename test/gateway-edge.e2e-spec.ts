@@ -167,6 +167,9 @@ describe('gateway edges', () => {
       ['delete', '/v1/certificates/{id}', 204],
       ['post', '/v1/certificates/{id}/lock', 200],
       ['post', '/v1/certificates/{id}/unlock', 200],
+      ['post', '/v1/accounts/me/totp', 201],
+      ['post', '/v1/accounts/me/totp/confirm', 200],
+      ['delete', '/v1/accounts/me/totp', 204],
       ['post', '/v1/sessions', 201],
       ['post', '/v1/sessions/refresh', 200],
       ['delete', '/v1/sessions/current', 204],
@@ -209,7 +212,7 @@ describe('gateway edges', () => {
       for (const [method, path] of routes.filter(([m]) => m === 'post' || m === 'patch')) {
         const op = doc.paths[path]![method]!;
         if (path === '/v1/challenges') continue;
-        if (/^\/v1\/certificates\/\{id\}\/(lock|unlock)$/.test(path)) continue; // no request body
+        if (/^\/v1\/certificates\/\{id\}\/(lock|unlock)$|^\/v1\/accounts\/me\/totp$/.test(path)) continue; // no request body
         expect(op.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { $ref: expect.stringMatching(/^#\/components\/schemas\//) } } } });
         const bad = op.responses['400']!.content!['application/problem+json']!;
         expect(bad.schema).toEqual({ $ref: '#/components/schemas/Problem' });

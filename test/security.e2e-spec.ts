@@ -4,7 +4,8 @@
  * certificates locked and unlocked, last use of each certificate.
  */
 import { createHash } from 'node:crypto';
-import type { AccountView, CertificateView, ReplaceResult, SessionTokens } from '@jointcert/contracts';
+import type { AccountView, CertificateView, ReplaceResult, SessionTokens, TotpEnrolment, TotpRecoveryCodes } from '@jointcert/contracts';
+import { totpCode } from '../apps/registry/src/security/otp';
 import { signWithNode, startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
 interface SignUp {
@@ -145,5 +146,101 @@ describe('a lost certificate', () => {
     problem(await sys.api('POST', `/v1/certificates/${one.up.certificate.id}/lock`), 401, 'UNAUTHENTICATED');
     expect(await rows()).toEqual(before);
     expect((await login(one.a)).status).toBe(201);
+  });
+});
+
+/** A code for the registry's clock, after moving it one 30-second step on (each guarded action needs a step not used before). */
+function nextCode(secret: string): string {
+  sys.clock.offsetMs += 30_000;
+  return totpCode(secret, Math.floor(sys.clock.now() / 1000));
+}
+
+/** Enrol and confirm a second factor for the session's account. */
+async function enrolTotp(token: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token });
+  expect(started.status).toBe(201);
+  const confirmed = await sys.api<TotpRecoveryCodes>('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: nextCode(started.body.secret) } });
+  expect(confirmed.status).toBe(200);
+  return { secret: started.body.secret, recoveryCodes: confirmed.body.recoveryCodes };
+}
+
+describe('a TOTP second factor', () => {
+  it('enrol, confirm: secret encrypted at rest, ten recovery codes stored hashed; a wrong first code refused', async () => {
+    const { up } = await accountWithTwo('바', '8001011000006');
+    const token = up.session.accessToken;
+    const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token });
+    expect(started.status).toBe(201);
+    expect(started.body.secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(started.body.otpauthUri).toBe(`otpauth://totp/jointcert:${up.account.id}?secret=${started.body.secret}&issuer=jointcert`);
+    const stored = await sys.sql.query<{ secret_enc: Buffer; confirmed_at: Date | null }>('SELECT secret_enc, confirmed_at FROM second_factors WHERE account_id = $1', [up.account.id]);
+    expect(stored.rows[0]!.confirmed_at).toBeNull();
+    expect(stored.rows[0]!.secret_enc.toString('latin1')).not.toContain(started.body.secret);
+
+    const wrong = String((Number(nextCode(started.body.secret)) + 1) % 1_000_000).padStart(6, '0');
+    problem(await sys.api('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: wrong } }), 403, 'TOTP_INVALID');
+    problem(await sys.api('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: '12ab56' } }), 400, 'MALFORMED_INPUT');
+
+    const confirmed = await sys.api<TotpRecoveryCodes>('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: nextCode(started.body.secret) } });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
+    const hashes = await sys.sql.query<{ recovery_hashes: string[] }>('SELECT recovery_hashes FROM second_factors WHERE account_id = $1', [up.account.id]);
+    expect(hashes.rows[0]!.recovery_hashes).toHaveLength(10);
+    for (const code of confirmed.body.recoveryCodes) expect(hashes.rows[0]!.recovery_hashes.join(',')).not.toContain(code);
+    // enrolling again once confirmed → 409, nothing changed
+    problem(await sys.api('POST', '/v1/accounts/me/totp', { token }), 409, 'TOTP_ALREADY_ENABLED');
+  });
+
+  it('deleting a certificate then needs a fresh code: none → TOTP_REQUIRED, replayed → TOTP_INVALID, both changing nothing', async () => {
+    const { up, bId } = await accountWithTwo('사', '8001011000007');
+    const token = up.session.accessToken;
+    const { secret } = await enrolTotp(token);
+    const before = await rows();
+    problem(await sys.api('DELETE', `/v1/certificates/${bId}`, { token }), 403, 'TOTP_REQUIRED');
+    const code = nextCode(secret);
+    problem(await sys.api('DELETE', `/v1/certificates/${bId}`, { token, headers: { 'x-totp-code': 'abc' } }), 400, 'MALFORMED_INPUT');
+    expect((await sys.api('GET', `/v1/certificates/${bId}`, { token })).status).toBe(200);
+    expect(await sys.count('certificates', `id = $1 AND status = 'active'`, [bId])).toBe(1);
+    // the right code deletes; the same code again (same window) is a replay
+    expect((await sys.api('DELETE', `/v1/certificates/${bId}`, { token, headers: { 'x-totp-code': code } })).status).toBe(204);
+    const replay = problem(await sys.api('DELETE', `/v1/certificates/${up.certificate.id}`, { token, headers: { 'x-totp-code': code } }), 403, 'TOTP_INVALID');
+    expect(replay.reason).toBe('CODE_REPLAYED');
+    expect(await sys.count('certificates', `id = $1 AND status = 'active'`, [up.certificate.id])).toBe(1);
+    expect({ ...(await rows()) }).toEqual({ ...before });
+    expect(await sys.count('audit_events', `action = 'totp.verify' AND outcome = 'failure' AND account_id = $1 AND details->>'detailReason' = 'CODE_REPLAYED'`, [up.account.id])).toBe(1);
+  });
+
+  it('unlocking then needs a code even from another certificate; a recovery code works once', async () => {
+    const { a, b, up } = await accountWithTwo('아', '8001011000008');
+    const viaB = (await login(b)).body.accessToken;
+    const { recoveryCodes } = await enrolTotp(viaB);
+    expect((await sys.api('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB })).status).toBe(200);
+    problem(await sys.api('POST', `/v1/certificates/${up.certificate.id}/unlock`, { token: viaB }), 403, 'TOTP_REQUIRED');
+    problem(await login(a), 401, 'CERT_LOCKED');
+    const unlocked = await sys.api<CertificateView>('POST', `/v1/certificates/${up.certificate.id}/unlock`, { token: viaB, headers: { 'x-totp-code': recoveryCodes[3]! } });
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.locked).toBe(false);
+    expect(await sys.count('second_factors', 'account_id = $1 AND cardinality(recovery_hashes) = 9', [up.account.id])).toBe(1);
+    expect((await sys.api('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB })).status).toBe(200);
+    const again = problem(await sys.api('POST', `/v1/certificates/${up.certificate.id}/unlock`, { token: viaB, headers: { 'x-totp-code': recoveryCodes[3]! } }), 403, 'TOTP_INVALID');
+    expect(again.reason).toBe('RECOVERY_CODE_UNKNOWN');
+  });
+
+  it('wrong codes are rate-limited per account and audited; disabling needs a code', async () => {
+    const { up, bId } = await accountWithTwo('자', '8001011000009');
+    const token = up.session.accessToken;
+    const { secret } = await enrolTotp(token);
+    for (let i = 0; i < 5; i++) problem(await sys.api('DELETE', `/v1/certificates/${bId}`, { token, headers: { 'x-totp-code': '000000' } }), 403, 'TOTP_INVALID');
+    const limited = problem(await sys.api('DELETE', `/v1/certificates/${bId}`, { token, headers: { 'x-totp-code': nextCode(secret) } }), 429, 'RATE_LIMITED');
+    expect(limited.retryAfter).toBeGreaterThan(0);
+    expect(await sys.count('certificates', `id = $1 AND status = 'active'`, [bId])).toBe(1);
+    expect(await sys.count('audit_events', `action = 'totp.verify' AND outcome = 'failure' AND reason = 'TOTP_INVALID' AND account_id = $1`, [up.account.id])).toBe(5);
+    // the limit is per account: another account is not affected
+    const other = await accountWithTwo('차', '8001011000010');
+    const { secret: otherSecret } = await enrolTotp(other.up.session.accessToken);
+    problem(await sys.api('DELETE', '/v1/accounts/me/totp', { token: other.up.session.accessToken }), 403, 'TOTP_REQUIRED');
+    expect((await sys.api('DELETE', '/v1/accounts/me/totp', { token: other.up.session.accessToken, headers: { 'x-totp-code': nextCode(otherSecret) } })).status).toBe(204);
+    expect(await sys.count('second_factors', 'account_id = $1', [other.up.account.id])).toBe(0);
+    expect((await sys.api('DELETE', `/v1/certificates/${other.bId}`, { token: other.up.session.accessToken })).status).toBe(204);
   });
 });

@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, CertificateSecurityRepository, LoginRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, AuditRepository, CertificateRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -23,6 +23,7 @@ import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
 import { CertificateLocks } from './security/certificate-lock.use-case';
+import { SecondFactor } from './security/second-factor.service';
 import { SecurityController } from './security/security.controller';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
@@ -64,6 +65,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       repository(AuditRepository),
       repository(LoginRepository),
       repository(CertificateSecurityRepository),
+      repository(SecondFactorRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,
@@ -80,6 +82,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       DeleteCertificate,
       CertificateQueries,
       CertificateLocks,
+      SecondFactor,
     ],
   })
   class RegistryServiceModule {}

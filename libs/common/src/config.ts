@@ -55,6 +55,8 @@ export const configSchema = z
     CHALLENGE_TTL_S: seconds(120, 10, 3600),
     /** Key for the keyed hash under which an identity number may be remembered (never the number itself). */
     IDENTITY_HMAC_KEY: z.string().min(32).default(DEV_SECRET),
+    /** Key (≥ 32 characters) from which the AES-256-GCM key of TOTP secrets at rest is derived. Required in production. */
+    TOTP_ENCRYPTION_KEY: z.string().min(32).default(DEV_SECRET),
 
     // --- verification
     /** Directory of trusted root certificates (PEM/DER files). */
@@ -101,6 +103,7 @@ export const configSchema = z
     for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY'] as const) {
       if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
+    if (c.TOTP_ENCRYPTION_KEY === DEV_SECRET) ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'must be set in production' });
     if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });
   });
 
@@ -155,6 +158,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   MAIL_FROM: ['notifier'],
   REMINDER_CRON: ['notifier'],
   REMINDER_DAYS: ['registry', 'notifier'],
+  TOTP_ENCRYPTION_KEY: ['registry'],
 };
 
 /** The services that read `key`. */

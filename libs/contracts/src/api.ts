@@ -261,6 +261,21 @@ export interface SecondFactorCertificateRequest extends CertificateRequest {
   totpCode?: string;
 }
 
+export interface TotpCodeRequest extends CallerRequest {
+  totpCode?: string;
+}
+
+/** A started TOTP enrolment: the secret (base32) and its otpauth:// URI for a QR code. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/** Shown once, at confirmation: ten single-use recovery codes (xxxx-xxxx). */
+export interface TotpRecoveryCodes {
+  recoveryCodes: string[];
+}
+
 /** Access-token check for the gateway: is the session behind a token still live? */
 export interface SessionCheckRequest {
   sessionId: string;
@@ -287,5 +302,8 @@ export const Api = {
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
     lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate'),
     unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate'),
+    enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol'),
+    confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm'),
+    disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
   },
 } as const;

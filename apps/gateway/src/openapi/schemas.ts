@@ -18,6 +18,7 @@ import {
   verifyDocumentBody,
 } from '../validation/request.schemas';
 import * as ex from './examples';
+import { totpConfirmBody, totpEnrolmentView, totpRecoveryCodesView } from '../security/second-factor.schemas';
 
 /**
  * Every schema of the OpenAPI document, as zod: the request bodies are the
@@ -177,6 +178,9 @@ export const SCHEMAS = {
   Problem: problem,
   Liveness: z.object({ status: z.literal('ok') }),
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
+  TotpConfirmRequest: totpConfirmBody,
+  TotpEnrolment: totpEnrolmentView,
+  TotpRecoveryCodes: totpRecoveryCodesView,
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type CertificateView, type ClientInfo } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
 import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
@@ -8,7 +8,7 @@ import { ApiRoute } from '../openapi/api-route.decorator';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { certificateId } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
-import { totpHeader, TOTP_HEADER } from './totp-header';
+import { ApiTotpHeader, totpHeader, TOTP_HEADER } from './totp-header';
 
 const idParam = new ZodPipe(certificateId, 'id');
 const ApiId = ApiParam({ name: 'id', description: 'Certificate id (UUID)', schema: { type: 'string', format: 'uuid' } });
@@ -38,13 +38,13 @@ export class CertificateLockController {
   @HttpCode(200)
   @UseGuards(RateLimitGuard, BearerGuard)
   @ApiId
-  @ApiHeader({ name: TOTP_HEADER, required: false, description: 'A current TOTP code (or a recovery code) when the account has a second factor' })
+  @ApiTotpHeader
   @ApiRoute({
     summary: 'Unlock a certificate locked as lost',
     description:
-      'Needs a session opened by ANOTHER registered (active, unlocked) certificate of the account; otherwise 403 FORBIDDEN, reason UNLOCK_NEEDS_OTHER_CERTIFICATE. Audited.',
+      'With a second factor enrolled: needs a fresh code (X-TOTP-Code; 403 TOTP_REQUIRED without). Otherwise: a session opened by ANOTHER registered (active, unlocked) certificate of the account, else 403 FORBIDDEN, reason UNLOCK_NEEDS_OTHER_CERTIFICATE. Audited.',
     ok: { status: 200, schema: 'CertificateView' },
-    errors: ['MALFORMED_INPUT', 'NOT_FOUND', 'FORBIDDEN'],
+    errors: ['MALFORMED_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'TOTP_REQUIRED', 'TOTP_INVALID'],
     auth: 'required',
     rateLimited: true,
   })

@@ -1,3 +1,4 @@
+import { ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '@jointcert/common';
 
 /** The header carrying a fresh second-factor code for guarded actions. */
@@ -10,3 +11,10 @@ export function totpHeader(value: string | undefined): { totpCode?: string } {
   if (!/^\d{6}$|^[0-9a-z]{4}-[0-9a-z]{4}$/.test(code)) throw new DomainError('MALFORMED_INPUT', `${TOTP_HEADER} must be six digits or a recovery code`, { field: TOTP_HEADER });
   return { totpCode: code };
 }
+
+/** OpenAPI: the optional X-TOTP-Code header of an action a second factor guards. */
+export const ApiTotpHeader = ApiHeader({
+  name: TOTP_HEADER,
+  required: false,
+  description: 'Needed once the account has a second factor: a current TOTP code (six digits) or a recovery code; without it 403 TOTP_REQUIRED',
+});

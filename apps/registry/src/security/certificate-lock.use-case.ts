@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
+import { SecondFactor } from './second-factor.service';
 
 export function certificateLocked(): DomainError {
   return new DomainError('CERT_LOCKED', 'this certificate was locked as lost; unlock it from another registered certificate or with your second factor');
@@ -22,9 +23,10 @@ export function certificateLocked(): DomainError {
  * (the caller's own session too, when the lost certificate opened it).
  * Locking again is a success without change.
  *
- * Unlock needs a session opened by ANOTHER certificate of the account that
- * is itself active and not locked (the holder proved possession of a
- * certificate that is not lost).
+ * Unlock needs a fresh second-factor code when the account has one
+ * (SecondFactor.requireFresh); without one, a session opened by ANOTHER
+ * certificate of the account that is itself active and not locked (the
+ * holder proved possession of a certificate that is not lost).
  */
 @Injectable()
 export class CertificateLocks {
@@ -35,6 +37,7 @@ export class CertificateLocks {
     private readonly revocations: SessionRevocations,
     private readonly queries: CertificateQueries,
     private readonly audit: AuditLog,
+    private readonly secondFactor: SecondFactor,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -99,6 +102,8 @@ export class CertificateLocks {
   }
 
   private async assertMayUnlock(request: SecondFactorCertificateRequest): Promise<void> {
+    // with a second factor enrolled, a fresh code is required (and enough)
+    if (await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, 'certificate.unlock')) return;
     const opener = await this.security.sessionCertificate(request.caller.sessionId);
     const otherCertificate = opener !== null && opener.certificateId !== request.certificateId && opener.status === 'active' && opener.lockedAt === null;
     if (!otherCertificate) {

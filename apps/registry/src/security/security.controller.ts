@@ -1,18 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { z } from 'zod';
-import { Api, type CertificateView } from '@jointcert/contracts';
-import { callerSchema, clientSchema, parsePayload } from '../shared/validation';
+import { Api, type CertificateView, type TotpEnrolment, type TotpRecoveryCodes } from '@jointcert/contracts';
+import { parsePayload } from '../shared/validation';
 import { CertificateLocks } from './certificate-lock.use-case';
-
-const certificateRequestSchema = z.object({ client: clientSchema, caller: callerSchema, certificateId: z.uuid() });
-const totpCodeSchema = z.string().regex(/^\d{6}$|^[0-9a-z]{4}-[0-9a-z]{4}$/);
-const secondFactorRequestSchema = certificateRequestSchema.extend({ totpCode: totpCodeSchema.optional() });
+import { callerRequestSchema, certificateRequestSchema, codeRequestSchema, secondFactorRequestSchema } from './second-factor.schemas';
+import { SecondFactor } from './second-factor.service';
 
 /** Message handlers of account security: validate, delegate. */
 @Controller()
 export class SecurityController {
-  constructor(private readonly locks: CertificateLocks) {}
+  constructor(
+    private readonly locks: CertificateLocks,
+    private readonly secondFactor: SecondFactor,
+  ) {}
 
   @MessagePattern(Api.registry.lockCertificate.cmd)
   lock(@Payload() envelope: unknown): Promise<CertificateView> {
@@ -22,5 +22,20 @@ export class SecurityController {
   @MessagePattern(Api.registry.unlockCertificate.cmd)
   unlock(@Payload() envelope: unknown): Promise<CertificateView> {
     return this.locks.unlock(parsePayload(secondFactorRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.enrolTotp.cmd)
+  enrolTotp(@Payload() envelope: unknown): Promise<TotpEnrolment> {
+    return this.secondFactor.enrol(parsePayload(callerRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.confirmTotp.cmd)
+  confirmTotp(@Payload() envelope: unknown): Promise<TotpRecoveryCodes> {
+    return this.secondFactor.confirm(parsePayload(codeRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.disableTotp.cmd)
+  disableTotp(@Payload() envelope: unknown): Promise<{ ok: true }> {
+    return this.secondFactor.disable(parsePayload(codeRequestSchema, envelope));
   }
 }

@@ -3,6 +3,7 @@ import { Initial1767225600000 } from './1767225600000-initial';
 import { RegistryServices1767312000000 } from './1767312000000-registry-services';
 import { AppRole1767400000000 } from './1767400000000-app-role';
 import { CertificateLock1767450000000 } from './1767450000000-certificate-lock';
+import { SecondFactor1767450000001 } from './1767450000001-second-factor';
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1767225600000, RegistryServices1767312000000, AppRole1767400000000, CertificateLock1767450000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1767225600000, RegistryServices1767312000000, AppRole1767400000000, CertificateLock1767450000000, SecondFactor1767450000001];
