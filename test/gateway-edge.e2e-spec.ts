@@ -170,6 +170,8 @@ describe('gateway edges', () => {
       ['post', '/v1/accounts/me/totp', 201],
       ['post', '/v1/accounts/me/totp/confirm', 200],
       ['delete', '/v1/accounts/me/totp', 204],
+      ['get', '/v1/sessions', 200],
+      ['delete', '/v1/sessions', 200],
       ['post', '/v1/sessions', 201],
       ['post', '/v1/sessions/refresh', 200],
       ['delete', '/v1/sessions/current', 204],

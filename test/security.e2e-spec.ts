@@ -4,7 +4,7 @@
  * certificates locked and unlocked, last use of each certificate.
  */
 import { createHash } from 'node:crypto';
-import type { AccountView, CertificateView, ReplaceResult, SessionTokens, TotpEnrolment, TotpRecoveryCodes } from '@jointcert/contracts';
+import type { AccountView, CertificateView, ReplaceResult, SessionTokens, SessionView, TotpEnrolment, TotpRecoveryCodes } from '@jointcert/contracts';
 import { totpCode } from '../apps/registry/src/security/otp';
 import { signWithNode, startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
@@ -242,5 +242,46 @@ describe('a TOTP second factor', () => {
     expect((await sys.api('DELETE', '/v1/accounts/me/totp', { token: other.up.session.accessToken, headers: { 'x-totp-code': nextCode(otherSecret) } })).status).toBe(204);
     expect(await sys.count('second_factors', 'account_id = $1', [other.up.account.id])).toBe(0);
     expect((await sys.api('DELETE', `/v1/certificates/${other.bId}`, { token: other.up.session.accessToken })).status).toBe(204);
+  });
+});
+
+describe("the account's sessions", () => {
+  it('GET /v1/sessions lists the live ones with login time, last refresh, address and user agent; not another account’s', async () => {
+    const { a, b, up } = await accountWithTwo('카', '8001011000011');
+    const viaA = await login(a);
+    const viaB = await login(b);
+    const refreshed = await sys.api<SessionTokens>('POST', '/v1/sessions/refresh', { body: { refreshToken: viaB.body.refreshToken }, headers: { 'user-agent': 'jest-refresh/2.0' } });
+    expect(refreshed.status).toBe(200);
+    await sys.api('DELETE', '/v1/sessions/current', { token: viaA.body.accessToken });
+    const other = await accountWithTwo('타', '8001011000012');
+
+    const res = await sys.api<SessionView[]>('GET', '/v1/sessions', { token: refreshed.body.accessToken });
+    expect(res.status).toBe(200);
+    // the sign-up session and B's (refreshed) session; A's was logged out
+    expect(res.body).toHaveLength(2);
+    const bySession = res.body.find((s) => s.current)!;
+    expect(bySession).toMatchObject({ userAgent: 'jest-refresh/2.0', ip: expect.any(String), lastRefreshAt: expect.any(String), current: true });
+    expect(Date.parse(bySession.createdAt)).toBeLessThanOrEqual(Date.parse(bySession.lastRefreshAt!));
+    const signUpSession = res.body.find((s) => !s.current)!;
+    expect(signUpSession).toMatchObject({ certificateId: up.certificate.id, lastRefreshAt: null, current: false });
+    expect(res.body.map((s) => s.certificateId)).not.toContain(other.up.certificate.id);
+    problem(await sys.api('GET', '/v1/sessions'), 401, 'UNAUTHENTICATED');
+  });
+
+  it('DELETE /v1/sessions ends them all (this one too) at once, audited; other accounts untouched', async () => {
+    const { a, b, up } = await accountWithTwo('파', '8001011000013');
+    const viaA = await login(a);
+    const viaB = await login(b);
+    const other = await accountWithTwo('하', '8001011000014');
+    const ended = await sys.api<{ ended: number }>('DELETE', '/v1/sessions', { token: viaA.body.accessToken });
+    expect(ended.status).toBe(200);
+    expect(ended.body.ended).toBe(3);
+    for (const t of [viaA.body.accessToken, viaB.body.accessToken, up.session.accessToken]) problem(await sys.api('GET', '/v1/accounts/me', { token: t }), 401, 'UNAUTHENTICATED');
+    problem(await sys.api('POST', '/v1/sessions/refresh', { body: { refreshToken: viaB.body.refreshToken } }), 401, 'UNAUTHENTICATED');
+    expect(await sys.count('sessions', 'account_id = $1 AND revoked_at IS NULL', [up.account.id])).toBe(0);
+    expect((await sys.api('GET', '/v1/accounts/me', { token: other.up.session.accessToken })).status).toBe(200);
+    expect(await sys.count('audit_events', `action = 'sessions.end-all' AND outcome = 'success' AND account_id = $1 AND (details->>'revokedSessions')::int = 3`, [up.account.id])).toBe(1);
+    // logging in again works
+    expect((await login(a)).status).toBe(201);
   });
 });

@@ -9,12 +9,13 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { CertificateLockController } from './security/certificate-lock.controller';
 import { SecondFactorController } from './security/second-factor.controller';
+import { AccountSessionsController } from './security/account-sessions.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, CertificateLockController, SecondFactorController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, CertificateLockController, SecondFactorController, AccountSessionsController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}

@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -22,6 +22,7 @@ import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
+import { AccountSessions } from './security/account-sessions.service';
 import { CertificateLocks } from './security/certificate-lock.use-case';
 import { SecondFactor } from './security/second-factor.service';
 import { SecurityController } from './security/security.controller';
@@ -66,6 +67,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       repository(LoginRepository),
       repository(CertificateSecurityRepository),
       repository(SecondFactorRepository),
+      repository(AccountSessionsRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,
@@ -83,6 +85,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       CertificateQueries,
       CertificateLocks,
       SecondFactor,
+      AccountSessions,
     ],
   })
   class RegistryServiceModule {}

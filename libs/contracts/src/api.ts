@@ -276,6 +276,23 @@ export interface TotpRecoveryCodes {
   recoveryCodes: string[];
 }
 
+/** One of the account's live sessions (GET /v1/sessions). */
+export interface SessionView {
+  id: string;
+  /** The certificate that logged in. */
+  certificateId: string;
+  /** Login time. */
+  createdAt: string;
+  /** Last token refresh; null if never refreshed. */
+  lastRefreshAt: string | null;
+  expiresAt: string;
+  /** Client address and user agent recorded at the last login or refresh. */
+  ip: string | null;
+  userAgent: string | null;
+  /** The session of this request. */
+  current: boolean;
+}
+
 /** Access-token check for the gateway: is the session behind a token still live? */
 export interface SessionCheckRequest {
   sessionId: string;
@@ -305,5 +322,7 @@ export const Api = {
     enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol'),
     confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm'),
     disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
+    listSessions: contract<CallerRequest, SessionView[]>('registry.list-sessions'),
+    endAllSessions: contract<CallerRequest, { ended: number }>('registry.end-all-sessions'),
   },
 } as const;

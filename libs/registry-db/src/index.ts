@@ -11,5 +11,6 @@ export type { NewSession, Session } from './repositories/session.types';
 export { AuditRepository } from './repositories/audit.repository';
 export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/audit.types';
 export { CertificateSecurityRepository, type CertificateUsage } from './repositories/certificate-security.repository';
+export { AccountSessionsRepository, type ActiveSession } from './repositories/account-sessions.repository';
 export { SecondFactorRepository, type StoredSecondFactor } from './repositories/second-factor.repository';
 export { LoginRepository, LOGIN_SQL, pgPool, type LoginOutcome, type LoginWrite } from './repositories/login.repository';

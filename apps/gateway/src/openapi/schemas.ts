@@ -3,6 +3,7 @@ import type {
   AccountView,
   CertificateView,
   ChallengeView,
+  SessionView,
   RegisterResult,
   ReplaceResult,
   SessionTokens,
@@ -18,7 +19,7 @@ import {
   verifyDocumentBody,
 } from '../validation/request.schemas';
 import * as ex from './examples';
-import { totpConfirmBody, totpEnrolmentView, totpRecoveryCodesView } from '../security/second-factor.schemas';
+import { endedSessionsView, sessionView, totpConfirmBody, totpEnrolmentView, totpRecoveryCodesView } from '../security/second-factor.schemas';
 
 /**
  * Every schema of the OpenAPI document, as zod: the request bodies are the
@@ -181,6 +182,8 @@ export const SCHEMAS = {
   TotpConfirmRequest: totpConfirmBody,
   TotpEnrolment: totpEnrolmentView,
   TotpRecoveryCodes: totpRecoveryCodesView,
+  SessionList: z.array(sessionView),
+  EndedSessions: endedSessionsView,
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;
@@ -195,6 +198,7 @@ agree<Same<z.infer<typeof session>, SessionTokens>>();
 agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
 agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();
 agree<Same<z.infer<typeof report>, ValidationReport>>();
+agree<Same<z.infer<typeof sessionView>, SessionView>>();
 
 /** `components.schemas` of the document, with cross-references as $ref. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {

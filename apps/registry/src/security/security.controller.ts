@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Api, type CertificateView, type TotpEnrolment, type TotpRecoveryCodes } from '@jointcert/contracts';
+import { Api, type CertificateView, type SessionView, type TotpEnrolment, type TotpRecoveryCodes } from '@jointcert/contracts';
 import { parsePayload } from '../shared/validation';
+import { AccountSessions } from './account-sessions.service';
 import { CertificateLocks } from './certificate-lock.use-case';
 import { callerRequestSchema, certificateRequestSchema, codeRequestSchema, secondFactorRequestSchema } from './second-factor.schemas';
 import { SecondFactor } from './second-factor.service';
@@ -12,6 +13,7 @@ export class SecurityController {
   constructor(
     private readonly locks: CertificateLocks,
     private readonly secondFactor: SecondFactor,
+    private readonly accountSessions: AccountSessions,
   ) {}
 
   @MessagePattern(Api.registry.lockCertificate.cmd)
@@ -37,5 +39,15 @@ export class SecurityController {
   @MessagePattern(Api.registry.disableTotp.cmd)
   disableTotp(@Payload() envelope: unknown): Promise<{ ok: true }> {
     return this.secondFactor.disable(parsePayload(codeRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.listSessions.cmd)
+  listSessions(@Payload() envelope: unknown): Promise<SessionView[]> {
+    return this.accountSessions.list(parsePayload(callerRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.endAllSessions.cmd)
+  endAllSessions(@Payload() envelope: unknown): Promise<{ ended: number }> {
+    return this.accountSessions.endAll(parsePayload(callerRequestSchema, envelope));
   }
 }
