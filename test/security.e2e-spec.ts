@@ -135,6 +135,23 @@ describe('a lost certificate', () => {
     expect((await sys.api('POST', `/v1/certificates/${bId}/unlock`, { token: viaA2.body.accessToken })).status).toBe(200);
   });
 
+  it('logins racing a lock: each either is refused or its session is ended — none survives the lock', async () => {
+    const { a, b, up } = await accountWithTwo('거', '8001011000015');
+    const viaB = (await login(b)).body.accessToken;
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => signed(a)));
+    const [lock, ...logins] = await Promise.all([
+      sys.api('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB }),
+      ...attempts.map((body) => sys.api<SessionTokens>('POST', '/v1/sessions', { body })),
+    ]);
+    expect(lock.status).toBe(200);
+    for (const r of logins) {
+      expect([201, 401]).toContain(r.status);
+      if (r.status === 401) expect((r.body as unknown as Problem).code).toBe('CERT_LOCKED');
+      else problem(await sys.api('GET', '/v1/accounts/me', { token: r.body.accessToken }), 401, 'UNAUTHENTICATED');
+    }
+    expect(await sys.count('sessions', 'certificate_id = $1 AND revoked_at IS NULL', [up.certificate.id])).toBe(0);
+  });
+
   it("another account's certificate or an unknown id → 404, nothing changed; a malformed id → 400", async () => {
     const one = await accountWithTwo('라', '8001011000004');
     const other = await accountWithTwo('마', '8001011000005');

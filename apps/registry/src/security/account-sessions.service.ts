@@ -5,6 +5,7 @@ import type { CallerRequest, SessionView } from '@jointcert/contracts';
 import { AccountSessionsRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
+import { revokeNow } from './revoke-now';
 
 /**
  * The account's sessions (GET /v1/sessions, DELETE /v1/sessions): where it is
@@ -44,11 +45,7 @@ export class AccountSessions {
       await this.audit.success({ action: 'sessions.end-all', client: request.client, accountId, details: { revokedSessions: ids.length, bySession: request.caller.sessionId } }, manager);
       return ids;
     });
-    try {
-      await this.revocations.revoke(revoked);
-    } catch (err) {
-      this.logger.error({ err, sessionIds: revoked }, 'session revocations could not be recorded in Redis');
-    }
+    await revokeNow(this.revocations, this.logger, revoked);
     return { ended: revoked.length };
   }
 }

@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
+import { revokeNow } from './revoke-now';
 import { SecondFactor } from './second-factor.service';
 
 export function certificateLocked(): DomainError {
@@ -66,12 +67,7 @@ export class CertificateLocks {
       await this.audit.failure({ action: 'certificate.lock', client: request.client, accountId, details: { requestedCertificateId: request.certificateId } }, err);
       throw err;
     }
-    try {
-      await this.revocations.revoke(revoked);
-    } catch (err) {
-      // Committed (sessions revoked in Postgres, refresh refused); only the gateway's fast check may lag.
-      this.logger.error({ err, sessionIds: revoked }, 'session revocations could not be recorded in Redis');
-    }
+    await revokeNow(this.revocations, this.logger, revoked);
     // the caller's session may be one of those just ended: answer from the database, not the session
     return this.queries.get(accountId, request.certificateId);
   }
