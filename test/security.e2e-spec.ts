@@ -302,3 +302,16 @@ describe("the account's sessions", () => {
     expect((await login(a)).status).toBe(201);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents X-TOTP-Code on the guarded actions and the new problem codes', async () => {
+    const res = await sys.api<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> }>> }>('GET', '/docs-json');
+    expect(res.status).toBe(200);
+    const op = (path: string, method: string) => res.body.paths[path]![method]!;
+    for (const [path, method] of [['/v1/certificates/{id}', 'delete'], ['/v1/certificates/{id}/replace', 'post'], ['/v1/certificates/{id}/unlock', 'post'], ['/v1/accounts/me/totp', 'delete']] as const) {
+      expect(op(path, method).parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'x-totp-code', in: 'header' })]));
+      expect(Object.keys(op(path, method).responses['403']!.content!['application/problem+json']!.examples!)).toEqual(expect.arrayContaining(['TOTP_REQUIRED', 'TOTP_INVALID']));
+    }
+    expect(Object.keys(op('/v1/sessions', 'post').responses['401']!.content!['application/problem+json']!.examples!)).toEqual(expect.arrayContaining(['CERT_NOT_REGISTERED', 'CERT_LOCKED']));
+  });
+});
