@@ -9,12 +9,15 @@ import { MetricsController } from './metrics/metrics.controller';
 import { UnsubscribeController } from './notifications/unsubscribe.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ServerCertificateController } from './server-certificate/server-certificate.controller';
+import { CertificateLockController } from './security/certificate-lock.controller';
+import { SecondFactorController } from './security/second-factor.controller';
+import { AccountSessionsController } from './security/account-sessions.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, CertificateLockController, SecondFactorController, AccountSessionsController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}

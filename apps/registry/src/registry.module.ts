@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, LoginRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -26,6 +26,10 @@ import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
 import { RevocationSync } from './sessions/revocation-sync';
+import { AccountSessions } from './security/account-sessions.service';
+import { CertificateLocks } from './security/certificate-lock.use-case';
+import { SecondFactor } from './security/second-factor.service';
+import { SecurityController } from './security/security.controller';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -51,7 +55,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
 
   @Module({
     imports: [RegistryModule],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController],
+    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController],
     providers: [
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -76,6 +80,9 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       repository(SessionRepository),
       repository(AuditRepository),
       repository(LoginRepository),
+      repository(CertificateSecurityRepository),
+      repository(SecondFactorRepository),
+      repository(AccountSessionsRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,
@@ -92,6 +99,9 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       ReplaceCertificate,
       DeleteCertificate,
       CertificateQueries,
+      CertificateLocks,
+      SecondFactor,
+      AccountSessions,
     ],
   })
   class RegistryServiceModule {}

@@ -38,7 +38,10 @@ describe('loadConfig: lists, secrets and production rules', () => {
     expect(() => loadConfig({ ACCESS_TOKEN_SECRET: 'short' })).toThrow(/ACCESS_TOKEN_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ACCESS_TOKEN_SECRET[\s\S]*IDENTITY_HMAC_KEY/);
     const secret = 'x'.repeat(40);
-    expect(loadConfig({ NODE_ENV: 'production', ACCESS_TOKEN_SECRET: secret, IDENTITY_HMAC_KEY: secret, UNSUBSCRIBE_SECRET: secret }).NODE_ENV).toBe('production');
-    expect(() => loadConfig({ NODE_ENV: 'production', ACCESS_TOKEN_SECRET: secret, IDENTITY_HMAC_KEY: secret, DEV_CA_ENABLED: 'true' })).toThrow(/DEV_CA_ENABLED/);
+    const all = { ACCESS_TOKEN_SECRET: secret, IDENTITY_HMAC_KEY: secret, TOTP_ENCRYPTION_KEY: secret, UNSUBSCRIBE_SECRET: secret };
+    expect(loadConfig({ NODE_ENV: 'production', ...all }).NODE_ENV).toBe('production');
+    expect(() => loadConfig({ NODE_ENV: 'production', ...all, TOTP_ENCRYPTION_KEY: undefined })).toThrow(/TOTP_ENCRYPTION_KEY: must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...all, UNSUBSCRIBE_SECRET: undefined })).toThrow(/UNSUBSCRIBE_SECRET: must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...all, DEV_CA_ENABLED: 'true' })).toThrow(/DEV_CA_ENABLED/);
   });
 });

@@ -69,6 +69,8 @@ export const configSchema = z
     CHALLENGE_TTL_S: seconds(120, 10, 3600),
     /** Key for the keyed hash under which an identity number may be remembered (never the number itself). */
     IDENTITY_HMAC_KEY: z.string().min(32).default(DEV_SECRET),
+    /** Key (≥ 32 characters) from which the AES-256-GCM key of TOTP secrets at rest is derived. Required in production. */
+    TOTP_ENCRYPTION_KEY: z.string().min(32).default(DEV_SECRET),
 
     // --- verification
     /** Directory of trusted root certificates (PEM/DER files). */
@@ -150,6 +152,7 @@ export const configSchema = z
     for (const key of ['ACCESS_TOKEN_SECRET', 'IDENTITY_HMAC_KEY'] as const) {
       if (c[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set in production' });
     }
+    if (c.TOTP_ENCRYPTION_KEY === DEV_SECRET) ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'must be set in production' });
     if (c.DEV_CA_ENABLED) ctx.addIssue({ code: 'custom', path: ['DEV_CA_ENABLED'], message: 'the development CA never runs in production' });
     // the notifier signs unsubscribe links with its own key in production (it does not read ACCESS_TOKEN_SECRET to derive one)
     if (c.UNSUBSCRIBE_SECRET === undefined) ctx.addIssue({ code: 'custom', path: ['UNSUBSCRIBE_SECRET'], message: 'must be set in production' });
@@ -223,6 +226,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   NOTIFIER_CONCURRENCY: ['notifier'],
   NOTIFIER_CLAIM_LEASE_S: ['notifier'],
   NOTIFIER_METRICS_PORT: ['notifier'],
+  TOTP_ENCRYPTION_KEY: ['registry'],
 };
 
 /** The services that read `key`. */

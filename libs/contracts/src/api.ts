@@ -44,6 +44,11 @@ export interface CertificateView {
   replacedBy: string | null;
   revokedAt: string | null;
   revocationReason: string | null;
+  /** Locked as lost (POST /v1/certificates/{id}/lock): refused at login until unlocked. */
+  locked: boolean;
+  lockedAt: string | null;
+  /** Last login (or sign-up) with this certificate; null if never. Only in the certificate list and GET by id. */
+  lastUsedAt: string | null;
 }
 
 export interface RemindersSettings {
@@ -267,6 +272,43 @@ export interface ReplaceResult {
   certificate: CertificateView;
 }
 
+/** An action that a second factor guards, when the account has one (X-TOTP-Code header at the gateway). */
+export interface SecondFactorCertificateRequest extends CertificateRequest {
+  totpCode?: string;
+}
+
+export interface TotpCodeRequest extends CallerRequest {
+  totpCode?: string;
+}
+
+/** A started TOTP enrolment: the secret (base32) and its otpauth:// URI for a QR code. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/** Shown once, at confirmation: ten single-use recovery codes (xxxx-xxxx). */
+export interface TotpRecoveryCodes {
+  recoveryCodes: string[];
+}
+
+/** One of the account's live sessions (GET /v1/sessions). */
+export interface SessionView {
+  id: string;
+  /** The certificate that logged in. */
+  certificateId: string;
+  /** Login time. */
+  createdAt: string;
+  /** Last token refresh; null if never refreshed. */
+  lastRefreshAt: string | null;
+  expiresAt: string;
+  /** Client address and user agent recorded at the last login or refresh. */
+  ip: string | null;
+  userAgent: string | null;
+  /** The session of this request. */
+  current: boolean;
+}
+
 /** Access-token check for the gateway: is the session behind a token still live? */
 export interface SessionCheckRequest {
   sessionId: string;
@@ -291,6 +333,13 @@ export const Api = {
     getCertificate: contract<CertificateRequest, CertificateView>('registry.get-certificate'),
     replaceCertificate: contract<ReplaceRequest, ReplaceResult>('registry.replace-certificate'),
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
+    lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate'),
+    unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate'),
+    enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol'),
+    confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm'),
+    disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
+    listSessions: contract<CallerRequest, SessionView[]>('registry.list-sessions'),
+    endAllSessions: contract<CallerRequest, { ended: number }>('registry.end-all-sessions'),
   },
 } as const;
 

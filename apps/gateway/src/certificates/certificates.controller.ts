@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type CertificateView, type ClientInfo, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
@@ -8,6 +8,7 @@ import { ApiRoute } from '../openapi/api-route.decorator';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { certificateId, registerBody, replaceBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
+import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
 
 const VERIFY_ERRORS = ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CONTENT_MISMATCH', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'VID_MISMATCH', 'DECRYPTION_FAILED', 'REVOCATION_UNKNOWN'] as const;
 const idParam = new ZodPipe(certificateId, 'id');
@@ -60,20 +61,22 @@ export class CertificatesController {
       '200: an action on an existing registration. The new certificate signs a fresh challenge; it must belong to the same person and expire later. The old one becomes replaced.',
     body: 'ReplaceRequest',
     ok: { status: 200, schema: 'ReplaceResult' },
-    errors: [...VERIFY_ERRORS, 'CERT_ALREADY_REGISTERED', 'NOT_FOUND'],
+    errors: [...VERIFY_ERRORS, 'CERT_ALREADY_REGISTERED', 'NOT_FOUND', 'TOTP_REQUIRED', 'TOTP_INVALID'],
     auth: 'required',
     rateLimited: true,
   })
-  replace(@Param('id', idParam) certificateId: string, @Body(new ZodPipe(replaceBody)) body: ReplaceBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<ReplaceResult> {
-    return this.services.send(Api.registry.replaceCertificate, { client, caller, certificateId, ...body });
+  @ApiTotpHeader
+  replace(@Param('id', idParam) certificateId: string, @Body(new ZodPipe(replaceBody)) body: ReplaceBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo, @Headers(TOTP_HEADER) code?: string): Promise<ReplaceResult> {
+    return this.services.send(Api.registry.replaceCertificate, { client, caller, certificateId, ...body, ...totpHeader(code) });
   }
 
   @Delete(':id')
   @HttpCode(204)
   @UseGuards(BearerGuard)
   @ApiId
-  @ApiRoute({ summary: 'Delete a certificate (kept for audit, never usable to log in again)', ok: { status: 204 }, errors: ['MALFORMED_INPUT', 'NOT_FOUND'], auth: 'required' })
-  async remove(@Param('id', idParam) certificateId: string, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<void> {
-    await this.services.send(Api.registry.deleteCertificate, { client, caller, certificateId });
+  @ApiRoute({ summary: 'Delete a certificate (kept for audit, never usable to log in again)', ok: { status: 204 }, errors: ['MALFORMED_INPUT', 'NOT_FOUND', 'TOTP_REQUIRED', 'TOTP_INVALID'], auth: 'required' })
+  @ApiTotpHeader
+  async remove(@Param('id', idParam) certificateId: string, @AuthCaller() caller: Caller, @Client() client: ClientInfo, @Headers(TOTP_HEADER) code?: string): Promise<void> {
+    await this.services.send(Api.registry.deleteCertificate, { client, caller, certificateId, ...totpHeader(code) });
   }
 }

@@ -44,6 +44,9 @@ export const certificateExample: CertificateView = {
   replacedBy: null,
   revokedAt: null,
   revocationReason: null,
+  locked: false,
+  lockedAt: null,
+  lastUsedAt: '2026-11-29T03:00:12.345Z',
 };
 
 export const sessionExample: SessionTokens = {

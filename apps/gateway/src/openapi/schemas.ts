@@ -3,6 +3,7 @@ import type {
   AccountView,
   CertificateView,
   ChallengeView,
+  SessionView,
   RegisterResult,
   ServerCertificateView,
   ReplaceResult,
@@ -19,6 +20,7 @@ import {
   verifyDocumentBody,
 } from '../validation/request.schemas';
 import * as ex from './examples';
+import { endedSessionsView, sessionView, totpConfirmBody, totpEnrolmentView, totpRecoveryCodesView } from '../security/second-factor.schemas';
 
 /**
  * Every schema of the OpenAPI document, as zod: the request bodies are the
@@ -59,6 +61,9 @@ const certificate = z
     replacedBy: z.uuid().nullable(),
     revokedAt: iso.nullable(),
     revocationReason: nullableString,
+    locked: z.boolean().meta({ description: 'Locked as lost: refused at login until unlocked' }),
+    lockedAt: iso.nullable(),
+    lastUsedAt: iso.nullable().meta({ description: 'Last login (or sign-up) with this certificate; null if never' }),
   })
   .meta({ description: 'A registered certificate', example: ex.certificateExample });
 
@@ -193,6 +198,11 @@ export const SCHEMAS = {
     .object({ emailHint: z.string().nullable(), locale: z.string(), remindersEnabled: z.boolean() })
     .meta({ description: 'What an unsubscribe link is for (masked address) and whether reminders are on', example: { emailHint: 'h***@example.kr', locale: 'ko', remindersEnabled: false } }),
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
+  TotpConfirmRequest: totpConfirmBody,
+  TotpEnrolment: totpEnrolmentView,
+  TotpRecoveryCodes: totpRecoveryCodesView,
+  SessionList: z.array(sessionView),
+  EndedSessions: endedSessionsView,
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;
@@ -208,6 +218,7 @@ agree<Same<z.infer<typeof session>, SessionTokens>>();
 agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
 agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();
 agree<Same<z.infer<typeof report>, ValidationReport>>();
+agree<Same<z.infer<typeof sessionView>, SessionView>>();
 
 /** `components.schemas` of the document, with cross-references as $ref. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {

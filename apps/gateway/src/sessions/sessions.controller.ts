@@ -21,7 +21,7 @@ export class SessionsController {
     description: 'A valid certificate that is not registered → 401 CERT_NOT_REGISTERED: offer registration (POST /v1/certificates).',
     body: 'SignedChallengeRequest',
     ok: { status: 201, schema: 'SessionTokens' },
-    errors: ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CONTENT_MISMATCH', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'CERT_NOT_REGISTERED', 'REVOCATION_UNKNOWN'],
+    errors: ['CHALLENGE_EXPIRED', 'CHALLENGE_UNKNOWN', 'SIGNATURE_INVALID', 'CONTENT_MISMATCH', 'CHAIN_UNTRUSTED', 'CERT_EXPIRED', 'CERT_REVOKED', 'POLICY_NOT_ACCEPTED', 'CERT_NOT_REGISTERED', 'REVOCATION_UNKNOWN', 'CERT_LOCKED'],
     rateLimited: true,
   })
   login(@Body(new ZodPipe(signedChallengeBody)) body: SignedChallengeBody, @Client() client: ClientInfo): Promise<SessionTokens> {

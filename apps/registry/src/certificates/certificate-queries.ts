@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CertificateView } from '@jointcert/contracts';
-import { CertificateRepository } from '@jointcert/registry-db';
+import { CertificateRepository, CertificateSecurityRepository } from '@jointcert/registry-db';
 import { CLOCK, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
 import { certificateView } from './certificate.view';
@@ -10,19 +10,21 @@ import { certificateView } from './certificate.view';
 export class CertificateQueries {
   constructor(
     private readonly certificates: CertificateRepository,
+    private readonly security: CertificateSecurityRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async list(accountId: string): Promise<CertificateView[]> {
-    const rows = await this.certificates.listForAccount(accountId);
+    const [rows, usage] = await Promise.all([this.certificates.listForAccount(accountId), this.security.usage(accountId)]);
     const now = this.clock.now();
-    return rows.map((c) => certificateView(c, now));
+    return rows.map((c) => ({ ...certificateView(c, now), lastUsedAt: usage.get(c.id)?.lastUsedAt?.toISOString() ?? null }));
   }
 
   /** NOT_FOUND for an unknown id and for another account's certificate alike. */
   async get(accountId: string, certificateId: string): Promise<CertificateView> {
     const row = await this.certificates.findForAccount(certificateId, accountId);
     if (!row) throw certificateNotFound();
-    return certificateView(row, this.clock.now());
+    const usage = await this.security.usage(accountId);
+    return { ...certificateView(row, this.clock.now()), lastUsedAt: usage.get(row.id)?.lastUsedAt?.toISOString() ?? null };
   }
 }

@@ -28,6 +28,9 @@ export function certificateView(c: RegisteredCertificate, nowMs: number): Certif
     replacedBy: c.replacedBy,
     revokedAt: c.revokedAt?.toISOString() ?? null,
     revocationReason: c.revocationReason,
+    locked: c.lockedAt !== null,
+    lockedAt: c.lockedAt?.toISOString() ?? null,
+    lastUsedAt: null,
   };
 }
 

@@ -7,6 +7,8 @@ import { CertificateQueries } from './certificate-queries';
 import { DeleteCertificate } from './delete.use-case';
 import { RegisterCertificate } from './register.use-case';
 import { ReplaceCertificate } from './replace.use-case';
+import { SecondFactor } from '../security/second-factor.service';
+import { secondFactorRequestSchema } from '../security/second-factor.schemas';
 
 const registerSchema = z.object({
   client: clientSchema,
@@ -32,6 +34,7 @@ export class CertificatesController {
     private readonly replaceCertificate: ReplaceCertificate,
     private readonly deleteCertificate: DeleteCertificate,
     private readonly queries: CertificateQueries,
+    private readonly secondFactor: SecondFactor,
   ) {}
 
   @MessagePattern(Api.registry.register.cmd)
@@ -51,12 +54,20 @@ export class CertificatesController {
   }
 
   @MessagePattern(Api.registry.replaceCertificate.cmd)
-  replace(@Payload() envelope: unknown): Promise<ReplaceResult> {
+  async replace(@Payload() envelope: unknown): Promise<ReplaceResult> {
+    await this.guard(envelope, 'replace');
     return this.replaceCertificate.execute(parsePayload(replaceSchema, envelope));
   }
 
   @MessagePattern(Api.registry.deleteCertificate.cmd)
-  delete(@Payload() envelope: unknown): Promise<{ ok: true }> {
+  async delete(@Payload() envelope: unknown): Promise<{ ok: true }> {
+    await this.guard(envelope, 'delete');
     return this.deleteCertificate.execute(parsePayload(certificateRequestSchema, envelope));
+  }
+
+  /** With a second factor enrolled, a fresh code (totpCode) first. */
+  private async guard(envelope: unknown, action: 'replace' | 'delete'): Promise<void> {
+    const request = parsePayload(secondFactorRequestSchema, envelope);
+    await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, action);
   }
 }

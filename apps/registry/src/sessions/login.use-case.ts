@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { currentRequestId, DomainError } from '@jointcert/common';
 import type { LoginRequest, SessionTokens } from '@jointcert/contracts';
-import { LoginRepository } from '@jointcert/registry-db';
+import { CertificateSecurityRepository, LoginRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
 import { RequestResults } from '../idempotency/request-results';
 import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
+import { certificateLocked } from '../security/certificate-lock.use-case';
 import { accountUnknown } from '../shared/errors';
 import { SessionIssuer } from './session-issuer';
 
@@ -28,6 +29,7 @@ export class LogIn {
     private readonly sessions: SessionIssuer,
     private readonly audit: AuditLog,
     private readonly results: RequestResults,
+    private readonly security: CertificateSecurityRepository,
   ) {}
 
   async execute(request: LoginRequest): Promise<SessionTokens> {
@@ -50,6 +52,7 @@ export class LogIn {
       });
       switch (outcome.kind) {
         case 'not-registered':
+          if (await this.security.isLockedFingerprint(fingerprint)) throw certificateLocked();
           throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
         case 'account-missing':
           accountId = outcome.accountId;

@@ -35,6 +35,14 @@ export const PROBLEM_TYPES = {
   DECRYPTION_FAILED: { status: 422, title: 'Encrypted value could not be decrypted' },
   CERT_ALREADY_REGISTERED: { status: 409, title: 'Certificate already registered' },
   CERT_NOT_REGISTERED: { status: 401, title: 'Certificate not registered' },
+  /** Login with a certificate its holder locked as lost (POST /v1/certificates/{id}/lock). */
+  CERT_LOCKED: { status: 401, title: 'Certificate locked' },
+  /** The account has a second factor and this action needs a fresh code (X-TOTP-Code): the frontend asks for it. */
+  TOTP_REQUIRED: { status: 403, title: 'Second-factor code required' },
+  /** The code is wrong, already used, or from a window long past (`reason` says which when known). */
+  TOTP_INVALID: { status: 403, title: 'Second-factor code invalid' },
+  /** Enrolling while a confirmed second factor exists: disable it first. */
+  TOTP_ALREADY_ENABLED: { status: 409, title: 'Second factor already enabled' },
   /** Replace: the new certificate is not an acceptable successor of the old one (`reason` says which rule). */
   CERT_NOT_SUCCESSOR: { status: 422, title: 'Certificate is not a successor' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },

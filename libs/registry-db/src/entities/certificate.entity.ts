@@ -84,6 +84,10 @@ export class CertificateEntity {
   @Column({ name: 'revocation_reason', type: 'text', nullable: true })
   revocationReason!: string | null;
 
+  /** Set while the holder reports the certificate lost: it cannot log in (POST /v1/certificates/{id}/lock). */
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -145,6 +145,7 @@ function toDomain(e: CertificateEntity): RegisteredCertificate {
     replacedBy: e.replacedBy,
     revokedAt: e.revokedAt,
     revocationReason: e.revocationReason,
+    lockedAt: e.lockedAt,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };

@@ -20,6 +20,8 @@ export interface RegisteredCertificate {
   replacedBy: string | null;
   revokedAt: Date | null;
   revocationReason: string | null;
+  /** Locked as lost: refused at login until unlocked. */
+  lockedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

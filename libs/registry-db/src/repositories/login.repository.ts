@@ -39,7 +39,7 @@ export type LoginOutcome =
 export const LOGIN_SQL = `
 WITH cert AS (
   SELECT c.id, c.account_id FROM certificates c
-  WHERE c.fingerprint_sha256 = $1 AND c.status = 'active'
+  WHERE c.fingerprint_sha256 = $1 AND c.status = 'active' AND c.locked_at IS NULL
   FOR SHARE
 ), acct AS (
   SELECT a.id, a.email, a.locale, a.reminders_enabled, a.reminder_days, a.created_at
