@@ -50,7 +50,6 @@ describe('@jointcert/client against the running system', () => {
     // and every /v1 operation of the gateway is one of the client's, except those named here with their reason
     const notInClient = new Set([
       'PATCH /v1/accounts/me', // not in the client yet
-      'GET /v1/server-certificate', // the KM certificate, for vendor clients that encrypt R (the client sends R in the clear over TLS)
       'GET /v1/notifications/unsubscribe', // the link in reminder emails, followed by a mail reader, not by the frontend
       'POST /v1/notifications/unsubscribe', // RFC 8058 one-click, sent by the mail provider
     ]);
@@ -85,6 +84,29 @@ describe('@jointcert/client against the running system', () => {
     expect(rotated.refreshToken).not.toBe(before);
     const reuse = await apiError(fresh.refresh(before));
     expect(reuse).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+  });
+
+  it('a lost certificate locked from a session: logins refused with CERT_LOCKED, sessions listed and all ended', async () => {
+    const { npki } = await issueFolder({ name: '변학도', idn: '7003031234567' });
+    const signer = await npki.unlock(PASSWORD);
+    const api = new JointcertApi({ baseUrl: sys.url });
+    const up = await api.signUp(signer);
+    const other = new JointcertApi({ baseUrl: sys.url });
+    await other.logIn(signer);
+    const sessions = await api.listSessions();
+    expect(sessions).toHaveLength(2);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+
+    const second = new JointcertApi({ baseUrl: sys.url });
+    await second.logIn(signer);
+    const locked = await second.lockCertificate(up.certificate.id);
+    expect(locked).toMatchObject({ id: up.certificate.id, locked: true, lockedAt: expect.any(String) });
+    expect(await apiError(new JointcertApi({ baseUrl: sys.url }).logIn(signer))).toMatchObject({ code: 'CERT_LOCKED', status: 401 });
+    // the sessions it opened are over: unlocking needs another certificate's session or a second factor
+    expect(await apiError(api.listSessions())).toMatchObject({ status: 401 });
+    expect(await apiError(api.unlockCertificate(up.certificate.id))).toMatchObject({ status: 401 });
+    // the site's KM certificate, for clients that encrypt the VID random value (the dev CA issued one)
+    expect(await api.serverCertificate()).toMatchObject({ certificate: expect.any(String), serialHex: expect.any(String) });
   });
 
   it('replace with a successor, delete, verify a document, log out; errors carry their codes', async () => {

@@ -7,6 +7,10 @@
  */
 import type {
   AccountView,
+  ServerCertificateView,
+  SessionView,
+  TotpEnrolment,
+  TotpRecoveryCodes,
   CertificateView,
   ChallengeView,
   IdentityProof,
@@ -19,6 +23,7 @@ import { toBase64 } from './bytes';
 import { ApiError, ClientError, type Problem } from './errors';
 import type { NpkiSigner } from './npki';
 
+export type { ServerCertificateView, SessionView, TotpEnrolment, TotpRecoveryCodes };
 export type { AccountView, CertificateView, ChallengeView, IdentityProof, RegisterResult, ReplaceResult, SessionTokens, ValidationReport };
 
 export const API_OPERATIONS = {
@@ -33,6 +38,14 @@ export const API_OPERATIONS = {
   replaceCertificate: { method: 'POST', path: '/v1/certificates/{id}/replace' },
   deleteCertificate: { method: 'DELETE', path: '/v1/certificates/{id}' },
   verifyDocument: { method: 'POST', path: '/v1/signatures/verify' },
+  lockCertificate: { method: 'POST', path: '/v1/certificates/{id}/lock' },
+  unlockCertificate: { method: 'POST', path: '/v1/certificates/{id}/unlock' },
+  listSessions: { method: 'GET', path: '/v1/sessions' },
+  endAllSessions: { method: 'DELETE', path: '/v1/sessions' },
+  enrolTotp: { method: 'POST', path: '/v1/accounts/me/totp' },
+  confirmTotp: { method: 'POST', path: '/v1/accounts/me/totp/confirm' },
+  disableTotp: { method: 'DELETE', path: '/v1/accounts/me/totp' },
+  serverCertificate: { method: 'GET', path: '/v1/server-certificate' },
 } as const satisfies Record<string, { method: 'GET' | 'POST' | 'DELETE' | 'PATCH'; path: string }>;
 
 export type ApiOperation = keyof typeof API_OPERATIONS;
@@ -63,11 +76,13 @@ export class JointcertApi {
     this.tokens = opts.tokens;
   }
 
-  private async call<T>(op: ApiOperation, opts: { id?: string; body?: unknown; auth?: 'required' | 'optional' } = {}): Promise<T> {
+  private async call<T>(op: ApiOperation, opts: { id?: string; body?: unknown; auth?: 'required' | 'optional'; totpCode?: string } = {}): Promise<T> {
     const { method, path } = API_OPERATIONS[op];
     const url = this.baseUrl + path.replace('{id}', encodeURIComponent(opts.id ?? ''));
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    // a fresh second-factor code, for the actions an enrolled account guards (TOTP_REQUIRED otherwise)
+    if (opts.totpCode !== undefined) headers['x-totp-code'] = opts.totpCode;
     if (opts.auth !== undefined && this.tokens) headers.authorization = `Bearer ${this.tokens.accessToken}`;
     else if (opts.auth === 'required') throw new ClientError('INVALID_ARGUMENT', `${op} needs a session: log in first`);
     let res: Response;
@@ -133,12 +148,51 @@ export class JointcertApi {
     return this.call('getCertificate', { id, auth: 'required' });
   }
 
-  replaceCertificate(id: string, body: SignedChallenge & { identity?: IdentityProof }): Promise<ReplaceResult> {
-    return this.call('replaceCertificate', { id, body, auth: 'required' });
+  replaceCertificate(id: string, body: SignedChallenge & { identity?: IdentityProof }, totpCode?: string): Promise<ReplaceResult> {
+    return this.call('replaceCertificate', { id, body, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
   }
 
-  async deleteCertificate(id: string): Promise<void> {
-    await this.call('deleteCertificate', { id, auth: 'required' });
+  async deleteCertificate(id: string, totpCode?: string): Promise<void> {
+    await this.call('deleteCertificate', { id, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
+  }
+
+  /** A lost certificate: blocked for login at once, its sessions ended. */
+  lockCertificate(id: string): Promise<CertificateView> {
+    return this.call('lockCertificate', { id, auth: 'required' });
+  }
+
+  /** Needs a fresh second-factor code, or a session opened by another certificate of the account. */
+  unlockCertificate(id: string, totpCode?: string): Promise<CertificateView> {
+    return this.call('unlockCertificate', { id, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
+  }
+
+  listSessions(): Promise<SessionView[]> {
+    return this.call('listSessions', { auth: 'required' });
+  }
+
+  /** Ends every session of the account, this one included. */
+  async endAllSessions(): Promise<{ ended: number }> {
+    const ended = await this.call<{ ended: number }>('endAllSessions', { auth: 'required' });
+    this.tokens = undefined;
+    return ended;
+  }
+
+  /** TOTP enrolment: the secret and its otpauth:// URI (for a QR code); confirmTotp with a first code turns it on. */
+  enrolTotp(): Promise<TotpEnrolment> {
+    return this.call('enrolTotp', { auth: 'required' });
+  }
+
+  confirmTotp(code: string): Promise<TotpRecoveryCodes> {
+    return this.call('confirmTotp', { body: { code }, auth: 'required' });
+  }
+
+  async disableTotp(totpCode: string): Promise<void> {
+    await this.call('disableTotp', { auth: 'required', totpCode });
+  }
+
+  /** The site's key-management certificate, for clients that encrypt the VID random value to it (404 NOT_FOUND when none). */
+  serverCertificate(): Promise<ServerCertificateView> {
+    return this.call('serverCertificate');
   }
 
   /** Verify a signed document (CMS, DER bytes or base64); `content` for a detached signature. */
