@@ -171,6 +171,8 @@ describe('gateway edges', () => {
       ['get', '/v1/accounts/me', 200],
       ['patch', '/v1/accounts/me', 200],
       ['post', '/v1/signatures/verify', 200],
+      ['post', '/v1/transfers', 201],
+      ['post', '/v1/transfers/claim', 200],
       ['get', '/health/live', 200],
       ['get', '/health/ready', 200],
     ];

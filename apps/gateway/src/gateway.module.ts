@@ -9,10 +9,11 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { SessionsController } from './sessions/sessions.controller';
 import { SignaturesController } from './signatures/signatures.controller';
+import { TransfersController } from './transfers/transfers.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}

@@ -24,6 +24,9 @@ import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
+import { TransferStore } from './transfers/transfer.store';
+import { TransfersController } from './transfers/transfers.controller';
+import { TransfersService } from './transfers/transfers.service';
 
 /** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. */
 @Module({ controllers: [RegistryController] })
@@ -47,7 +50,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
 
   @Module({
     imports: [RegistryModule],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController],
+    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, TransfersController],
     providers: [
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -75,6 +78,8 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       ReplaceCertificate,
       DeleteCertificate,
       CertificateQueries,
+      TransferStore,
+      TransfersService,
     ],
   })
   class RegistryServiceModule {}
