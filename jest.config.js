@@ -14,6 +14,7 @@ module.exports = {
     '^@jointcert/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@jointcert/common$': '<rootDir>/libs/common/src/index.ts',
     '^@jointcert/registry-db$': '<rootDir>/libs/registry-db/src/index.ts',
+    '^@jointcert/client$': '<rootDir>/libs/client/src/index.ts',
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
