@@ -173,6 +173,8 @@ describe('gateway edges', () => {
       ['post', '/v1/signatures/verify', 200],
       ['post', '/v1/transfers', 201],
       ['post', '/v1/transfers/claim', 200],
+      ['get', '/v1/transfers/current', 200],
+      ['delete', '/v1/transfers/current', 204],
       ['get', '/health/live', 200],
       ['get', '/health/ready', 200],
     ];

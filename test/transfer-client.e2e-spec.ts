@@ -6,7 +6,7 @@
  * logs in with them — the relay only ever held a sealed envelope.
  */
 import { decryptSignPriKey } from '@jointcert/pki';
-import { receiveTransfer, sendTransfer, TransferApiError, TransferDecryptError, type RelayEndpoint, type TransferFile } from '@jointcert/client';
+import { cancelTransfer, receiveTransfer, sendTransfer, TransferApiError, TransferDecryptError, transferStatus, type RelayEndpoint, type TransferFile } from '@jointcert/client';
 import type { SessionTokens } from '@jointcert/contracts';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
 
@@ -56,6 +56,7 @@ describe('device transfer with @jointcert/client in Node', () => {
   it('PC → phone: the files arrive byte-identical, the relay held no plaintext and no code, and the phone logs in with them', async () => {
     const sent = await sendTransfer(endpoint, pc.token, pc.files);
     expect(sent.code.display).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    expect(await transferStatus(endpoint, pc.token)).toEqual({ transferId: sent.transferId, expiresAt: sent.expiresAt });
 
     // while it waits: nothing in Redis is the code, either half of it, or any recognisable piece of the files
     const redis = await dumpRedis();
@@ -83,6 +84,8 @@ describe('device transfer with @jointcert/client in Node', () => {
     });
     expect(login.status).toBe(201);
     expect(login.body.account.id).toBe(pc.accountId);
+    // the PC, polling, learns that it was taken
+    expect(await transferStatus(endpoint, pc.token)).toBeNull();
 
     // taken once: the same code again is the relay's 404
     const again = await receiveTransfer(endpoint, sent.code).catch((e: unknown) => e);
@@ -114,5 +117,12 @@ describe('device transfer with @jointcert/client in Node', () => {
     const err = await receiveTransfer(endpoint, typo).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TransferApiError', status: 404, code: 'TRANSFER_NOT_FOUND', message: expect.stringMatching(/check the digits/) });
     expect((await receiveTransfer(endpoint, sent.code)).map((f) => f.name)).toEqual(['signCert.der', 'signPri.key']);
+  });
+
+  it('the sender withdraws a waiting transfer: the phone then hears 404', async () => {
+    const sent = await sendTransfer(endpoint, pc.token, pc.files);
+    await cancelTransfer(endpoint, pc.token);
+    expect(await transferStatus(endpoint, pc.token)).toBeNull();
+    await expect(receiveTransfer(endpoint, sent.code)).rejects.toMatchObject({ status: 404, code: 'TRANSFER_NOT_FOUND' });
   });
 });

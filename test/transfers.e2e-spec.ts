@@ -231,6 +231,24 @@ describe('device transfer over REST', () => {
     expect(replaced?.details.replaced).toBe(a1.body.transferId);
   });
 
+  it('the sender polls GET /v1/transfers/current (200 while waiting, 404 once claimed) and may withdraw it with DELETE (204, then the code is dead)', async () => {
+    const t = newTransfer();
+    const sent = await send(alice, t);
+    expect((await sys.api('GET', '/v1/transfers/current', { token: alice.token })).body).toEqual(sent.body);
+    problem(await sys.api('GET', '/v1/transfers/current', { token: bob.token }), 404, 'TRANSFER_NOT_FOUND');
+    expect((await claim(t.address)).status).toBe(200);
+    problem(await sys.api('GET', '/v1/transfers/current', { token: alice.token }), 404, 'TRANSFER_NOT_FOUND');
+
+    const u = newTransfer();
+    const again = await send(alice, u);
+    expect((await sys.api('DELETE', '/v1/transfers/current', { token: alice.token })).status).toBe(204);
+    problem(await claim(u.address), 404, 'TRANSFER_NOT_FOUND');
+    expect((await sys.api('DELETE', '/v1/transfers/current', { token: alice.token })).status).toBe(204);
+    const cancelled = (await auditRows('transfer.cancel')).filter((r) => r.details.transferId === again.body.transferId);
+    expect(cancelled).toEqual([expect.objectContaining({ outcome: 'success', account_id: alice.id })]);
+    problem(await sys.api('DELETE', '/v1/transfers/current'), 401, 'UNAUTHENTICATED');
+  });
+
   it('an address already live → 409 TRANSFER_ADDRESS_IN_USE, counted like a failed claim (no free oracle)', async () => {
     const t = newTransfer();
     expect((await send(alice, t)).status).toBe(201);

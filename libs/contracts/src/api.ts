@@ -321,5 +321,8 @@ export const Api = {
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
     createTransfer: contract<CreateTransferRequest, TransferCreated>('registry.create-transfer'),
     claimTransfer: contract<ClaimTransferRequest, TransferEnvelope>('registry.claim-transfer'),
+    /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
+    currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer'),
+    cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer'),
   },
 } as const;

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards, type PipeTransform } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Api, TRANSFER_FORMAT, type Caller, type ClientInfo, type TransferCreated, type TransferEnvelope } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
@@ -60,5 +60,30 @@ export class TransfersController {
   })
   claim(@Body(new ZodPipe(claimTransferBody)) body: ClaimTransferBody, @Client() client: ClientInfo): Promise<TransferEnvelope> {
     return this.services.send(Api.registry.claimTransfer, { client, address: body.address });
+  }
+
+  @Get('current')
+  @UseGuards(BearerGuard)
+  @ApiRoute({
+    summary: 'Is my transfer still waiting? (the sending device polls this to stop showing the code)',
+    description: '200 while it waits; 404 TRANSFER_NOT_FOUND once it was claimed, expired or cancelled.',
+    ok: { status: 200, schema: 'TransferCreated' },
+    errors: ['TRANSFER_NOT_FOUND'],
+    auth: 'required',
+  })
+  current(@AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<TransferCreated> {
+    return this.services.send(Api.registry.currentTransfer, { client, caller });
+  }
+
+  @Delete('current')
+  @HttpCode(204)
+  @UseGuards(BearerGuard)
+  @ApiRoute({
+    summary: 'Withdraw my transfer before it is claimed (the code was seen, or plans changed); 204 also when none is waiting',
+    ok: { status: 204 },
+    auth: 'required',
+  })
+  async cancel(@AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<void> {
+    await this.services.send(Api.registry.cancelTransfer, { client, caller });
   }
 }

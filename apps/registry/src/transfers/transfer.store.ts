@@ -105,6 +105,22 @@ redis.call('SET', KEYS[4], KEYS[3], 'PX', ARGV[6])
 return {'created', replaced}
 `;
 
+/**
+ * The account's live transfer: KEYS = [accountSlotKey]; ARGV = [accountId, nowMs, cancel (0/1)].
+ * Returns the stored JSON (and deletes it when cancelling), or false when
+ * there is none: claimed, expired, cancelled or never made.
+ */
+const CURRENT_LUA = `
+local address = redis.call('GET', KEYS[1])
+if not address then return false end
+local raw = redis.call('GET', address)
+if not raw then return false end
+local record = cjson.decode(raw)
+if record.accountId ~= ARGV[1] or tonumber(record.expiresAt) <= tonumber(ARGV[2]) then return false end
+if ARGV[3] == '1' then redis.call('DEL', address, KEYS[1]) end
+return raw
+`;
+
 /** SHA-256 of the address digits, lowercase hex: what the sender sends as addressHash. */
 export function addressHashOf(address: string): string {
   return createHash('sha256').update(address, 'ascii').digest('hex');
@@ -180,6 +196,13 @@ export class TransferStore {
       default:
         return limited(reply);
     }
+  }
+
+  /** The account's live transfer (status for the sending device), or null; `cancel` deletes it. */
+  async current(accountId: string, cancel: boolean): Promise<StoredTransfer | null> {
+    // the address key is read from the slot inside the script (a single Redis, not a cluster)
+    const raw = (await this.redis.eval(CURRENT_LUA, 1, `${this.prefix}acct:${accountId}`, accountId, this.clock.now(), cancel ? '1' : '0')) as string | null;
+    return raw === null ? null : (JSON.parse(raw) as StoredTransfer);
   }
 
   /** Take the transfer at `address`, exactly once; misses and expired ones are counted against both budgets. */

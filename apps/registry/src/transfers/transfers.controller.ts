@@ -17,6 +17,7 @@ const createSchema = z.object({
   addressHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256, lowercase hex'),
   ...envelope,
 });
+const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
 const claimSchema = z.object({
   client: clientSchema,
   address: z.string().regex(new RegExp(`^[0-9]{${TRANSFER_FORMAT.ADDRESS_DIGITS}}$`), `must be ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits`),
@@ -35,5 +36,15 @@ export class TransfersController {
   @MessagePattern(Api.registry.claimTransfer.cmd)
   claim(@Payload() envelope: unknown): Promise<TransferEnvelope> {
     return this.transfers.claim(parsePayload(claimSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.currentTransfer.cmd)
+  current(@Payload() envelope: unknown): Promise<TransferCreated> {
+    return this.transfers.current(parsePayload(callerRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.cancelTransfer.cmd)
+  cancel(@Payload() envelope: unknown): Promise<{ ok: true }> {
+    return this.transfers.cancel(parsePayload(callerRequestSchema, envelope));
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type Logger } from '@jointcert/common';
-import type { ClaimTransferRequest, CreateTransferRequest, TransferCreated, TransferEnvelope } from '@jointcert/contracts';
+import type { CallerRequest, ClaimTransferRequest, CreateTransferRequest, TransferCreated, TransferEnvelope } from '@jointcert/contracts';
 import { AccountRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { LOGGER } from '../registry.tokens';
@@ -69,6 +69,20 @@ export class TransfersService {
       case 'limited':
         throw this.limited(outcome.limit, outcome.retryAfterMs, client.ip);
     }
+  }
+
+  /** For the sending device: is its transfer still waiting? (No: it was claimed, expired or cancelled.) */
+  async current(request: CallerRequest): Promise<TransferCreated> {
+    const transfer = await this.store.current(request.caller.accountId, false);
+    if (!transfer) throw notFound();
+    return { transferId: transfer.transferId, expiresAt: new Date(transfer.expiresAt).toISOString() };
+  }
+
+  /** The sender withdraws its live transfer (the code was seen by someone else, or the user changed their mind); none is fine too. */
+  async cancel(request: CallerRequest): Promise<{ ok: true }> {
+    const transfer = await this.store.current(request.caller.accountId, true);
+    if (transfer) await this.audit.success({ action: 'transfer.cancel', client: request.client, accountId: request.caller.accountId, details: { transferId: transfer.transferId } });
+    return { ok: true };
   }
 
   private limited(limit: ClaimLimit, retryAfterMs: number, ip: string): DomainError {

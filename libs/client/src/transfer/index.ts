@@ -2,5 +2,5 @@
 export { decodeBundle, encodeBundle, TransferBundleError, TRANSFER_FILE_NAME, type TransferFile } from './bundle';
 export { generateTransferCode, parseTransferCode, TransferCodeError, type TransferCode } from './code';
 export { parseTransferQrPayload, transferQrPayload, transferQrSvg } from './qr';
-export { receiveTransfer, sendTransfer, TransferApiError, type RelayEndpoint, type SentTransfer } from './relay';
+export { cancelTransfer, receiveTransfer, sendTransfer, TransferApiError, transferStatus, type RelayEndpoint, type SentTransfer } from './relay';
 export { addressHash, openBundle, sealBundle, TransferDecryptError, TRANSFER_KDF } from './seal';

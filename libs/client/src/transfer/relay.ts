@@ -69,11 +69,31 @@ export async function receiveTransfer(endpoint: RelayEndpoint, code: TransferCod
   return decodeBundle(await openBundle(envelope, parsed));
 }
 
-async function post<T>(endpoint: RelayEndpoint, path: string, body: unknown, accessToken?: string): Promise<T> {
+/** For the sending device: the transfer still waits (its id and expiry), or null once it was claimed, expired or withdrawn. */
+export async function transferStatus(endpoint: RelayEndpoint, accessToken: string): Promise<Omit<SentTransfer, 'code'> | null> {
+  try {
+    return await call<Omit<SentTransfer, 'code'>>(endpoint, 'GET', '/v1/transfers/current', undefined, accessToken);
+  } catch (err) {
+    if (err instanceof TransferApiError && err.code === 'TRANSFER_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+/** The sender withdraws its waiting transfer: the code is dead at once. */
+export async function cancelTransfer(endpoint: RelayEndpoint, accessToken: string): Promise<void> {
+  await call<null>(endpoint, 'DELETE', '/v1/transfers/current', undefined, accessToken);
+}
+
+function post<T>(endpoint: RelayEndpoint, path: string, body: unknown, accessToken?: string): Promise<T> {
+  return call<T>(endpoint, 'POST', path, body, accessToken);
+}
+
+async function call<T>(endpoint: RelayEndpoint, method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, accessToken?: string): Promise<T> {
   const doFetch = endpoint.fetch ?? globalThis.fetch;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-  const res = await doFetch(endpoint.baseUrl.replace(/\/+$/, '') + path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const res = await doFetch(endpoint.baseUrl.replace(/\/+$/, '') + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
   let json: unknown = null;
   try {
