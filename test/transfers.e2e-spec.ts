@@ -203,6 +203,12 @@ describe('device transfer over REST', () => {
     problem(await claim(t.address, attacker), 404, 'TRANSFER_NOT_FOUND');
   });
 
+  it('an IPv6 client is counted by its /64: changing the interface id does not buy more guesses', async () => {
+    for (let i = 0; i < PER_IP; i++) problem(await claim('00000000', `2001:db8:7:9::${(i + 1).toString(16)}`), 404, 'TRANSFER_NOT_FOUND');
+    problem(await claim('00000000', '2001:db8:7:9:abcd:ef01:2345:6789'), 429, 'RATE_LIMITED');
+    problem(await claim('00000000', '2001:db8:7:a::1'), 404, 'TRANSFER_NOT_FOUND');
+  });
+
   it(`a distributed search: after ${GLOBAL} failures from all clients together every claim → 429, from any address`, async () => {
     const t = newTransfer();
     expect((await send(alice, t)).status).toBe(201);

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '@jointcert/common';
 import type { TransferEnvelope } from '@jointcert/contracts';
 import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
+import { clientBucket } from './client-bucket';
 
 /** What Redis holds for a live transfer: the sealed envelope and who sent it — never the code, never plaintext. */
 export interface StoredTransfer extends TransferEnvelope {
@@ -130,7 +131,8 @@ export function addressHashOf(address: string): string {
  * Transfers in Redis, under REDIS_PREFIX:
  *   transfer:a:<HMAC(addressHash)> → the StoredTransfer (JSON), TTL = TRANSFER_TTL_S
  *   transfer:acct:<accountId>      → the address key of the account's live transfer
- *   transfer:fail:ip:<ip>:<window>, transfer:fail:all:<window> → failed-claim counters
+ *   transfer:fail:ip:<client>:<window>, transfer:fail:all:<window> → failed-claim counters
+ *     (a client is an IPv4 address or an IPv6 /64: clientBucket)
  * The address itself is never stored: only an HMAC of its SHA-256 under a key
  * derived from IDENTITY_HMAC_KEY, so a copy of Redis does not even tell which
  * 8-digit addresses are live. Both operations are single Lua scripts, so
@@ -162,7 +164,7 @@ export class TransferStore {
     const now = this.clock.now();
     const window = Math.floor(now / windowMs);
     return {
-      keys: [`${this.prefix}fail:ip:${ip}:${window}`, `${this.prefix}fail:all:${window}`],
+      keys: [`${this.prefix}fail:ip:${clientBucket(ip)}:${window}`, `${this.prefix}fail:all:${window}`],
       windowMs,
       retryAfterMs: (window + 1) * windowMs - now,
     };
