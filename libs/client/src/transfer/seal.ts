@@ -8,7 +8,7 @@ type AesKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 /**
  * The key: scrypt(the whole code, the transfer's salt), N=2^17, r=8, p=1 →
- * 32 bytes (128 MiB, ~1.4 s in JavaScript on a 2-core server): the secret
+ * 32 bytes (128 MiB, 0.6–1.4 s in JavaScript on a shared 2-core server): the secret
  * half has only 26.6 bits, so the KDF is what an offline search pays per
  * guess, and scrypt's memory makes GPUs gain little over a phone. WebCrypto
  * has no scrypt; @noble/hashes (pure JS, audited) does it, and everything
