@@ -26,6 +26,7 @@ const HTML = '<!doctype html><html><head><meta charset="utf-8"><script src="/tra
 /** The page's global: the transfer module plus base64 helpers for crossing into the test. */
 declare const isSecureContext: boolean;
 declare const jct: typeof Transfer & {
+  transferQrSvg(code: Transfer.TransferCode): Promise<string>;
   toBase64(b: Uint8Array): string;
   fromBase64(s: string): Uint8Array;
 };
@@ -35,7 +36,7 @@ beforeAll(async () => {
     startSystem({ name: 'transfer-browser', env: { CORS_ORIGINS: '*' } }),
     build({
       stdin: {
-        contents: "export * from './index'; export { toBase64, fromBase64 } from './seal';",
+        contents: "export * from './index'; export { transferQrSvg } from './qr-image'; export { toBase64, fromBase64 } from './seal';",
         resolveDir: join(__dirname, '..', 'libs', 'client', 'src', 'transfer'),
         loader: 'ts',
       },

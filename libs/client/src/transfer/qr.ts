@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { parseTransferCode, TransferCodeError, type TransferCode } from './code';
 
 /** What the sending device's QR code holds: a scheme, the protocol version and the 16 digits. Nothing goes to a server. */
@@ -12,9 +11,4 @@ export function transferQrPayload(code: TransferCode): string {
 export function parseTransferQrPayload(payload: string): TransferCode {
   if (!payload.startsWith(SCHEME)) throw new TransferCodeError('this QR code is not a jointcert transfer code');
   return parseTransferCode(payload.slice(SCHEME.length));
-}
-
-/** The QR code as an SVG document (the `qrcode` package; works in browsers and Node). */
-export function transferQrSvg(code: TransferCode): Promise<string> {
-  return QRCode.toString(transferQrPayload(code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }

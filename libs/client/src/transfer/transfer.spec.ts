@@ -12,9 +12,9 @@ import {
   TransferCodeError,
   TransferDecryptError,
   transferQrPayload,
-  transferQrSvg,
   type TransferFile,
 } from '@jointcert/client';
+import { transferQrSvg, transferQrTerminal } from './qr-image';
 import { addressHash, fromBase64, toBase64 } from './seal';
 
 const files: TransferFile[] = [
@@ -55,6 +55,7 @@ describe('transfer code', () => {
     const svg = await transferQrSvg(c);
     expect(svg).toMatch(/^<svg [^>]*viewBox/);
     expect(svg).not.toContain(c.digits); // the digits are in the modules, not in the text
+    expect(await transferQrTerminal(c)).toMatch(/[▀▄█]/);
   });
 });
 
@@ -129,9 +130,11 @@ describe('seal and open (scrypt N=2^17 + AES-256-GCM, WebCrypto)', () => {
 });
 
 describe('runs in browsers', () => {
-  it('bundles for the browser platform with no Node built-in (WebCrypto and fetch only)', async () => {
-    const out = await build({ entryPoints: [`${__dirname}/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', tsconfig: `${__dirname}/../../../../tsconfig.json` });
+  it('bundles for the browser platform with no Node built-in (WebCrypto and fetch only), and only @noble/hashes besides our code', async () => {
+    const out = await build({ entryPoints: [`${__dirname}/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true, tsconfig: `${__dirname}/../../../../tsconfig.json` });
     const js = out.outputFiles[0]!.text;
+    const packages = new Set(Object.keys(out.metafile.inputs).flatMap((p) => (/node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(p) ?? []).slice(1)));
+    expect([...packages]).toEqual(['@noble/hashes']);
     expect(js).toContain('crypto.subtle');
     expect(js).not.toMatch(/require\(["'](node:)?(crypto|fs|buffer|path)["']\)/);
     expect(js).not.toMatch(/\bBuffer\.from\b/);
