@@ -5,6 +5,7 @@
  * with no session receives them with the 16-digit code, byte for byte, and
  * logs in with them — the relay only ever held a sealed envelope.
  */
+import { createHash } from 'node:crypto';
 import { decryptSignPriKey } from '@jointcert/pki';
 import { cancelTransfer, receiveTransfer, sendTransfer, TransferApiError, TransferDecryptError, transferStatus, type RelayEndpoint, type TransferFile } from '@jointcert/client';
 import type { SessionTokens } from '@jointcert/contracts';
@@ -124,5 +125,26 @@ describe('device transfer with @jointcert/client in Node', () => {
     await cancelTransfer(endpoint, pc.token);
     expect(await transferStatus(endpoint, pc.token)).toBeNull();
     await expect(receiveTransfer(endpoint, sent.code)).rejects.toMatchObject({ status: 404, code: 'TRANSFER_NOT_FOUND' });
+  });
+
+  it('a code whose address is already live (409 TRANSFER_ADDRESS_IN_USE) is replaced by a new one before anyone sees it', async () => {
+    const first = await sendTransfer(endpoint, pc.token, pc.files);
+    const taken = createHash('sha256').update(first.code.address).digest('hex');
+    const sentHashes: string[] = [];
+    // the first create is steered onto the live address: a real collision, answered by the real relay
+    const colliding: typeof fetch = (input, init) => {
+      if (typeof input === 'string' && input.endsWith('/v1/transfers') && init?.method === 'POST' && typeof init.body === 'string') {
+        const body = JSON.parse(init.body) as { addressHash: string };
+        if (sentHashes.length === 0) body.addressHash = taken;
+        sentHashes.push(body.addressHash);
+        return fetch(input, { ...init, body: JSON.stringify(body) });
+      }
+      return fetch(input, init);
+    };
+    const second = await sendTransfer({ ...endpoint, fetch: colliding }, pc.token, pc.files);
+    expect(sentHashes).toHaveLength(2);
+    expect(sentHashes[1]).toBe(createHash('sha256').update(second.code.address).digest('hex'));
+    expect(second.code.digits).not.toBe(first.code.digits);
+    expect((await receiveTransfer(endpoint, second.code)).map((f) => f.name)).toEqual(['signCert.der', 'signPri.key']);
   });
 });
