@@ -130,6 +130,8 @@ async function main(): Promise<void> {
   }
   const config = loadConfig({ ...env, ...(devCa ? { DEV_CA_ENABLED: 'true' } : {}) });
   if (devCa && config.DEV_CA_PORT === 0) throw new PreflightError('DEV_CA_PORT=0: npm start needs a fixed dev CA port (the services are told where it is)');
+  // the @jointcert/client demo (dev CA /demo) calls the gateway from the dev CA's origin
+  if (devCa && !env.CORS_ORIGINS) env.CORS_ORIGINS = `http://localhost:${config.DEV_CA_PORT},http://127.0.0.1:${config.DEV_CA_PORT}`;
 
   await checkRedis(config.REDIS_URL);
   const db = await ensureDatabase(config.DATABASE_URL);
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   const gateway = running.find((r) => r.name === 'gateway')!;
   const gatewayUrl = `http://${loopback(config.GATEWAY_HOST)}:${config.GATEWAY_PORT}`;
   if (await waitForHttp(`${gatewayUrl}/health/live`, gateway, GATEWAY_READY_MS)) {
-    log(`jointcert is up: gateway ${gatewayUrl}${devCa ? `, dev CA http://${loopback(config.DEV_CA_HOST)}:${config.DEV_CA_PORT}` : ''} (Ctrl-C stops everything)`);
+    log(`jointcert is up: gateway ${gatewayUrl}${devCa ? `, dev CA http://${loopback(config.DEV_CA_HOST)}:${config.DEV_CA_PORT} (demo page: /demo)` : ''} (Ctrl-C stops everything)`);
   } else if (!stopping) {
     fail(`the gateway did not answer ${gatewayUrl}/health/live within ${GATEWAY_READY_MS / 1000} s; the services keep running`);
   }

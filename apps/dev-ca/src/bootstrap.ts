@@ -18,6 +18,7 @@ import {
 import { type Clock, systemClock } from './clock';
 import { DevCa } from './dev-ca';
 import { DevCaController } from './dev-ca.controller';
+import { DemoController } from './demo.controller';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -37,7 +38,7 @@ class AccessLog extends LogController {
 @Module({})
 export class DevCaModule {
   static forCa(ca: DevCa): DynamicModule {
-    return { module: DevCaModule, controllers: [DevCaController], providers: [{ provide: DevCa, useValue: ca }] };
+    return { module: DevCaModule, controllers: [DevCaController, DemoController], providers: [{ provide: DevCa, useValue: ca }] };
   }
 }
 

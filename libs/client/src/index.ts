@@ -1,5 +1,11 @@
-/**
- * @jointcert/client: the client half, for browsers and Node.
- * (This file is the minimum for the transfer module; the client issue owns the rest.)
- */
+// @jointcert/client: the client half of 공동인증서 login, for browsers and Node.
+export * from './errors';
+export * from './bytes';
+export * from './webcrypto';
+export * from './keyfile';
+export * from './certificate';
+export * from './cms';
+export * from './npki';
+export * from './pfx';
+export * from './api';
 export * from './transfer';

@@ -19,49 +19,30 @@
  */
 import { createHash, createPrivateKey, createPublicKey, hash, type KeyObject, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { PkiError } from '../errors';
-import {
-  bitString,
-  bytes,
-  type DerCursor,
-  derCursor,
-  type DerLimits,
-  encoded,
-  int,
-  nul,
-  octets,
-  oid,
-  readBitString,
-  readOid,
-  readSmallInt,
-  seq,
-  setOf,
-  sortDerElements,
-  Tag,
-  type Tlv,
-  tlv,
-} from '../der';
+import { bitString, derCursor, int, nul, octets, oid, readOid, seq, setOf, sortDerElements, tlv } from '../der';
 import { OID } from '../cert/types';
+import {
+  DEFAULT_MAX_ITERATIONS,
+  KEY_DER_LIMITS,
+  KEY_OID,
+  type KeyScheme,
+  LEGACY_SEED_VARIANTS,
+  type LegacyVariant,
+  type LegacyVariantId,
+  legacyKeyIv,
+  parseEncryptedPrivateKeyInfo,
+  parsePkcs8,
+  type Pbkdf2Prf,
+  type Pkcs8Info,
+} from './keyfile-format';
 import { seedCbcDecrypt, seedCbcEncrypt } from './seed';
+
+export * from './keyfile-format';
 
 /** AlgorithmIdentifier; parameters omitted when undefined. */
 function algorithmId(dotted: string, params?: Uint8Array): Buffer {
   return params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params);
 }
-
-export const KEY_OID = {
-  seedCBCWithSHA1: '1.2.410.200004.1.15',
-  seedCBC: '1.2.410.200004.1.4',
-  pbes2: '1.2.840.113549.1.5.13',
-  pbkdf2: '1.2.840.113549.1.5.12',
-  hmacWithSHA1: '1.2.840.113549.2.7',
-  hmacWithSHA224: '1.2.840.113549.2.8',
-  hmacWithSHA256: '1.2.840.113549.2.9',
-  hmacWithSHA384: '1.2.840.113549.2.10',
-  hmacWithSHA512: '1.2.840.113549.2.11',
-} as const;
-
-export type KeyScheme = 'seedCBCWithSHA1' | 'pbes2' | 'legacy-seed';
-export type Pbkdf2Prf = 'hmacWithSHA1' | 'hmacWithSHA224' | 'hmacWithSHA256' | 'hmacWithSHA384' | 'hmacWithSHA512';
 
 const PRF_DIGEST: Record<Pbkdf2Prf, string> = {
   hmacWithSHA1: 'sha1',
@@ -70,29 +51,6 @@ const PRF_DIGEST: Record<Pbkdf2Prf, string> = {
   hmacWithSHA384: 'sha384',
   hmacWithSHA512: 'sha512',
 };
-
-/** Upper bound on a file's iteration count: a hostile file cannot make us burn more CPU. */
-export const DEFAULT_MAX_ITERATIONS = 1_000_000;
-/** Upper bound on a key file's size (RSA-4096 PKCS#8 is about 2.4 KB). */
-export const MAX_KEY_FILE_SIZE = 64 * 1024;
-
-/**
- * The legacy (top-level seedCBC) derivations we try, in order. `kdf`:
- * PBKDF1-SHA1 = SHA1^c(P‖S) (20 bytes, key = first 16); PBKDF2-SHA1. `iv`:
- * 'ascii' = the bytes of "0123456789012345"; 'sha1-of-dk-tail' = SHA1(DK[16..20))
- * as in seedCBCWithSHA1; 'dk-tail' = PBKDF2 output bytes 16..32.
- */
-export const LEGACY_SEED_VARIANTS = [
-  { id: 'pbkdf1-sha1/ascii-iv', kdf: 'pbkdf1-sha1', iv: 'ascii' },
-  { id: 'pbkdf1-sha1/derived-iv', kdf: 'pbkdf1-sha1', iv: 'sha1-of-dk-tail' },
-  { id: 'pbkdf2-sha1/ascii-iv', kdf: 'pbkdf2-sha1', iv: 'ascii' },
-  { id: 'pbkdf2-sha1/derived-iv', kdf: 'pbkdf2-sha1', iv: 'dk-tail' },
-] as const satisfies ReadonlyArray<{ id: string; kdf: 'pbkdf1-sha1' | 'pbkdf2-sha1'; iv: 'ascii' | 'sha1-of-dk-tail' | 'dk-tail' }>;
-
-export type LegacyVariantId = (typeof LEGACY_SEED_VARIANTS)[number]['id'];
-type LegacyVariant = (typeof LEGACY_SEED_VARIANTS)[number];
-
-const ASCII_IV = Buffer.from('0123456789012345', 'ascii');
 
 export interface DecryptedKey {
   /** PKCS#8 PrivateKeyInfo DER, as decrypted (randomNum attribute included). */
@@ -138,132 +96,14 @@ export function deriveSeedCbcWithSha1(
   return { dk, key: dk.subarray(0, 16), iv: createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16) };
 }
 
-function deriveLegacy(v: LegacyVariant, pw: Buffer, salt: Uint8Array, iter: number, cache: Map<string, Buffer>): { key: Buffer; iv: Buffer } {
+function deriveLegacy(v: LegacyVariant, pw: Buffer, salt: Uint8Array, iter: number, cache: Map<string, Buffer>): { key: Uint8Array; iv: Uint8Array } {
   let dk = cache.get(v.kdf);
   if (dk === undefined) {
     dk = v.kdf === 'pbkdf1-sha1' ? sha1Chain(pw, salt, iter) : pbkdf2Sync(pw, salt, iter, 32, 'sha1');
     cache.set(v.kdf, dk);
   }
-  const key = dk.subarray(0, 16);
-  switch (v.iv) {
-    case 'ascii':
-      return { key, iv: ASCII_IV };
-    case 'sha1-of-dk-tail':
-      return { key, iv: createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16) };
-    case 'dk-tail':
-      return { key, iv: dk.subarray(16, 32) };
-  }
-}
-
-// --- parsing EncryptedPrivateKeyInfo ---------------------------------------------
-
-const LENIENT: DerLimits = { maxDepth: 12, ber: true };
-
-export type ParsedEpki =
-  | { scheme: 'seedCBCWithSHA1'; salt: Uint8Array; iterations: number; data: Uint8Array }
-  | { scheme: 'pbes2'; salt: Uint8Array; iterations: number; prf: Pbkdf2Prf; iv: Uint8Array; data: Uint8Array }
-  | { scheme: 'legacy-seed'; salt: Uint8Array; iterations: number; data: Uint8Array };
-
-function bad(message: string, details?: Record<string, unknown>): PkiError {
-  return new PkiError('MALFORMED_KEY_FILE', message, details);
-}
-
-/** Parse the outer structure; throws MALFORMED_KEY_FILE. No key derivation here. */
-export function parseEncryptedPrivateKeyInfo(file: Uint8Array, maxIterations = DEFAULT_MAX_ITERATIONS): ParsedEpki {
-  if (file.length > MAX_KEY_FILE_SIZE) throw bad(`key file is ${file.length} bytes; the limit is ${MAX_KEY_FILE_SIZE}`);
-  try {
-    return parseEpki(file, maxIterations);
-  } catch (e) {
-    if (e instanceof PkiError && e.code !== 'MALFORMED_KEY_FILE') throw bad(`not an EncryptedPrivateKeyInfo: ${e.message}`, { cause: e.code });
-    throw e;
-  }
-}
-
-function parseEpki(file: Uint8Array, maxIterations: number): ParsedEpki {
-  const top = derCursor(file, LENIENT);
-  const epki = top.expect(Tag.SEQUENCE, 'EncryptedPrivateKeyInfo');
-  top.done('EncryptedPrivateKeyInfo');
-  const c = top.enter(epki);
-  const alg = c.enter(c.expect(Tag.SEQUENCE, 'encryptionAlgorithm'));
-  const data = bytes(file, c.expect(Tag.OCTET_STRING, 'encryptedData'));
-  c.done('EncryptedPrivateKeyInfo');
-  if (data.length === 0 || data.length % 16 !== 0) throw bad(`encryptedData is ${data.length} bytes, not a positive multiple of 16`);
-  const algOid = readOid(file, alg.expect(Tag.OID, 'encryptionAlgorithm.algorithm'));
-  switch (algOid) {
-    case KEY_OID.seedCBCWithSHA1: {
-      const { salt, iterations } = saltIter(alg, file, maxIterations);
-      return { scheme: 'seedCBCWithSHA1', salt, iterations, data };
-    }
-    case KEY_OID.seedCBC: {
-      const { salt, iterations } = saltIter(alg, file, maxIterations);
-      return { scheme: 'legacy-seed', salt, iterations, data };
-    }
-    case KEY_OID.pbes2:
-      return { scheme: 'pbes2', ...pbes2Params(alg, file, maxIterations), data };
-    default:
-      throw bad(`unsupported key encryption algorithm ${algOid}`, { oid: algOid });
-  }
-}
-
-/** params SEQUENCE { salt OCTET STRING, iterationCount INTEGER } then end of AlgorithmIdentifier. */
-function saltIter(alg: DerCursor, file: Uint8Array, maxIterations: number): { salt: Uint8Array; iterations: number } {
-  const p = alg.enter(alg.expect(Tag.SEQUENCE, 'salt/iteration parameters'));
-  alg.done('encryptionAlgorithm');
-  const salt = readSalt(file, p.expect(Tag.OCTET_STRING, 'salt'));
-  const iterations = readIterations(file, p.expect(Tag.INTEGER, 'iterationCount'), maxIterations);
-  p.done('salt/iteration parameters');
-  return { salt, iterations };
-}
-
-function readSalt(file: Uint8Array, t: Tlv): Uint8Array {
-  const salt = bytes(file, t);
-  if (salt.length < 1 || salt.length > 64) throw bad(`salt of ${salt.length} bytes`);
-  return salt;
-}
-
-function readIterations(file: Uint8Array, t: Tlv, max: number): number {
-  const n = readSmallInt(file, t);
-  if (n < 1 || n > max) throw bad(`iteration count ${n} outside 1..${max}`, { iterations: n });
-  return n;
-}
-
-function pbes2Params(alg: DerCursor, file: Uint8Array, maxIterations: number): { salt: Uint8Array; iterations: number; prf: Pbkdf2Prf; iv: Uint8Array } {
-  const p = alg.enter(alg.expect(Tag.SEQUENCE, 'PBES2-params'));
-  alg.done('encryptionAlgorithm');
-  const kdf = p.enter(p.expect(Tag.SEQUENCE, 'keyDerivationFunc'));
-  const enc = p.enter(p.expect(Tag.SEQUENCE, 'encryptionScheme'));
-  p.done('PBES2-params');
-
-  const kdfOid = readOid(file, kdf.expect(Tag.OID, 'keyDerivationFunc.algorithm'));
-  if (kdfOid !== KEY_OID.pbkdf2) throw bad(`unsupported PBES2 key derivation ${kdfOid}`, { oid: kdfOid });
-  const kp = kdf.enter(kdf.expect(Tag.SEQUENCE, 'PBKDF2-params'));
-  kdf.done('keyDerivationFunc');
-  // salt CHOICE { specified OCTET STRING, otherSource AlgorithmIdentifier }: only the first is used in practice
-  const salt = readSalt(file, kp.expect(Tag.OCTET_STRING, 'PBKDF2 salt'));
-  const iterations = readIterations(file, kp.expect(Tag.INTEGER, 'PBKDF2 iterationCount'), maxIterations);
-  if (kp.peekTag() === Tag.INTEGER) {
-    const keyLength = readSmallInt(file, kp.next());
-    if (keyLength !== 16) throw bad(`PBKDF2 keyLength ${keyLength}; SEED needs 16`);
-  }
-  let prf: Pbkdf2Prf = 'hmacWithSHA1';
-  const prfTlv = kp.optional(Tag.SEQUENCE);
-  if (prfTlv) {
-    const pc = kp.enter(prfTlv);
-    const prfOid = readOid(file, pc.expect(Tag.OID, 'PBKDF2 prf'));
-    const name = (Object.keys(PRF_DIGEST) as Pbkdf2Prf[]).find((k) => KEY_OID[k] === prfOid);
-    if (name === undefined) throw bad(`unsupported PBKDF2 PRF ${prfOid}`, { oid: prfOid });
-    pc.optional(Tag.NULL);
-    pc.done('PBKDF2 prf');
-    prf = name;
-  }
-  kp.done('PBKDF2-params');
-
-  const encOid = readOid(file, enc.expect(Tag.OID, 'encryptionScheme.algorithm'));
-  if (encOid !== KEY_OID.seedCBC) throw bad(`unsupported PBES2 encryption scheme ${encOid}`, { oid: encOid });
-  const iv = bytes(file, enc.expect(Tag.OCTET_STRING, 'seedCBC IV'));
-  if (iv.length !== 16) throw bad(`seedCBC IV of ${iv.length} bytes`);
-  enc.done('encryptionScheme');
-  return { salt, iterations, prf, iv };
+  const r = legacyKeyIv(v, dk);
+  return 'iv' in r ? r : { key: r.key, iv: createHash('sha1').update(r.ivSha1Of).digest().subarray(0, 16) };
 }
 
 // --- decryption --------------------------------------------------------------------
@@ -390,71 +230,6 @@ export function encryptSignPriKey(pkcs8: Uint8Array, password: string | Uint8Arr
 
 // --- PKCS#8 and the randomNum attribute ----------------------------------------------
 
-export interface Pkcs8Info {
-  version: number;
-  /** privateKeyAlgorithm OID. */
-  algorithm: string;
-  /** R from the randomNum attribute, when present. */
-  randomNum?: Buffer;
-  /** Each attribute's whole DER, in order (randomNum included). */
-  attributes: Uint8Array[];
-  /** Offsets of the parts, to rebuild the structure. */
-  parts: { head: Uint8Array; tail: Uint8Array };
-}
-
-/**
- * Parse a PKCS#8 PrivateKeyInfo / OneAsymmetricKey far enough to validate its
- * shape and read the attributes. Throws MALFORMED_DER-family PkiErrors.
- */
-export function parsePkcs8(pkcs8: Uint8Array): Pkcs8Info {
-  const top = derCursor(pkcs8, LENIENT);
-  const outer = top.expect(Tag.SEQUENCE, 'PrivateKeyInfo');
-  top.done('PrivateKeyInfo');
-  const c = top.enter(outer);
-  const version = readSmallInt(pkcs8, c.expect(Tag.INTEGER, 'version'));
-  if (version !== 0 && version !== 1) throw bad(`PKCS#8 version ${version}`);
-  const alg = c.enter(c.expect(Tag.SEQUENCE, 'privateKeyAlgorithm'));
-  const algorithm = readOid(pkcs8, alg.expect(Tag.OID, 'privateKeyAlgorithm.algorithm'));
-  const pk = c.expect(Tag.OCTET_STRING, 'privateKey');
-  if (pk.valueEnd === pk.valueStart) throw bad('empty privateKey');
-  const headEnd = pk.end;
-  const attributes: Uint8Array[] = [];
-  let randomNum: Buffer | undefined;
-  const attrs = c.optional(0xa0);
-  if (attrs) {
-    const ac = c.enter(attrs);
-    while (!ac.atEnd()) {
-      const a = ac.expect(Tag.SEQUENCE, 'Attribute');
-      attributes.push(encoded(pkcs8, a));
-      const ai = ac.enter(a);
-      const type = readOid(pkcs8, ai.expect(Tag.OID, 'Attribute.type'));
-      const values = ai.enter(ai.expect(Tag.SET, 'Attribute.values'));
-      ai.done('Attribute');
-      if (type === OID.npkiRandomNum && values.peekTag() === Tag.BIT_STRING) {
-        const bs = readBitString(pkcs8, values.next());
-        if (bs.unusedBits === 0 && bs.bytes.length > 0) randomNum = Buffer.from(bs.bytes);
-      }
-    }
-  }
-  const tailStart = c.pos;
-  // [1] publicKey (OneAsymmetricKey v2)
-  if (!c.optional(0x81)) c.optional(0xa1);
-  c.done('PrivateKeyInfo');
-  const info: Pkcs8Info = {
-    version,
-    algorithm,
-    attributes,
-    parts: { head: pkcs8.subarray(outer.valueStart, headEnd), tail: pkcs8.subarray(tailStart, outer.valueEnd) },
-  };
-  if (randomNum) info.randomNum = randomNum;
-  return info;
-}
-
-/** The randomNum R of a PKCS#8, or undefined. */
-export function randomNumOf(pkcs8: Uint8Array): Buffer | undefined {
-  return parsePkcs8(pkcs8).randomNum;
-}
-
 /**
  * Insert or replace the randomNum attribute (1.2.410.200004.10.1.1.3) of a
  * PKCS#8, keeping the other attributes: toolkit keys then look like NPKI keys.
@@ -469,7 +244,7 @@ export function addRandomNum(pkcs8: Uint8Array, randomNum: Uint8Array): Buffer {
   }
   const rAttr = seq(oid(OID.npkiRandomNum), setOf(bitString(randomNum)));
   const others = info.attributes.filter((a) => {
-    const c = derCursor(a, LENIENT);
+    const c = derCursor(a, KEY_DER_LIMITS);
     const ai = c.enter(c.next());
     return readOid(a, ai.next()) !== OID.npkiRandomNum;
   });
