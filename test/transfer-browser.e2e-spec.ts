@@ -36,7 +36,7 @@ beforeAll(async () => {
     startSystem({ name: 'transfer-browser', env: { CORS_ORIGINS: '*' } }),
     build({
       stdin: {
-        contents: "export * from './index'; export { transferQrSvg } from './qr-image'; export { toBase64, fromBase64 } from './seal';",
+        contents: "export * from './index'; export { transferQrSvg } from './qr-image'; export { toBase64, fromBase64 } from '../bytes';",
         resolveDir: join(__dirname, '..', 'libs', 'client', 'src', 'transfer'),
         loader: 'ts',
       },

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decryptSignPriKey } from '@jointcert/pki';
-import { cancelTransfer, receiveTransfer, sendTransfer, TransferApiError, TransferDecryptError, transferStatus, type RelayEndpoint, type TransferFile } from '@jointcert/client';
+import { ApiError, cancelTransfer, receiveTransfer, sendTransfer, TransferDecryptError, transferStatus, type RelayEndpoint, type TransferFile } from '@jointcert/client';
 import type { SessionTokens } from '@jointcert/contracts';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
 
@@ -90,7 +90,7 @@ describe('device transfer with @jointcert/client in Node', () => {
 
     // taken once: the same code again is the relay's 404
     const again = await receiveTransfer(endpoint, sent.code).catch((e: unknown) => e);
-    expect(again).toBeInstanceOf(TransferApiError);
+    expect(again).toBeInstanceOf(ApiError);
     expect(again).toMatchObject({ status: 404, code: 'TRANSFER_NOT_FOUND' });
   });
 
@@ -112,11 +112,11 @@ describe('device transfer with @jointcert/client in Node', () => {
     );
   });
 
-  it('a mistyped code: the address half matches nothing → TransferApiError 404 with the relay’s detail; the transfer waits for the right one', async () => {
+  it('a mistyped code: the address half matches nothing → ApiError 404 with the relay’s detail; the transfer waits for the right one', async () => {
     const sent = await sendTransfer(endpoint, pc.token, pc.files);
     const typo = `${String((Number(sent.code.digits[0]) + 1) % 10)}${sent.code.digits.slice(1)}`;
     const err = await receiveTransfer(endpoint, typo).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'TransferApiError', status: 404, code: 'TRANSFER_NOT_FOUND', message: expect.stringMatching(/check the digits/) });
+    expect(err).toMatchObject({ name: 'ApiError', status: 404, code: 'TRANSFER_NOT_FOUND', message: expect.stringMatching(/check the digits/) });
     expect((await receiveTransfer(endpoint, sent.code)).map((f) => f.name)).toEqual(['signCert.der', 'signPri.key']);
   });
 

@@ -1,4 +1,6 @@
-import type { TransferCreated, TransferEnvelope } from '@jointcert/contracts';
+import type { SessionTokens } from '@jointcert/contracts';
+import { JointcertApi } from '../api';
+import { ApiError } from '../errors';
 import { decodeBundle, encodeBundle, type TransferFile } from './bundle';
 import { generateTransferCode, parseTransferCode, type TransferCode } from './code';
 import { addressHash, openBundle, sealBundle } from './seal';
@@ -10,17 +12,10 @@ export interface RelayEndpoint {
   fetch?: typeof fetch;
 }
 
-/** The relay answered with a problem (RFC 9457): its stable code, detail and Retry-After when limited. */
-export class TransferApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    detail: string,
-    readonly retryAfter?: number,
-  ) {
-    super(detail);
-    this.name = 'TransferApiError';
-  }
+function apiOf(endpoint: RelayEndpoint, accessToken?: string): JointcertApi {
+  const api = new JointcertApi({ baseUrl: endpoint.baseUrl, ...(endpoint.fetch ? { fetch: endpoint.fetch } : {}) });
+  if (accessToken) api.tokens = { tokenType: 'Bearer', accessToken, expiresIn: 0, refreshToken: '', refreshExpiresIn: 0 } as SessionTokens;
+  return api;
 }
 
 export interface SentTransfer {
@@ -40,15 +35,16 @@ const ADDRESS_ATTEMPTS = 3;
  */
 export async function sendTransfer(endpoint: RelayEndpoint, accessToken: string, files: readonly TransferFile[]): Promise<SentTransfer> {
   const plaintext = encodeBundle(files);
+  const api = apiOf(endpoint, accessToken);
   try {
     for (let attempt = 1; ; attempt++) {
       const code = generateTransferCode();
       const envelope = await sealBundle(plaintext, code);
       try {
-        const created = await post<TransferCreated>(endpoint, '/v1/transfers', { addressHash: await addressHash(code), ...envelope }, accessToken);
+        const created = await api.createTransfer({ addressHash: await addressHash(code), ...envelope });
         return { code, transferId: created.transferId, expiresAt: created.expiresAt };
       } catch (err) {
-        if (!(err instanceof TransferApiError && err.code === 'TRANSFER_ADDRESS_IN_USE' && attempt < ADDRESS_ATTEMPTS)) throw err;
+        if (!(err instanceof ApiError && err.code === 'TRANSFER_ADDRESS_IN_USE' && attempt < ADDRESS_ATTEMPTS)) throw err;
       }
     }
   } finally {
@@ -59,55 +55,27 @@ export async function sendTransfer(endpoint: RelayEndpoint, accessToken: string,
 /**
  * The receiving half (phone, not signed in): take the envelope once with the
  * code's address, open it with the whole code, and return the files as the
- * sender had them. A wrong code is TransferApiError TRANSFER_NOT_FOUND (the
+ * sender had them. A wrong code is ApiError TRANSFER_NOT_FOUND (the
  * address matched nothing) or, if the address happened to match, a
  * TransferDecryptError; an altered envelope is TransferDecryptError.
  */
 export async function receiveTransfer(endpoint: RelayEndpoint, code: TransferCode | string): Promise<TransferFile[]> {
   const parsed = typeof code === 'string' ? parseTransferCode(code) : code;
-  const envelope = await post<TransferEnvelope>(endpoint, '/v1/transfers/claim', { address: parsed.address });
+  const envelope = await apiOf(endpoint).claimTransfer(parsed.address);
   return decodeBundle(await openBundle(envelope, parsed));
 }
 
 /** For the sending device: the transfer still waits (its id and expiry), or null once it was claimed, expired or withdrawn. */
 export async function transferStatus(endpoint: RelayEndpoint, accessToken: string): Promise<Omit<SentTransfer, 'code'> | null> {
   try {
-    return await call<Omit<SentTransfer, 'code'>>(endpoint, 'GET', '/v1/transfers/current', undefined, accessToken);
+    return await apiOf(endpoint, accessToken).currentTransfer();
   } catch (err) {
-    if (err instanceof TransferApiError && err.code === 'TRANSFER_NOT_FOUND') return null;
+    if (err instanceof ApiError && err.code === 'TRANSFER_NOT_FOUND') return null;
     throw err;
   }
 }
 
 /** The sender withdraws its waiting transfer: the code is dead at once. */
 export async function cancelTransfer(endpoint: RelayEndpoint, accessToken: string): Promise<void> {
-  await call<null>(endpoint, 'DELETE', '/v1/transfers/current', undefined, accessToken);
-}
-
-function post<T>(endpoint: RelayEndpoint, path: string, body: unknown, accessToken?: string): Promise<T> {
-  return call<T>(endpoint, 'POST', path, body, accessToken);
-}
-
-async function call<T>(endpoint: RelayEndpoint, method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, accessToken?: string): Promise<T> {
-  const doFetch = endpoint.fetch ?? globalThis.fetch;
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-  const res = await doFetch(endpoint.baseUrl.replace(/\/+$/, '') + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: reported below with the status
-  }
-  if (res.ok) return json as T;
-  const problem = (json ?? {}) as { code?: unknown; detail?: unknown; retryAfter?: unknown };
-  const retryAfter = Number(res.headers.get('retry-after') ?? problem.retryAfter);
-  throw new TransferApiError(
-    res.status,
-    typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`,
-    typeof problem.detail === 'string' ? problem.detail : `the relay answered ${res.status}`,
-    Number.isFinite(retryAfter) ? retryAfter : undefined,
-  );
+  await apiOf(endpoint, accessToken).cancelTransfer();
 }

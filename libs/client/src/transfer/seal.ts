@@ -1,10 +1,8 @@
 import { scryptAsync } from '@noble/hashes/scrypt';
 import { TRANSFER_FORMAT, type TransferEnvelope } from '@jointcert/contracts';
+import { fromBase64, toBase64, toHex } from '../bytes';
+import { type CryptoKey, digest, randomBytes, subtle } from '../webcrypto';
 import type { TransferCode } from './code';
-
-// the types of globalThis.crypto, whether the compiler's lib is DOM or Node's
-type Subtle = typeof globalThis.crypto.subtle;
-type AesKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 /**
  * The key: scrypt(the whole code, the transfer's salt), N=2^17, r=8, p=1 →
@@ -29,13 +27,7 @@ export class TransferDecryptError extends Error {
   }
 }
 
-function subtle(): Subtle {
-  const s = globalThis.crypto?.subtle;
-  if (!s) throw new Error('WebCrypto (globalThis.crypto.subtle) is not available: use a secure context (https) or Node ≥ 20');
-  return s;
-}
-
-async function aesKey(code: TransferCode, salt: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<AesKey> {
+async function aesKey(code: TransferCode, salt: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
   const raw = await scryptAsync(new TextEncoder().encode(code.digits), salt, { N: TRANSFER_KDF.N, r: TRANSFER_KDF.r, p: TRANSFER_KDF.p, dkLen: TRANSFER_KDF.dkLen });
   try {
     return await subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
@@ -51,8 +43,8 @@ function aad(code: TransferCode): Uint8Array {
 
 /** Seal a bundle under a code: fresh salt and nonce from the CSPRNG. */
 export async function sealBundle(plaintext: Uint8Array, code: TransferCode): Promise<TransferEnvelope> {
-  const salt = globalThis.crypto.getRandomValues(new Uint8Array(TRANSFER_FORMAT.SALT_BYTES));
-  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(TRANSFER_FORMAT.NONCE_BYTES));
+  const salt = randomBytes(TRANSFER_FORMAT.SALT_BYTES);
+  const nonce = randomBytes(TRANSFER_FORMAT.NONCE_BYTES);
   const key = await aesKey(code, salt, 'encrypt');
   const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad(code), tagLength: 128 }, key, plaintext));
   return { ciphertext: toBase64(sealed), salt: toBase64(salt), nonce: toBase64(nonce) };
@@ -78,38 +70,5 @@ export async function openBundle(envelope: TransferEnvelope, code: TransferCode)
 
 /** SHA-256 of the address digits, lowercase hex: what POST /v1/transfers takes as addressHash. */
 export async function addressHash(code: TransferCode): Promise<string> {
-  const digest = new Uint8Array(await subtle().digest('SHA-256', new TextEncoder().encode(code.address)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-// base64 without Buffer (browsers) and without atob's string detours for large inputs
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-export function toBase64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += ALPHABET[(n >> 18) & 63]! + ALPHABET[(n >> 12) & 63]!;
-    out += i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : '=';
-    out += i + 2 < bytes.length ? ALPHABET[n & 63]! : '=';
-  }
-  return out;
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(clean) || clean.length % 4 === 1) throw new Error('not base64');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let at = 0;
-  for (const ch of clean) {
-    acc = (acc << 6) | ALPHABET.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
+  return toHex(await digest('SHA-256', new TextEncoder().encode(code.address)));
 }
