@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IssueResult } from '../apps/dev-ca/src/dev-ca';
-import type { Io } from '../libs/client/cli/io';
 import { run } from '../libs/client/cli/main';
+import { capturedIo, cli } from './support/cli';
 import { signWithNode, startSystem, type System } from './support/system';
 
 const PASSWORD = 'cli-transfer-1';
@@ -17,29 +17,6 @@ let sys: System;
 let dir: string;
 let issued: IssueResult;
 let npki: string;
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-async function cli(args: string[], stdin: string[] = []): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l = '') => void out.push(l),
-    err: (l = '') => void err.push(l),
-    stdinLines: () => Promise.resolve(stdin),
-    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-    stdinIsTty: false,
-    stderrIsTty: false,
-  };
-  const code = await run(args, io);
-  const o = out.join('\n');
-  return { code, out: o, err: err.join('\n'), json: <T>() => JSON.parse(o) as T };
-}
 
 beforeAll(async () => {
   sys = await startSystem({ name: 'transfer-cli' });
@@ -83,15 +60,7 @@ describe('jointcert transfer', () => {
   });
 
   it('send --wait follows the transfer until the other device takes it; receive reads the code from stdin', async () => {
-    const out: string[] = [];
-    const io: Io = {
-      out: (l = '') => void out.push(l),
-      err: () => undefined,
-      stdinLines: () => Promise.resolve([PASSWORD]),
-      promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-      stdinIsTty: false,
-      stderrIsTty: false,
-    };
+    const { io, out } = capturedIo([PASSWORD]);
     const sending = run(['transfer', 'send', npki, '--api', sys.url, '--password-stdin', '--wait', '--no-qr'], io);
     let code: string | undefined;
     for (const end = Date.now() + 20_000; !code && Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
