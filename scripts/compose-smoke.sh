@@ -77,8 +77,8 @@ if ! $DOCKER build --progress=plain "${secret[@]}" --build-arg "NODE_IMAGE=$NODE
 fi
 rm -f "$build_log"
 say "built $JOINTCERT_IMAGE ($($DOCKER image inspect -f '{{.Size}}' "$JOINTCERT_IMAGE" | awk '{printf "%d MB", $1/1e6}'))"
-if $DOCKER run --rm --entrypoint sh "$JOINTCERT_IMAGE" -c 'ls /app/dist/bench /app/dist/test 2>/dev/null; grep -rl "BEGIN CERTIFICATE" /app/dist 2>/dev/null | head -1; [ -z "${NODE_EXTRA_CA_CERTS:-}" ] || echo NODE_EXTRA_CA_CERTS' | grep -q .; then
-  die "the image holds bench/test code, a CA bundle or NODE_EXTRA_CA_CERTS"
+if $DOCKER run --rm --entrypoint sh "$JOINTCERT_IMAGE" -c 'ls /app/dist/bench /app/dist/test 2>/dev/null; grep -rc "BEGIN CERTIFICATE" /app/dist 2>/dev/null | awk -F: "\$2 > 3" | head -1; [ -z "${NODE_EXTRA_CA_CERTS:-}" ] || echo NODE_EXTRA_CA_CERTS' | grep -q .; then
+  die "the image holds bench/test code, a CA bundle (a file with several certificates) or NODE_EXTRA_CA_CERTS"
 fi
 
 # --- 5. compose up on free ports

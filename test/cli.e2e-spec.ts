@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 import { buildOcspRequest, parseCertificate, parseCertificates } from '@jointcert/pki';
 import { NpkiCertificate } from '@jointcert/client';
 import type { IssueInput, IssueResult } from '../apps/dev-ca/src/dev-ca';
-import { defaultNpkiDirs, run } from '../libs/client/cli/main';
-import type { Io } from '../libs/client/cli/io';
+import { defaultNpkiDirs } from '../libs/client/cli/main';
+import { cli } from './support/cli';
 import { startSystem, type System } from './support/system';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,30 +30,6 @@ afterAll(async () => {
   await sys?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-/** run() in this process with a captured terminal; `stdin` lines feed --password-stdin. */
-async function cli(args: string[], stdin: string[] = []): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l = '') => void out.push(l),
-    err: (l = '') => void err.push(l),
-    stdinLines: () => Promise.resolve(stdin),
-    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-    stdinIsTty: false,
-    stderrIsTty: false,
-  };
-  const code = await run(args, io);
-  const o = out.join('\n');
-  return { code, out: o, err: err.join('\n'), json: <T>() => JSON.parse(o) as T };
-}
 
 /** A dev-CA certificate written as NPKI/<ca>/USER/<subject>/ under `dir`. */
 async function folder(input: Partial<IssueInput>): Promise<{ issued: IssueResult; path: string }> {

@@ -14,10 +14,11 @@ import { SecondFactorController } from './security/second-factor.controller';
 import { AccountSessionsController } from './security/account-sessions.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SignaturesController } from './signatures/signatures.controller';
+import { TransfersController } from './transfers/transfers.controller';
 
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, CertificateLockController, SecondFactorController, AccountSessionsController],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, CertificateLockController, SecondFactorController, AccountSessionsController],
   providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
 })
 export class GatewayModule {}

@@ -32,6 +32,9 @@ import { SecondFactor } from './security/second-factor.service';
 import { SecurityController } from './security/security.controller';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionsController } from './sessions/sessions.controller';
+import { TransferStore } from './transfers/transfer.store';
+import { TransfersController } from './transfers/transfers.controller';
+import { TransfersService } from './transfers/transfers.service';
 
 /** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. */
 @Module({ controllers: [RegistryController] })
@@ -55,7 +58,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
 
   @Module({
     imports: [RegistryModule],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController],
+    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
     providers: [
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -102,6 +105,8 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       CertificateLocks,
       SecondFactor,
       AccountSessions,
+      TransferStore,
+      TransfersService,
     ],
   })
   class RegistryServiceModule {}

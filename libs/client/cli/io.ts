@@ -87,6 +87,8 @@ const HINTS: Record<string, string> = {
   UNAUTHENTICATED: 'log in again (--npki DIR) or give a valid --token',
   RATE_LIMITED: 'too many attempts: wait and try again',
   NOT_FOUND: 'list the ids with `jointcert certificates`',
+  TRANSFER_NOT_FOUND: 'check the 16 digits; a code works once and for 3 minutes — send again for a new one',
+  TRANSFER_ADDRESS_IN_USE: 'send again: a new code is made',
 };
 
 /** Print an error with its code and what to do; returns the exit code. */

@@ -5,6 +5,7 @@
  *   verify <cert|cms>         path, signature and revocation report (exit 0 valid, 1 invalid, 2 error)
  *   revocation <cert>         OCSP and CRL answers with their sources and times
  *   register | login | certificates | replace | delete   against --api URL with NPKI folders
+ *   transfer send <folder> | transfer receive [code]      device transfer (인증서 복사)
  */
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { listNpkiFolder } from '@jointcert/pki';
 import { apiFor, Passwords, session, unlockFolder } from './account';
 import { inspect, printInspection } from './inspect';
 import { CliError, type Io, processIo, readFileOrFail, reportError } from './io';
+import { transferReceive, transferSend } from './transfer';
 import { cliHttpFetcher, printReport, printRevocation, progressBar, revocation, type RevocationChoice, verify } from './verify';
 
 const HELP: Record<string, string> = {
@@ -30,6 +32,8 @@ usage: jointcert <command> [options]   (jointcert <command> --help for details)
   certificates          list the account's certificates with days to expiry
   replace <id>          replace a registered certificate with its successor
   delete <id>           delete a registered certificate
+  transfer send <dir>   send a certificate to another device: prints a 16-digit code (and a QR code)
+  transfer receive      receive it with that code into a folder
 
 Passwords are read from the terminal without echo, or one per line from stdin with --password-stdin.
 Errors print the problem code and what to do.`,
@@ -67,6 +71,14 @@ Prints the access and refresh tokens (use --token ACCESS with the other commands
 Logs in with the old certificate (or uses --token), then replaces certificate <id> with the
 one in NEW_DIR (same person, later expiry). With --password-stdin: old password, then new.`,
   delete: `usage: jointcert delete <id> --api URL (--npki DIR | --token TOKEN) [--password-stdin] [--json]`,
+  transfer: `usage: jointcert transfer send <folder> --api URL [--token TOKEN] [--password-stdin] [--wait] [--no-qr] [--json]
+       jointcert transfer receive [code] --api URL --out DIR [--json]
+
+send: seals the folder's signCert.der + signPri.key (plus kmCert.der + kmPri.key), or its .pfx, under a new
+16-digit code and leaves it on the relay for 3 minutes; logs in with the folder itself unless --token is given.
+--wait follows it until the other device took it. receive: takes it once with the code (argument or stdin)
+and writes the files into DIR, owner-only, never over existing files. The key file stays protected by the
+certificate password: it is needed to sign, not to receive.`,
 };
 
 /** The usual NPKI locations of this OS. */
@@ -88,6 +100,7 @@ const OPTIONS = {
   certificates: { ...COMMON, ...API },
   replace: { ...COMMON, ...API, old: { type: 'string' }, idn: { type: 'string' } },
   delete: { ...COMMON, ...API },
+  transfer: { ...COMMON, ...API, out: { type: 'string' }, wait: { type: 'boolean' }, 'no-qr': { type: 'boolean' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
@@ -242,6 +255,19 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         await session(api, { ...(str('token') ? { token: str('token')! } : {}), ...(str('npki') ? { npki: str('npki')! } : {}) }, passwords, io);
         await api.deleteCertificate(id);
         print({ deleted: id }, () => io.out(`deleted ${id}`));
+        return 0;
+      }
+      case 'transfer': {
+        const [action, target, ...extra] = p;
+        if (extra.length > 0 || (action !== 'send' && action !== 'receive')) throw new CliError(HELP.transfer!);
+        if (action === 'send') {
+          if (!target) throw new CliError('give the folder to send: jointcert transfer send <folder>');
+          const r = await transferSend(target, { api: str('api'), token: str('token'), qr: v['no-qr'] !== true && !json, wait: v.wait === true }, passwords, io, json);
+          if (json) io.out(JSON.stringify(r, null, 2));
+          return r.outcome === 'expired' ? 1 : 0;
+        }
+        const r = await transferReceive(target, { api: str('api'), out: str('out') }, io, json);
+        if (json) io.out(JSON.stringify(r, null, 2));
         return 0;
       }
     }

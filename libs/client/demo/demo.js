@@ -1,6 +1,6 @@
 // The jointcert demo page: every step through @jointcert/client in the browser.
 // The private key and the password stay in this page; nothing is stored.
-import { ApiError, ClientError, JointcertApi, NpkiCertificate, describeCertificate, fromBase64, utf8 } from './jointcert-client.js';
+import { ApiError, ClientError, JointcertApi, NpkiCertificate, describeCertificate, fromBase64, receiveTransfer, sendTransfer, TransferCodeError, TransferDecryptError, utf8 } from './jointcert-client.js';
 
 const T = {
   ko: {
@@ -24,6 +24,10 @@ const T = {
     issued: (s) => `발급되었습니다: ${s}`, unlocked: (r, s) => `비밀번호가 맞습니다. 개인키(${s})가 인증서와 일치합니다${r ? ', 본인확인 값(R) 있음' : ''}.`,
     registered: '인증서를 등록했습니다.', loggedIn: '로그인했습니다.', loggedOut: '로그아웃했습니다.', replaced: '인증서를 변경했습니다.',
     deleted: '인증서를 삭제했습니다.', revoked: '테스트 인증서를 폐지했습니다. 이제 이 인증서로는 등록·로그인할 수 없습니다.',
+    transferTitle: '5. 인증서 복사 (다른 기기로)', transferNote: '보내는 기기(로그인, 위에서 선택한 인증서)가 16자리 인증번호를 보여 줍니다. 받는 기기에서 그 번호를 입력하세요. 서버는 암호화된 파일만 3분 동안 전달합니다.',
+    transferSend: '이 인증서 보내기', transferReceive: '받기', transferCodeLabel: '인증번호 (16자리)',
+    transferSent: (code, until) => `받는 기기에서 ${until} 전까지 이 인증번호를 입력하세요: ${code}`, transferReceived: (names) => `인증서를 받았습니다 (${names}). 비밀번호를 입력하면 로그인할 수 있습니다.`,
+    transferLoginFirst: '먼저 보낼 인증서로 로그인하세요.',
     verified: '검증을 마쳤습니다.', confirmDelete: '이 인증서를 삭제할까요?', chooseFirst: '먼저 인증서를 선택하세요.', passwordFirst: '인증서 비밀번호를 입력하세요.',
     verdict_valid: '유효', verdict_invalid: '유효하지 않음', verdict_indeterminate: '판단 불가',
     reportSigner: '서명자', reportChain: '인증 경로 (서명자 → 최상위 인증기관)', reportChecks: '검사 항목', reportRevocation: '폐지 여부 확인',
@@ -46,6 +50,7 @@ const T = {
       IDENTITY_MISMATCH: '주민등록번호가 인증서와 일치하지 않습니다.',
       REVOCATION_UNKNOWN: '인증서 폐지 여부를 확인할 수 없습니다. 잠시 후 다시 시도하세요.',
       UNAUTHENTICATED: '로그인이 필요합니다.',
+      TRANSFER_NOT_FOUND: '이 인증번호로 기다리는 인증서가 없습니다. 숫자를 확인하거나, 보내는 기기에서 다시 보내세요 (번호는 한 번, 3분 동안만 쓸 수 있습니다).',
     },
   },
   en: {
@@ -69,6 +74,10 @@ const T = {
     issued: (s) => `Issued: ${s}`, unlocked: (r, s) => `The password is right. The key (${s}) matches the certificate${r ? '; identity value R present' : ''}.`,
     registered: 'Certificate registered.', loggedIn: 'Logged in.', loggedOut: 'Logged out.', replaced: 'Certificate replaced.',
     deleted: 'Certificate deleted.', revoked: 'The test certificate is revoked: it can no longer register or log in.',
+    transferTitle: '5. Copy the certificate to another device', transferNote: 'The sending device (logged in, the certificate chosen above) shows a 16-digit code; type it on the receiving device. The server relays only encrypted files, for 3 minutes.',
+    transferSend: 'Send this certificate', transferReceive: 'Receive', transferCodeLabel: 'Code (16 digits)',
+    transferSent: (code, until) => `On the receiving device, enter this code before ${until}: ${code}`, transferReceived: (names) => `Certificate received (${names}). Enter its password to log in.`,
+    transferLoginFirst: 'Log in with the certificate to send first.',
     verified: 'Verification done.', confirmDelete: 'Delete this certificate?', chooseFirst: 'Choose a certificate first.', passwordFirst: 'Enter the certificate password.',
     verdict_valid: 'valid', verdict_invalid: 'invalid', verdict_indeterminate: 'indeterminate',
     reportSigner: 'Signer', reportChain: 'Certification path (signer → root)', reportChecks: 'Checks', reportRevocation: 'Revocation checks',
@@ -91,6 +100,7 @@ const T = {
       IDENTITY_MISMATCH: 'The resident number does not match the certificate.',
       REVOCATION_UNKNOWN: 'The certificate’s revocation status cannot be checked now. Try again later.',
       UNAUTHENTICATED: 'Please log in.',
+      TRANSFER_NOT_FOUND: 'No certificate is waiting under this code. Check the digits, or send again (a code works once, for 3 minutes).',
     },
   },
 };
@@ -132,6 +142,7 @@ function say(kind, text, code) {
 }
 
 function fail(e) {
+  if (e instanceof TransferDecryptError || e instanceof TransferCodeError) return say('error', e.message);
   const code = e instanceof ApiError || e instanceof ClientError ? e.code : undefined;
   const known = code ? t('errors')[code] : undefined;
   say('error', known ?? (e instanceof ApiError ? e.problem.detail ?? e.problem.title : e.message), code);
@@ -186,9 +197,30 @@ async function revokeIssued() {
   say('ok', t('revoked'));
 }
 
+// ------------------------------------------------------------------ 5. device transfer (인증서 복사)
+
+/** PC side: the chosen certificate's files, as they are, sealed under a new code (the key never leaves this page unsealed). */
+async function sendToDevice() {
+  const a = api();
+  if (!a.tokens || !state.files) throw new Error(t('transferLoginFirst'));
+  const files = await Promise.all(state.files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
+  const sent = await sendTransfer({ baseUrl: a.baseUrl }, a.tokens.accessToken, files);
+  $('transfer-code').textContent = sent.code.display;
+  $('transfer-code').hidden = false;
+  say('ok', t('transferSent')(sent.code.display, fmtTime(sent.expiresAt)));
+}
+
+/** Phone side: no session; the code takes the files once, and they become the chosen certificate. */
+async function receiveFromDevice() {
+  const files = await receiveTransfer({ baseUrl: api().baseUrl }, $('transfer-code-input').value);
+  await choose(files.map((f) => new File([f.data], f.name)));
+  say('ok', t('transferReceived')(files.map((f) => f.name).join(', ')));
+}
+
 // ------------------------------------------------------------------ 2. choosing and unlocking
 
 async function choose(files, chain) {
+  state.files = files;
   const pfx = files.find((f) => /\.(pfx|p12)$/i.test(f.name));
   state.pfx = pfx ?? null;
   state.pfxInfo = null;
@@ -361,5 +393,7 @@ $('register').addEventListener('click', (ev) => act(ev.currentTarget, register))
 $('login').addEventListener('click', (ev) => act(ev.currentTarget, login));
 $('logout').addEventListener('click', (ev) => act(ev.currentTarget, logout));
 $('sign-verify').addEventListener('click', (ev) => act(ev.currentTarget, signAndVerify));
+$('transfer-send').addEventListener('click', (ev) => act(ev.currentTarget, sendToDevice));
+$('transfer-receive').addEventListener('click', (ev) => act(ev.currentTarget, receiveFromDevice));
 applyLanguage();
 document.body.dataset.ready = 'true';

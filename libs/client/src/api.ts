@@ -17,6 +17,8 @@ import type {
   RegisterResult,
   ReplaceResult,
   SessionTokens,
+  TransferCreated,
+  TransferEnvelope,
   ValidationReport,
 } from '@jointcert/contracts';
 import { toBase64 } from './bytes';
@@ -46,6 +48,10 @@ export const API_OPERATIONS = {
   confirmTotp: { method: 'POST', path: '/v1/accounts/me/totp/confirm' },
   disableTotp: { method: 'DELETE', path: '/v1/accounts/me/totp' },
   serverCertificate: { method: 'GET', path: '/v1/server-certificate' },
+  createTransfer: { method: 'POST', path: '/v1/transfers' },
+  claimTransfer: { method: 'POST', path: '/v1/transfers/claim' },
+  currentTransfer: { method: 'GET', path: '/v1/transfers/current' },
+  cancelTransfer: { method: 'DELETE', path: '/v1/transfers/current' },
 } as const satisfies Record<string, { method: 'GET' | 'POST' | 'DELETE' | 'PATCH'; path: string }>;
 
 export type ApiOperation = keyof typeof API_OPERATIONS;
@@ -199,6 +205,24 @@ export class JointcertApi {
   verifyDocument(signedData: Uint8Array | string, content?: Uint8Array): Promise<ValidationReport> {
     const body = { signedData: typeof signedData === 'string' ? signedData : toBase64(signedData), ...(content ? { content: toBase64(content) } : {}) };
     return this.call('verifyDocument', { body, auth: 'required' });
+  }
+
+  /** Device transfer (the sealing and opening are in ./transfer): leave a sealed bundle under an address hash. */
+  createTransfer(body: { addressHash: string } & TransferEnvelope): Promise<TransferCreated> {
+    return this.call('createTransfer', { body, auth: 'required' });
+  }
+
+  /** Take the sealed bundle at `address`, once; no session needed. */
+  claimTransfer(address: string): Promise<TransferEnvelope> {
+    return this.call('claimTransfer', { body: { address } });
+  }
+
+  currentTransfer(): Promise<TransferCreated> {
+    return this.call('currentTransfer', { auth: 'required' });
+  }
+
+  async cancelTransfer(): Promise<void> {
+    await this.call('cancelTransfer', { auth: 'required' });
   }
 
   // ------------------------------------------------------------- flows with a signer

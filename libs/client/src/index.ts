@@ -8,3 +8,4 @@ export * from './cms';
 export * from './npki';
 export * from './pfx';
 export * from './api';
+export * from './transfer';

@@ -72,6 +72,16 @@ export const configSchema = z
     /** Key (≥ 32 characters) from which the AES-256-GCM key of TOTP secrets at rest is derived. Required in production. */
     TOTP_ENCRYPTION_KEY: z.string().min(32).default(DEV_SECRET),
 
+    // --- device transfer (인증서 복사): encrypted bundles relayed through Redis
+    /** How long a transfer waits for its claim (default 3 minutes). */
+    TRANSFER_TTL_S: seconds(180, 5, 1800),
+    /** Fixed window in which failed claims are counted, per client address and in total. */
+    TRANSFER_CLAIM_WINDOW_S: seconds(600, 10, 86400),
+    /** Failed claims (wrong or expired address) per client address per window; then 429. */
+    TRANSFER_CLAIM_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
+    /** Failed claims from all clients together per window, bounding a distributed search of the address space; then 429. */
+    TRANSFER_CLAIM_FAILURES_GLOBAL: z.coerce.number().int().min(1).default(1000),
+
     // --- verification
     /** Directory of trusted root certificates (PEM/DER files). */
     TRUST_ANCHORS_DIR: z.string().optional(),

@@ -314,6 +314,50 @@ export interface SessionCheckRequest {
   sessionId: string;
 }
 
+// ---------------------------------------------------------------- device transfer (인증서 복사)
+
+/**
+ * The wire format of a device transfer, shared by the gateway, the registry
+ * and the client halves (libs/client/src/transfer). The code is 16 digits:
+ * the first ADDRESS_DIGITS address the transfer, the rest never leave the
+ * devices. Binary fields are standard base64.
+ */
+export const TRANSFER_FORMAT = {
+  CODE_DIGITS: 16,
+  ADDRESS_DIGITS: 8,
+  /** scrypt salt, chosen by the sender for each transfer. */
+  SALT_BYTES: 16,
+  /** AES-256-GCM nonce (IV). */
+  NONCE_BYTES: 12,
+  /** Largest ciphertext the relay accepts (an NPKI pair or a PFX is a few KiB). */
+  CIPHERTEXT_MAX_BYTES: 64 * 1024,
+} as const;
+
+export interface TransferEnvelope {
+  /** AES-256-GCM ciphertext with its 16-byte tag, base64. */
+  ciphertext: string;
+  /** KDF salt, base64 (16 bytes). */
+  salt: string;
+  /** AES-GCM nonce, base64 (12 bytes). */
+  nonce: string;
+}
+
+export interface CreateTransferRequest extends CallerRequest, TransferEnvelope {
+  /** SHA-256 of the address digits (ASCII), lowercase hex: the server keeps only a keyed hash of it. */
+  addressHash: string;
+}
+
+export interface TransferCreated {
+  transferId: string;
+  expiresAt: string;
+}
+
+export interface ClaimTransferRequest {
+  client: ClientInfo;
+  /** The first ADDRESS_DIGITS digits of the code. */
+  address: string;
+}
+
 // ---------------------------------------------------------------- patterns
 
 export const Api = {
@@ -340,6 +384,11 @@ export const Api = {
     disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
     listSessions: contract<CallerRequest, SessionView[]>('registry.list-sessions'),
     endAllSessions: contract<CallerRequest, { ended: number }>('registry.end-all-sessions'),
+    createTransfer: contract<CreateTransferRequest, TransferCreated>('registry.create-transfer'),
+    claimTransfer: contract<ClaimTransferRequest, TransferEnvelope>('registry.claim-transfer'),
+    /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
+    currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer'),
+    cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer'),
   },
 } as const;
 

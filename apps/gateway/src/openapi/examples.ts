@@ -5,6 +5,8 @@ import type {
   RegisterResult,
   ReplaceResult,
   SessionTokens,
+  TransferCreated,
+  TransferEnvelope,
   ValidationReport,
 } from '@jointcert/contracts';
 import { problemType, type ProblemCode, type ProblemDocument } from '@jointcert/common';
@@ -141,6 +143,14 @@ export const reportExample: ValidationReport = {
   ],
 };
 
+export const transferCreatedExample: TransferCreated = { transferId: '7c1e4b2a-9d3f-4e6a-8b5c-1d2e3f4a5b6c', expiresAt: '2026-11-29T03:08:00.000Z' };
+
+export const transferEnvelopeExample: TransferEnvelope = {
+  ciphertext: '28TpeiG2vWUcJubXbCGpj7b+X2xEv9HZeneh0kLaLoyZMsX6KNOw4UwbjZcUvrVGeTGNX66kG05rMBQl5ALKLEcUgx0yxX/XmG3p5aSRSH+4B/pNEPMpKv1R',
+  salt: 'AwyJy4daidnrhYBMcDNIPA==',
+  nonce: '6xcTefmDyOXrsqz6',
+};
+
 const details: Partial<Record<ProblemCode, [string, Record<string, unknown>?]>> = {
   MALFORMED_INPUT: ["the request body is not valid: signedData, identity.idn", { errors: [{ field: 'signedData', message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' }, { field: 'identity.idn', message: 'must be a 13-digit resident or 10-digit business registration number (digits, optional hyphens)' }] }],
   PAYLOAD_TOO_LARGE: ['request body exceeds the limit of 262144 bytes'],
@@ -158,6 +168,8 @@ const details: Partial<Record<ProblemCode, [string, Record<string, unknown>?]>> 
   CERT_NOT_REGISTERED: ['this certificate is not registered; offer registration'],
   UNAUTHENTICATED: ['the access token has expired', { reason: 'TOKEN_EXPIRED' }],
   NOT_FOUND: ['no such certificate'],
+  TRANSFER_NOT_FOUND: ['no transfer is waiting under this code: check the digits, or send again (a transfer is taken once and expires after a few minutes)'],
+  TRANSFER_ADDRESS_IN_USE: ['another transfer is waiting under this code; make a new code and send again'],
   RATE_LIMITED: ['too many requests from this address; retry in 42 s', { retryAfter: 42 }],
   SERVICE_UNAVAILABLE: ['a required service did not answer within 5000 ms'],
 };

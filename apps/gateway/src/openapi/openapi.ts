@@ -45,6 +45,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '',
         'Flow: `POST /v1/challenges` → sign the nonce as CMS SignedData with the certificate → `POST /v1/certificates` (sign up) or `POST /v1/sessions` (log in) → use `Authorization: Bearer <accessToken>`; refresh with `POST /v1/sessions/refresh`.',
         '',
+        'Device transfer (인증서 복사): the signed-in device seals the certificate files under a 16-digit code and `POST /v1/transfers`; the other device `POST /v1/transfers/claim`s them once with the first 8 digits and opens them with all 16 (protocol in the README).',
+        '',
         'Every error is `application/problem+json` (RFC 9457) with a stable `code`. Challenge, login, registration, refresh and replacement requests are limited per client address (429 with Retry-After).',
       ].join('\n'),
     )

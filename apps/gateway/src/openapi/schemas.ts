@@ -8,10 +8,14 @@ import type {
   ServerCertificateView,
   ReplaceResult,
   SessionTokens,
+  TransferCreated,
+  TransferEnvelope,
   ValidationReport,
 } from '@jointcert/contracts';
 import { PROBLEM_TYPES, type ProblemCode } from '@jointcert/common';
 import {
+  claimTransferBody,
+  createTransferBody,
   refreshBody,
   registerBody,
   replaceBody,
@@ -173,6 +177,18 @@ const problem = z
   .catchall(z.unknown())
   .meta({ description: 'RFC 9457 problem details with a stable code', example: ex.problemExample('CERT_NOT_REGISTERED') });
 
+const transferCreated = z
+  .object({ transferId: z.uuid(), expiresAt: iso.meta({ description: 'After this the transfer is gone (TRANSFER_TTL_S, default 180 s)' }) })
+  .meta({ description: 'A transfer waiting for its one claim', example: ex.transferCreatedExample });
+
+const transferEnvelope = z
+  .object({
+    ciphertext: z.string().meta({ description: 'AES-256-GCM ciphertext and tag, base64' }),
+    salt: z.string().meta({ description: 'scrypt salt, base64' }),
+    nonce: z.string().meta({ description: 'AES-GCM nonce, base64' }),
+  })
+  .meta({ description: 'The sealed bundle, and nothing about the sender', example: ex.transferEnvelopeExample });
+
 const checkStatus = z.enum(['up', 'down']);
 
 /** Schema name → zod schema, in the order the document lists them. */
@@ -183,6 +199,8 @@ export const SCHEMAS = {
   RefreshRequest: refreshBody,
   UpdateAccountRequest: updateAccountBody,
   VerifyDocumentRequest: verifyDocumentBody,
+  CreateTransferRequest: createTransferBody,
+  ClaimTransferRequest: claimTransferBody,
   ChallengeView: challenge,
   ServerCertificateView: serverCertificate,
   AccountView: account,
@@ -192,6 +210,8 @@ export const SCHEMAS = {
   RegisterResult: registerResult,
   ReplaceResult: replaceResult,
   ValidationReport: report,
+  TransferCreated: transferCreated,
+  TransferEnvelope: transferEnvelope,
   Problem: problem,
   Liveness: z.object({ status: z.literal('ok') }),
   UnsubscribeView: z
@@ -219,6 +239,8 @@ agree<Same<z.infer<typeof registerResult>, RegisterResult>>();
 agree<Same<z.infer<typeof replaceResult>, ReplaceResult>>();
 agree<Same<z.infer<typeof report>, ValidationReport>>();
 agree<Same<z.infer<typeof sessionView>, SessionView>>();
+agree<Same<z.infer<typeof transferCreated>, TransferCreated>>();
+agree<Same<z.infer<typeof transferEnvelope>, TransferEnvelope>>();
 
 /** `components.schemas` of the document, with cross-references as $ref. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {

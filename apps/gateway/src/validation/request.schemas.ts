@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { maxEncodedLength, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
+import { TRANSFER_FORMAT } from '@jointcert/contracts';
 
 /**
  * The request bodies of the REST API, validated at the edge: a request that
@@ -142,9 +143,32 @@ export const verifyDocumentBody = z.strictObject({
 
 export const certificateId = z.uuid({ message: 'must be a certificate id (UUID)' });
 
+/** POST /v1/transfers: the sealed bundle (libs/client/src/transfer makes it) under the SHA-256 of its address. */
+export const createTransferBody = z.strictObject({
+  addressHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { message: 'must be the SHA-256 of the address digits, lowercase hex' })
+    .meta({ description: `SHA-256 of the first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the code (ASCII), lowercase hex; the server keeps only a keyed hash of it` }),
+  ciphertext: base64(TRANSFER_FORMAT.CIPHERTEXT_MAX_BYTES, 17).meta({
+    description: `AES-256-GCM ciphertext and tag of the bundle, base64; at most ${TRANSFER_FORMAT.CIPHERTEXT_MAX_BYTES / 1024} KiB decoded (larger: 413)`,
+  }),
+  salt: base64(TRANSFER_FORMAT.SALT_BYTES, TRANSFER_FORMAT.SALT_BYTES).meta({ description: 'scrypt salt, 16 bytes, base64' }),
+  nonce: base64(TRANSFER_FORMAT.NONCE_BYTES, TRANSFER_FORMAT.NONCE_BYTES).meta({ description: 'AES-GCM nonce, 12 bytes, base64' }),
+});
+
+/** POST /v1/transfers/claim: the address half of the code. */
+export const claimTransferBody = z.strictObject({
+  address: z
+    .string()
+    .regex(new RegExp(`^[0-9]{${TRANSFER_FORMAT.ADDRESS_DIGITS}}$`), { message: `must be the first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the code` })
+    .meta({ description: `The first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the 16-digit code; the other ${TRANSFER_FORMAT.CODE_DIGITS - TRANSFER_FORMAT.ADDRESS_DIGITS} never leave the devices` }),
+});
+
 export type RegisterBody = z.infer<typeof registerBody>;
 export type SignedChallengeBody = z.infer<typeof signedChallengeBody>;
 export type ReplaceBody = z.infer<typeof replaceBody>;
 export type RefreshBody = z.infer<typeof refreshBody>;
 export type UpdateAccountBody = z.infer<typeof updateAccountBody>;
 export type VerifyDocumentBody = z.infer<typeof verifyDocumentBody>;
+export type CreateTransferBody = z.infer<typeof createTransferBody>;
+export type ClaimTransferBody = z.infer<typeof claimTransferBody>;

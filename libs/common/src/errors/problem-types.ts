@@ -48,6 +48,10 @@ export const PROBLEM_TYPES = {
   UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   NOT_FOUND: { status: 404, title: 'Not found' },
+  /** Device transfer: no live transfer at this address (wrong code, already claimed or expired: indistinguishable on purpose). */
+  TRANSFER_NOT_FOUND: { status: 404, title: 'Transfer not found' },
+  /** Device transfer: another live transfer uses this address; make a new code. */
+  TRANSFER_ADDRESS_IN_USE: { status: 409, title: 'Transfer address in use' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
