@@ -156,6 +156,8 @@ export const configSchema = z
     NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),
     /** Port of the notifier's Prometheus metrics (GET /metrics), e.g. 9464; 0 = off (the default: no fixed port unless asked). */
     NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** Port of the verifier's Prometheus metrics (GET /metrics: trust anchors loaded and refused), e.g. 9465; unset = off, 0 = any free port. */
+    VERIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -193,7 +195,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   TRUST_PROXY: ['gateway'],
   RATE_LIMIT_PER_IP: ['gateway'],
   RATE_LIMIT_PER_CERT: ['registry'],
-  METRICS_ENABLED: ['gateway', 'notifier'],
+  METRICS_ENABLED: ['gateway', 'notifier', 'verifier'],
   ACCESS_TOKEN_SECRET: ['gateway', 'registry'],
   ACCESS_TOKEN_TTL_S: ['gateway', 'registry'],
   REFRESH_TOKEN_TTL_S: ['registry'],
@@ -236,6 +238,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   NOTIFIER_CONCURRENCY: ['notifier'],
   NOTIFIER_CLAIM_LEASE_S: ['notifier'],
   NOTIFIER_METRICS_PORT: ['notifier'],
+  VERIFIER_METRICS_PORT: ['verifier'],
   TOTP_ENCRYPTION_KEY: ['registry'],
 };
 

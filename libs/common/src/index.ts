@@ -7,3 +7,4 @@ export * from './auth';
 export * from './fetch-guard';
 export * from './redis/connection';
 export * from './shutdown';
+export * from './metrics-server';

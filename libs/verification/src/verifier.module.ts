@@ -19,7 +19,7 @@ import { type AppConfig, closeRedis, createLogger, openRedisConnection, type Log
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
-import { TrustMetrics } from './trust/trust-metrics';
+import { TrustMetrics, TrustMetricsEndpoint } from './trust/trust-metrics';
 import { loadTrustStore, type TrustStore } from './trust/trust-store';
 import { ValidationPolicies } from './trust/validation-policies';
 import { ServerKmKey } from './verification/server-km-key';
@@ -53,6 +53,7 @@ export class VerifierModule {
       { provide: CLOCK, useValue: overrides.clock ?? Date.now },
       { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'verifier' }) },
       { provide: TRUST_METRICS, useValue: new TrustMetrics() },
+      TrustMetricsEndpoint,
       {
         provide: TRUST_STORE,
         useFactory: (logger: Logger, metrics: TrustMetrics): TrustStore => loadTrustStore(config, logger, metrics),

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serveMetrics } from '@jointcert/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type SendOutcome = 'sent' | 'failed' | 'skipped' | 'retried';
@@ -39,21 +39,7 @@ export class NotifierMetrics {
   }
 
   /** GET /metrics on `port` (0 = any free port); resolves with the bound port. */
-  async serve(port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number }> {
-    const server = createServer((req, res) => {
-      if (req.method !== 'GET' || req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    return { server, port: (server.address() as AddressInfo).port };
+  serve(port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number }> {
+    return serveMetrics(this.registry, port, host);
   }
 }

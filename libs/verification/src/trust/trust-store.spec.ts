@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@jointcert/common';
 import { issue, issueKoreanChain, testKey } from '@jointcert/pki/testing';
-import { TrustMetrics } from './trust-metrics';
+import { TrustMetrics, TrustMetricsEndpoint } from './trust-metrics';
 import { verifierAppModule } from '../verifier.module';
 import { loadTrustStore, TrustStoreError } from './trust-store';
 
@@ -81,6 +81,37 @@ describe('trust store', () => {
       expect(text).toMatch(/jointcert_verifier_trust_anchors_loaded 0/);
       expect(errors.map((e) => e.msg)).toEqual([expect.stringMatching(/empty subject/), expect.stringMatching(/no basicConstraints/)]);
     });
+  });
+
+  it('a booted verifier serves the trust-store metrics on VERIFIER_METRICS_PORT (GET /metrics), none when unset', async () => {
+    const anchors = join(dir, 'anchors');
+    mkdirSync(anchors);
+    writeFileSync(join(anchors, 'root.pem'), chain.root.pem);
+    writeFileSync(join(anchors, 'leaf.pem'), issue({ subject: 'CN=Not A Root', keys: testKey(), extensions: {} }).pem);
+    const boot = async (env: Record<string, string>) => {
+      const app = await NestFactory.createApplicationContext(verifierAppModule(loadConfig({ LOG_LEVEL: 'silent', TRUST_ANCHORS_DIR: anchors, ...env }, 'verifier')), { logger: false });
+      await app.init();
+      return app;
+    };
+    const app = await boot({ VERIFIER_METRICS_PORT: '0' });
+    try {
+      const port = app.get(TrustMetricsEndpoint).port;
+      expect(port).toEqual(expect.any(Number));
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_loaded 1/);
+      expect(text).toMatch(/jointcert_verifier_trust_anchors_refused\{reason="NOT_A_CA"\} 1/);
+      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+    const quiet = await boot({});
+    try {
+      expect(quiet.get(TrustMetricsEndpoint).port).toBeUndefined();
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('refuses to start without anchors: unset, unreadable, or no certificate in it', () => {
