@@ -87,7 +87,7 @@ describe('trust store', () => {
     const anchors = join(dir, 'anchors');
     mkdirSync(anchors);
     writeFileSync(join(anchors, 'root.pem'), chain.root.pem);
-    writeFileSync(join(anchors, 'leaf.pem'), issue({ subject: 'CN=Not A Root', keys: testKey(), extensions: {} }).pem);
+    writeFileSync(join(anchors, 'leaf.pem'), issue({ subject: 'CN=Not A Root', keys: testKey('metrics-not-a-root'), extensions: {} }).pem);
     const boot = async (env: Record<string, string>) => {
       const app = await NestFactory.createApplicationContext(verifierAppModule(loadConfig({ LOG_LEVEL: 'silent', TRUST_ANCHORS_DIR: anchors, ...env }, 'verifier')), { logger: false });
       await app.init();
