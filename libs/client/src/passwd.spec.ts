@@ -12,19 +12,10 @@ import { join } from 'node:path';
 import { decryptSignPriKey, encryptSignPriKey, type EncryptOptions, parseEncryptedPrivateKeyInfo } from '@jointcert/pki';
 import { issueKoreanChain, pkcs8Of } from '@jointcert/pki/testing';
 import { YESSIGN } from '../../pki/test-support/fixtures';
-import { changeKeyPassword, checkNpkiPassword, ClientError, DEFAULT_PASSWORD_ITERATIONS, NPKI_PASSWORD_RULE, toHex, unlockKeyFile } from '.';
+import { rejection } from '../test-support/rejection';
+import { changeKeyPassword, checkNpkiPassword, DEFAULT_PASSWORD_ITERATIONS, NPKI_PASSWORD_RULE, toHex, unlockKeyFile } from '.';
 
 const NEW = 'N3w-pass!word';
-
-async function rejection(p: Promise<unknown>): Promise<ClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ClientError) return e;
-    throw e;
-  }
-  throw new Error('expected a ClientError');
-}
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'jc-passwd-'))));
