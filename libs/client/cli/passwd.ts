@@ -58,7 +58,7 @@ export async function npkiPasswd(dir: string, opts: PasswdOptions, passwords: Pa
     fsyncPath(backup);
     renameSync(tmp, keyPath);
     renamed = true;
-    fsyncPath(dirname(keyPath));
+    fsyncDir(dirname(keyPath));
     await proveOnDisk(keyPath, changed.file, newPassword);
   } catch (e) {
     if (renamed) renameSync(backup, keyPath); // the original back in place
@@ -92,6 +92,15 @@ function fsyncPath(path: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Make the rename durable where the OS allows it (Windows and some filesystems cannot open or fsync a directory). */
+function fsyncDir(path: string): void {
+  try {
+    fsyncPath(path);
+  } catch (e) {
+    if (!['EISDIR', 'EPERM', 'EACCES', 'EINVAL'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
   }
 }
 
