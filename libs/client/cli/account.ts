@@ -5,16 +5,17 @@ import { JointcertApi, type SessionTokens } from '../src/api';
 import { NpkiCertificate, type NpkiSigner } from '../src/npki';
 import { CliError, type Io, readFileOrFail } from './io';
 
-/** signCert.der and signPri.key of a folder (names case-insensitive, as copied from Windows). */
-export async function openFolder(dir: string): Promise<NpkiCertificate> {
+/** The path of `name` in an NPKI folder (names case-insensitive, as copied from Windows). */
+export function folderFile(dir: string, name: string): string {
   if (!existsSync(dir)) throw new CliError(`no such folder: ${dir}`);
-  const files = readdirSync(dir);
-  const pick = (name: string): string => {
-    const f = files.find((x) => x.toLowerCase() === name.toLowerCase());
-    if (!f) throw new CliError(`${dir} has no ${name} (give the folder that holds signCert.der and signPri.key; see \`jointcert npki list\`)`);
-    return join(dir, f);
-  };
-  return NpkiCertificate.open({ signCert: readFileOrFail(pick('signCert.der')), signPri: readFileOrFail(pick('signPri.key')) });
+  const f = readdirSync(dir).find((x) => x.toLowerCase() === name.toLowerCase());
+  if (!f) throw new CliError(`${dir} has no ${name} (give the folder that holds signCert.der and signPri.key; see \`jointcert npki list\`)`);
+  return join(dir, f);
+}
+
+/** signCert.der and signPri.key of a folder. */
+export async function openFolder(dir: string): Promise<NpkiCertificate> {
+  return NpkiCertificate.open({ signCert: readFileOrFail(folderFile(dir, 'signCert.der')), signPri: readFileOrFail(folderFile(dir, 'signPri.key')) });
 }
 
 /** Passwords: from the terminal without echo, or one per line from stdin with --password-stdin. */
@@ -25,15 +26,20 @@ export class Passwords {
     private readonly fromStdin: boolean,
   ) {}
 
-  async read(what: string): Promise<string> {
+  /** Whether the passwords come from stdin lines (no prompt, no confirmation). */
+  get piped(): boolean {
+    return this.fromStdin;
+  }
+
+  async read(what: string, label = 'password'): Promise<string> {
     if (this.fromStdin) {
       const lines = await this.io.stdinLines();
       const p = lines[this.next++];
-      if (p === undefined || p === '') throw new CliError(`--password-stdin: no line for the password of ${what}`);
+      if (p === undefined || p === '') throw new CliError(`--password-stdin: no line for the ${label} of ${what}`);
       return p;
     }
     if (!this.io.stdinIsTty) throw new CliError('no terminal to ask the password on: pass it on stdin with --password-stdin');
-    return this.io.promptHidden(`password for ${what}: `);
+    return this.io.promptHidden(`${label} for ${what}: `);
   }
 }
 

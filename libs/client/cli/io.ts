@@ -71,6 +71,7 @@ export class CliError extends Error {
 /** What to do about a problem code. */
 const HINTS: Record<string, string> = {
   WRONG_PASSWORD: 'check the certificate password (the one you set when the certificate was issued)',
+  WEAK_PASSWORD: 'choose a new password of at least 10 characters with letters, digits and symbols (printable ASCII, no spaces)',
   MALFORMED_KEY_FILE: 'signPri.key is damaged or of an unknown kind: copy the NPKI folder again',
   MALFORMED_CERTIFICATE: 'signCert.der is not a certificate: copy the NPKI folder again',
   KEY_CERT_MISMATCH: 'signCert.der and signPri.key come from different folders',

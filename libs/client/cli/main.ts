@@ -2,6 +2,7 @@
  * `jointcert`: the command line of @jointcert/client.
  *   inspect <file>            certificate, CRL, OCSP response, CMS, signPri.key, PFX
  *   npki list [dir]           the NPKI certificates of this machine
+ *   npki passwd <folder>      change the certificate password of signPri.key (locally)
  *   verify <cert|cms>         path, signature and revocation report (exit 0 valid, 1 invalid, 2 error)
  *   revocation <cert>         OCSP and CRL answers with their sources and times
  *   register | login | certificates | replace | delete   against --api URL with NPKI folders
@@ -12,9 +13,11 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { listNpkiFolder } from '@jointcert/pki';
+import { NPKI_PASSWORD_RULE } from '../src/passwd';
 import { apiFor, Passwords, session, unlockFolder } from './account';
 import { inspect, printInspection } from './inspect';
 import { CliError, type Io, processIo, readFileOrFail, reportError } from './io';
+import { npkiPasswd, printPasswd } from './passwd';
 import { transferReceive, transferSend } from './transfer';
 import { cliHttpFetcher, printReport, printRevocation, progressBar, revocation, type RevocationChoice, verify } from './verify';
 
@@ -25,6 +28,7 @@ usage: jointcert <command> [options]   (jointcert <command> --help for details)
 
   inspect <file>        what a certificate, CRL, OCSP response, CMS message, signPri.key or PFX is
   npki list [dir]       the certificates in this machine's NPKI folders, with type and expiry
+  npki passwd <dir>     change the certificate password of a folder's signPri.key (never sent anywhere)
   verify <cert|cms>     full validation report; exit 0 valid, 1 invalid/indeterminate, 2 error
   revocation <cert>     OCSP and CRL answers, with sources and times
   register              sign up (or add a certificate) with an NPKI folder
@@ -42,9 +46,17 @@ Errors print the problem code and what to do.`,
 Reads DER or PEM. Certificates show holder, CA, Korean type (범용 / 용도제한), VID,
 validity and days left, OCSP and CRL URLs. signPri.key shows its encryption only.`,
   npki: `usage: jointcert npki list [dir] [--json]
+       jointcert npki passwd <folder> [--password-stdin] [--keep-scheme] [--iterations N] [--keep-backup] [--json]
 
-Without dir, looks in the usual places: ${defaultNpkiDirs().join(', ') || '(none for this OS)'}.
-dir may be an NPKI folder, a CA folder, a USER folder or one certificate's folder.`,
+list: without dir, looks in the usual places: ${defaultNpkiDirs().join(', ') || '(none for this OS)'}.
+dir may be an NPKI folder, a CA folder, a USER folder or one certificate's folder.
+
+passwd: asks the current password, then the new one twice (with --password-stdin: current, then new,
+one per line) and re-encrypts signPri.key on this machine — PBES2 + PBKDF2-HMAC-SHA256 (10,000
+iterations) + SEED-CBC, or the file's own scheme with --keep-scheme; R (randomNum) is kept. The new
+password needs ${NPKI_PASSWORD_RULE}. The new file is written beside the old one, fsynced and proven
+to decrypt before it replaces signPri.key; signPri.key.bak (the old file, old password) is removed
+once the new one is proven, or kept with --keep-backup.`,
   verify: `usage: jointcert verify <cert|cms> --anchors DIR [--chain FILE]... [--at TIME] [--revocation ocsp|crl|none]
                         [--content FILE] [--timeout MS] [--progress] [--json]
 
@@ -92,7 +104,7 @@ const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' 
 const API = { api: { type: 'string' }, npki: { type: 'string' }, token: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 const OPTIONS = {
   inspect: { ...COMMON },
-  npki: { ...COMMON },
+  npki: { ...COMMON, 'password-stdin': { type: 'boolean' }, 'keep-scheme': { type: 'boolean' }, 'keep-backup': { type: 'boolean' }, iterations: { type: 'string' } },
   verify: { ...COMMON, anchors: { type: 'string', multiple: true }, chain: { type: 'string', multiple: true }, at: { type: 'string' }, revocation: { type: 'string' }, content: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   revocation: { ...COMMON, issuer: { type: 'string', multiple: true }, source: { type: 'string', multiple: true }, at: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   register: { ...COMMON, ...API, email: { type: 'string' }, idn: { type: 'string' } },
@@ -162,6 +174,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return 0;
       }
       case 'npki': {
+        if (p[0] === 'passwd') {
+          if (p.length !== 2) throw new CliError('give one folder: jointcert npki passwd <folder> (see --help)');
+          const iterations = str('iterations');
+          const r = await npkiPasswd(p[1]!, { keepScheme: v['keep-scheme'] === true, keepBackup: v['keep-backup'] === true, ...(iterations ? { iterations: positive(iterations, 0, '--iterations') } : {}) }, passwords, io);
+          print(r, () => printPasswd(r, io.out));
+          return 0;
+        }
         if (p[0] !== 'list' || p.length > 2) throw new CliError(`usage: ${HELP.npki}`);
         const dirs = p[1] ? [p[1]] : defaultNpkiDirs().filter((d) => existsSync(d));
         if (dirs.length === 0) throw new CliError(`no NPKI folder found (looked in ${defaultNpkiDirs().join(', ')}); give one: jointcert npki list DIR`, 1);

@@ -11,17 +11,8 @@ import { join } from 'node:path';
 import { encryptSignPriKey, type EncryptOptions, int, LEGACY_SEED_VARIANTS, octets, oid, parseCertificate, seq, verifySignedData } from '@jointcert/pki';
 import { DAY, issueKoreanChain, pkcs8Of, TEST_TIME, testKey } from '@jointcert/pki/testing';
 import { YESSIGN } from '../../pki/test-support/fixtures';
+import { rejection } from '../test-support/rejection';
 import { ClientError, describeKeyFile, NpkiCertificate, toHex, unlockKeyFile } from '.';
-
-async function rejection(p: Promise<unknown>): Promise<ClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ClientError) return e;
-    throw e;
-  }
-  throw new Error('expected a ClientError');
-}
 
 describe('the real yessign test key (seedCBCWithSHA1, 2048 iterations)', () => {
   it('is described before the password: holder, CA, 은행·보험용 type, expiry and days left', async () => {

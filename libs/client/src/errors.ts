@@ -7,6 +7,8 @@
 export type ClientErrorCode =
   /** The password does not decrypt signPri.key (details.check: padding, pkcs8 or key). */
   | 'WRONG_PASSWORD'
+  /** A new certificate password breaks the NPKI rule (details.rule, details.missing). */
+  | 'WEAK_PASSWORD'
   /** signPri.key is not an EncryptedPrivateKeyInfo we can read, or asks for too many iterations. */
   | 'MALFORMED_KEY_FILE'
   /** signCert.der is not a certificate. */

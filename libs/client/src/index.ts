@@ -3,6 +3,7 @@ export * from './errors';
 export * from './bytes';
 export * from './webcrypto';
 export * from './keyfile';
+export * from './passwd';
 export * from './certificate';
 export * from './cms';
 export * from './npki';

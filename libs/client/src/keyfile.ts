@@ -33,7 +33,7 @@ const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 /** The signing algorithm of every key we unlock: what the server verifies. */
 export const SIGN_ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
-const PRF_HASH: Record<Pbkdf2Prf, HashName | null> = {
+export const PRF_HASH: Record<Pbkdf2Prf, HashName | null> = {
   hmacWithSHA1: 'SHA-1',
   hmacWithSHA224: null, // not in WebCrypto
   hmacWithSHA256: 'SHA-256',
@@ -103,6 +103,12 @@ export async function sha1Chain(password: Uint8Array, salt: Uint8Array, iteratio
   return dk;
 }
 
+/** seedCBCWithSHA1 (1.2.410.200004.1.15): key = DK[0..16), IV = SHA1(DK[16..20))[0..16). */
+export async function deriveSeedCbcWithSha1(password: Uint8Array, salt: Uint8Array, iterations: number): Promise<{ key: Uint8Array; iv: Uint8Array }> {
+  const dk = await sha1Chain(password, salt, iterations);
+  return { key: dk.subarray(0, 16), iv: (await digest('SHA-1', dk.subarray(16, 20))).subarray(0, 16) };
+}
+
 export async function pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number, bytes: number, hash: HashName): Promise<Uint8Array> {
   const s = subtle();
   const base = await s.importKey('raw', buf(password), 'PBKDF2', false, ['deriveBits']);
@@ -146,7 +152,8 @@ async function attempt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promi
   return importPkcs8(r.plaintext);
 }
 
-async function deriveLegacy(v: LegacyVariant, pw: Uint8Array, p: ParsedEpki, cache: Map<string, Uint8Array>): Promise<{ key: Uint8Array; iv: Uint8Array }> {
+/** Key and IV of a legacy (top-level seedCBC) variant; `cache` keeps the KDF output across variants. */
+export async function deriveLegacy(v: LegacyVariant, pw: Uint8Array, p: { salt: Uint8Array; iterations: number }, cache: Map<string, Uint8Array>): Promise<{ key: Uint8Array; iv: Uint8Array }> {
   let dk = cache.get(v.kdf);
   if (dk === undefined) {
     dk = v.kdf === 'pbkdf1-sha1' ? await sha1Chain(pw, p.salt, p.iterations) : await pbkdf2(pw, p.salt, p.iterations, 32, 'SHA-1');
@@ -157,7 +164,7 @@ async function deriveLegacy(v: LegacyVariant, pw: Uint8Array, p: ParsedEpki, cac
 }
 
 /** Password bytes: strings as UTF-8; pass a Uint8Array for other encodings (EUC-KR). */
-function passwordBytes(password: string | Uint8Array): Uint8Array {
+export function passwordBytes(password: string | Uint8Array): Uint8Array {
   return typeof password === 'string' ? utf8(password) : password;
 }
 
@@ -173,9 +180,8 @@ export async function unlockKeyFile(file: Uint8Array, password: string | Uint8Ar
   let legacyVariant: LegacyVariantId | undefined;
   switch (p.scheme) {
     case 'seedCBCWithSHA1': {
-      const dk = await sha1Chain(pw, p.salt, p.iterations);
-      const iv = (await digest('SHA-1', dk.subarray(16, 20))).subarray(0, 16);
-      result = await attempt(dk.subarray(0, 16), iv, p.data);
+      const { key, iv } = await deriveSeedCbcWithSha1(pw, p.salt, p.iterations);
+      result = await attempt(key, iv, p.data);
       break;
     }
     case 'pbes2': {

@@ -7,7 +7,7 @@
  * (WebCrypto).
  */
 import { PkiError } from '../errors';
-import { bytes, type DerCursor, derCursor, type DerLimits, encoded, readBitString, readOid, readSmallInt, Tag, type Tlv } from '../der';
+import { bytes, type DerCursor, derCursor, type DerLimits, encoded, int, nul, octets, oid, readBitString, readOid, readSmallInt, seq, Tag, type Tlv } from '../der';
 import { OID } from '../cert/types';
 
 export const KEY_OID = {
@@ -114,6 +114,31 @@ function parseEpki(file: Uint8Array, maxIterations: number): ParsedEpki {
       return { scheme: 'pbes2', ...pbes2Params(alg, file, maxIterations), data };
     default:
       throw malformedKeyFile(`unsupported key encryption algorithm ${algOid}`, { oid: algOid });
+  }
+}
+
+/** AlgorithmIdentifier; parameters omitted when undefined. */
+export function algorithmId(dotted: string, params?: Uint8Array): Buffer {
+  return params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params);
+}
+
+/**
+ * The inverse of parseEncryptedPrivateKeyInfo: the DER of an
+ * EncryptedPrivateKeyInfo from its parameters and encrypted data. PBES2 with
+ * hmacWithSHA1 is written without a prf field, as NPKI files are.
+ */
+export function encodeEncryptedPrivateKeyInfo(p: ParsedEpki): Buffer {
+  const saltIter = seq(octets(p.salt), int(p.iterations));
+  switch (p.scheme) {
+    case 'seedCBCWithSHA1':
+      return seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIter), octets(p.data));
+    case 'legacy-seed':
+      return seq(algorithmId(KEY_OID.seedCBC, saltIter), octets(p.data));
+    case 'pbes2': {
+      const kdfParams = p.prf === 'hmacWithSHA1' ? saltIter : seq(octets(p.salt), int(p.iterations), algorithmId(KEY_OID[p.prf], nul()));
+      const params = seq(algorithmId(KEY_OID.pbkdf2, kdfParams), algorithmId(KEY_OID.seedCBC, octets(p.iv)));
+      return seq(algorithmId(KEY_OID.pbes2, params), octets(p.data));
+    }
   }
 }
 

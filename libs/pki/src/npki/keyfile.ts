@@ -19,12 +19,12 @@
  */
 import { createHash, createPrivateKey, createPublicKey, hash, type KeyObject, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { PkiError } from '../errors';
-import { bitString, derCursor, int, nul, octets, oid, readOid, seq, setOf, sortDerElements, tlv } from '../der';
+import { bitString, derCursor, oid, readOid, seq, setOf, sortDerElements, tlv } from '../der';
 import { OID } from '../cert/types';
 import {
   DEFAULT_MAX_ITERATIONS,
+  encodeEncryptedPrivateKeyInfo,
   KEY_DER_LIMITS,
-  KEY_OID,
   type KeyScheme,
   LEGACY_SEED_VARIANTS,
   type LegacyVariant,
@@ -38,11 +38,6 @@ import {
 import { seedCbcDecrypt, seedCbcEncrypt } from './seed';
 
 export * from './keyfile-format';
-
-/** AlgorithmIdentifier; parameters omitted when undefined. */
-function algorithmId(dotted: string, params?: Uint8Array): Buffer {
-  return params === undefined ? seq(oid(dotted)) : seq(oid(dotted), params);
-}
 
 const PRF_DIGEST: Record<Pbkdf2Prf, string> = {
   hmacWithSHA1: 'sha1',
@@ -200,30 +195,24 @@ export function encryptSignPriKey(pkcs8: Uint8Array, password: string | Uint8Arr
     throw new PkiError('INVALID_ARGUMENT', `not a PKCS#8 PrivateKeyInfo: ${(e as Error).message}`);
   }
   const pw = passwordBytes(password);
-  const saltIterParams = seq(octets(salt), int(iterations));
   switch (scheme) {
     case 'seedCBCWithSHA1': {
       const { key, iv } = deriveSeedCbcWithSha1(pw, salt, iterations);
-      return seq(algorithmId(KEY_OID.seedCBCWithSHA1, saltIterParams), octets(seedCbcEncrypt(key, iv, pkcs8)));
+      return encodeEncryptedPrivateKeyInfo({ scheme, salt, iterations, data: seedCbcEncrypt(key, iv, pkcs8) });
     }
     case 'legacy-seed': {
       const id = opts.legacyVariant ?? LEGACY_SEED_VARIANTS[0].id;
       const v = LEGACY_SEED_VARIANTS.find((x) => x.id === id);
       if (v === undefined) throw new PkiError('INVALID_ARGUMENT', `unknown legacy variant ${String(id)}`);
       const { key, iv } = deriveLegacy(v, pw, salt, iterations, new Map());
-      return seq(algorithmId(KEY_OID.seedCBC, saltIterParams), octets(seedCbcEncrypt(key, iv, pkcs8)));
+      return encodeEncryptedPrivateKeyInfo({ scheme, salt, iterations, data: seedCbcEncrypt(key, iv, pkcs8) });
     }
     case 'pbes2': {
       const prf = opts.prf ?? 'hmacWithSHA1';
       const iv = opts.iv ?? randomBytes(16);
       if (iv.length !== 16) throw new PkiError('INVALID_ARGUMENT', 'SEED-CBC IV must be 16 bytes');
       const key = pbkdf2Sync(pw, salt, iterations, 16, PRF_DIGEST[prf]);
-      const kdfParams =
-        prf === 'hmacWithSHA1'
-          ? seq(octets(salt), int(iterations))
-          : seq(octets(salt), int(iterations), algorithmId(KEY_OID[prf], nul()));
-      const params = seq(algorithmId(KEY_OID.pbkdf2, kdfParams), algorithmId(KEY_OID.seedCBC, octets(iv)));
-      return seq(algorithmId(KEY_OID.pbes2, params), octets(seedCbcEncrypt(key, iv, pkcs8)));
+      return encodeEncryptedPrivateKeyInfo({ scheme, salt, iterations, prf, iv, data: seedCbcEncrypt(key, iv, pkcs8) });
     }
   }
 }
