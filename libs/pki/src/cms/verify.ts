@@ -45,7 +45,7 @@
  * once per digest algorithm. Without signedAttrs the content is hashed twice
  * (once for `contentDigest`, once inside crypto.verify): fine for nonces.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import { nameFromDer } from '../cert/name';
 import { OID, type AlgorithmIdentifier, type Certificate } from '../cert/types';
 import { toHex } from '../der/values';
@@ -303,7 +303,7 @@ function verifySigner<TPath extends PathVerdict>(si: SignerInfo, index: number, 
     if (digest) {
       let d = ctx.digests.get(digest);
       if (!d) {
-        d = createHash(digest).update(content).digest();
+        d = oneShotHash(digest, content, 'buffer');
         ctx.digests.set(digest, d);
       }
       res.contentDigest = d.toString('hex');

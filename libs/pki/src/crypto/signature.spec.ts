@@ -145,4 +145,17 @@ describe('verifySignature', () => {
     expect(k.equals(viaSpki)).toBe(true);
     expect(publicKeyOf(ec.spki).asymmetricKeyType).toBe('ec');
   });
+
+  it('a key found by its DER buffer is compared byte for byte: a buffer rewritten in place gives the new key', () => {
+    const der = Buffer.from(rsa.spki.der);
+    const spki = { ...rsa.spki, der, publicKey: der.subarray(der.length - rsa.spki.publicKey.length) };
+    const first = publicKeyOf(spki);
+    expect(first.equals(publicKeyOf(rsa.spki))).toBe(true);
+    expect(publicKeyOf(spki)).toBe(first);
+    expect(rsaSha1.spki.der.length).toBe(der.length);
+    Buffer.from(rsaSha1.spki.der).copy(der);
+    const second = publicKeyOf(spki);
+    expect(second.equals(first)).toBe(false);
+    expect(second.equals(publicKeyOf(rsaSha1.spki))).toBe(true);
+  });
 });

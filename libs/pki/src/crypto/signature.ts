@@ -351,6 +351,19 @@ const keyCache = new Map<string, KeyObject>();
  * cheap PKCS#1 import. Throws PkiError('UNSUPPORTED_ALGORITHM') for keys Node cannot load.
  */
 export function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
+  // a repeat signer's certificate comes from the certificate cache with the same DER buffer: found
+  // by identity, and still compared byte for byte (a buffer written to since is looked up afresh)
+  const same = keysByDer.get(spki.der);
+  if (same && Buffer.from(spki.der.buffer, spki.der.byteOffset, spki.der.byteLength).equals(same.der)) return same.key;
+  const key = publicKeyById(spki);
+  keysByDer.set(spki.der, { der: Buffer.from(spki.der), key });
+  return key;
+}
+
+/** KeyObjects by the bytes of the SPKI they came from. */
+const keysByDer = new WeakMap<Uint8Array, { der: Buffer; key: KeyObject }>();
+
+function publicKeyById(spki: SubjectPublicKeyInfo): KeyObject {
   const id = Buffer.from(spki.der.buffer, spki.der.byteOffset, spki.der.byteLength).toString('latin1');
   const hit = keyCache.get(id);
   if (hit) return hit;

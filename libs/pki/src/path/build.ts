@@ -100,26 +100,61 @@ function algKey(policy: ValidationPolicy): string {
 }
 
 // ---------------------------------------------------------------------------
-// anchors, indexed once per policy
+// anchors and configured intermediates, indexed once per (frozen) list: a
+// per-request policy copy (another `at`) shares its template's lists, and so
+// their indexes; a list that is not frozen could change, and is indexed anew
 
 interface AnchorIndex {
   byName: Map<string, TrustAnchor[]>;
   certFingerprints: Set<string>;
 }
 
-const anchorIndexes = new WeakMap<ValidationPolicy, AnchorIndex>();
+const anchorIndexes = new WeakMap<readonly TrustAnchor[], AnchorIndex>();
 function anchorIndex(policy: ValidationPolicy): AnchorIndex {
-  let ix = anchorIndexes.get(policy);
+  const list = policy.trustAnchors;
+  let ix = anchorIndexes.get(list);
   if (!ix) {
     ix = { byName: new Map(), certFingerprints: new Set() };
-    for (const a of policy.trustAnchors) {
+    for (const a of list) {
       const key = isCertificateAnchor(a) ? a.subject.key : a.name.key;
       const l = ix.byName.get(key);
       if (l) l.push(a);
       else ix.byName.set(key, [a]);
       if (isCertificateAnchor(a)) ix.certFingerprints.add(a.fingerprintSha256);
     }
-    anchorIndexes.set(policy, ix);
+    if (Object.isFrozen(list)) anchorIndexes.set(list, ix);
+  }
+  return ix;
+}
+
+/** The policy's configured intermediates by subject, de-duplicated, anchors left out. */
+interface ConfiguredIndex {
+  bySubject: Map<string, Certificate[]>;
+  fingerprints: Set<string>;
+  members: Set<Certificate>;
+}
+
+const configuredIndexes = new WeakMap<readonly Certificate[], WeakMap<AnchorIndex, ConfiguredIndex>>();
+function configuredIndex(policy: ValidationPolicy, anchors: AnchorIndex): ConfiguredIndex {
+  const list = policy.intermediates;
+  const hit = configuredIndexes.get(list)?.get(anchors);
+  if (hit) return hit;
+  const ix: ConfiguredIndex = { bySubject: new Map(), fingerprints: new Set(), members: new Set() };
+  for (const c of list) {
+    if (!c || typeof c.fingerprintSha256 !== 'string' || ix.fingerprints.has(c.fingerprintSha256) || anchors.certFingerprints.has(c.fingerprintSha256)) continue;
+    ix.fingerprints.add(c.fingerprintSha256);
+    ix.members.add(c);
+    const l = ix.bySubject.get(c.subject.key);
+    if (l) l.push(c);
+    else ix.bySubject.set(c.subject.key, [c]);
+  }
+  if (Object.isFrozen(list)) {
+    let byAnchors = configuredIndexes.get(list);
+    if (!byAnchors) {
+      byAnchors = new WeakMap();
+      configuredIndexes.set(list, byAnchors);
+    }
+    byAnchors.set(anchors, ix);
   }
   return ix;
 }
@@ -178,10 +213,12 @@ class Search {
   private readonly memo = new Map<string, SignatureCheck>();
   private readonly alg: string;
   private readonly anchors: AnchorIndex;
-  /** Bag certificates by subject: configured intermediates first, then the caller's. */
-  private readonly pool = new Map<string, Certificate[]>();
-  private readonly configured = new Set<Certificate>();
-  private readonly group = (c: Certificate): number => (this.configured.has(c) ? 0 : 1);
+  /** Configured intermediates by subject (shared across requests), and the caller's by subject (this search's). */
+  private readonly configured: ConfiguredIndex;
+  private readonly supplied = new Map<string, Certificate[]>();
+  /** The leaf when it is also a configured intermediate: never its own issuer. */
+  private readonly leafFp: string | undefined;
+  private readonly group = (c: Certificate): number => (this.configured.members.has(c) ? 0 : 1);
 
   constructor(
     private readonly policy: ValidationPolicy,
@@ -190,17 +227,27 @@ class Search {
   ) {
     this.alg = algKey(policy);
     this.anchors = anchorIndex(policy);
+    this.configured = configuredIndex(policy, this.anchors);
+    const configuredFps = this.configured.fingerprints;
+    this.leafFp = configuredFps.has(leaf.fingerprintSha256) ? leaf.fingerprintSha256 : undefined;
     const seen = new Set<string>([leaf.fingerprintSha256]);
-    const all = [...policy.intermediates, ...intermediates];
-    for (let i = 0; i < all.length; i++) {
-      const c = all[i]!;
-      if (!c || typeof c.fingerprintSha256 !== 'string' || seen.has(c.fingerprintSha256) || this.anchors.certFingerprints.has(c.fingerprintSha256)) continue;
+    for (const c of intermediates) {
+      if (!c || typeof c.fingerprintSha256 !== 'string' || seen.has(c.fingerprintSha256) || configuredFps.has(c.fingerprintSha256) || this.anchors.certFingerprints.has(c.fingerprintSha256)) continue;
       seen.add(c.fingerprintSha256);
-      if (i < policy.intermediates.length) this.configured.add(c);
-      const l = this.pool.get(c.subject.key);
+      const l = this.supplied.get(c.subject.key);
       if (l) l.push(c);
-      else this.pool.set(c.subject.key, [c]);
+      else this.supplied.set(c.subject.key, [c]);
     }
+  }
+
+  /** Candidate issuers named `key`: configured first (without a configured leaf), then the caller's. */
+  private issuersNamed(key: string): Certificate[] | undefined {
+    let conf = this.configured.bySubject.get(key);
+    const leafFp = this.leafFp;
+    if (conf && leafFp !== undefined && conf.some((c) => c.fingerprintSha256 === leafFp)) conf = conf.filter((c) => c.fingerprintSha256 !== leafFp);
+    const mine = this.supplied.get(key);
+    if (!mine) return conf && conf.length > 0 ? conf : undefined;
+    return conf && conf.length > 0 ? [...conf, ...mine] : mine;
   }
 
   readonly verify = (child: Certificate, key: SubjectPublicKeyInfo, issuer: Certificate | TrustAnchor): SignatureCheck => {
@@ -282,7 +329,7 @@ class Search {
       this.note(attempt);
     }
 
-    const next = this.pool.get(cur.issuer.key);
+    const next = this.issuersNamed(cur.issuer.key);
     if (next && chain.length >= this.policy.maxDepth) {
       if (next.some((c) => !fingerprints.has(c.fingerprintSha256))) {
         this.deadEnd(chain, { check: 'depth', cert: idx, ok: false, reason: 'MAX_DEPTH', detail: `paths are limited to ${this.policy.maxDepth} certificates` });

@@ -68,7 +68,7 @@
  */
 import type { Certificate, DistributionPoint, ReasonFlag, SubjectPublicKeyInfo } from '../cert/types';
 import { ALL_REVOCATION_REASON_FLAGS } from '../cert/types';
-import { hasDsaParameters, verifySignature, type AlgorithmPolicy, type SignatureCheck } from '../crypto/signature';
+import { hasDsaParameters, type AlgorithmPolicy, type SignatureCheck } from '../crypto/signature';
 import { PkiError } from '../errors';
 import { validatePath } from '../path/build';
 import { isCertificateAnchor, createValidationPolicy, type TrustAnchor } from '../path/policy';
@@ -78,7 +78,7 @@ import type { PathResult } from '../path/result';
 import { intersects, keysOf, relativeToFullName } from './crl/dp-names';
 import { crlProfileProblem } from './crl/profile';
 import type { Crl, CrlEntryHit } from './crl/types';
-import { crlSignerProblem, verifyCrlSignature } from './crl/verify';
+import { crlSignerProblem, verifyCrlSignature, verifyCrlSignatureWithKey } from './crl/verify';
 import type { RevocationEvidence, RevocationStatus, RevocationUnknownReason } from './types';
 
 export interface CrlPathOptions {
@@ -460,13 +460,10 @@ function signedBy(crl: Crl, who: Certificate | TrustAnchor, key: SubjectPublicKe
   if (isCertificateAnchor(who)) {
     const p = crlSignerProblem(crl, who);
     if (p) return p;
-    sig = verifyCrlSignature(crl, key === who.spki ? who : { ...who, spki: key }, algorithms);
+    sig = verifyCrlSignatureWithKey(crl, key, algorithms);
   } else {
     if (who.name.key !== crl.issuer.key) return { reason: 'UNAUTHORIZED_RESPONDER', detail: `CRL issuer "${crl.issuer.text}" is not the trust anchor` };
-    sig =
-      crl.signatureUnusedBits !== 0
-        ? { ok: false, reason: 'BAD_SIGNATURE', detail: 'signatureValue BIT STRING has unused bits' }
-        : verifySignature(crl.signatureAlgorithm, key, crl.tbsDer, crl.signature, algorithms);
+    sig = verifyCrlSignatureWithKey(crl, key, algorithms);
   }
   return sig.ok ? undefined : { reason: 'BAD_SIGNATURE', detail: `CRL of ${crl.issuer.text}: signature ${sig.reason}: ${sig.detail}` };
 }

@@ -28,6 +28,9 @@
  * The validation time is not part of the template: `at(purpose, t)` returns a
  * frozen copy with `at = t` (validatePath accepts frozen policies as they are),
  * memoised for the last instant asked so bursts in one millisecond share it.
+ * The copy shares the template's frozen anchor and intermediate lists, so
+ * validatePath's indexes of them (libs/pki path/build.ts, kept per list) are
+ * built once at boot, not per copy.
  */
 import { type AcceptedTypes, buildAcceptedTypes, type Certificate, createValidationPolicy, DEFAULT_ALGORITHM_POLICY, type ValidationPolicy } from '@jointcert/pki';
 import type { AppConfig } from '@jointcert/common';

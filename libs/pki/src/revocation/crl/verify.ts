@@ -3,23 +3,56 @@
  * memoised per (CRL, signer key, policy): a million-entry CRL is hashed once,
  * however many certificates are checked against it.
  */
-import type { Certificate } from '../../cert/types';
+import type { Certificate, SubjectPublicKeyInfo } from '../../cert/types';
 import { DEFAULT_ALGORITHM_POLICY, verifySignature, type AlgorithmPolicy, type SignatureCheck } from '../../crypto/signature';
 import { toHex } from '../../der';
 import type { Crl } from './types';
 
 const memo = new WeakMap<Crl, Map<string, SignatureCheck>>();
+/** Hex of a key's DER, per DER buffer (parsed keys are never written to). */
+const keyIds = new WeakMap<Uint8Array, string>();
+/** The JSON of a frozen policy (its lists frozen too): computed once per policy object. */
+const policyIds = new WeakMap<AlgorithmPolicy, string>();
+
+function keyId(spki: SubjectPublicKeyInfo): string {
+  let id = keyIds.get(spki.der);
+  if (id === undefined) {
+    id = toHex(spki.der);
+    keyIds.set(spki.der, id);
+  }
+  return id;
+}
+
+function policyId(p: AlgorithmPolicy): string {
+  const hit = policyIds.get(p);
+  if (hit !== undefined) return hit;
+  const id = JSON.stringify(p);
+  // only a policy that cannot change later may be remembered by identity
+  if (Object.isFrozen(p) && Object.values(p).every((v) => typeof v !== 'object' || v === null || Object.isFrozen(v))) policyIds.set(p, id);
+  return id;
+}
 
 /** Cryptographic check only: does `issuerCert`'s key verify the CRL's signature under `algorithms`? */
 export function verifyCrlSignature(crl: Crl, issuerCert: Certificate, algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY): SignatureCheck {
-  const key = `${toHex(issuerCert.spki.der)}|${JSON.stringify(algorithms)}`;
+  return verifyCrlSignatureWithKey(crl, issuerCert.spki, algorithms);
+}
+
+/**
+ * The same with a bare key (a trust anchor's, or a working key that inherited
+ * DSA parameters). Memoised per CRL object (a replaced CRL is a new object,
+ * checked again) and by the key's DER and the policy's content: only the
+ * signature math is remembered; names, keyUsage and times are the caller's
+ * and run every time.
+ */
+export function verifyCrlSignatureWithKey(crl: Crl, spki: SubjectPublicKeyInfo, algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY): SignatureCheck {
+  const key = `${keyId(spki)}|${policyId(algorithms)}`;
   let byKey = memo.get(crl);
   const hit = byKey?.get(key);
   if (hit) return hit;
   const res: SignatureCheck =
     crl.signatureUnusedBits !== 0
       ? { ok: false, reason: 'BAD_SIGNATURE', detail: 'signatureValue BIT STRING has unused bits' }
-      : verifySignature(crl.signatureAlgorithm, issuerCert.spki, crl.tbsDer, crl.signature, algorithms);
+      : verifySignature(crl.signatureAlgorithm, spki, crl.tbsDer, crl.signature, algorithms);
   if (!byKey) {
     byKey = new Map();
     memo.set(crl, byKey);
