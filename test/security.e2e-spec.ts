@@ -152,6 +152,30 @@ describe('a lost certificate', () => {
     expect(await sys.count('sessions', 'certificate_id = $1 AND revoked_at IS NULL', [up.certificate.id])).toBe(0);
   });
 
+  it('refreshes racing a lock: each is refused or its new session is ended — no live session of the locked certificate', async () => {
+    const { a, b, up } = await accountWithTwo('너', '8001011000016');
+    const viaB = (await login(b)).body.accessToken;
+    const viaA = await Promise.all(Array.from({ length: 5 }, () => login(a)));
+    const [lock, ...refreshes] = await Promise.all([
+      sys.api('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB }),
+      ...viaA.map((s) => sys.api<SessionTokens>('POST', '/v1/sessions/refresh', { body: { refreshToken: s.body.refreshToken } })),
+    ]);
+    expect(lock.status).toBe(200);
+    for (const r of refreshes) {
+      expect([200, 401]).toContain(r.status);
+      if (r.status === 401) expect((r.body as unknown as Problem).code).toBe('UNAUTHENTICATED');
+      else {
+        problem(await sys.api('GET', '/v1/accounts/me', { token: r.body.accessToken }), 401, 'UNAUTHENTICATED');
+        problem(await sys.api('POST', '/v1/sessions/refresh', { body: { refreshToken: r.body.refreshToken } }), 401, 'UNAUTHENTICATED');
+      }
+    }
+    expect(await sys.count('sessions', 'certificate_id = $1 AND revoked_at IS NULL', [up.certificate.id])).toBe(0);
+    // after the lock, the old refresh tokens are refused too, nothing written
+    const before = await rows();
+    for (const s of viaA) problem(await sys.api('POST', '/v1/sessions/refresh', { body: { refreshToken: s.body.refreshToken } }), 401, 'UNAUTHENTICATED');
+    expect(await rows()).toEqual(before);
+  });
+
   it("another account's certificate or an unknown id → 404, nothing changed; a malformed id → 400", async () => {
     const one = await accountWithTwo('라', '8001011000004');
     const other = await accountWithTwo('마', '8001011000005');
