@@ -84,6 +84,9 @@ describe('a lost certificate', () => {
     // locking again changes nothing (same time), B still logs in
     const again = await sys.api<CertificateView>('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB.body.accessToken });
     expect(again.body.lockedAt).toBe(locked.body.lockedAt);
+    // one pending confirmation email for the notifier, not one per call
+    expect(await sys.count('notifications', `kind = 'lock' AND threshold_days = 1 AND status = 'pending' AND certificate_id = $1`, [up.certificate.id])).toBe(1);
+    expect(await sys.count('notifications', `kind = 'lock' AND certificate_id = $1`, [up.certificate.id])).toBe(1);
     expect((await login(b)).status).toBe(201);
 
     // the list shows the lock and the last use

@@ -76,6 +76,7 @@ export class Notifier {
       clock: this.clock,
       metrics: this.metrics,
       logger,
+      unusedNoticeDays: config.UNUSED_NOTICE_DAYS,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
     const allow = createFetchAllow(config);

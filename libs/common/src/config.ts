@@ -156,6 +156,8 @@ export const configSchema = z
     NOTIFIER_CLAIM_LEASE_S: seconds(600, 5, 86400),
     /** Port of the notifier's Prometheus metrics (GET /metrics), e.g. 9464; 0 = off (the default: no fixed port unless asked). */
     NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** Days an active certificate may go unused before one notice suggests deleting it; 0 = off. */
+    UNUSED_NOTICE_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -236,6 +238,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   NOTIFIER_CONCURRENCY: ['notifier'],
   NOTIFIER_CLAIM_LEASE_S: ['notifier'],
   NOTIFIER_METRICS_PORT: ['notifier'],
+  UNUSED_NOTICE_DAYS: ['notifier'],
   TOTP_ENCRYPTION_KEY: ['registry'],
 };
 

@@ -10,7 +10,9 @@
  *   3. per page, inserts the claim rows (ON CONFLICT DO NOTHING) and enqueues
  *      the unsent ones with addBulk, job id = the notification key (the queue
  *      drops a second copy while the first is waiting);
- *   4. re-enqueues unsent revocation notices.
+ *   4. claims unused-certificate notices (UNUSED_NOTICE_DAYS; 0 = off), then
+ *      (re-)enqueues every unsent one-off notice: revocations, lock
+ *      confirmations, unused certificates.
  * `dryRun` only lists what is due (nothing written, nothing enqueued).
  */
 import type { Logger } from '@jointcert/common';
@@ -25,6 +27,8 @@ export interface ScanReport {
   due: number;
   enqueued: number;
   revocationNotices: number;
+  /** New unused-certificate notices claimed by this run. */
+  unusedNotices: number;
   seconds: number;
   /** dry run: what would be sent. */
   wouldSend?: DueReminder[];
@@ -36,7 +40,7 @@ export class ReminderScanner {
   constructor(
     private readonly repo: NotifierRepository,
     private readonly enqueue: Enqueue,
-    private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger },
+    private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger; unusedNoticeDays?: number },
   ) {}
 
   async scan(options: { dryRun?: boolean } = {}): Promise<ScanReport> {
@@ -71,7 +75,10 @@ export class ReminderScanner {
     }
     await enqueuing;
     let revocationNotices = 0;
+    let unusedNotices = 0;
     if (!dryRun) {
+      const unusedDays = this.opts.unusedNoticeDays ?? 0;
+      if (unusedDays > 0) unusedNotices = await this.repo.claimUnusedNotices(now, unusedDays);
       const notices = await this.repo.unsentRevocationNotices(10_000);
       await this.enqueue(notices);
       revocationNotices = notices.length;
@@ -81,7 +88,7 @@ export class ReminderScanner {
       this.opts.metrics.scanSeconds.observe({ scan: 'expiry' }, seconds);
       this.opts.metrics.due.inc({ kind: 'expiry' }, enqueued);
     }
-    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
+    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, unusedNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
     this.opts.logger.info({ ...report, wouldSend: undefined }, 'expiry scan done');
     return report;
   }
