@@ -119,7 +119,7 @@ export class Notifier {
   async start(options: { schedule?: boolean; metrics?: boolean } = {}): Promise<void> {
     this.queues.startSendWorker(this.sender);
     if (options.schedule ?? true) {
-      this.queues.startScanWorker({ expiryScan: () => this.scan(), revocationRecheck: () => this.recheck() });
+      this.queues.startScanWorker({ expiryScan: () => this.scan(), revocationRecheck: () => this.recheck(), noticeSweep: () => this.scanner.sweepNotices() });
       await this.queues.schedule();
     }
     if ((options.metrics ?? true) && this.config.METRICS_ENABLED && this.config.NOTIFIER_METRICS_PORT !== 0) {

@@ -18,11 +18,11 @@ describe('notifier: lock confirmations and unused certificates', () => {
   const clock = () => now;
   const notifiers: Notifier[] = [];
 
-  const open = async (extra: Record<string, string> = {}) => {
+  const open = async (extra: Record<string, string> = {}, schedule = false) => {
     const config = notifierConfig(stack.db.url, smtp.url, extra);
     stack.prefixes.push(config.REDIS_PREFIX);
     const n = await Notifier.open(config, { clock, dataSource: ds });
-    await n.start({ schedule: false, metrics: false });
+    await n.start({ schedule, metrics: false });
     notifiers.push(n);
     return n;
   };
@@ -154,4 +154,24 @@ describe('notifier: lock confirmations and unused certificates', () => {
       ['lock', 'sent'],
     ]);
   });
+
+  it('the notice sweep (NOTICE_SWEEP_CRON, a real BullMQ job scheduler) sends a lock confirmation without waiting for the daily scan', async () => {
+    // scans far away; the sweep every second
+    const scheduled = await open({ NOTICE_SWEEP_CRON: '* * * * * *', REMINDER_CRON: '0 0 1 1 *', REVOCATION_RECHECK_CRON: '0 0 1 1 *', UNUSED_NOTICE_DAYS: '0' }, true);
+    const account = await createAccount(ds, { email: 'swept@example.com', locale: 'en' });
+    const id = await certificate(account, 1);
+    const security = new CertificateSecurityRepository(ds);
+    const before = smtp.count;
+    await ds.transaction(async (m) => {
+      await security.lock(id, account, new Date(now), m);
+      await security.recordLockNotice(id, m);
+    });
+    await smtp.waitFor(before + 1, 15_000);
+    const [mail] = mailsTo('swept@example.com');
+    expect(mail!.subject).toBe('[jointcert] Your joint certificate was locked (홍길동()0011234200401011234567)');
+    expect(mail!.text).toContain('log in with another registered certificate');
+    await scheduled.queues.drained(5000);
+    expect(await notificationRows(ds, id)).toMatchObject([{ kind: 'lock', threshold_days: 1, status: 'sent', attempts: 1 }]);
+    expect(mailsTo('swept@example.com')).toHaveLength(1);
+  }, 30_000);
 });

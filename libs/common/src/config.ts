@@ -158,6 +158,8 @@ export const configSchema = z
     NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     /** Days an active certificate may go unused before one notice suggests deleting it; 0 = off. */
     UNUSED_NOTICE_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
+    /** Cron pattern of the sweep that sends pending one-off notices (lock confirmations, revocations) between scans. */
+    NOTICE_SWEEP_CRON: z.string().min(9).default('* * * * *'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -239,6 +241,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   NOTIFIER_CLAIM_LEASE_S: ['notifier'],
   NOTIFIER_METRICS_PORT: ['notifier'],
   UNUSED_NOTICE_DAYS: ['notifier'],
+  NOTICE_SWEEP_CRON: ['notifier'],
   TOTP_ENCRYPTION_KEY: ['registry'],
 };
 

@@ -43,6 +43,18 @@ export class ReminderScanner {
     private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger; unusedNoticeDays?: number },
   ) {}
 
+  /**
+   * (Re-)enqueue every unsent one-off notice — revocations, lock confirmations,
+   * unused certificates — and return how many: part of each scan, and on its
+   * own every minute (NOTICE_SWEEP_CRON) so a lock is confirmed at once — that
+   * one leaves `failed` rows (a refused address) to the scans.
+   */
+  async sweepNotices(options: { withFailed?: boolean } = {}): Promise<number> {
+    const notices = await this.repo.unsentRevocationNotices(10_000, options.withFailed ?? false);
+    await this.enqueue(notices);
+    return notices.length;
+  }
+
   async scan(options: { dryRun?: boolean } = {}): Promise<ScanReport> {
     const dryRun = options.dryRun ?? false;
     const started = performance.now();
@@ -79,9 +91,7 @@ export class ReminderScanner {
     if (!dryRun) {
       const unusedDays = this.opts.unusedNoticeDays ?? 0;
       if (unusedDays > 0) unusedNotices = await this.repo.claimUnusedNotices(now, unusedDays);
-      const notices = await this.repo.unsentRevocationNotices(10_000);
-      await this.enqueue(notices);
-      revocationNotices = notices.length;
+      revocationNotices = await this.sweepNotices({ withFailed: true });
     }
     const seconds = (performance.now() - started) / 1000;
     if (!dryRun) {

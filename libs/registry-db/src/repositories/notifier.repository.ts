@@ -170,12 +170,13 @@ export class NotifierRepository {
 
   /**
    * One-off notices not yet sent — revocations, lock confirmations, unused-certificate
-   * notices (pending, failed, or sending with a lapsed job): (re-)enqueued by every scan.
+   * notices (pending, failed, or sending with a lapsed job): (re-)enqueued by every scan;
+   * without `failed` for the minutely sweep (a refused address is retried by the scans only).
    */
-  async unsentRevocationNotices(limit: number): Promise<QueuedNotification[]> {
+  async unsentRevocationNotices(limit: number, withFailed = true): Promise<QueuedNotification[]> {
     const rows = await this.dataSource.query<Array<{ id: string; certificate_id: string; kind: NotificationKind; threshold_days: number | null; status: NotificationStatus }>>(
-      `SELECT id, certificate_id, kind, threshold_days, status FROM notifications WHERE kind <> 'expiry' AND status IN ('pending', 'sending', 'failed') ORDER BY created_at LIMIT $1`,
-      [limit],
+      `SELECT id, certificate_id, kind, threshold_days, status FROM notifications WHERE kind <> 'expiry' AND (status IN ('pending', 'sending') OR ($2 AND status = 'failed')) ORDER BY created_at LIMIT $1`,
+      [limit, withFailed],
     );
     return rows.map((r) => ({ notificationId: r.id, certificateId: r.certificate_id, kind: r.kind, thresholdDays: r.threshold_days, status: r.status }));
   }
