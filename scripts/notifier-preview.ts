@@ -37,6 +37,8 @@ for (const locale of ['ko', 'en'] as MailLocale[]) {
     'expiry-7d': renderMail({ kind: 'expiry', locale, now, certificate: samples[0]!, thresholdDays: 7, unsubscribeUrl }),
     'expiry-30d-bank': renderMail({ kind: 'expiry', locale, now, certificate: samples[1]!, thresholdDays: 30, unsubscribeUrl }),
     revoked: renderMail({ kind: 'revoked', locale, now, certificate: samples[0]!, revokedAt: new Date(now - 3_600_000), reason: 'keyCompromise', unsubscribeUrl }),
+    lock: renderMail({ kind: 'lock', locale, now, certificate: samples[0]!, lockedAt: new Date(now - 60_000), siteUrl: 'https://jointcert.example', unsubscribeUrl }),
+    unused: renderMail({ kind: 'unused', locale, now, certificate: samples[1]!, lastUsedAt: new Date(now - 200 * 86_400_000), siteUrl: 'https://jointcert.example', unsubscribeUrl }),
   };
   for (const [name, m] of Object.entries(mails)) {
     writeFileSync(join(dir, `${name}.${locale}.txt`), `Subject: ${m.subject}\n\n${m.text}`);

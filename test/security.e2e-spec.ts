@@ -3,8 +3,8 @@
  * CA, verifier, registry and gateway on the real Postgres and Redis): lost
  * certificates locked and unlocked, last use of each certificate.
  */
-import { createHash } from 'node:crypto';
-import type { AccountView, CertificateView, ReplaceResult, SessionTokens, SessionView, TotpEnrolment, TotpRecoveryCodes } from '@jointcert/contracts';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { AccountView, CertificateView, ReplaceResult, SessionTokens, SessionView, TotpEnrolment, TotpRecoveryCodes, TransferCreated } from '@jointcert/contracts';
 import { totpCode } from '../apps/registry/src/security/otp';
 import { signWithNode, startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
@@ -84,6 +84,9 @@ describe('a lost certificate', () => {
     // locking again changes nothing (same time), B still logs in
     const again = await sys.api<CertificateView>('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB.body.accessToken });
     expect(again.body.lockedAt).toBe(locked.body.lockedAt);
+    // one pending confirmation email for the notifier, not one per call
+    expect(await sys.count('notifications', `kind = 'lock' AND threshold_days = 1 AND status = 'pending' AND certificate_id = $1`, [up.certificate.id])).toBe(1);
+    expect(await sys.count('notifications', `kind = 'lock' AND certificate_id = $1`, [up.certificate.id])).toBe(1);
     expect((await login(b)).status).toBe(201);
 
     // the list shows the lock and the last use
@@ -150,6 +153,30 @@ describe('a lost certificate', () => {
       else problem(await sys.api('GET', '/v1/accounts/me', { token: r.body.accessToken }), 401, 'UNAUTHENTICATED');
     }
     expect(await sys.count('sessions', 'certificate_id = $1 AND revoked_at IS NULL', [up.certificate.id])).toBe(0);
+  });
+
+  it('refreshes racing a lock: each is refused or its new session is ended — no live session of the locked certificate', async () => {
+    const { a, b, up } = await accountWithTwo('너', '8001011000016');
+    const viaB = (await login(b)).body.accessToken;
+    const viaA = await Promise.all(Array.from({ length: 5 }, () => login(a)));
+    const [lock, ...refreshes] = await Promise.all([
+      sys.api('POST', `/v1/certificates/${up.certificate.id}/lock`, { token: viaB }),
+      ...viaA.map((s) => sys.api<SessionTokens>('POST', '/v1/sessions/refresh', { body: { refreshToken: s.body.refreshToken } })),
+    ]);
+    expect(lock.status).toBe(200);
+    for (const r of refreshes) {
+      expect([200, 401]).toContain(r.status);
+      if (r.status === 401) expect((r.body as unknown as Problem).code).toBe('UNAUTHENTICATED');
+      else {
+        problem(await sys.api('GET', '/v1/accounts/me', { token: r.body.accessToken }), 401, 'UNAUTHENTICATED');
+        problem(await sys.api('POST', '/v1/sessions/refresh', { body: { refreshToken: r.body.refreshToken } }), 401, 'UNAUTHENTICATED');
+      }
+    }
+    expect(await sys.count('sessions', 'certificate_id = $1 AND revoked_at IS NULL', [up.certificate.id])).toBe(0);
+    // after the lock, the old refresh tokens are refused too, nothing written
+    const before = await rows();
+    for (const s of viaA) problem(await sys.api('POST', '/v1/sessions/refresh', { body: { refreshToken: s.body.refreshToken } }), 401, 'UNAUTHENTICATED');
+    expect(await rows()).toEqual(before);
   });
 
   it("another account's certificate or an unknown id → 404, nothing changed; a malformed id → 400", async () => {
@@ -243,6 +270,41 @@ describe('a TOTP second factor', () => {
     expect(again.reason).toBe('RECOVERY_CODE_UNKNOWN');
   });
 
+  it('changing the email and sending a device transfer then need a fresh code; locale and reminders do not', async () => {
+    const { up } = await accountWithTwo('하', '8001011000017');
+    const token = up.session.accessToken;
+    const transfer = () => {
+      const address = String(randomInt(10_000_000, 100_000_000));
+      return { addressHash: createHash('sha256').update(address).digest('hex'), ciphertext: randomBytes(300).toString('base64'), salt: randomBytes(16).toString('base64'), nonce: randomBytes(12).toString('base64') };
+    };
+    // without a second factor: no code asked
+    expect((await sys.api('PATCH', '/v1/accounts/me', { token, body: { email: 'before@example.kr' } })).status).toBe(200);
+    const first = await sys.api<TransferCreated>('POST', '/v1/transfers', { token, body: transfer() });
+    expect(first.status).toBe(201);
+    const { secret } = await enrolTotp(token);
+    const email = async () => (await sys.sql.query<{ email: string | null }>('SELECT email FROM accounts WHERE id = $1', [up.account.id])).rows[0]!.email;
+
+    problem(await sys.api('PATCH', '/v1/accounts/me', { token, body: { email: 'thief@example.kr' } }), 403, 'TOTP_REQUIRED');
+    problem(await sys.api('PATCH', '/v1/accounts/me', { token, body: { email: null } }), 403, 'TOTP_REQUIRED');
+    problem(await sys.api('PATCH', '/v1/accounts/me', { token, body: { email: 'thief@example.kr' }, headers: { 'x-totp-code': '000000' } }), 403, 'TOTP_INVALID');
+    expect(await email()).toBe('before@example.kr');
+    expect((await sys.api('PATCH', '/v1/accounts/me', { token, body: { locale: 'en', reminders: { enabled: false } } })).status).toBe(200);
+    const changed = await sys.api<AccountView>('PATCH', '/v1/accounts/me', { token, body: { email: 'after@example.kr' }, headers: { 'x-totp-code': nextCode(secret) } });
+    expect(changed.status).toBe(200);
+    expect(await email()).toBe('after@example.kr');
+
+    const transfers = () => sys.count('audit_events', `action = 'transfer.create' AND outcome = 'success' AND account_id = $1`, [up.account.id]);
+    expect(await transfers()).toBe(1);
+    problem(await sys.api('POST', '/v1/transfers', { token, body: transfer() }), 403, 'TOTP_REQUIRED');
+    // the waiting transfer is still the first one: the refused send replaced nothing
+    expect((await sys.api<TransferCreated>('GET', '/v1/transfers/current', { token })).body.transferId).toBe(first.body.transferId);
+    const code = nextCode(secret);
+    expect((await sys.api('POST', '/v1/transfers', { token, body: transfer(), headers: { 'x-totp-code': code } })).status).toBe(201);
+    const replay = problem(await sys.api('POST', '/v1/transfers', { token, body: transfer(), headers: { 'x-totp-code': code } }), 403, 'TOTP_INVALID');
+    expect(replay.reason).toBe('CODE_REPLAYED');
+    expect(await transfers()).toBe(2);
+  });
+
   it('wrong codes are rate-limited per account and audited; disabling needs a code', async () => {
     const { up, bId } = await accountWithTwo('자', '8001011000009');
     const token = up.session.accessToken;
@@ -308,7 +370,14 @@ describe('the OpenAPI document', () => {
     const res = await sys.api<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> }>> }>('GET', '/docs-json');
     expect(res.status).toBe(200);
     const op = (path: string, method: string) => res.body.paths[path]![method]!;
-    for (const [path, method] of [['/v1/certificates/{id}', 'delete'], ['/v1/certificates/{id}/replace', 'post'], ['/v1/certificates/{id}/unlock', 'post'], ['/v1/accounts/me/totp', 'delete']] as const) {
+    for (const [path, method] of [
+      ['/v1/certificates/{id}', 'delete'],
+      ['/v1/certificates/{id}/replace', 'post'],
+      ['/v1/certificates/{id}/unlock', 'post'],
+      ['/v1/accounts/me/totp', 'delete'],
+      ['/v1/accounts/me', 'patch'],
+      ['/v1/transfers', 'post'],
+    ] as const) {
       expect(op(path, method).parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'x-totp-code', in: 'header' })]));
       expect(Object.keys(op(path, method).responses['403']!.content!['application/problem+json']!.examples!)).toEqual(expect.arrayContaining(['TOTP_REQUIRED', 'TOTP_INVALID']));
     }

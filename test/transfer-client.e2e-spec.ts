@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { decryptSignPriKey } from '@jointcert/pki';
 import { ApiError, cancelTransfer, receiveTransfer, sendTransfer, TransferDecryptError, transferStatus, type RelayEndpoint, type TransferFile } from '@jointcert/client';
-import type { SessionTokens } from '@jointcert/contracts';
+import type { SessionTokens, TotpEnrolment } from '@jointcert/contracts';
+import { totpCode } from '../apps/registry/src/security/otp';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
 
 const PASSWORD = 'dev-password-1';
@@ -146,5 +147,23 @@ describe('device transfer with @jointcert/client in Node', () => {
     expect(sentHashes[1]).toBe(createHash('sha256').update(second.code.address).digest('hex'));
     expect(second.code.digits).not.toBe(first.code.digits);
     expect((await receiveTransfer(endpoint, second.code)).map((f) => f.name)).toEqual(['signCert.der', 'signPri.key']);
+  });
+
+  it('with a second factor enrolled, sending needs a fresh code: none → TOTP_REQUIRED, with one the transfer is made', async () => {
+    const holder = await sys.issue({ name: '이순신', idn: '8001011234568', password: PASSWORD });
+    const c = await sys.challenge();
+    const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });
+    const token = up.body.session.accessToken;
+    const step = () => {
+      sys.clock.offsetMs += 30_000;
+      return Math.floor(sys.clock.now() / 1000);
+    };
+    const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token });
+    expect((await sys.api('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: totpCode(started.body.secret, step()) } })).status).toBe(200);
+    const refused = await sendTransfer(endpoint, token, pc.files).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).code).toBe('TOTP_REQUIRED');
+    const sent = await sendTransfer(endpoint, token, pc.files, totpCode(started.body.secret, step()));
+    expect((await receiveTransfer(endpoint, sent.code)).map((f) => f.name)).toEqual(['signCert.der', 'signPri.key']);
   });
 });

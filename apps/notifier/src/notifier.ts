@@ -76,6 +76,7 @@ export class Notifier {
       clock: this.clock,
       metrics: this.metrics,
       logger,
+      unusedNoticeDays: config.UNUSED_NOTICE_DAYS,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
     const allow = createFetchAllow(config);
@@ -118,7 +119,7 @@ export class Notifier {
   async start(options: { schedule?: boolean; metrics?: boolean } = {}): Promise<void> {
     this.queues.startSendWorker(this.sender);
     if (options.schedule ?? true) {
-      this.queues.startScanWorker({ expiryScan: () => this.scan(), revocationRecheck: () => this.recheck() });
+      this.queues.startScanWorker({ expiryScan: () => this.scan(), revocationRecheck: () => this.recheck(), noticeSweep: () => this.scanner.sweepNotices() });
       await this.queues.schedule();
     }
     if ((options.metrics ?? true) && this.config.METRICS_ENABLED && this.config.NOTIFIER_METRICS_PORT !== 0) {

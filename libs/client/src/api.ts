@@ -208,8 +208,9 @@ export class JointcertApi {
   }
 
   /** Device transfer (the sealing and opening are in ./transfer): leave a sealed bundle under an address hash. */
-  createTransfer(body: { addressHash: string } & TransferEnvelope): Promise<TransferCreated> {
-    return this.call('createTransfer', { body, auth: 'required' });
+  /** `totpCode`: needed once the account has a second factor (X-TOTP-Code). */
+  createTransfer(body: { addressHash: string } & TransferEnvelope, totpCode?: string): Promise<TransferCreated> {
+    return this.call('createTransfer', { body, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
   }
 
   /** Take the sealed bundle at `address`, once; no session needed. */

@@ -158,6 +158,10 @@ export const configSchema = z
     NOTIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     /** Port of the verifier's Prometheus metrics (GET /metrics: trust anchors loaded and refused), e.g. 9465; unset = off, 0 = any free port. */
     VERIFIER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Days an active certificate may go unused before one notice suggests deleting it; 0 = off. */
+    UNUSED_NOTICE_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
+    /** Cron pattern of the sweep that sends pending one-off notices (lock confirmations, revocations) between scans. */
+    NOTICE_SWEEP_CRON: z.string().min(9).default('* * * * *'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -239,6 +243,8 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   NOTIFIER_CLAIM_LEASE_S: ['notifier'],
   NOTIFIER_METRICS_PORT: ['notifier'],
   VERIFIER_METRICS_PORT: ['verifier'],
+  UNUSED_NOTICE_DAYS: ['notifier'],
+  NOTICE_SWEEP_CRON: ['notifier'],
   TOTP_ENCRYPTION_KEY: ['registry'],
 };
 

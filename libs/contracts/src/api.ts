@@ -255,6 +255,8 @@ export interface UpdateAccountRequest extends CallerRequest {
   email?: string | null;
   locale?: string;
   reminders?: Partial<RemindersSettings>;
+  /** Needed to change the email once the account has a second factor (X-TOTP-Code at the gateway). */
+  totpCode?: string;
 }
 
 export interface CertificateRequest extends CallerRequest {
@@ -345,6 +347,8 @@ export interface TransferEnvelope {
 export interface CreateTransferRequest extends CallerRequest, TransferEnvelope {
   /** SHA-256 of the address digits (ASCII), lowercase hex: the server keeps only a keyed hash of it. */
   addressHash: string;
+  /** Needed once the account has a second factor (X-TOTP-Code at the gateway). */
+  totpCode?: string;
 }
 
 export interface TransferCreated {

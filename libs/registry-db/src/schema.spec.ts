@@ -88,9 +88,19 @@ describe('registry schema', () => {
       await expect(insert('revoked', null)).rejects.toMatchObject({ driverError: { code: '23505', constraint: 'uq_notifications_once' } });
     });
 
-    it('a threshold only on expiry reminders', async () => {
+    it('a threshold (key) on every kind but revocation notices', async () => {
       await expect(insert('expiry', null)).rejects.toMatchObject({ driverError: { code: '23514' } });
+      await expect(insert('lock', null)).rejects.toMatchObject({ driverError: { code: '23514' } });
+      await expect(insert('unused', null)).rejects.toMatchObject({ driverError: { code: '23514' } });
       await expect(insert('revoked', 3)).rejects.toMatchObject({ driverError: { code: '23514' } });
+    });
+
+    it('one lock confirmation per lock number, one unused notice per last-use day', async () => {
+      await insert('lock', 1);
+      await insert('lock', 2);
+      await expect(insert('lock', 1)).rejects.toMatchObject({ driverError: { code: '23505', constraint: 'uq_notifications_threshold' } });
+      await insert('unused', 20000);
+      await expect(insert('unused', 20000)).rejects.toMatchObject({ driverError: { code: '23505', constraint: 'uq_notifications_threshold' } });
     });
   });
 });

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Patch, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Api, type AccountView, type Caller, type ClientInfo } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
 import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
 import { updateAccountBody, type UpdateAccountBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 
@@ -24,10 +25,13 @@ export class AccountsController {
   @ApiRoute({
     summary: 'Change the email address, locale or expiry reminders',
     body: 'UpdateAccountRequest',
+    description: 'Once the account has a second factor, changing the email needs X-TOTP-Code.',
     ok: { status: 200, schema: 'AccountView' },
+    errors: ['TOTP_REQUIRED', 'TOTP_INVALID'],
     auth: 'required',
   })
-  update(@Body(new ZodPipe(updateAccountBody)) body: UpdateAccountBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<AccountView> {
-    return this.services.send(Api.registry.updateAccount, { client, caller, ...body });
+  @ApiTotpHeader
+  update(@Body(new ZodPipe(updateAccountBody)) body: UpdateAccountBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo, @Headers(TOTP_HEADER) code?: string): Promise<AccountView> {
+    return this.services.send(Api.registry.updateAccount, { client, caller, ...body, ...totpHeader(code) });
   }
 }

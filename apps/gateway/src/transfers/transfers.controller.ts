@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, UseGuards, type PipeTransform } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Api, TRANSFER_FORMAT, type Caller, type ClientInfo, type TransferCreated, type TransferEnvelope } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
@@ -6,6 +6,7 @@ import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
 import { claimTransferBody, createTransferBody, type ClaimTransferBody, type CreateTransferBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 
@@ -36,12 +37,13 @@ export class TransfersController {
       'The relay keeps the envelope for TRANSFER_TTL_S (default 180 s) under a keyed hash of the address; one live transfer per account (a new one replaces it).',
     body: 'CreateTransferRequest',
     ok: { status: 201, schema: 'TransferCreated' },
-    errors: ['PAYLOAD_TOO_LARGE', 'TRANSFER_ADDRESS_IN_USE'],
+    errors: ['PAYLOAD_TOO_LARGE', 'TRANSFER_ADDRESS_IN_USE', 'TOTP_REQUIRED', 'TOTP_INVALID'],
     auth: 'required',
     rateLimited: true,
   })
-  create(@Body(new BundleSizePipe(), new ZodPipe(createTransferBody)) body: CreateTransferBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<TransferCreated> {
-    return this.services.send(Api.registry.createTransfer, { client, caller, ...body });
+  @ApiTotpHeader
+  create(@Body(new BundleSizePipe(), new ZodPipe(createTransferBody)) body: CreateTransferBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo, @Headers(TOTP_HEADER) code?: string): Promise<TransferCreated> {
+    return this.services.send(Api.registry.createTransfer, { client, caller, ...body, ...totpHeader(code) });
   }
 
   @Post('claim')

@@ -21,7 +21,9 @@ export interface CertificateFacts {
 
 export type MailInput =
   | { kind: 'expiry'; locale: MailLocale; now: number; certificate: CertificateFacts; thresholdDays: number; unsubscribeUrl: string }
-  | { kind: 'revoked'; locale: MailLocale; now: number; certificate: CertificateFacts; revokedAt: Date; reason: string | null; unsubscribeUrl: string };
+  | { kind: 'revoked'; locale: MailLocale; now: number; certificate: CertificateFacts; revokedAt: Date; reason: string | null; unsubscribeUrl: string }
+  | { kind: 'lock'; locale: MailLocale; now: number; certificate: CertificateFacts; lockedAt: Date; siteUrl: string; unsubscribeUrl: string }
+  | { kind: 'unused'; locale: MailLocale; now: number; certificate: CertificateFacts; lastUsedAt: Date; siteUrl: string; unsubscribeUrl: string };
 
 export interface RenderedMail {
   subject: string;
@@ -122,31 +124,59 @@ export function renderMail(input: MailInput): RenderedMail {
     [ko ? '일련번호' : 'Serial number', c.serialHex],
     [ko ? '만료 일시' : 'Expires', expiry],
   ];
-  let subject: string;
-  let lead: string;
-  let todo: string;
-  if (input.kind === 'expiry') {
-    const left = daysLeft(c.notAfter, input.now);
-    facts.push([ko ? '남은 기간' : 'Days left', ko ? (left === 0 ? '오늘 만료' : `${left}일`) : left === 1 ? '1 day' : `${left} days`]);
-    subject = ko ? `[jointcert] 공동인증서가 ${left}일 후 만료됩니다 (${d.name})` : `[jointcert] Your joint certificate expires in ${left} day${left === 1 ? '' : 's'} (${d.name})`;
-    lead = ko
-      ? `등록하신 공동인증서가 ${expiry}에 만료됩니다. 만료된 인증서로는 로그인할 수 없습니다.`
-      : `The joint certificate registered to your account expires on ${expiry}. An expired certificate cannot be used to log in.`;
-    todo = ko
-      ? '인증서를 발급받은 은행 또는 인증기관에서 갱신한 뒤, 사이트의 「인증서 관리」에서 등록된 인증서를 새 인증서로 교체하세요.'
-      : 'Renew it at the bank or certificate authority that issued it, then replace the registered certificate with the new one under "Certificates" on the site.';
-  } else {
-    const reason = input.reason ?? 'unspecified';
-    facts.push([ko ? '폐지 일시' : 'Revoked', koreaTime(input.revokedAt, locale)], [ko ? '폐지 사유' : 'Reason', ko ? (REASONS_KO[reason] ?? reason) : reason]);
-    subject = ko ? `[jointcert] 등록된 공동인증서가 폐지되었습니다 (${d.name})` : `[jointcert] Your registered joint certificate was revoked (${d.name})`;
-    lead = ko
-      ? '인증기관이 등록하신 공동인증서를 폐지했습니다. 이 인증서로는 더 이상 로그인할 수 없습니다.'
-      : 'The certificate authority revoked the joint certificate registered to your account. It can no longer be used to log in.';
-    todo = ko
-      ? '본인이 폐지하지 않았다면 발급 기관에 문의하세요. 새 인증서를 발급받은 뒤 사이트에 등록하세요.'
-      : 'If you did not ask for this, contact the issuer. Get a new certificate, then register it on the site.';
+  let subject = '';
+  let lead = '';
+  let todo = '';
+  switch (input.kind) {
+    case 'expiry': {
+      const left = daysLeft(c.notAfter, input.now);
+      facts.push([ko ? '남은 기간' : 'Days left', ko ? (left === 0 ? '오늘 만료' : `${left}일`) : left === 1 ? '1 day' : `${left} days`]);
+      subject = ko ? `[jointcert] 공동인증서가 ${left}일 후 만료됩니다 (${d.name})` : `[jointcert] Your joint certificate expires in ${left} day${left === 1 ? '' : 's'} (${d.name})`;
+      lead = ko
+        ? `등록하신 공동인증서가 ${expiry}에 만료됩니다. 만료된 인증서로는 로그인할 수 없습니다.`
+        : `The joint certificate registered to your account expires on ${expiry}. An expired certificate cannot be used to log in.`;
+      todo = ko
+        ? '인증서를 발급받은 은행 또는 인증기관에서 갱신한 뒤, 사이트의 「인증서 관리」에서 등록된 인증서를 새 인증서로 교체하세요.'
+        : 'Renew it at the bank or certificate authority that issued it, then replace the registered certificate with the new one under "Certificates" on the site.';
+      break;
+    }
+    case 'revoked': {
+      const reason = input.reason ?? 'unspecified';
+      facts.push([ko ? '폐지 일시' : 'Revoked', koreaTime(input.revokedAt, locale)], [ko ? '폐지 사유' : 'Reason', ko ? (REASONS_KO[reason] ?? reason) : reason]);
+      subject = ko ? `[jointcert] 등록된 공동인증서가 폐지되었습니다 (${d.name})` : `[jointcert] Your registered joint certificate was revoked (${d.name})`;
+      lead = ko
+        ? '인증기관이 등록하신 공동인증서를 폐지했습니다. 이 인증서로는 더 이상 로그인할 수 없습니다.'
+        : 'The certificate authority revoked the joint certificate registered to your account. It can no longer be used to log in.';
+      todo = ko
+        ? '본인이 폐지하지 않았다면 발급 기관에 문의하세요. 새 인증서를 발급받은 뒤 사이트에 등록하세요.'
+        : 'If you did not ask for this, contact the issuer. Get a new certificate, then register it on the site.';
+      break;
+    }
+    case 'lock': {
+      facts.push([ko ? '잠금 일시' : 'Locked', koreaTime(input.lockedAt, locale)]);
+      subject = ko ? `[jointcert] 공동인증서가 잠겼습니다 (${d.name})` : `[jointcert] Your joint certificate was locked (${d.name})`;
+      lead = ko
+        ? '분실 신고에 따라 등록하신 공동인증서를 잠갔습니다. 잠금을 풀 때까지 이 인증서로는 로그인할 수 없으며, 이 인증서로 열린 세션은 모두 종료되었습니다.'
+        : 'The joint certificate registered to your account was locked as lost. It cannot log in until it is unlocked, and every session it opened was ended.';
+      todo = ko
+        ? `본인이 잠그지 않았다면 다른 등록된 인증서로 로그인해 세션과 인증서를 확인하세요: ${input.siteUrl}. 인증서를 잃어버렸다면 발급 기관에서 재발급받아 등록하세요.`
+        : `If you did not lock it, log in with another registered certificate and check your sessions and certificates: ${input.siteUrl}. If the certificate is lost, have the issuer reissue it and register the new one.`;
+      break;
+    }
+    case 'unused': {
+      const idle = Math.max(0, Math.floor((input.now - input.lastUsedAt.getTime()) / DAY_MS));
+      facts.push([ko ? '마지막 사용' : 'Last used', koreaTime(input.lastUsedAt, locale)]);
+      subject = ko ? `[jointcert] ${idle}일 동안 사용하지 않은 공동인증서가 있습니다 (${d.name})` : `[jointcert] A joint certificate unused for ${idle} days (${d.name})`;
+      lead = ko
+        ? `등록하신 공동인증서가 ${idle}일 동안 로그인에 사용되지 않았습니다.`
+        : `The joint certificate registered to your account has not been used to log in for ${idle} days.`;
+      todo = ko
+        ? `더 이상 사용하지 않는 인증서라면 사이트의 「인증서 관리」에서 삭제하세요: ${input.siteUrl}. 쓰지 않는 인증서를 남겨 두지 않는 것이 안전합니다.`
+        : `If you no longer use it, delete it under "Certificates" on the site: ${input.siteUrl}. Certificates you do not use are safer removed.`;
+      break;
+    }
   }
-  const stop = ko ? '만료 알림을 그만 받으려면' : 'To stop expiry reminders';
+  const stop = input.kind === 'expiry' ? (ko ? '만료 알림을 그만 받으려면' : 'To stop expiry reminders') : ko ? '알림 메일을 그만 받으려면' : 'To stop these reminder emails';
   const text = [
     lead,
     '',

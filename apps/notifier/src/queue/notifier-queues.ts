@@ -6,7 +6,8 @@
  *     removed when done or failed (the notifications row is the record), so
  *     the next scan can enqueue a failed one again.
  *   - `notifier-scans`: job schedulers for the expiry scan (REMINDER_CRON) and
- *     the revocation re-check (REVOCATION_RECHECK_CRON), both in Asia/Seoul.
+ *     the revocation re-check (REVOCATION_RECHECK_CRON), both in Asia/Seoul,
+ *     and the sweep of pending one-off notices (NOTICE_SWEEP_CRON, every minute).
  */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -25,6 +26,7 @@ export function jobIdOf(n: Pick<QueuedNotification, 'kind' | 'certificateId' | '
 export interface ScanHandlers {
   expiryScan(): Promise<unknown>;
   revocationRecheck(): Promise<unknown>;
+  noticeSweep(): Promise<unknown>;
 }
 
 export class NotifierQueues {
@@ -98,6 +100,8 @@ export class NotifierQueues {
             return handlers.expiryScan();
           case 'revocation-recheck':
             return handlers.revocationRecheck();
+          case 'notice-sweep':
+            return handlers.noticeSweep();
           default:
             throw new UnrecoverableError(`unknown scan job ${job.name}`);
         }
@@ -108,10 +112,11 @@ export class NotifierQueues {
     this.workers.push(worker);
   }
 
-  /** Upsert both job schedulers (idempotent: every replica may call it). */
+  /** Upsert the job schedulers (idempotent: every replica may call it). */
   async schedule(): Promise<void> {
     await this.scans.upsertJobScheduler('expiry-scan', { pattern: this.config.REMINDER_CRON, tz: KOREA_TZ }, { name: 'expiry-scan' });
     await this.scans.upsertJobScheduler('revocation-recheck', { pattern: this.config.REVOCATION_RECHECK_CRON, tz: KOREA_TZ }, { name: 'revocation-recheck' });
+    await this.scans.upsertJobScheduler('notice-sweep', { pattern: this.config.NOTICE_SWEEP_CRON, tz: KOREA_TZ }, { name: 'notice-sweep' });
   }
 
   /** Jobs of the notifications queue by state (metrics). */

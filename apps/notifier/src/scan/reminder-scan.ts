@@ -10,7 +10,9 @@
  *   3. per page, inserts the claim rows (ON CONFLICT DO NOTHING) and enqueues
  *      the unsent ones with addBulk, job id = the notification key (the queue
  *      drops a second copy while the first is waiting);
- *   4. re-enqueues unsent revocation notices.
+ *   4. claims unused-certificate notices (UNUSED_NOTICE_DAYS; 0 = off), then
+ *      (re-)enqueues every unsent one-off notice: revocations, lock
+ *      confirmations, unused certificates.
  * `dryRun` only lists what is due (nothing written, nothing enqueued).
  */
 import type { Logger } from '@jointcert/common';
@@ -25,6 +27,8 @@ export interface ScanReport {
   due: number;
   enqueued: number;
   revocationNotices: number;
+  /** New unused-certificate notices claimed by this run. */
+  unusedNotices: number;
   seconds: number;
   /** dry run: what would be sent. */
   wouldSend?: DueReminder[];
@@ -36,8 +40,20 @@ export class ReminderScanner {
   constructor(
     private readonly repo: NotifierRepository,
     private readonly enqueue: Enqueue,
-    private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger },
+    private readonly opts: { clock: Clock; pageSize?: number; metrics: NotifierMetrics; logger: Logger; unusedNoticeDays?: number },
   ) {}
+
+  /**
+   * (Re-)enqueue every unsent one-off notice — revocations, lock confirmations,
+   * unused certificates — and return how many: part of each scan, and on its
+   * own every minute (NOTICE_SWEEP_CRON) so a lock is confirmed at once — that
+   * one leaves `failed` rows (a refused address) to the scans.
+   */
+  async sweepNotices(options: { withFailed?: boolean } = {}): Promise<number> {
+    const notices = await this.repo.unsentRevocationNotices(10_000, options.withFailed ?? false);
+    await this.enqueue(notices);
+    return notices.length;
+  }
 
   async scan(options: { dryRun?: boolean } = {}): Promise<ScanReport> {
     const dryRun = options.dryRun ?? false;
@@ -71,17 +87,18 @@ export class ReminderScanner {
     }
     await enqueuing;
     let revocationNotices = 0;
+    let unusedNotices = 0;
     if (!dryRun) {
-      const notices = await this.repo.unsentRevocationNotices(10_000);
-      await this.enqueue(notices);
-      revocationNotices = notices.length;
+      const unusedDays = this.opts.unusedNoticeDays ?? 0;
+      if (unusedDays > 0) unusedNotices = await this.repo.claimUnusedNotices(now, unusedDays);
+      revocationNotices = await this.sweepNotices({ withFailed: true });
     }
     const seconds = (performance.now() - started) / 1000;
     if (!dryRun) {
       this.opts.metrics.scanSeconds.observe({ scan: 'expiry' }, seconds);
       this.opts.metrics.due.inc({ kind: 'expiry' }, enqueued);
     }
-    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
+    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, unusedNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
     this.opts.logger.info({ ...report, wouldSend: undefined }, 'expiry scan done');
     return report;
   }

@@ -18,16 +18,16 @@
  * backoff; after the last attempt → `failed` with attempts and last error.
  */
 import type { Logger } from '@jointcert/common';
-import type { NotificationTarget, NotifierRepository } from '@jointcert/registry-db';
+import type { NotificationKind, NotificationTarget, NotifierRepository } from '@jointcert/registry-db';
 import { errorText, isPermanentSmtpError, type MailSender } from '../mail/mailer';
-import { mailLocale, renderMail } from '../mail/templates';
+import { mailLocale, renderMail, type MailInput } from '../mail/templates';
 import type { UnsubscribeTokens } from '../mail/unsubscribe-token';
 import type { NotifierMetrics } from '../metrics/notifier-metrics';
 import type { Clock } from '../notifier.tokens';
 
 export interface SendJobData {
   notificationId: string;
-  kind: 'expiry' | 'revoked';
+  kind: NotificationKind;
   /** Set once the SMTP server accepted the message. */
   messageId?: string;
 }
@@ -109,10 +109,7 @@ export class NotificationSender {
     const unsubscribeUrl = `${base}/v1/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
     const certificate = { subjectDn: t.subjectDn, issuerDn: t.issuerDn, ca: t.ca, policyOid: t.policyOid, certType: t.certType, serialHex: t.serialHex, notAfter: t.notAfter };
     const locale = mailLocale(t.locale);
-    const rendered =
-      t.kind === 'expiry'
-        ? renderMail({ kind: 'expiry', locale, now: at, certificate, thresholdDays: t.thresholdDays ?? 0, unsubscribeUrl })
-        : renderMail({ kind: 'revoked', locale, now: at, certificate, revokedAt: t.revokedAt ?? new Date(at), reason: t.revocationReason, unsubscribeUrl });
+    const rendered = renderMail(mailInput(t, { locale, now: at, certificate, unsubscribeUrl }, base));
     return {
       ...rendered,
       messageId: `<${t.notificationId}@${this.opts.mailDomain}>`,
@@ -123,6 +120,24 @@ export class NotificationSender {
       },
     };
   }
+}
+
+function mailInput(t: NotificationTarget, common: Pick<MailInput, 'locale' | 'now' | 'certificate' | 'unsubscribeUrl'>, siteUrl: string): MailInput {
+  switch (t.kind) {
+    case 'expiry':
+      return { ...common, kind: 'expiry', thresholdDays: t.thresholdDays ?? 0 };
+    case 'revoked':
+      return { ...common, kind: 'revoked', revokedAt: t.revokedAt ?? new Date(common.now), reason: t.revocationReason };
+    case 'lock':
+      return { ...common, kind: 'lock', lockedAt: t.lockedAt ?? new Date(common.now), siteUrl };
+    case 'unused':
+      return { ...common, kind: 'unused', lastUsedAt: t.lastUsedAt, siteUrl };
+  }
+}
+
+/** The UTC day (days since 1970-01-01) of a time: the key of an unused-certificate notice. */
+function utcDay(at: Date): number {
+  return Math.floor(at.getTime() / 86_400_000);
 }
 
 /** Why a claimed notification is no longer to be sent, or undefined. */
@@ -136,5 +151,14 @@ function skipReason(t: NotificationTarget, at: number): string | undefined {
       return undefined;
     case 'revoked':
       return t.certificateStatus === 'revoked' ? undefined : `certificate ${t.certificateStatus}`;
+    case 'lock':
+      // a security confirmation: sent even with reminders off, and even if unlocked meanwhile
+      return undefined;
+    case 'unused':
+      if (t.certificateStatus !== 'active') return `certificate ${t.certificateStatus}`;
+      if (t.lockedAt !== null) return 'certificate locked';
+      if (!t.remindersEnabled) return 'reminders off';
+      if (utcDay(t.lastUsedAt) !== t.thresholdDays) return 'used again';
+      return undefined;
   }
 }

@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Api, type AccountView } from '@jointcert/contracts';
 import { callerSchema, clientSchema, parsePayload } from '../shared/validation';
+import { SecondFactor } from '../security/second-factor.service';
+import { totpCodeSchema } from '../security/second-factor.schemas';
 import { AccountsService } from './accounts.service';
 
 /** Locales the frontends are translated into. */
@@ -26,12 +28,16 @@ export const updateAccountSchema = callerRequestSchema.extend({
         .optional(),
     })
     .optional(),
+  totpCode: totpCodeSchema.optional(),
 });
 
 /** Message handlers: validate, delegate. */
 @Controller()
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly secondFactor: SecondFactor,
+  ) {}
 
   @MessagePattern(Api.registry.getAccount.cmd)
   get(@Payload() envelope: unknown): Promise<AccountView> {
@@ -39,7 +45,10 @@ export class AccountsController {
   }
 
   @MessagePattern(Api.registry.updateAccount.cmd)
-  update(@Payload() envelope: unknown): Promise<AccountView> {
-    return this.accounts.update(parsePayload(updateAccountSchema, envelope));
+  async update(@Payload() envelope: unknown): Promise<AccountView> {
+    const request = parsePayload(updateAccountSchema, envelope);
+    // changing (or removing) the email — where reminders and lock confirmations go — needs a fresh code once a second factor is enrolled
+    if (request.email !== undefined) await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, 'account.update');
+    return this.accounts.update(request);
   }
 }

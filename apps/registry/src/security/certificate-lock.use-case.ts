@@ -22,7 +22,8 @@ export function certificateLocked(): DomainError {
  * session it opened is revoked — in Postgres in the locking transaction, and
  * in SessionRevocations so the gateway refuses their access tokens at once
  * (the caller's own session too, when the lost certificate opened it).
- * Locking again is a success without change.
+ * Locking again is a success without change. Each lock leaves a pending
+ * 'lock' notification for the notifier's confirmation email.
  *
  * Unlock needs a fresh second-factor code when the account has one
  * (SecondFactor.requireFresh); without one, a session opened by ANOTHER
@@ -50,6 +51,8 @@ export class CertificateLocks {
       revoked = await this.dataSource.transaction(async (manager) => {
         const locked = await this.security.lock(request.certificateId, accountId, new Date(this.clock.now()), manager);
         if (!locked) throw certificateNotFound();
+        // the notifier sends the confirmation email (one per lock)
+        if (!locked.wasLocked) await this.security.recordLockNotice(request.certificateId, manager);
         const sessionIds = await this.sessions.revokeByCertificate(request.certificateId, new Date(this.clock.now()), manager);
         await this.audit.success(
           {

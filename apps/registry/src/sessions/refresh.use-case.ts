@@ -62,8 +62,12 @@ export class RefreshSession {
         return { kind: 'reused', revoked };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'refused', reason: 'REFRESH_TOKEN_EXPIRED' };
-      // sessions live on through a replacement; a deleted or revoked certificate ends them
-      if (!certificate || (certificate.status !== 'active' && certificate.status !== 'replaced')) return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
+      // sessions live on through a replacement; a deleted, revoked or locked (lost) certificate ends them —
+      // the share lock above serialises this with lock/delete (FOR UPDATE), so a rotation either sees the
+      // lock here or commits first and its new row is revoked by the lock
+      if (!certificate || (certificate.status !== 'active' && certificate.status !== 'replaced') || certificate.lockedAt !== null) {
+        return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
+      }
       const account = await this.accounts.findById(row.accountId, manager);
       if (!account) throw accountUnknown();
       await this.sessions.markRotated(row.id, now, manager);

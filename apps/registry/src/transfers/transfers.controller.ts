@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Api, TRANSFER_FORMAT, type TransferCreated, type TransferEnvelope } from '@jointcert/contracts';
 import { base64, callerSchema, clientSchema, parsePayload } from '../shared/validation';
+import { SecondFactor } from '../security/second-factor.service';
+import { totpCodeSchema } from '../security/second-factor.schemas';
 import { TransfersService } from './transfers.service';
 
 const b64Chars = (bytes: number) => Math.ceil(bytes / 3) * 4;
@@ -16,6 +18,7 @@ const createSchema = z.object({
   caller: callerSchema,
   addressHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256, lowercase hex'),
   ...envelope,
+  totpCode: totpCodeSchema.optional(),
 });
 const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
 const claimSchema = z.object({
@@ -26,11 +29,17 @@ const claimSchema = z.object({
 /** Message handlers: validate, delegate. */
 @Controller()
 export class TransfersController {
-  constructor(private readonly transfers: TransfersService) {}
+  constructor(
+    private readonly transfers: TransfersService,
+    private readonly secondFactor: SecondFactor,
+  ) {}
 
   @MessagePattern(Api.registry.createTransfer.cmd)
-  create(@Payload() envelope: unknown): Promise<TransferCreated> {
-    return this.transfers.create(parsePayload(createSchema, envelope));
+  async create(@Payload() envelope: unknown): Promise<TransferCreated> {
+    const request = parsePayload(createSchema, envelope);
+    // sending a certificate away needs a fresh code once a second factor is enrolled
+    await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, 'transfer.create');
+    return this.transfers.create(request);
   }
 
   @MessagePattern(Api.registry.claimTransfer.cmd)

@@ -32,8 +32,9 @@ const ADDRESS_ATTEMPTS = 3;
  * The sending half (PC, signed in): seal the certificate's files under a
  * fresh code and leave them on the relay. Only the SHA-256 of the address
  * and the sealed envelope are sent; the code stays here for the user to read.
+ * `totpCode`: a fresh second-factor code, needed once the account has one.
  */
-export async function sendTransfer(endpoint: RelayEndpoint, accessToken: string, files: readonly TransferFile[]): Promise<SentTransfer> {
+export async function sendTransfer(endpoint: RelayEndpoint, accessToken: string, files: readonly TransferFile[], totpCode?: string): Promise<SentTransfer> {
   const plaintext = encodeBundle(files);
   const api = apiOf(endpoint, accessToken);
   try {
@@ -41,7 +42,7 @@ export async function sendTransfer(endpoint: RelayEndpoint, accessToken: string,
       const code = generateTransferCode();
       const envelope = await sealBundle(plaintext, code);
       try {
-        const created = await api.createTransfer({ addressHash: await addressHash(code), ...envelope });
+        const created = await api.createTransfer({ addressHash: await addressHash(code), ...envelope }, totpCode);
         return { code, transferId: created.transferId, expiresAt: created.expiresAt };
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 'TRANSFER_ADDRESS_IN_USE' && attempt < ADDRESS_ATTEMPTS)) throw err;

@@ -1,14 +1,16 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { CertificateEntity } from './certificate.entity';
 
-export const NOTIFICATION_KINDS = ['expiry', 'revoked'] as const;
+export const NOTIFICATION_KINDS = ['expiry', 'revoked', 'lock', 'unused'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'sending', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
  * One row per notice that must go out exactly once: an expiry reminder per
- * (certificate, threshold), a revocation notice per certificate. Inserting the
+ * (certificate, threshold), a revocation notice per certificate, a lock
+ * confirmation per lock (threshold_days = the lock's number), an unused-
+ * certificate notice per last use (threshold_days = its UTC day). Inserting the
  * row claims the notice; a duplicate insert fails on the unique key.
  *
  * Two partial unique indexes instead of one (certificate_id, kind,
@@ -20,7 +22,7 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 @Index('uq_notifications_threshold', ['certificateId', 'kind', 'thresholdDays'], { unique: true, where: 'threshold_days IS NOT NULL' })
 @Index('uq_notifications_once', ['certificateId', 'kind'], { unique: true, where: 'threshold_days IS NULL' })
 @Index('ix_notifications_status', ['status'], { where: `status IN ('pending', 'sending', 'failed')` })
-@Check('ck_notifications_threshold', `(kind = 'expiry') = (threshold_days IS NOT NULL)`)
+@Check('ck_notifications_threshold', `(kind = 'revoked') = (threshold_days IS NULL)`)
 export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_notifications' })
   id!: string;

@@ -6,6 +6,7 @@ import { RequestResults1767410000000 } from './1767410000000-request-results';
 import { Notifier1767430000000 } from './1767430000000-notifier';
 import { CertificateLock1767450000000 } from './1767450000000-certificate-lock';
 import { SecondFactor1767450000001 } from './1767450000001-second-factor';
+import { NoticeKinds1767460000000 } from './1767460000000-notice-kinds';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Notifier1767430000000,
   CertificateLock1767450000000,
   SecondFactor1767450000001,
+  NoticeKinds1767460000000,
 ];

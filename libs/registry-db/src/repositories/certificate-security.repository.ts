@@ -32,6 +32,15 @@ export class CertificateSecurityRepository {
     return { lockedAt: at, wasLocked: false, fingerprintSha256: row.fingerprint_sha256 };
   }
 
+  /** The lock confirmation email: a pending 'lock' notice, numbered per certificate (call after `lock`, in its transaction: the row lock serialises the numbering). */
+  async recordLockNotice(id: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `INSERT INTO notifications (certificate_id, kind, threshold_days)
+       SELECT $1, 'lock', coalesce(max(threshold_days), 0) + 1 FROM notifications WHERE certificate_id = $1 AND kind = 'lock'`,
+      [id],
+    );
+  }
+
   /** Clear the lock of one of the account's certificates; returns the lock time it had (null: was not locked), or undefined for no such certificate. */
   async unlock(id: string, accountId: string, manager: EntityManager): Promise<{ previous: Date | null; fingerprintSha256: string } | undefined> {
     const row = await this.forUpdate(id, accountId, manager);

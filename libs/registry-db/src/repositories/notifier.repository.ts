@@ -47,6 +47,10 @@ export interface NotificationTarget {
   email: string | null;
   locale: string;
   remindersEnabled: boolean;
+  /** Locked as lost (the lock confirmation's time), or null. */
+  lockedAt: Date | null;
+  /** The latest login the certificate opened, or its registration when never used (the unused-certificate notice). */
+  lastUsedAt: Date;
 }
 
 export type ClaimResult = { claimed: true; target: NotificationTarget } | { claimed: false; status: NotificationStatus | 'missing'; claimedAt: Date | null };
@@ -64,8 +68,16 @@ export interface Revocation {
   source: string;
 }
 
+/**
+ * When a certificate was last used: the latest session family it opened (a
+ * login; refreshes continue a family), as the certificate list computes
+ * lastUsedAt — or its registration when it never logged in.
+ */
+const LAST_USED = `coalesce((SELECT max(f.first_at) FROM (SELECT min(s.created_at) AS first_at FROM sessions s WHERE s.certificate_id = c.id GROUP BY s.family_id) f), c.created_at)`;
+
 const TARGET_COLUMNS = `n.id, n.kind, n.threshold_days, n.attempts, c.id AS certificate_id, c.status AS certificate_status, c.subject_dn, c.issuer_dn, c.ca,
-  c.cert_type, c.policy_oid, c.serial_hex, c.not_after, c.revoked_at, c.revocation_reason, a.id AS account_id, a.email, a.locale, a.reminders_enabled`;
+  c.cert_type, c.policy_oid, c.serial_hex, c.not_after, c.revoked_at, c.revocation_reason, a.id AS account_id, a.email, a.locale, a.reminders_enabled,
+  c.locked_at, ${LAST_USED} AS last_used_at`;
 
 function toTarget(r: Record<string, unknown>): NotificationTarget {
   return {
@@ -88,6 +100,8 @@ function toTarget(r: Record<string, unknown>): NotificationTarget {
     email: r.email as string | null,
     locale: r.locale as string,
     remindersEnabled: r.reminders_enabled as boolean,
+    lockedAt: r.locked_at as Date | null,
+    lastUsedAt: r.last_used_at as Date,
   };
 }
 
@@ -154,13 +168,39 @@ export class NotifierRepository {
     return rows.map((r) => ({ notificationId: r.id, certificateId: r.certificate_id, kind: 'expiry', thresholdDays: r.threshold_days, status: r.status }));
   }
 
-  /** Revocation notices not yet sent (pending, failed, or sending with a lapsed job): re-enqueued by every scan. */
-  async unsentRevocationNotices(limit: number): Promise<QueuedNotification[]> {
-    const rows = await this.dataSource.query<Array<{ id: string; certificate_id: string; status: NotificationStatus }>>(
-      `SELECT id, certificate_id, status FROM notifications WHERE kind = 'revoked' AND status IN ('pending', 'sending', 'failed') ORDER BY created_at LIMIT $1`,
-      [limit],
+  /**
+   * One-off notices not yet sent — revocations, lock confirmations, unused-certificate
+   * notices (pending, failed, or sending with a lapsed job): (re-)enqueued by every scan;
+   * without `failed` for the minutely sweep (a refused address is retried by the scans only).
+   */
+  async unsentRevocationNotices(limit: number, withFailed = true): Promise<QueuedNotification[]> {
+    const rows = await this.dataSource.query<Array<{ id: string; certificate_id: string; kind: NotificationKind; threshold_days: number | null; status: NotificationStatus }>>(
+      `SELECT id, certificate_id, kind, threshold_days, status FROM notifications WHERE kind <> 'expiry' AND (status IN ('pending', 'sending') OR ($2 AND status = 'failed')) ORDER BY created_at LIMIT $1`,
+      [limit, withFailed],
     );
-    return rows.map((r) => ({ notificationId: r.id, certificateId: r.certificate_id, kind: 'revoked', thresholdDays: null, status: r.status }));
+    return rows.map((r) => ({ notificationId: r.id, certificateId: r.certificate_id, kind: r.kind, thresholdDays: r.threshold_days, status: r.status }));
+  }
+
+  /**
+   * Claim rows for the unused-certificate notice: active, unlocked certificates
+   * of accounts with reminders on and an address, not used (LAST_USED) for
+   * `days` days. Keyed by the UTC day of that last use, so a certificate gets
+   * one notice until it is used again (ON CONFLICT DO NOTHING). Returns how
+   * many were new; they are sent with the other unsent notices.
+   */
+  async claimUnusedNotices(now: Date, days: number): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `WITH u AS (SELECT c.id, ${LAST_USED} AS last_used
+                    FROM certificates c JOIN accounts a ON a.id = c.account_id
+                   WHERE c.status = 'active' AND c.locked_at IS NULL AND a.reminders_enabled AND a.email IS NOT NULL
+                     AND c.created_at <= $1::timestamptz - make_interval(days => $2::int))
+       INSERT INTO notifications (certificate_id, kind, threshold_days)
+       SELECT id, 'unused', floor(extract(epoch FROM last_used) / 86400)::int FROM u WHERE last_used <= $1::timestamptz - make_interval(days => $2::int)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [now, days],
+    );
+    return rows.length;
   }
 
   /** Active certificates past notAfter become `expired`, each with an audit row, in one statement. Returns how many. */
