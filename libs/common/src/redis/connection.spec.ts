@@ -72,8 +72,10 @@ describe('blockingCall', () => {
       const mine = [...String(list).matchAll(id)].find((m) => m[2] === name)?.[1];
       expect(mine).toBeDefined();
       const t0 = Date.now();
+      // the rejection can land before KILL's own reply: expect it before killing
+      const rejected = expect(blocked).rejects.toThrow('Connection is closed.');
       await killer.client('KILL', 'ID', mine!);
-      await expect(blocked).rejects.toThrow('Connection is closed.');
+      await rejected;
       expect(Date.now() - t0).toBeLessThan(2000);
     } finally {
       redis.disconnect();

@@ -127,14 +127,15 @@ export function watchRedis(redis: Redis, name: string, logger?: Logger): void {
  */
 export async function blockingCall<T>(redis: Redis, call: () => Promise<T>): Promise<T> {
   let onClose: (() => void) | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('Connection is closed.'));
+    redis.once('close', onClose);
+  });
+  // When the command itself fails first (ioredis can reject it on the same close), the close
+  // that follows in the same tick must not become an unhandled rejection (it would end the process).
+  closed.catch(() => undefined);
   try {
-    return await Promise.race([
-      call(),
-      new Promise<never>((_, reject) => {
-        onClose = () => reject(new Error('Connection is closed.'));
-        redis.once('close', onClose);
-      }),
-    ]);
+    return await Promise.race([call(), closed]);
   } finally {
     if (onClose) redis.off('close', onClose);
   }
