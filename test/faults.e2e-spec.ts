@@ -130,7 +130,7 @@ async function restartUnderLoad(server: PrivateServer, kill: boolean): Promise<{
   await until('some logins under load', async () => (await sys.count('sessions')) > 8, 20_000);
   // down until the load has seen it (a 503), so the outage is exercised however fast the restart would be
   await server.stop(kill);
-  await until('a request refused while it is down', async () => outcomes.some((o) => o.status === 503), 20_000).catch(failing);
+  await until('a request refused while it is down', () => Promise.resolve(outcomes.some((o) => o.status === 503)), 20_000).catch(failing);
   await server.start();
   const t0 = Date.now();
   await until('/health/ready after the restart', async () => (await call('GET', '/health/ready')).status === 200, 20_000).catch(failing);
