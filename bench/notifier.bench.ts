@@ -11,6 +11,7 @@
  *      the same sink in the same run (goal ≥ 0.7×).
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,13 +52,14 @@ function csv(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-async function copy(url: string, table: string, columns: string, rows: (write: (line: string) => boolean) => Promise<void>): Promise<void> {
+/** `write` resolves at once, or when the pipe has drained (its backpressure: without it the buffer grows until ENOBUFS). */
+async function copy(url: string, table: string, columns: string, rows: (write: (line: string) => Promise<void> | undefined) => Promise<void>): Promise<void> {
   const u = new URL(url);
   const psql = spawn('psql', ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', '-d', u.pathname.slice(1), '-q', '-c', `\\copy ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`], {
     stdio: ['pipe', 'inherit', 'inherit'],
   });
   const done = new Promise<void>((resolve, reject) => psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`)))));
-  await rows((line) => psql.stdin.write(line));
+  await rows((line) => (psql.stdin.write(line) ? undefined : once(psql.stdin, 'drain').then(() => undefined)));
   psql.stdin.end();
   await done;
 }
@@ -107,7 +109,7 @@ export async function run(): Promise<void> {
   // 1. seed with COPY
   let t = performance.now();
   await copy(db.url, 'accounts', 'id, email, locale', async (write) => {
-    for (let a = 0; a < ACCOUNTS; a++) if (!write(`${uuid(1, a)},user${a}@bench.example,${a % 5 === 0 ? 'en' : 'ko'}\n`)) await new Promise<void>((r) => setImmediate(r));
+    for (let a = 0; a < ACCOUNTS; a++) await write(`${uuid(1, a)},user${a}@bench.example,${a % 5 === 0 ? 'en' : 'ko'}\n`);
   });
   const serial = new Uint8Array(8);
   await copy(db.url, 'certificates', 'id, account_id, der, fingerprint_sha256, issuer_dn, issuer_key, serial_hex, subject_dn, policy_oid, ca, not_before, not_after, crl_url', async (write) => {
@@ -120,7 +122,7 @@ export async function run(): Promise<void> {
       const c = cas[g]!;
       const notAfter = new Date(now + ((i * 7919) % (365 * 24)) * 3600_000 + 60_000).toISOString();
       const line = `${uuid(2, i)},${uuid(1, i % ACCOUNTS)},${ders[g]},${i.toString(16).padStart(64, '0')},${csv(c.issuerDn)},${csv(c.issuerKey)},${Buffer.from(serial).toString('hex')},CN=user${i},1.2.410.200005.1.1.1,yessign,${new Date(now - 10 * DAY).toISOString()},${notAfter},${c.url}\n`;
-      if (!write(line)) await new Promise<void>((r) => setImmediate(r));
+      await write(line);
     }
   });
   await ds.query('ANALYZE');
