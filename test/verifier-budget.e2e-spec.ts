@@ -5,7 +5,7 @@ import { type AppConfig, createMicroservice, createServiceClient, loadConfig, ty
 import { Api, type ValidationReport } from '@jointcert/contracts';
 import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule } from '@jointcert/verification';
-import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
 // microservice (in-process, real Redis transport, real revocation peer): a
@@ -29,17 +29,7 @@ beforeAll(async () => {
   peer = await new RevocationPeer().start();
   pki = koreanMaterial(peer, AT);
   redis = new Redis(loadConfig({}).REDIS_URL);
-  config = loadConfig({
-    LOG_LEVEL: 'silent',
-    REDIS_PREFIX: `jc-verifier-budget-${run}:`,
-    TRUST_ANCHORS_DIR: pki.trustDir,
-    INTERMEDIATES_DIR: pki.intermediatesDir,
-    FETCH_ALLOW_HOSTS: '127.0.0.1',
-    FETCH_ALLOW_PRIVATE: 'true',
-    FETCH_TIMEOUT_MS: '2000',
-    SERVICE_TIMEOUT_MS: '8000',
-    REVOCATION_POLICY: 'soft-fail',
-  });
+  config = loadConfig({ ...verifierTestEnv(pki, `jc-verifier-budget-${run}:`), REVOCATION_POLICY: 'soft-fail' });
   service = await createMicroservice(verifierAppModule(config, { clock: () => AT }), config);
   await service.listen();
   client = createServiceClient(config);

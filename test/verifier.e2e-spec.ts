@@ -9,7 +9,7 @@ import { type AppConfig, createMicroservice, createServiceClient, DomainError, l
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
 import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule } from '@jointcert/verification';
-import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
+import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 
 // The verifier microservice started in-process on the real Redis transport,
 // driven through the typed ServiceClient; revocation from a real HTTP peer
@@ -26,17 +26,7 @@ let redis: Redis;
 const started: { service: INestMicroservice; client: ServiceClient; config: AppConfig }[] = [];
 
 async function startVerifier(name: string, env: Record<string, string> = {}): Promise<{ client: ServiceClient; config: AppConfig }> {
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    REDIS_PREFIX: `jc-verifier-e2e-${name}-${run}:`,
-    TRUST_ANCHORS_DIR: pki.trustDir,
-    INTERMEDIATES_DIR: pki.intermediatesDir,
-    FETCH_ALLOW_HOSTS: '127.0.0.1',
-    FETCH_ALLOW_PRIVATE: 'true',
-    FETCH_TIMEOUT_MS: '2000',
-    SERVICE_TIMEOUT_MS: '8000',
-    ...env,
-  });
+  const config = loadConfig({ ...verifierTestEnv(pki, `jc-verifier-e2e-${name}-${run}:`), ...env });
   const service = await createMicroservice(verifierAppModule(config, { clock: () => AT }), config);
   await service.listen();
   const client = createServiceClient(config);

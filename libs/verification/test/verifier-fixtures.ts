@@ -181,6 +181,20 @@ export interface SignOptions {
 }
 
 /** CMS SignedData (DER) of `content` by `signer`. */
+/** The environment of a verifier under test: its own Redis prefix, the material's trust directories, fetches to the loopback peer. */
+export function verifierTestEnv(pki: Pick<KoreanMaterial, 'trustDir' | 'intermediatesDir'>, prefix: string): Record<string, string> {
+  return {
+    LOG_LEVEL: 'silent',
+    REDIS_PREFIX: prefix,
+    TRUST_ANCHORS_DIR: pki.trustDir,
+    INTERMEDIATES_DIR: pki.intermediatesDir,
+    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    FETCH_ALLOW_PRIVATE: 'true',
+    FETCH_TIMEOUT_MS: '2000',
+    SERVICE_TIMEOUT_MS: '8000',
+  };
+}
+
 export function signCms(signer: Pick<Issued, 'der' | 'key'>, content: Buffer, opts: SignOptions = {}): Buffer {
   const cert = parseCertificate(signer.der);
   const digest = opts.digest ?? 'sha256';
