@@ -137,28 +137,41 @@ function eucKr(text: string): Buffer | undefined {
 
 /** The accepted contents of one challenge, and the rule that tells which (if any) a signed content is. */
 export class ChallengeContent {
-  readonly candidates: readonly ContentCandidate[];
   private readonly nonceBase64: string;
+  private built?: readonly ContentCandidate[];
 
   constructor(
-    nonce: Buffer,
+    private readonly nonce: Buffer,
     private readonly rules: ContentRules,
   ) {
     this.nonceBase64 = nonce.toString('base64');
-    const text = challengeTextToSign(this.nonceBase64, rules.siteName);
+  }
+
+  /**
+   * Every exact content accepted, built on first use: a client signing the
+   * raw nonce (the common case) never pays for the text forms (EUC-KR
+   * encoding included).
+   */
+  get candidates(): readonly ContentCandidate[] {
+    return (this.built ??= this.build());
+  }
+
+  private build(): readonly ContentCandidate[] {
+    const text = challengeTextToSign(this.nonceBase64, this.rules.siteName);
     const candidates: ContentCandidate[] = [
-      { form: 'nonce', bytes: nonce },
+      { form: 'nonce', bytes: this.nonce },
       { form: 'text-utf8', bytes: Buffer.from(text, 'utf8') },
     ];
     const euc = eucKr(text);
     if (euc && !euc.equals(candidates[1]!.bytes)) candidates.push({ form: 'text-euc-kr', bytes: euc });
-    const fixed = rules.template?.fixedText(this.nonceBase64);
+    const fixed = this.rules.template?.fixedText(this.nonceBase64);
     if (fixed !== undefined) candidates.push({ form: 'template', bytes: Buffer.from(fixed, 'utf8') });
-    this.candidates = candidates;
+    return candidates;
   }
 
   /** Which accepted form `content` is, or undefined. */
   formOf(content: Uint8Array): ContentForm | undefined {
+    if (this.nonce.equals(content)) return 'nonce';
     for (const c of this.candidates) if (c.bytes.equals(content)) return c.form;
     const template = this.rules.template;
     if (template && content.length <= MAX_TEMPLATE_CONTENT * 4) {
