@@ -1,9 +1,8 @@
 import { Module, type Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
-import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
+import { RegistryDatabase, RegistryDbModule } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { IdentityHasher } from './accounts/identity-hash';
@@ -17,7 +16,7 @@ import { ChallengeStore } from './challenges/challenge.store';
 import { ChallengesController } from './challenges/challenges.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { recordInTransaction, RequestResults } from './idempotency/request-results';
-import { openDatabase, openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
+import { openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
 import { SignatureProof } from './proof/signature-proof';
 import { RegistryController } from './registry.controller';
@@ -54,38 +53,34 @@ export interface RegistryOptions {
  */
 export function registryModule(config: AppConfig, options: RegistryOptions = {}): Type<unknown> {
   const logger = options.logger ?? createLogger(config, { name: 'registry' });
-  const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
 
   @Module({
-    imports: [RegistryModule],
+    imports: [
+      RegistryModule,
+      RegistryDbModule.forRoot(
+        { url: config.DATABASE_URL, migrate: config.DATABASE_MIGRATE, migrationUrl: config.MIGRATION_DATABASE_URL, applicationName: 'jointcert-registry' },
+        logger,
+      ),
+    ],
     controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
     providers: [
       { provide: APP_CONFIG, useValue: config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: LOGGER, useValue: logger },
-      { provide: DataSource, useFactory: () => openDatabase(config, logger) },
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
       {
         provide: RequestResults,
-        useFactory: (ds: DataSource) => {
-          const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
-          recordInTransaction(ds, results);
+        useFactory: (db: RegistryDatabase) => {
+          const results = new RequestResults(db, config.IDEMPOTENCY_TTL_S);
+          recordInTransaction(db, results);
           return results;
         },
-        inject: [DataSource],
+        inject: [RegistryDatabase],
       },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: Redis, useFactory: () => openRedis(config, logger) },
       { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
-      repository(AccountRepository),
-      repository(CertificateRepository),
-      repository(SessionRepository),
-      repository(AuditRepository),
-      repository(LoginRepository),
-      repository(CertificateSecurityRepository),
-      repository(SecondFactorRepository),
-      repository(AccountSessionsRepository),
       RegistryResources,
       AuditLog,
       IdentityHasher,

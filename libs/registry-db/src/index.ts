@@ -1,4 +1,6 @@
 export { createDataSource, runMigrations, type RegistryDataSourceOptions } from './data-source';
+export { RegistryDatabase, type RegistryDatabaseOptions, type Tx } from './database';
+export { RegistryDbModule } from './registry-db.module';
 export * from './entities';
 export { MIGRATIONS } from './migrations';
 export { APP_ROLE } from './migrations/1767400000000-app-role';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountView, CallerRequest, UpdateAccountRequest } from '@jointcert/contracts';
-import { AccountRepository, type AccountPatch } from '@jointcert/registry-db';
-import { DataSource } from 'typeorm';
+import { AccountRepository, RegistryDatabase, type AccountPatch } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { accountUnknown } from '../shared/errors';
 import { accountView } from './account.view';
@@ -10,7 +9,7 @@ import { accountView } from './account.view';
 @Injectable()
 export class AccountsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly accounts: AccountRepository,
     private readonly audit: AuditLog,
   ) {}
@@ -27,10 +26,10 @@ export class AccountsService {
     if (request.locale !== undefined) patch.locale = request.locale;
     if (request.reminders?.enabled !== undefined) patch.remindersEnabled = request.reminders.enabled;
     if (request.reminders?.daysBefore !== undefined) patch.reminderDays = request.reminders.daysBefore;
-    return this.dataSource.transaction(async (manager) => {
-      const account = await this.accounts.update(request.caller.accountId, patch, manager);
+    return this.db.transaction(async (tx) => {
+      const account = await this.accounts.update(request.caller.accountId, patch, tx);
       if (!account) throw accountUnknown();
-      await this.audit.success({ action: 'account.update', client: request.client, accountId: account.id, details: { fields: Object.keys(patch) } }, manager);
+      await this.audit.success({ action: 'account.update', client: request.client, accountId: account.id, details: { fields: Object.keys(patch) } }, tx);
       return accountView(account);
     });
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { currentRequestId, DomainError, type Logger } from '@jointcert/common';
 import type { ClientInfo } from '@jointcert/contracts';
-import { AuditRepository, type AuditOutcome } from '@jointcert/registry-db';
+import { AuditRepository, type AuditOutcome, type Tx } from '@jointcert/registry-db';
 import { LOGGER } from '../registry.tokens';
 
 export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
@@ -34,28 +33,28 @@ export class AuditLog {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async success(entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    await this.write(entry, 'success', null, manager);
+  async success(entry: AuditEntry, tx?: Tx): Promise<void> {
+    await this.write(entry, 'success', null, tx);
   }
 
   /**
    * Record a failed attempt. Never throws when written on its own: the caller
    * is already failing with `err`, which must reach the client; a lost audit
-   * row is logged loudly. Inside a transaction (`manager`) a failed write
+   * row is logged loudly. Inside a transaction (`tx`) a failed write
    * does throw, so the transaction cannot commit without its audit row.
    */
-  async failure(entry: AuditEntry, err: unknown, manager?: EntityManager): Promise<void> {
+  async failure(entry: AuditEntry, err: unknown, tx?: Tx): Promise<void> {
     const detailReason = err instanceof DomainError && typeof err.extra.reason === 'string' ? err.extra.reason : undefined;
     const entryWithReason = detailReason ? { ...entry, details: { ...entry.details, detailReason } } : entry;
     try {
-      await this.write(entryWithReason, 'failure', reasonOf(err), manager);
+      await this.write(entryWithReason, 'failure', reasonOf(err), tx);
     } catch (auditErr) {
-      if (manager) throw auditErr;
+      if (tx) throw auditErr;
       this.logger.error({ err: auditErr, action: entry.action, reason: reasonOf(err) }, 'audit event could not be written');
     }
   }
 
-  private async write(entry: AuditEntry, outcome: AuditOutcome, reason: string | null, manager?: EntityManager): Promise<void> {
+  private async write(entry: AuditEntry, outcome: AuditOutcome, reason: string | null, tx?: Tx): Promise<void> {
     await this.repository.append(
       {
         action: entry.action,
@@ -68,7 +67,7 @@ export class AuditLog {
         userAgent: entry.client.userAgent ?? null,
         details: entry.details ?? {},
       },
-      manager,
+      tx,
     );
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SessionRevocations, type Logger } from '@jointcert/common';
 import type { CertificateRequest } from '@jointcert/contracts';
-import { CertificateRepository, SessionRepository } from '@jointcert/registry-db';
+import { CertificateRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
@@ -18,7 +17,7 @@ import { certificateNotFound } from '../shared/errors';
 @Injectable()
 export class DeleteCertificate {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly certificates: CertificateRepository,
     private readonly sessions: SessionRepository,
     private readonly revocations: SessionRevocations,
@@ -48,12 +47,12 @@ export class DeleteCertificate {
 
   private deleteAndRevoke(request: CertificateRequest): Promise<string[]> {
     const { accountId } = request.caller;
-    return this.dataSource.transaction(async (manager) => {
-      const certificate = await this.certificates.lockForAccount(request.certificateId, accountId, manager);
+    return this.db.transaction(async (tx) => {
+      const certificate = await this.certificates.lockForAccount(request.certificateId, accountId, tx);
       if (!certificate) throw certificateNotFound();
       if (certificate.status === 'deleted') return [];
-      await this.certificates.markDeleted(certificate.id, manager);
-      const sessionIds = await this.sessions.revokeByCertificate(certificate.id, new Date(this.clock.now()), manager);
+      await this.certificates.markDeleted(certificate.id, tx);
+      const sessionIds = await this.sessions.revokeByCertificate(certificate.id, new Date(this.clock.now()), tx);
       await this.audit.success(
         {
           action: 'delete',
@@ -62,7 +61,7 @@ export class DeleteCertificate {
           certificateId: certificate.id,
           details: { fingerprint: certificate.fingerprintSha256, previousStatus: certificate.status, revokedSessions: sessionIds.length },
         },
-        manager,
+        tx,
       );
       return sessionIds;
     });

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError, type AppConfig } from '@jointcert/common';
 import type { RegisterRequest, RegisterResult } from '@jointcert/contracts';
-import { AccountRepository, CertificateRepository } from '@jointcert/registry-db';
+import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { IdentityHasher } from '../accounts/identity-hash';
 import { AuditLog } from '../audit/audit-log';
@@ -32,7 +31,7 @@ import { certificateView, newCertificate } from './certificate.view';
 @Injectable()
 export class RegisterCertificate {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly proof: SignatureProof,
     private readonly accounts: AccountRepository,
     private readonly certificates: CertificateRepository,
@@ -55,28 +54,28 @@ export class RegisterCertificate {
       const signer = verified.certificate;
       const auditDetails = { fingerprint: signer.fingerprintSha256, signUp, identityVerified: verified.identityVerified };
 
-      return await this.dataSource.transaction(async (manager) => {
+      return await this.db.transaction(async (tx) => {
         const now = this.clock.now();
         if (request.caller) {
-          const account = await this.accounts.findById(request.caller.accountId, manager);
+          const account = await this.accounts.findById(request.caller.accountId, tx);
           if (!account) throw accountUnknown();
           if (identityHash !== null) {
             if (account.identityHash !== null && account.identityHash !== identityHash) {
               throw new DomainError('FORBIDDEN', "the certificate's holder is not this account's holder", { reason: 'IDENTITY_MISMATCH' });
             }
-            if (account.identityHash === null) await this.accounts.setIdentityHashIfUnset(account.id, identityHash, manager);
+            if (account.identityHash === null) await this.accounts.setIdentityHashIfUnset(account.id, identityHash, tx);
           }
-          const certificate = await this.certificates.registerActive(newCertificate(account.id, signer), manager);
-          await this.audit.success({ action: 'register', client: request.client, accountId: account.id, certificateId: certificate.id, details: auditDetails }, manager);
+          const certificate = await this.certificates.registerActive(newCertificate(account.id, signer), tx);
+          await this.audit.success({ action: 'register', client: request.client, accountId: account.id, certificateId: certificate.id, details: auditDetails }, tx);
           return { certificate: certificateView(certificate, now) };
         }
-        const account = await this.accounts.create({ email: request.email ?? null, reminderDays: [...this.config.REMINDER_DAYS], identityHash }, manager);
-        const certificate = await this.certificates.registerActive(newCertificate(account.id, signer), manager);
+        const account = await this.accounts.create({ email: request.email ?? null, reminderDays: [...this.config.REMINDER_DAYS], identityHash }, tx);
+        const certificate = await this.certificates.registerActive(newCertificate(account.id, signer), tx);
         const view = accountView(account);
-        const { tokens, sessionId } = await this.sessions.open(manager, { accountId: account.id, certificateId: certificate.id, client: request.client }, view);
+        const { tokens, sessionId } = await this.sessions.open(tx, { accountId: account.id, certificateId: certificate.id, client: request.client }, view);
         await this.audit.success(
           { action: 'register', client: request.client, accountId: account.id, certificateId: certificate.id, details: { ...auditDetails, sessionId } },
-          manager,
+          tx,
         );
         return { certificate: certificateView(certificate, now), account: view, session: tokens };
       });

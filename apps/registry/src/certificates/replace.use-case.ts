@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError } from '@jointcert/common';
 import type { ReplaceRequest, ReplaceResult } from '@jointcert/contracts';
-import { AccountRepository, CertificateRepository } from '@jointcert/registry-db';
+import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { IdentityHasher } from '../accounts/identity-hash';
 import { AuditLog } from '../audit/audit-log';
 import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
@@ -21,7 +20,7 @@ import { checkSuccessor } from './successor-rules';
 @Injectable()
 export class ReplaceCertificate {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly proof: SignatureProof,
     private readonly accounts: AccountRepository,
     private readonly certificates: CertificateRepository,
@@ -41,18 +40,18 @@ export class ReplaceCertificate {
       const proofIdentityHash = verified.identityVerified && request.identity ? this.identity.hash(request.identity.idn) : null;
       const next = verified.certificate;
 
-      return await this.dataSource.transaction(async (manager) => {
-        const previous = await this.certificates.lockForAccount(request.certificateId, accountId, manager);
+      return await this.db.transaction(async (tx) => {
+        const previous = await this.certificates.lockForAccount(request.certificateId, accountId, tx);
         if (!previous || previous.status === 'deleted') throw certificateNotFound();
-        const account = await this.accounts.findById(accountId, manager);
+        const account = await this.accounts.findById(accountId, tx);
         if (!account) throw accountUnknown();
         const check = checkSuccessor({ previous, next, accountIdentityHash: account.identityHash, proofIdentityHash });
         if (!check.ok) {
           throw new DomainError('CERT_NOT_SUCCESSOR', 'the new certificate cannot replace this one', { reason: check.reason });
         }
-        if (proofIdentityHash !== null && account.identityHash === null) await this.accounts.setIdentityHashIfUnset(accountId, proofIdentityHash, manager);
-        const inserted = await this.certificates.registerActive(newCertificate(accountId, next), manager);
-        const replaced = await this.certificates.markReplaced(previous.id, inserted.id, manager);
+        if (proofIdentityHash !== null && account.identityHash === null) await this.accounts.setIdentityHashIfUnset(accountId, proofIdentityHash, tx);
+        const inserted = await this.certificates.registerActive(newCertificate(accountId, next), tx);
+        const replaced = await this.certificates.markReplaced(previous.id, inserted.id, tx);
         await this.audit.success(
           {
             action: 'replace',
@@ -61,7 +60,7 @@ export class ReplaceCertificate {
             certificateId: previous.id,
             details: { fingerprint: previous.fingerprintSha256, newCertificateId: inserted.id, newFingerprint: inserted.fingerprintSha256, sameBy: check.sameBy },
           },
-          manager,
+          tx,
         );
         const now = this.clock.now();
         return { previous: certificateView(replaced, now), certificate: certificateView(inserted, now) };

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
 import { isRetryableTransactionError } from '@jointcert/common';
+import type { RegistryDatabase, Tx } from '@jointcert/registry-db';
 
 /**
  * The first result of a state-changing request, kept so that a repeat (the
@@ -61,7 +61,7 @@ function open(secret: Buffer, sealed: { iv: string; tag: string; data: string })
 
 export class RequestResults {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly dataSource: RegistryDatabase,
     private readonly retentionS: number,
   ) {}
 
@@ -75,7 +75,7 @@ export class RequestResults {
     return row ? { result: open(request.secret, row.result) } : undefined;
   }
 
-  async insert(manager: EntityManager, request: PendingRequest, result: unknown): Promise<void> {
+  async insert(manager: Tx, request: PendingRequest, result: unknown): Promise<void> {
     await manager.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3)`, [request.requestId, request.action, JSON.stringify(seal(request.secret, result))]);
   }
 
@@ -128,15 +128,15 @@ export const TRANSACTION_ATTEMPTS = 3;
  *     deadlock (the transaction callbacks do database work only). After that
  *     the error is a dependency outage: 503.
  */
-export function recordInTransaction(dataSource: DataSource, results: RequestResults): void {
+export function recordInTransaction(dataSource: RegistryDatabase, results: RequestResults): void {
   const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
   const patched = async (...args: unknown[]): Promise<unknown> => {
     const fnIndex = args.findIndex((a) => typeof a === 'function');
     if (fnIndex < 0) return original(...args);
-    const fn = args[fnIndex] as (manager: EntityManager) => Promise<unknown>;
+    const fn = args[fnIndex] as (manager: Tx) => Promise<unknown>;
     const pending = RequestResults.current();
     const record = pending !== undefined && !pending.recorded;
-    const wrapped = async (manager: EntityManager): Promise<unknown> => {
+    const wrapped = async (manager: Tx): Promise<unknown> => {
       const result = await fn(manager);
       if (record) await results.insert(manager, pending, result);
       return result;

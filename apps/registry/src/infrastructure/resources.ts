@@ -1,37 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { closeRedis, openRedisConnection, createServiceClient, type AppConfig, type Logger, type ServiceCaller } from '@jointcert/common';
-import { createDataSource, runMigrations } from '@jointcert/registry-db';
+import { RegistryDatabase } from '@jointcert/registry-db';
 import { createInProcessVerifier } from '@jointcert/verification';
 import { LOGGER, VERIFIER, type Clock } from '../registry.tokens';
-
-/** Postgres: connect, then apply pending migrations unless DATABASE_MIGRATE=false (operators may run them separately). */
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {
-  if (config.DATABASE_MIGRATE && config.MIGRATION_DATABASE_URL) {
-    // migrations as the owner, then the pool as the services' role (least privilege)
-    const owner = createDataSource(config.MIGRATION_DATABASE_URL, { applicationName: 'jointcert-migrate', poolSize: 1 });
-    await owner.initialize();
-    try {
-      const applied = await runMigrations(owner);
-      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
-    } finally {
-      await owner.destroy();
-    }
-  }
-  const dataSource = createDataSource(config.DATABASE_URL, { applicationName: 'jointcert-registry' });
-  await dataSource.initialize();
-  if (config.DATABASE_MIGRATE && !config.MIGRATION_DATABASE_URL) {
-    try {
-      const applied = await runMigrations(dataSource);
-      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
-    } catch (err) {
-      await dataSource.destroy();
-      throw err;
-    }
-  }
-  return dataSource;
-}
 
 /**
  * Redis for challenges, rate limits and session revocations: reconnects
@@ -53,7 +25,7 @@ export async function openVerifierClient(config: AppConfig, logger: Logger, cloc
 @Injectable()
 export class RegistryResources implements OnApplicationShutdown {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: RegistryDatabase,
     private readonly redis: Redis,
     @Inject(VERIFIER) private readonly verifier: ServiceCaller,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -63,7 +35,7 @@ export class RegistryResources implements OnApplicationShutdown {
     const results = await Promise.allSettled([
       this.verifier.close(),
       closeRedis(this.redis),
-      this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
+      this.database.close(),
     ]);
     for (const r of results) if (r.status === 'rejected') this.logger.warn({ err: r.reason as unknown }, 'error while closing a resource');
   }

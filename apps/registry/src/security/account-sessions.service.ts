@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SessionRevocations, type Logger } from '@jointcert/common';
 import type { CallerRequest, SessionView } from '@jointcert/contracts';
-import { AccountSessionsRepository } from '@jointcert/registry-db';
+import { AccountSessionsRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { revokeNow } from './revoke-now';
@@ -16,7 +15,7 @@ import { revokeNow } from './revoke-now';
 @Injectable()
 export class AccountSessions {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly sessions: AccountSessionsRepository,
     private readonly revocations: SessionRevocations,
     private readonly audit: AuditLog,
@@ -40,9 +39,9 @@ export class AccountSessions {
 
   async endAll(request: CallerRequest): Promise<{ ended: number }> {
     const { accountId } = request.caller;
-    const revoked = await this.dataSource.transaction(async (manager) => {
-      const ids = await this.sessions.revokeAll(accountId, new Date(this.clock.now()), manager);
-      await this.audit.success({ action: 'sessions.end-all', client: request.client, accountId, details: { revokedSessions: ids.length, bySession: request.caller.sessionId } }, manager);
+    const revoked = await this.db.transaction(async (tx) => {
+      const ids = await this.sessions.revokeAll(accountId, new Date(this.clock.now()), tx);
+      await this.audit.success({ action: 'sessions.end-all', client: request.client, accountId, details: { revokedSessions: ids.length, bySession: request.caller.sessionId } }, tx);
       return ids;
     });
     await revokeNow(this.revocations, this.logger, revoked);

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError, SessionRevocations, type Logger } from '@jointcert/common';
 import type { CertificateRequest, CertificateView, SecondFactorCertificateRequest } from '@jointcert/contracts';
-import { CertificateSecurityRepository, SessionRepository } from '@jointcert/registry-db';
+import { CertificateSecurityRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
 import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
@@ -33,7 +32,7 @@ export function certificateLocked(): DomainError {
 @Injectable()
 export class CertificateLocks {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly security: CertificateSecurityRepository,
     private readonly sessions: SessionRepository,
     private readonly revocations: SessionRevocations,
@@ -48,12 +47,12 @@ export class CertificateLocks {
     const { accountId } = request.caller;
     let revoked: string[];
     try {
-      revoked = await this.dataSource.transaction(async (manager) => {
-        const locked = await this.security.lock(request.certificateId, accountId, new Date(this.clock.now()), manager);
+      revoked = await this.db.transaction(async (tx) => {
+        const locked = await this.security.lock(request.certificateId, accountId, new Date(this.clock.now()), tx);
         if (!locked) throw certificateNotFound();
         // the notifier sends the confirmation email (one per lock)
-        if (!locked.wasLocked) await this.security.recordLockNotice(request.certificateId, manager);
-        const sessionIds = await this.sessions.revokeByCertificate(request.certificateId, new Date(this.clock.now()), manager);
+        if (!locked.wasLocked) await this.security.recordLockNotice(request.certificateId, tx);
+        const sessionIds = await this.sessions.revokeByCertificate(request.certificateId, new Date(this.clock.now()), tx);
         await this.audit.success(
           {
             action: 'certificate.lock',
@@ -62,7 +61,7 @@ export class CertificateLocks {
             certificateId: request.certificateId,
             details: { fingerprint: locked.fingerprintSha256, alreadyLocked: locked.wasLocked, revokedSessions: sessionIds.length, bySession: request.caller.sessionId },
           },
-          manager,
+          tx,
         );
         return sessionIds;
       });
@@ -79,8 +78,8 @@ export class CertificateLocks {
     const { accountId } = request.caller;
     try {
       await this.assertMayUnlock(request);
-      await this.dataSource.transaction(async (manager) => {
-        const result = await this.security.unlock(request.certificateId, accountId, manager);
+      await this.db.transaction(async (tx) => {
+        const result = await this.security.unlock(request.certificateId, accountId, tx);
         if (!result) throw certificateNotFound();
         await this.audit.success(
           {
@@ -90,7 +89,7 @@ export class CertificateLocks {
             certificateId: request.certificateId,
             details: { fingerprint: result.fingerprintSha256, wasLocked: result.previous !== null, bySession: request.caller.sessionId },
           },
-          manager,
+          tx,
         );
       });
     } catch (err) {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SessionRevocations } from '@jointcert/common';
 import type { CallerRequest } from '@jointcert/contracts';
-import { SessionRepository } from '@jointcert/registry-db';
+import { RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, type Clock } from '../registry.tokens';
 
@@ -16,7 +15,7 @@ import { CLOCK, type Clock } from '../registry.tokens';
 @Injectable()
 export class LogOut {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly sessions: SessionRepository,
     private readonly revocations: SessionRevocations,
     private readonly audit: AuditLog,
@@ -25,10 +24,10 @@ export class LogOut {
 
   async execute(request: CallerRequest): Promise<{ ok: true }> {
     const { accountId, sessionId } = request.caller;
-    const revoked = await this.dataSource.transaction(async (manager) => {
-      const ids = await this.sessions.revokeFamilyOf(sessionId, accountId, new Date(this.clock.now()), manager);
+    const revoked = await this.db.transaction(async (tx) => {
+      const ids = await this.sessions.revokeFamilyOf(sessionId, accountId, new Date(this.clock.now()), tx);
       if (ids.length > 0) {
-        await this.audit.success({ action: 'logout', client: request.client, accountId, details: { sessionId, revokedSessions: ids.length } }, manager);
+        await this.audit.success({ action: 'logout', client: request.client, accountId, details: { sessionId, revokedSessions: ids.length } }, tx);
       }
       return ids;
     });

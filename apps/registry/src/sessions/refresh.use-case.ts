@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError, SessionRevocations } from '@jointcert/common';
 import type { RefreshRequest, SessionTokens } from '@jointcert/contracts';
-import { AccountRepository, CertificateRepository, SessionRepository } from '@jointcert/registry-db';
+import { AccountRepository, CertificateRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
 import { CLOCK, type Clock } from '../registry.tokens';
@@ -30,7 +29,7 @@ type Outcome =
 @Injectable()
 export class RefreshSession {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly sessions: SessionRepository,
     private readonly certificates: CertificateRepository,
     private readonly accounts: AccountRepository,
@@ -42,22 +41,22 @@ export class RefreshSession {
 
   async execute(request: RefreshRequest): Promise<SessionTokens> {
     const hash = refreshTokenHash(request.refreshToken);
-    const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
+    const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
       const now = new Date(this.clock.now());
       // Lock order as in delete (certificate, then sessions), so the two serialise without deadlock:
       // a session rotated from a certificate being deleted is either revoked by the delete or refused here.
-      const peek = await this.sessions.findByTokenHash(hash, manager);
+      const peek = await this.sessions.findByTokenHash(hash, tx);
       if (!peek) return { kind: 'refused', reason: 'REFRESH_TOKEN_INVALID' };
-      const certificate = await this.certificates.lockShared(peek.certificateId, manager);
-      const row = await this.sessions.findByTokenHashForUpdate(hash, manager);
+      const certificate = await this.certificates.lockShared(peek.certificateId, tx);
+      const row = await this.sessions.findByTokenHashForUpdate(hash, tx);
       if (!row) return { kind: 'refused', reason: 'REFRESH_TOKEN_INVALID' };
       if (row.revokedAt !== null) return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
       if (row.rotatedAt !== null) {
-        const revoked = await this.sessions.revokeFamily(row.familyId, now, manager);
+        const revoked = await this.sessions.revokeFamily(row.familyId, now, tx);
         await this.audit.failure(
           { action: 'refresh', client: request.client, accountId: row.accountId, certificateId: row.certificateId, details: { sessionId: row.id, familyId: row.familyId, revokedSessions: revoked.length } },
           reused(),
-          manager,
+          tx,
         );
         return { kind: 'reused', revoked };
       }
@@ -68,10 +67,10 @@ export class RefreshSession {
       if (!certificate || (certificate.status !== 'active' && certificate.status !== 'replaced') || certificate.lockedAt !== null) {
         return { kind: 'refused', reason: 'REFRESH_TOKEN_REVOKED' };
       }
-      const account = await this.accounts.findById(row.accountId, manager);
+      const account = await this.accounts.findById(row.accountId, tx);
       if (!account) throw accountUnknown();
-      await this.sessions.markRotated(row.id, now, manager);
-      const { tokens } = await this.issuer.open(manager, { accountId: row.accountId, certificateId: row.certificateId, familyId: row.familyId, client: request.client }, accountView(account));
+      await this.sessions.markRotated(row.id, now, tx);
+      const { tokens } = await this.issuer.open(tx, { accountId: row.accountId, certificateId: row.certificateId, familyId: row.familyId, client: request.client }, accountView(account));
       return { kind: 'rotated', tokens };
     });
     switch (outcome.kind) {

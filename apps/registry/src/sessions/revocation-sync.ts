@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { SessionRevocations, type Logger } from '@jointcert/common';
+import { SessionRepository } from '@jointcert/registry-db';
 import { LOGGER } from '../registry.tokens';
 
 /** How often the registry checks that the revocation set in Redis is still marked complete. */
@@ -23,7 +23,7 @@ export class RevocationSync implements OnApplicationBootstrap, OnApplicationShut
   private readonly onReady = (): void => void this.sync();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
     private readonly redis: Redis,
     private readonly revocations: SessionRevocations,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -52,11 +52,7 @@ export class RevocationSync implements OnApplicationBootstrap, OnApplicationShut
 
   private async reloadIfNeeded(): Promise<void> {
     if (this.redis.status !== 'ready' || (await this.revocations.isLoaded())) return;
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)`,
-      [this.revocations.entryTtlS],
-    );
-    const ids = rows.map((r) => r.id);
+    const ids = await this.sessions.revokedWithin(this.revocations.entryTtlS);
     for (let i = 0; i < ids.length; i += 500) await this.revocations.revoke(ids.slice(i, i + 500));
     await this.revocations.markLoaded();
     this.logger.info({ revokedSessions: ids.length }, 'session revocations loaded into redis from postgres');

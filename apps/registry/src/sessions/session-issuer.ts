@@ -1,9 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { issueAccessToken, type AppConfig } from '@jointcert/common';
 import type { AccountView, ClientInfo, SessionTokens } from '@jointcert/contracts';
-import { SessionRepository } from '@jointcert/registry-db';
+import { SessionRepository, type Tx } from '@jointcert/registry-db';
 import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 
 export const REFRESH_TOKEN_BYTES = 32;
@@ -76,7 +75,7 @@ export class SessionIssuer {
     };
   }
 
-  async open(manager: EntityManager, input: OpenSession, account: AccountView): Promise<{ sessionId: string; tokens: SessionTokens }> {
+  async open(tx: Tx, input: OpenSession, account: AccountView): Promise<{ sessionId: string; tokens: SessionTokens }> {
     const draft = this.draft(input.client, input.familyId);
     await this.sessions.create(
       {
@@ -89,7 +88,7 @@ export class SessionIssuer {
         ip: draft.ip,
         userAgent: draft.userAgent,
       },
-      manager,
+      tx,
     );
     return { sessionId: draft.id, tokens: this.tokens(draft, input.accountId, account) };
   }

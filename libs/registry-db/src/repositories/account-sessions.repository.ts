@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Tx } from '../database';
 
 /** A live session as its account sees it (the head of a refresh family). */
 export interface ActiveSession {
@@ -53,8 +54,8 @@ export class AccountSessionsRepository {
   }
 
   /** Revoke every session of the account not yet revoked; returns their ids. */
-  async revokeAll(accountId: string, at: Date, manager: EntityManager): Promise<string[]> {
-    const result = await manager.query<[Array<{ id: string }>, number]>(
+  async revokeAll(accountId: string, at: Date, tx: Tx): Promise<string[]> {
+    const result = await tx.query<[Array<{ id: string }>, number]>(
       `UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL RETURNING id`,
       [accountId, at],
     );

@@ -1,12 +1,14 @@
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
+import { entityManager, type Tx } from '../database';
 import { AccountEntity } from '../entities/account.entity';
 import type { Account, AccountPatch, NewAccount } from './account.types';
 
-/** Accounts. Returns plain domain types; pass `manager` to join a transaction. */
+/** Accounts. Returns plain domain types; pass `tx` to join a transaction. */
 export class AccountRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(input: NewAccount, manager: EntityManager = this.dataSource.manager): Promise<Account> {
+  async create(input: NewAccount, tx?: Tx): Promise<Account> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(AccountEntity);
     const entity = repo.create({
       email: input.email,
@@ -17,13 +19,15 @@ export class AccountRepository {
     return toDomain(await repo.save(entity, { reload: true }));
   }
 
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Account | null> {
+  async findById(id: string, tx?: Tx): Promise<Account | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(AccountEntity).findOneBy({ id });
     return row ? toDomain(row) : null;
   }
 
   /** Apply a patch; null when the account does not exist. */
-  async update(id: string, patch: AccountPatch, manager: EntityManager = this.dataSource.manager): Promise<Account | null> {
+  async update(id: string, patch: AccountPatch, tx?: Tx): Promise<Account | null> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(AccountEntity);
     const set: Partial<AccountEntity> = {};
     if (patch.email !== undefined) set.email = patch.email;
@@ -38,7 +42,8 @@ export class AccountRepository {
   }
 
   /** Remember a verified identity's hash unless the account already has one; true when stored. */
-  async setIdentityHashIfUnset(id: string, identityHash: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async setIdentityHashIfUnset(id: string, identityHash: string, tx?: Tx): Promise<boolean> {
+    const manager = entityManager(tx, this.dataSource);
     const result = await manager.getRepository(AccountEntity).update({ id, identityHash: IsNull() }, { identityHash });
     return (result.affected ?? 0) > 0;
   }

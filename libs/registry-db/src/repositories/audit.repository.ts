@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { entityManager, type Tx } from '../database';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import type { AuditEvent, NewAuditEvent } from './audit.types';
 
@@ -7,7 +8,8 @@ import type { AuditEvent, NewAuditEvent } from './audit.types';
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async append(event: NewAuditEvent, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async append(event: NewAuditEvent, tx?: Tx): Promise<void> {
+    const manager = entityManager(tx, this.dataSource);
     const ip = event.ip && isIP(event.ip) !== 0 ? event.ip : null;
     const repo = manager.getRepository(AuditEventEntity);
     const row = repo.create({
@@ -25,7 +27,8 @@ export class AuditRepository {
   }
 
   /** An account's events, oldest first (support and tests). */
-  async listForAccount(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<AuditEvent[]> {
+  async listForAccount(accountId: string, tx?: Tx): Promise<AuditEvent[]> {
+    const manager = entityManager(tx, this.dataSource);
     const rows = await manager.getRepository(AuditEventEntity).find({ where: { accountId }, order: { id: 'ASC' } });
     return rows.map(toDomain);
   }

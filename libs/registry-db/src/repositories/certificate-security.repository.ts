@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Tx } from '../database';
 
 /** Per-certificate facts the account-security views need besides the row itself. */
 export interface CertificateUsage {
@@ -24,17 +25,17 @@ export class CertificateSecurityRepository {
    * Lock one of the account's (not deleted) certificates. Keeps the first lock
    * time when already locked. Null when there is no such certificate.
    */
-  async lock(id: string, accountId: string, at: Date, manager: EntityManager): Promise<{ lockedAt: Date; wasLocked: boolean; fingerprintSha256: string } | null> {
-    const row = await this.forUpdate(id, accountId, manager);
+  async lock(id: string, accountId: string, at: Date, tx: Tx): Promise<{ lockedAt: Date; wasLocked: boolean; fingerprintSha256: string } | null> {
+    const row = await this.forUpdate(id, accountId, tx);
     if (!row) return null;
     if (row.locked_at !== null) return { lockedAt: row.locked_at, wasLocked: true, fingerprintSha256: row.fingerprint_sha256 };
-    await manager.query(`UPDATE certificates SET locked_at = $2 WHERE id = $1`, [id, at]);
+    await tx.query(`UPDATE certificates SET locked_at = $2 WHERE id = $1`, [id, at]);
     return { lockedAt: at, wasLocked: false, fingerprintSha256: row.fingerprint_sha256 };
   }
 
   /** The lock confirmation email: a pending 'lock' notice, numbered per certificate (call after `lock`, in its transaction: the row lock serialises the numbering). */
-  async recordLockNotice(id: string, manager: EntityManager): Promise<void> {
-    await manager.query(
+  async recordLockNotice(id: string, tx: Tx): Promise<void> {
+    await tx.query(
       `INSERT INTO notifications (certificate_id, kind, threshold_days)
        SELECT $1, 'lock', coalesce(max(threshold_days), 0) + 1 FROM notifications WHERE certificate_id = $1 AND kind = 'lock'`,
       [id],
@@ -42,15 +43,15 @@ export class CertificateSecurityRepository {
   }
 
   /** Clear the lock of one of the account's certificates; returns the lock time it had (null: was not locked), or undefined for no such certificate. */
-  async unlock(id: string, accountId: string, manager: EntityManager): Promise<{ previous: Date | null; fingerprintSha256: string } | undefined> {
-    const row = await this.forUpdate(id, accountId, manager);
+  async unlock(id: string, accountId: string, tx: Tx): Promise<{ previous: Date | null; fingerprintSha256: string } | undefined> {
+    const row = await this.forUpdate(id, accountId, tx);
     if (!row) return undefined;
-    if (row.locked_at !== null) await manager.query(`UPDATE certificates SET locked_at = NULL WHERE id = $1`, [id]);
+    if (row.locked_at !== null) await tx.query(`UPDATE certificates SET locked_at = NULL WHERE id = $1`, [id]);
     return { previous: row.locked_at, fingerprintSha256: row.fingerprint_sha256 };
   }
 
-  private async forUpdate(id: string, accountId: string, manager: EntityManager): Promise<{ locked_at: Date | null; fingerprint_sha256: string } | undefined> {
-    const rows = await manager.query<Array<{ locked_at: Date | null; fingerprint_sha256: string }>>(
+  private async forUpdate(id: string, accountId: string, tx: Tx): Promise<{ locked_at: Date | null; fingerprint_sha256: string } | undefined> {
+    const rows = await tx.query<Array<{ locked_at: Date | null; fingerprint_sha256: string }>>(
       `SELECT locked_at, fingerprint_sha256 FROM certificates WHERE id = $1 AND account_id = $2 AND status <> 'deleted' FOR UPDATE`,
       [id, accountId],
     );

@@ -1,5 +1,6 @@
 import { DomainError } from '@jointcert/common';
-import { Not, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { Not, QueryFailedError, type DataSource } from 'typeorm';
+import { entityManager, type Tx } from '../database';
 import { CertificateEntity } from '../entities/certificate.entity';
 import type { NewCertificate, RegisteredCertificate } from './certificate.types';
 
@@ -16,7 +17,7 @@ export class CertificateAlreadyRegistered extends DomainError {
 
 /**
  * Registered certificates. Returns plain domain types; entities stay inside.
- * Every method takes an optional `manager` to join a caller's transaction.
+ * Every method takes a `tx` (optional for reads) to join a caller's transaction.
  * Deleted certificates stay in the table (audit) but are invisible to the
  * account-scoped reads.
  */
@@ -27,9 +28,10 @@ export class CertificateRepository {
    * Insert an `active` registration. The partial unique index on the
    * fingerprint decides races: of concurrent registrations of one certificate
    * exactly one commits, the others get CertificateAlreadyRegistered.
-   * Pass `manager` to take part in a caller's transaction.
+   * Pass `tx` to take part in a caller's transaction.
    */
-  async registerActive(input: NewCertificate, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate> {
+  async registerActive(input: NewCertificate, tx?: Tx): Promise<RegisteredCertificate> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(CertificateEntity);
     const entity = repo.create({
       accountId: input.accountId,
@@ -58,13 +60,15 @@ export class CertificateRepository {
     }
   }
 
-  async findActiveByFingerprint(fingerprintSha256: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate | null> {
+  async findActiveByFingerprint(fingerprintSha256: string, tx?: Tx): Promise<RegisteredCertificate | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(CertificateEntity).findOneBy({ fingerprintSha256, status: 'active' });
     return row ? toDomain(row) : null;
   }
 
   /** Active registrations by issuer (RFC 5280 comparison key) and serial: the signer of a CMS that carries no certificate (at most 4). */
-  async findActiveByIssuerSerial(issuerKey: string, serialHex: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate[]> {
+  async findActiveByIssuerSerial(issuerKey: string, serialHex: string, tx?: Tx): Promise<RegisteredCertificate[]> {
+    const manager = entityManager(tx, this.dataSource);
     const rows = await manager.getRepository(CertificateEntity).find({ where: { issuerKey, serialHex, status: 'active' }, take: 4 });
     return rows.map(toDomain);
   }
@@ -74,19 +78,22 @@ export class CertificateRepository {
    * transaction ends: a concurrent delete or replace (which lock the row for
    * update) waits, so whatever is made from it (a session) is seen by them.
    */
-  async lockActiveByFingerprint(fingerprintSha256: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+  async lockActiveByFingerprint(fingerprintSha256: string, tx: Tx): Promise<RegisteredCertificate | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(CertificateEntity).findOne({ where: { fingerprintSha256, status: 'active' }, lock: { mode: 'pessimistic_read' } });
     return row ? toDomain(row) : null;
   }
 
   /** A certificate by id, share-locked until the transaction ends. */
-  async lockShared(id: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+  async lockShared(id: string, tx: Tx): Promise<RegisteredCertificate | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(CertificateEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
     return row ? toDomain(row) : null;
   }
 
   /** The account's certificates except deleted ones, newest first. */
-  async listForAccount(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate[]> {
+  async listForAccount(accountId: string, tx?: Tx): Promise<RegisteredCertificate[]> {
+    const manager = entityManager(tx, this.dataSource);
     const rows = await manager.getRepository(CertificateEntity).find({
       where: { accountId, status: Not('deleted') },
       order: { createdAt: 'DESC', id: 'DESC' },
@@ -95,24 +102,28 @@ export class CertificateRepository {
   }
 
   /** One of the account's certificates (not deleted); null for another account's or an unknown id. */
-  async findForAccount(id: string, accountId: string, manager: EntityManager = this.dataSource.manager): Promise<RegisteredCertificate | null> {
+  async findForAccount(id: string, accountId: string, tx?: Tx): Promise<RegisteredCertificate | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(CertificateEntity).findOneBy({ id, accountId, status: Not('deleted') });
     return row ? toDomain(row) : null;
   }
 
   /** Like findForAccount (deleted ones included), holding a row lock until the transaction ends. */
-  async lockForAccount(id: string, accountId: string, manager: EntityManager): Promise<RegisteredCertificate | null> {
+  async lockForAccount(id: string, accountId: string, tx: Tx): Promise<RegisteredCertificate | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(CertificateEntity).findOne({ where: { id, accountId }, lock: { mode: 'pessimistic_write' } });
     return row ? toDomain(row) : null;
   }
 
-  async markReplaced(id: string, replacedBy: string, manager: EntityManager): Promise<RegisteredCertificate> {
+  async markReplaced(id: string, replacedBy: string, tx: Tx): Promise<RegisteredCertificate> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(CertificateEntity);
     await repo.update({ id }, { status: 'replaced', replacedBy });
     return toDomain(await repo.findOneByOrFail({ id }));
   }
 
-  async markDeleted(id: string, manager: EntityManager): Promise<RegisteredCertificate> {
+  async markDeleted(id: string, tx: Tx): Promise<RegisteredCertificate> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(CertificateEntity);
     await repo.update({ id }, { status: 'deleted' });
     return toDomain(await repo.findOneByOrFail({ id }));

@@ -1,4 +1,5 @@
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { entityManager, type Tx } from '../database';
 import { SessionEntity } from '../entities/session.entity';
 import type { NewSession, Session } from './session.types';
 
@@ -10,7 +11,8 @@ import type { NewSession, Session } from './session.types';
 export class SessionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(input: NewSession, manager: EntityManager = this.dataSource.manager): Promise<Session> {
+  async create(input: NewSession, tx?: Tx): Promise<Session> {
+    const manager = entityManager(tx, this.dataSource);
     const repo = manager.getRepository(SessionEntity);
     const saved = await repo.save(
       repo.create({
@@ -30,37 +32,41 @@ export class SessionRepository {
     return toDomain(saved);
   }
 
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Session | null> {
+  async findById(id: string, tx?: Tx): Promise<Session | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(SessionEntity).findOneBy({ id });
     return row ? toDomain(row) : null;
   }
 
-  async findByTokenHash(refreshTokenHash: string, manager: EntityManager = this.dataSource.manager): Promise<Session | null> {
+  async findByTokenHash(refreshTokenHash: string, tx?: Tx): Promise<Session | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(SessionEntity).findOneBy({ refreshTokenHash });
     return row ? toDomain(row) : null;
   }
 
   /** The row of a refresh token, locked until the transaction ends (call inside one). */
-  async findByTokenHashForUpdate(refreshTokenHash: string, manager: EntityManager): Promise<Session | null> {
+  async findByTokenHashForUpdate(refreshTokenHash: string, tx: Tx): Promise<Session | null> {
+    const manager = entityManager(tx, this.dataSource);
     const row = await manager.getRepository(SessionEntity).findOne({ where: { refreshTokenHash }, lock: { mode: 'pessimistic_write' } });
     return row ? toDomain(row) : null;
   }
 
   /** Mark a row rotated unless it already is; false when another rotation got there first. */
-  async markRotated(id: string, at: Date, manager: EntityManager): Promise<boolean> {
+  async markRotated(id: string, at: Date, tx: Tx): Promise<boolean> {
+    const manager = entityManager(tx, this.dataSource);
     const result = await manager.getRepository(SessionEntity).update({ id, rotatedAt: IsNull() }, { rotatedAt: at });
     return (result.affected ?? 0) > 0;
   }
 
   /** Revoke every live row of a family; returns the ids newly revoked. */
-  async revokeFamily(familyId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    return this.revokeWhere(manager, 'family_id = :familyId', { familyId }, at);
+  async revokeFamily(familyId: string, at: Date, tx?: Tx): Promise<string[]> {
+    return this.revokeWhere(entityManager(tx, this.dataSource), 'family_id = :familyId', { familyId }, at);
   }
 
   /** Revoke the family of one of the account's sessions (logout); returns the ids newly revoked. */
-  async revokeFamilyOf(sessionId: string, accountId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+  async revokeFamilyOf(sessionId: string, accountId: string, at: Date, tx?: Tx): Promise<string[]> {
     return this.revokeWhere(
-      manager,
+      entityManager(tx, this.dataSource),
       'family_id IN (SELECT s.family_id FROM sessions s WHERE s.id = :sessionId AND s.account_id = :accountId)',
       { sessionId, accountId },
       at,
@@ -68,8 +74,14 @@ export class SessionRepository {
   }
 
   /** Revoke every live session opened with a certificate (and rotated from it); returns the ids newly revoked. */
-  async revokeByCertificate(certificateId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    return this.revokeWhere(manager, 'certificate_id = :certificateId', { certificateId }, at);
+  async revokeByCertificate(certificateId: string, at: Date, tx?: Tx): Promise<string[]> {
+    return this.revokeWhere(entityManager(tx, this.dataSource), 'certificate_id = :certificateId', { certificateId }, at);
+  }
+
+  /** Ids of the sessions revoked within the last `seconds` (to reload the revocation cache). */
+  async revokedWithin(seconds: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)`, [seconds]);
+    return rows.map((r) => r.id);
   }
 
   private async revokeWhere(manager: EntityManager, where: string, params: Record<string, string>, at: Date): Promise<string[]> {
