@@ -15,6 +15,43 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** What the failure event of an audited action records besides its action, client and reason. */
+export type FailureEntry = Omit<AuditEntry, 'action' | 'client'>;
+
+/**
+ * What a failing action had learned before it failed — the certificate that
+ * signed (a proof that got as far as its signer), the account and row a login
+ * found — carried with its error to the failure event. The error itself is
+ * unchanged (these facts are never part of the answer).
+ */
+export interface FailureFacts {
+  fingerprint?: string;
+  accountId?: string;
+  certificateId?: string;
+}
+
+const factsOfErrors = new WeakMap<object, FailureFacts>();
+
+/** Attach facts to `err` and return it (`throw withFacts(accountUnknown(), { accountId })`); facts it already carries win. */
+export function withFacts<E>(err: E, facts: FailureFacts): E {
+  if (typeof err === 'object' && err !== null) factsOfErrors.set(err, { ...facts, ...factsOfErrors.get(err) });
+  return err;
+}
+
+/** Run fn knowing `facts`: its failure carries them (see withFacts). */
+export async function knowing<T>(facts: FailureFacts, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw withFacts(err, facts);
+  }
+}
+
+/** The facts an error carries (none for one that was not given any). */
+export function factsOf(err: unknown): FailureFacts {
+  return (typeof err === 'object' && err !== null && factsOfErrors.get(err)) || {};
+}
+
 /** The problem code of an error, or INTERNAL for anything unexpected. */
 export function reasonOf(err: unknown): string {
   return err instanceof DomainError ? err.code : 'INTERNAL';
@@ -32,6 +69,21 @@ export class AuditLog {
     private readonly repository: AuditRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * The frame of an audited action: run fn; when it fails, record the failure
+   * (after its transaction rolled back) — `failure` describes the event from
+   * the facts the error carries — and rethrow. A success is fn's to record,
+   * inside the transaction that makes the change.
+   */
+  async audited<T>(action: AuditAction, client: ClientInfo, fn: () => Promise<T>, failure: (facts: FailureFacts) => FailureEntry = () => ({})): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      await this.failure({ action, client, ...failure(factsOf(err)) }, err);
+      throw err;
+    }
+  }
 
   async success(entry: AuditEntry, tx?: Tx): Promise<void> {
     await this.write(entry, 'success', null, tx);

@@ -28,13 +28,7 @@ export class DeleteCertificate {
 
   async execute(request: CertificateRequest): Promise<{ ok: true }> {
     const { accountId } = request.caller;
-    let revoked: string[];
-    try {
-      revoked = await this.deleteAndRevoke(request);
-    } catch (err) {
-      await this.audit.failure({ action: 'delete', client: request.client, accountId, details: { requestedCertificateId: request.certificateId } }, err);
-      throw err;
-    }
+    const revoked = await this.audit.audited('delete', request.client, () => this.deleteAndRevoke(request), () => ({ accountId, details: { requestedCertificateId: request.certificateId } }));
     try {
       await this.revocations.revoke(revoked);
     } catch (err) {

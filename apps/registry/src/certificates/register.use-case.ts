@@ -4,8 +4,8 @@ import type { RegisterRequest, RegisterResult } from '@jointcert/contracts';
 import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { IdentityHasher } from '../accounts/identity-hash';
-import { AuditLog } from '../audit/audit-log';
-import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
+import { AuditLog, knowing } from '../audit/audit-log';
+import { SignatureProof } from '../proof/signature-proof';
 import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 import { SessionIssuer } from '../sessions/session-issuer';
 import { accountUnknown } from '../shared/errors';
@@ -42,19 +42,22 @@ export class RegisterCertificate {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(request: RegisterRequest): Promise<RegisterResult> {
-    const trace: ProofTrace = {};
+  execute(request: RegisterRequest): Promise<RegisterResult> {
     const signUp = request.caller === undefined;
-    try {
-      const verified = await this.proof.prove(
-        { challengeId: request.challengeId, signedData: request.signedData, identity: request.identity, purpose: 'register' },
-        trace,
-      );
-      const identityHash = verified.identityVerified && request.identity ? this.identity.hash(request.identity.idn) : null;
-      const signer = verified.certificate;
-      const auditDetails = { fingerprint: signer.fingerprintSha256, signUp, identityVerified: verified.identityVerified };
+    return this.audit.audited('register', request.client, () => this.register(request, signUp), (facts) => ({
+      accountId: request.caller?.accountId ?? null,
+      details: { fingerprint: facts.fingerprint ?? null, signUp },
+    }));
+  }
 
-      return await this.db.transaction(async (tx) => {
+  private async register(request: RegisterRequest, signUp: boolean): Promise<RegisterResult> {
+    const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, identity: request.identity, purpose: 'register' });
+    const identityHash = verified.identityVerified && request.identity ? this.identity.hash(request.identity.idn) : null;
+    const signer = verified.certificate;
+    const auditDetails = { fingerprint: signer.fingerprintSha256, signUp, identityVerified: verified.identityVerified };
+
+    return knowing({ fingerprint: signer.fingerprintSha256 }, () =>
+      this.db.transaction(async (tx) => {
         const now = this.clock.now();
         if (request.caller) {
           const account = await this.accounts.findById(request.caller.accountId, tx);
@@ -78,13 +81,7 @@ export class RegisterCertificate {
           tx,
         );
         return { certificate: certificateView(certificate, now), account: view, session: tokens };
-      });
-    } catch (err) {
-      await this.audit.failure(
-        { action: 'register', client: request.client, accountId: request.caller?.accountId ?? null, details: { fingerprint: trace.fingerprint ?? null, signUp } },
-        err,
-      );
-      throw err;
-    }
+      }),
+    );
   }
 }

@@ -3,8 +3,8 @@ import { DomainError } from '@jointcert/common';
 import type { ReplaceRequest, ReplaceResult } from '@jointcert/contracts';
 import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { IdentityHasher } from '../accounts/identity-hash';
-import { AuditLog } from '../audit/audit-log';
-import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
+import { AuditLog, knowing } from '../audit/audit-log';
+import { SignatureProof } from '../proof/signature-proof';
 import { CLOCK, type Clock } from '../registry.tokens';
 import { accountUnknown, certificateNotFound } from '../shared/errors';
 import { certificateView, newCertificate } from './certificate.view';
@@ -29,18 +29,22 @@ export class ReplaceCertificate {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(request: ReplaceRequest): Promise<ReplaceResult> {
-    const trace: ProofTrace = {};
-    const { accountId } = request.caller;
-    try {
-      const verified = await this.proof.prove(
-        { challengeId: request.challengeId, signedData: request.signedData, identity: request.identity, purpose: 'replace' },
-        trace,
-      );
-      const proofIdentityHash = verified.identityVerified && request.identity ? this.identity.hash(request.identity.idn) : null;
-      const next = verified.certificate;
+  execute(request: ReplaceRequest): Promise<ReplaceResult> {
+    return this.audit.audited('replace', request.client, () => this.replace(request), (facts) => ({
+      accountId: request.caller.accountId,
+      certificateId: null,
+      details: { requestedCertificateId: request.certificateId, newFingerprint: facts.fingerprint ?? null },
+    }));
+  }
 
-      return await this.db.transaction(async (tx) => {
+  private async replace(request: ReplaceRequest): Promise<ReplaceResult> {
+    const { accountId } = request.caller;
+    const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, identity: request.identity, purpose: 'replace' });
+    const proofIdentityHash = verified.identityVerified && request.identity ? this.identity.hash(request.identity.idn) : null;
+    const next = verified.certificate;
+
+    return knowing({ fingerprint: next.fingerprintSha256 }, () =>
+      this.db.transaction(async (tx) => {
         const previous = await this.certificates.lockForAccount(request.certificateId, accountId, tx);
         if (!previous || previous.status === 'deleted') throw certificateNotFound();
         const account = await this.accounts.findById(accountId, tx);
@@ -64,13 +68,7 @@ export class ReplaceCertificate {
         );
         const now = this.clock.now();
         return { previous: certificateView(replaced, now), certificate: certificateView(inserted, now) };
-      });
-    } catch (err) {
-      await this.audit.failure(
-        { action: 'replace', client: request.client, accountId, certificateId: null, details: { requestedCertificateId: request.certificateId, newFingerprint: trace.fingerprint ?? null } },
-        err,
-      );
-      throw err;
-    }
+      }),
+    );
   }
 }

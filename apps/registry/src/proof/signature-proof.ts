@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceCaller } from '@jointcert/common';
 import { CertificateRepository } from '@jointcert/registry-db';
 import { Api, type IdentityProof, type VerifyChallengeRequest, type VerifyChallengeResult } from '@jointcert/contracts';
+import { knowing } from '../audit/audit-log';
 import { ChallengeStore } from '../challenges/challenge.store';
 import { VERIFIER } from '../registry.tokens';
 import { CertificateRateLimiter } from './certificate-rate-limiter';
@@ -12,11 +13,6 @@ export interface ProofRequest {
   signedData: string;
   identity?: IdentityProof;
   purpose: VerifyChallengeRequest['purpose'];
-}
-
-/** What a proof attempt learned, for the audit event of a failure. */
-export interface ProofTrace {
-  fingerprint?: string;
 }
 
 /**
@@ -35,6 +31,9 @@ export interface ProofTrace {
  *      revocation, VID when identity is given). Its DomainErrors pass through
  *      unchanged; an unreachable verifier is SERVICE_UNAVAILABLE (the challenge
  *      stays consumed: there is no "un-consume" that could not be raced).
+ *
+ * A failure once the signer is known carries its fingerprint (for the audit
+ * event: FailureFacts); on success it is the result's certificate's.
  */
 @Injectable()
 export class SignatureProof {
@@ -45,7 +44,7 @@ export class SignatureProof {
     private readonly certificates: CertificateRepository,
   ) {}
 
-  async prove(request: ProofRequest, trace: ProofTrace): Promise<VerifyChallengeResult> {
+  async prove(request: ProofRequest): Promise<VerifyChallengeResult> {
     let signer: SignerRef;
     let registered: string[] | undefined;
     let fingerprint: string;
@@ -62,18 +61,17 @@ export class SignatureProof {
       await this.challenges.consume(request.challengeId);
       throw err;
     }
-    trace.fingerprint = fingerprint;
-    const window = this.rateLimiter.window(fingerprint);
-    const { nonce, count } = await this.challenges.consumeCounting(request.challengeId, window);
-    this.rateLimiter.enforce(window, count);
-    const result = await this.verifier.send(Api.verifier.verifyChallenge, {
-      signedData: request.signedData,
-      expectedContent: nonce,
-      purpose: request.purpose,
-      ...(request.identity ? { identity: request.identity } : {}),
-      ...(registered ? { signerCertificates: registered } : {}),
+    return knowing({ fingerprint }, async () => {
+      const window = this.rateLimiter.window(fingerprint);
+      const { nonce, count } = await this.challenges.consumeCounting(request.challengeId, window);
+      this.rateLimiter.enforce(window, count);
+      return this.verifier.send(Api.verifier.verifyChallenge, {
+        signedData: request.signedData,
+        expectedContent: nonce,
+        purpose: request.purpose,
+        ...(request.identity ? { identity: request.identity } : {}),
+        ...(registered ? { signerCertificates: registered } : {}),
+      });
     });
-    trace.fingerprint = result.certificate.fingerprintSha256;
-    return result;
   }
 }

@@ -45,30 +45,30 @@ export class CertificateLocks {
 
   async lock(request: CertificateRequest): Promise<CertificateView> {
     const { accountId } = request.caller;
-    let revoked: string[];
-    try {
-      revoked = await this.db.transaction(async (tx) => {
-        const locked = await this.security.lock(request.certificateId, accountId, new Date(this.clock.now()), tx);
-        if (!locked) throw certificateNotFound();
-        // the notifier sends the confirmation email (one per lock)
-        if (!locked.wasLocked) await this.security.recordLockNotice(request.certificateId, tx);
-        const sessionIds = await this.sessions.revokeByCertificate(request.certificateId, new Date(this.clock.now()), tx);
-        await this.audit.success(
-          {
-            action: 'certificate.lock',
-            client: request.client,
-            accountId,
-            certificateId: request.certificateId,
-            details: { fingerprint: locked.fingerprintSha256, alreadyLocked: locked.wasLocked, revokedSessions: sessionIds.length, bySession: request.caller.sessionId },
-          },
-          tx,
-        );
-        return sessionIds;
-      });
-    } catch (err) {
-      await this.audit.failure({ action: 'certificate.lock', client: request.client, accountId, details: { requestedCertificateId: request.certificateId } }, err);
-      throw err;
-    }
+    const revoked = await this.audit.audited(
+      'certificate.lock',
+      request.client,
+      () =>
+        this.db.transaction(async (tx) => {
+          const locked = await this.security.lock(request.certificateId, accountId, new Date(this.clock.now()), tx);
+          if (!locked) throw certificateNotFound();
+          // the notifier sends the confirmation email (one per lock)
+          if (!locked.wasLocked) await this.security.recordLockNotice(request.certificateId, tx);
+          const sessionIds = await this.sessions.revokeByCertificate(request.certificateId, new Date(this.clock.now()), tx);
+          await this.audit.success(
+            {
+              action: 'certificate.lock',
+              client: request.client,
+              accountId,
+              certificateId: request.certificateId,
+              details: { fingerprint: locked.fingerprintSha256, alreadyLocked: locked.wasLocked, revokedSessions: sessionIds.length, bySession: request.caller.sessionId },
+            },
+            tx,
+          );
+          return sessionIds;
+        }),
+      () => ({ accountId, details: { requestedCertificateId: request.certificateId } }),
+    );
     await revokeNow(this.revocations, this.logger, revoked);
     // the caller's session may be one of those just ended: answer from the database, not the session
     return this.queries.get(accountId, request.certificateId);
@@ -76,26 +76,28 @@ export class CertificateLocks {
 
   async unlock(request: SecondFactorCertificateRequest): Promise<CertificateView> {
     const { accountId } = request.caller;
-    try {
-      await this.assertMayUnlock(request);
-      await this.db.transaction(async (tx) => {
-        const result = await this.security.unlock(request.certificateId, accountId, tx);
-        if (!result) throw certificateNotFound();
-        await this.audit.success(
-          {
-            action: 'certificate.unlock',
-            client: request.client,
-            accountId,
-            certificateId: request.certificateId,
-            details: { fingerprint: result.fingerprintSha256, wasLocked: result.previous !== null, bySession: request.caller.sessionId },
-          },
-          tx,
-        );
-      });
-    } catch (err) {
-      await this.audit.failure({ action: 'certificate.unlock', client: request.client, accountId, details: { requestedCertificateId: request.certificateId } }, err);
-      throw err;
-    }
+    await this.audit.audited(
+      'certificate.unlock',
+      request.client,
+      async () => {
+        await this.assertMayUnlock(request);
+        await this.db.transaction(async (tx) => {
+          const result = await this.security.unlock(request.certificateId, accountId, tx);
+          if (!result) throw certificateNotFound();
+          await this.audit.success(
+            {
+              action: 'certificate.unlock',
+              client: request.client,
+              accountId,
+              certificateId: request.certificateId,
+              details: { fingerprint: result.fingerprintSha256, wasLocked: result.previous !== null, bySession: request.caller.sessionId },
+            },
+            tx,
+          );
+        });
+      },
+      () => ({ accountId, details: { requestedCertificateId: request.certificateId } }),
+    );
     return this.queries.get(accountId, request.certificateId);
   }
 

@@ -3,9 +3,9 @@ import { currentRequestId, DomainError } from '@jointcert/common';
 import type { LoginRequest, SessionTokens } from '@jointcert/contracts';
 import { CertificateSecurityRepository, LoginRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog, knowing, withFacts } from '../audit/audit-log';
 import { RequestResults } from '../idempotency/request-results';
-import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
+import { SignatureProof } from '../proof/signature-proof';
 import { certificateLocked } from '../security/certificate-lock.use-case';
 import { accountUnknown } from '../shared/errors';
 import { SessionIssuer } from './session-issuer';
@@ -32,13 +32,18 @@ export class LogIn {
     private readonly security: CertificateSecurityRepository,
   ) {}
 
-  async execute(request: LoginRequest): Promise<SessionTokens> {
-    const trace: ProofTrace = {};
-    let accountId: string | null = null;
-    let certificateId: string | null = null;
-    try {
-      const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, purpose: 'login' }, trace);
-      const fingerprint = verified.certificate.fingerprintSha256;
+  execute(request: LoginRequest): Promise<SessionTokens> {
+    return this.audit.audited('login', request.client, () => this.logIn(request), (facts) => ({
+      accountId: facts.accountId ?? null,
+      certificateId: facts.certificateId ?? null,
+      details: { fingerprint: facts.fingerprint ?? null },
+    }));
+  }
+
+  private async logIn(request: LoginRequest): Promise<SessionTokens> {
+    const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, purpose: 'login' });
+    const fingerprint = verified.certificate.fingerprintSha256;
+    return knowing({ fingerprint }, async () => {
       const draft = this.sessions.draft(request.client);
       const outcome = await this.logins.openSession({
         fingerprintSha256: fingerprint,
@@ -55,9 +60,7 @@ export class LogIn {
           if (await this.security.isLockedFingerprint(fingerprint)) throw certificateLocked();
           throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
         case 'account-missing':
-          accountId = outcome.accountId;
-          certificateId = outcome.certificateId;
-          throw accountUnknown();
+          throw withFacts(accountUnknown(), { accountId: outcome.accountId, certificateId: outcome.certificateId });
         case 'opened': {
           const tokens = this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
           // a repeat of this message (lost reply, client retry with its Idempotency-Key) answers these tokens
@@ -65,9 +68,6 @@ export class LogIn {
           return tokens;
         }
       }
-    } catch (err) {
-      await this.audit.failure({ action: 'login', client: request.client, accountId, certificateId, details: { fingerprint: trace.fingerprint ?? null } }, err);
-      throw err;
-    }
+    });
   }
 }
