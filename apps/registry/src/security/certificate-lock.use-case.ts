@@ -9,10 +9,6 @@ import { certificateNotFound } from '../shared/errors';
 import { revokeNow } from './revoke-now';
 import { SecondFactor } from './second-factor.service';
 
-export function certificateLocked(): DomainError {
-  return new DomainError('CERT_LOCKED', 'this certificate was locked as lost; unlock it from another registered certificate or with your second factor');
-}
-
 /**
  * Lost certificates (POST /v1/certificates/{id}/lock and /unlock).
  *

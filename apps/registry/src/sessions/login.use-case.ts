@@ -6,8 +6,7 @@ import { accountView } from '../accounts/account.view';
 import { AuditLog, knowing, withFacts } from '../audit/audit-log';
 import { RequestResults } from '../idempotency/request-results';
 import { SignatureProof } from '../proof/signature-proof';
-import { certificateLocked } from '../security/certificate-lock.use-case';
-import { accountUnknown } from '../shared/errors';
+import { accountUnknown, certificateLocked } from '../shared/errors';
 import { SessionIssuer } from './session-issuer';
 
 /**
