@@ -41,7 +41,7 @@ import {
   verifyVid,
   type Certificate,
 } from '@jointcert/pki';
-import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/testing';
+import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/issuing';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
 import { createRegistry } from '../apps/registry/src/bootstrap';
 import type { Clock } from '../apps/registry/src/registry.tokens';

@@ -3,7 +3,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type ValidationReport } from '@jointcert/contracts';
-import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
+import { decoyIssuers, TEST_TIME } from '@jointcert/pki/issuing';
 import { verifierAppModule } from '@jointcert/verification';
 import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 

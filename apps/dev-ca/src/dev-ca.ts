@@ -29,7 +29,7 @@ import {
   npkiFolderNameOf,
   type OcspStatusSpec,
   pkcs8Of,
-} from '@jointcert/pki/testing';
+} from '@jointcert/pki/issuing';
 import { type Clock, DAY_MS } from './clock';
 import { type CaMaterial, loadOrCreateMaterial } from './material';
 import { CertStore, type IssuedEntry, type RevokeReason, serialKey } from './store';

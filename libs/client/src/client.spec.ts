@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptSignPriKey, type EncryptOptions, int, LEGACY_SEED_VARIANTS, octets, oid, parseCertificate, seq, verifySignedData } from '@jointcert/pki';
-import { DAY, issueKoreanChain, pkcs8Of, TEST_TIME, testKey } from '@jointcert/pki/testing';
+import { DAY, issueKoreanChain, pkcs8Of, TEST_TIME, testKey } from '@jointcert/pki/issuing';
 import { YESSIGN } from '../../pki/test-support/fixtures';
 import { rejection } from '../test-support/rejection';
 import { ClientError, describeKeyFile, NpkiCertificate, toHex, unlockKeyFile } from '.';

@@ -6,7 +6,7 @@
  */
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
-import { DAY, issue, TEST_TIME, testKey } from '../testing';
+import { DAY, issue, TEST_TIME, testKey } from '../issuing';
 import { validatePath } from './build';
 import { createValidationPolicy, type TrustAnchor, type ValidationPolicy } from './policy';
 

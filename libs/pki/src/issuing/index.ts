@@ -1,5 +1,5 @@
 /**
- * @jointcert/pki/testing — the test CA toolkit (tests, benchmarks and the dev CA
+ * @jointcert/pki/issuing — the test CA toolkit (tests, benchmarks and the dev CA
  * only; never imported by production code paths).
  *
  *   keys.ts        RSA/EC key generation and the per-test-file key pool (testKey)
