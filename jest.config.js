@@ -10,6 +10,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@jointcert/pki$': '<rootDir>/libs/pki/src/index.ts',
+    '^@jointcert/pki/der$': '<rootDir>/libs/pki/src/der/index.ts',
     '^@jointcert/pki/issuing$': '<rootDir>/libs/pki/src/issuing/index.ts',
     '^@jointcert/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@jointcert/common$': '<rootDir>/libs/common/src/index.ts',

@@ -10,15 +10,14 @@ import {
   computeVid,
   encodeIdentifyData,
   encryptSignPriKey,
-  enumerated,
   issuerHashes,
   NPKI_POLICIES,
   type OcspRequestInfo,
   parseCertificate,
   parseOcspRequest,
   REVOCATION_REASONS,
-  seq,
 } from '@jointcert/pki';
+import { enumerated, seq } from '@jointcert/pki/der';
 import {
   buildCrl,
   buildOcspResponse,

@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { DIGEST_OID, explicit, int, nul, octets, oid, parseCertificate, seq, set, setOf, tlv, utcTime } from '@jointcert/pki';
+import { DIGEST_OID, parseCertificate } from '@jointcert/pki';
+import { explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '@jointcert/pki/der';
 import { buildCrl, buildOcspResponse, type CrlEntrySpec, DAY, type Issued, issueKoreanChain, type KoreanChain, type KoreanChainOptions, type OcspStatusSpec, testCertId } from '@jointcert/pki/issuing';
 
 const CMS = {

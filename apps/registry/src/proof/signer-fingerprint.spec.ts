@@ -1,5 +1,6 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { CMS_OID, DIGEST_OID, explicit, int, nul, octets, oid, parseCertificate, seq, set, tlv } from '@jointcert/pki';
+import { CMS_OID, DIGEST_OID, parseCertificate } from '@jointcert/pki';
+import { explicit, int, nul, octets, oid, seq, set, tlv } from '@jointcert/pki/der';
 import { issueKoreanChain, keyIdentifier, testKey } from '@jointcert/pki/issuing';
 import { signerFingerprint } from './signer-fingerprint';
 

@@ -20,7 +20,8 @@ import { encodeOidContent, explicit, int, nul, octets, oid, seq, set, setOf, tlv
 import { DIGEST_OID, type DigestName } from '../crypto/digest';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
 import { decryptSignPriKey } from '../npki/keyfile';
-import { createValidationPolicy, validatePath } from '../path';
+import { validatePath } from '../path/build';
+import { createValidationPolicy } from '../path/policy';
 import { certificateCacheSize } from './cert-cache';
 import { CMS_OID, parseSignedData } from './parse';
 import { clearCmsCaches, verifySignedData, type CmsReasonCode, type CmsVerification, type PathVerdict } from './verify';
