@@ -10,7 +10,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@jointcert/pki$': '<rootDir>/libs/pki/src/index.ts',
-    '^@jointcert/pki/testing$': '<rootDir>/libs/pki/src/testing/index.ts',
+    '^@jointcert/pki/der$': '<rootDir>/libs/pki/src/der/index.ts',
+    '^@jointcert/pki/issuing$': '<rootDir>/libs/pki/src/issuing/index.ts',
     '^@jointcert/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@jointcert/common$': '<rootDir>/libs/common/src/index.ts',
     '^@jointcert/registry-db$': '<rootDir>/libs/registry-db/src/index.ts',

@@ -15,9 +15,9 @@ import { DEFAULT_ALGORITHM_POLICY } from '../libs/pki/src/crypto/signature';
 import { encodePem } from '../libs/pki/src/der';
 import { parseCrl } from '../libs/pki/src/revocation/crl/parse';
 import { verifyCrlSignature } from '../libs/pki/src/revocation/crl/verify';
-import { issue } from '../libs/pki/src/testing/certificate';
-import { buildCrl, encodeRevokedEntries } from '../libs/pki/src/testing/crl';
-import { generateRsaKey } from '../libs/pki/src/testing/keys';
+import { issue } from '../libs/pki/src/issuing/certificate';
+import { buildCrl, encodeRevokedEntries } from '../libs/pki/src/issuing/crl';
+import { generateRsaKey } from '../libs/pki/src/issuing/keys';
 import { fmt, measure, report } from './util';
 
 const T0 = Date.UTC(2026, 0, 15, 3);

@@ -19,7 +19,7 @@ import { createTransport } from 'nodemailer';
 import { Redis } from 'ioredis';
 import { loadConfig, type AppConfig } from '../libs/common/src';
 import { parseCertificate } from '../libs/pki/src';
-import { buildCrl, encodeRevokedEntries, generateRsaKey, issue } from '../libs/pki/src/testing';
+import { buildCrl, encodeRevokedEntries, generateRsaKey, issue } from '../libs/pki/src/issuing';
 import { createDataSource, runMigrations } from '../libs/registry-db/src';
 import { createTestDatabase } from '../libs/registry-db/test-support/database';
 import { Notifier } from '../apps/notifier/src/notifier';

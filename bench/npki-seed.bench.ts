@@ -6,7 +6,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decryptSignPriKey, seedCbcDecrypt, seedCbcEncrypt, seedKeySchedule, sha1Chain } from '../libs/pki/src/npki';
+import { decryptSignPriKey, sha1Chain } from '../libs/pki/src/npki/keyfile';
+import { seedCbcDecrypt, seedCbcEncrypt, seedKeySchedule } from '../libs/pki/src/npki/seed';
 import { fmt, measure, report } from './util';
 
 export function run(): Promise<void> {

@@ -16,7 +16,7 @@ import { randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:cr
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
-import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
+import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
 import { verifierAppModule, VerifyChallengeUseCase } from '@jointcert/verification';
 import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
 import { measure, measureAsync, report, type Rate } from './util';

@@ -26,22 +26,24 @@ import {
   DIGEST_OID,
   certificatePolicyOids,
   classifyCertificate,
-  explicit,
   identifyDataOf,
+  parseCertificate,
+  parseSignedData,
+  verifyVid,
+  type Certificate,
+} from '@jointcert/pki';
+import {
+  explicit,
   int,
   nul,
   octets,
   oid,
-  parseCertificate,
-  parseSignedData,
   seq,
   set,
   setOf,
   tlv,
-  verifyVid,
-  type Certificate,
-} from '@jointcert/pki';
-import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/testing';
+} from '@jointcert/pki/der';
+import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/issuing';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
 import { createRegistry } from '../apps/registry/src/bootstrap';
 import type { Clock } from '../apps/registry/src/registry.tokens';

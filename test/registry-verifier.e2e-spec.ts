@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
 import { createMicroservice, verifyAccessToken } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
-import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/testing';
+import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/issuing';
 import { verifierAppModule } from '@jointcert/verification';
 import { koreanMaterial, RevocationPeer, type KoreanMaterial } from '../libs/verification/test/verifier-fixtures';
 import { CLIENT, signedChallenge, startHarness, type Harness } from './registry-support';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AccountView, CertificateView, ReplaceResult, SessionTokens, ValidationReport } from '@jointcert/contracts';
-import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/testing';
+import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/issuing';
 import { signWithNode, signWithOpenssl, startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
 const run = promisify(execFile);

@@ -3,7 +3,8 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type ValidationReport } from '@jointcert/contracts';
-import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
+import { TEST_TIME } from '@jointcert/pki/issuing';
+import { decoyIssuers } from '../libs/pki/test-support/decoys';
 import { verifierAppModule } from '@jointcert/verification';
 import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 

@@ -7,7 +7,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, DomainError, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
-import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
+import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
 import { verifierAppModule } from '@jointcert/verification';
 import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 

@@ -16,7 +16,7 @@ import {
   toProblem,
 } from '@jointcert/common';
 import { type Clock, systemClock } from './clock';
-import { ldapDnKey, startLdapCrlResponder } from '@jointcert/pki/testing';
+import { ldapDnKey, startLdapCrlResponder } from '@jointcert/pki/issuing';
 import { ensureServerKm } from './server-km';
 import { DevCa, LDAP_CRL_DN } from './dev-ca';
 import { DevCaController } from './dev-ca.controller';

@@ -10,15 +10,14 @@ import {
   computeVid,
   encodeIdentifyData,
   encryptSignPriKey,
-  enumerated,
   issuerHashes,
   NPKI_POLICIES,
   type OcspRequestInfo,
   parseCertificate,
   parseOcspRequest,
   REVOCATION_REASONS,
-  seq,
 } from '@jointcert/pki';
+import { enumerated, seq } from '@jointcert/pki/der';
 import {
   buildCrl,
   buildOcspResponse,
@@ -29,7 +28,7 @@ import {
   npkiFolderNameOf,
   type OcspStatusSpec,
   pkcs8Of,
-} from '@jointcert/pki/testing';
+} from '@jointcert/pki/issuing';
 import { type Clock, DAY_MS } from './clock';
 import { type CaMaterial, loadOrCreateMaterial } from './material';
 import { CertStore, type IssuedEntry, type RevokeReason, serialKey } from './store';

@@ -22,7 +22,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Certificate, decodePem, encodePem, parseCertificate } from '@jointcert/pki';
-import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/testing';
+import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/issuing';
 import { type Clock, DAY_MS } from './clock';
 import { writeFileAtomic } from './files';
 

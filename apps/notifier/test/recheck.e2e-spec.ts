@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { defaultLdapFetcher, parseCertificate, type Certificate, type LdapFetcher } from '@jointcert/pki';
-import { buildCrl, DAY, issueKoreanChain } from '@jointcert/pki/testing';
+import { buildCrl, DAY, issueKoreanChain } from '@jointcert/pki/issuing';
 import { CertificateRepository } from '@jointcert/registry-db';
 import { opensslCa, type OpensslCa } from '../../../libs/pki/src/revocation/crl/openssl-ca.testkit';
 import { crlLdif, startSlapd, type Slapd } from '../../../libs/pki/src/revocation/crl/slapd.testkit';

@@ -1,5 +1,6 @@
 /** `jointcert inspect <file>`: what a PKI file is, readably (or --json). */
-import { decodePemAll, derCursor, parseCertificate, parseCrl, parseOcspResponse, parseSignedData, readOid, readSmallInt, Tag, type Certificate } from '@jointcert/pki';
+import { decodePemAll, parseCertificate, parseCrl, parseOcspResponse, parseSignedData, type Certificate } from '@jointcert/pki';
+import { derCursor, readOid, readSmallInt, Tag } from '@jointcert/pki/der';
 import { describeCertificate } from '../src/certificate';
 import { describeKeyFile } from '../src/keyfile';
 import { CliError, iso } from './io';

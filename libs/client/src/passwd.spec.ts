@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decryptSignPriKey, encryptSignPriKey, type EncryptOptions, parseEncryptedPrivateKeyInfo } from '@jointcert/pki';
-import { issueKoreanChain, pkcs8Of } from '@jointcert/pki/testing';
+import { issueKoreanChain, pkcs8Of } from '@jointcert/pki/issuing';
 import { YESSIGN } from '../../pki/test-support/fixtures';
 import { rejection } from '../test-support/rejection';
 import { changeKeyPassword, checkNpkiPassword, DEFAULT_PASSWORD_ITERATIONS, NPKI_PASSWORD_RULE, toHex, unlockKeyFile } from '.';

@@ -20,8 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { DIGEST_OID, explicit, int, nul, octets, oid, parseCertificate, seq, set, setOf, tlv, utcTime } from '@jointcert/pki';
-import { buildCrl, buildOcspResponse, type CrlEntrySpec, DAY, type Issued, issueKoreanChain, type KoreanChain, type KoreanChainOptions, type OcspStatusSpec, testCertId } from '@jointcert/pki/testing';
+import { DIGEST_OID, parseCertificate } from '@jointcert/pki';
+import { explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '@jointcert/pki/der';
+import { buildCrl, buildOcspResponse, type CrlEntrySpec, DAY, type Issued, issueKoreanChain, type KoreanChain, type KoreanChainOptions, type OcspStatusSpec, testCertId } from '@jointcert/pki/issuing';
 
 const CMS = {
   data: '1.2.840.113549.1.7.1',

@@ -1,6 +1,7 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { CMS_OID, DIGEST_OID, explicit, int, nul, octets, oid, parseCertificate, seq, set, tlv } from '@jointcert/pki';
-import { issueKoreanChain, keyIdentifier, testKey } from '@jointcert/pki/testing';
+import { CMS_OID, DIGEST_OID, parseCertificate } from '@jointcert/pki';
+import { explicit, int, nul, octets, oid, seq, set, tlv } from '@jointcert/pki/der';
+import { issueKoreanChain, keyIdentifier, testKey } from '@jointcert/pki/issuing';
 import { signerFingerprint } from './signer-fingerprint';
 
 const chain = issueKoreanChain({ user: { keys: testKey('fp-user') } });

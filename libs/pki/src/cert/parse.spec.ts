@@ -1,10 +1,14 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DerCursor, bigintFromTwos, encodePem, isPkiError, readSingle, toHex } from '..';
+import { DerCursor, bigintFromTwos, encodePem, readSingle, toHex } from '../der';
+import { isPkiError } from '../errors';
 import { YESSIGN } from '../../test-support/fixtures';
 import { openssl, tempDir } from '../../test-support/openssl';
-import { NAME_SHORT, generalNameText, parseCertificate, parseCertificates, type Certificate, type GeneralName } from '.';
+import { generalNameText } from './general-name';
+import { NAME_SHORT } from './name';
+import { parseCertificate, parseCertificates } from './parse';
+import type { Certificate, GeneralName } from './types';
 
 // ---- small DER builders for hand-made hostile input --------------------------------------
 function header(tag: number, len: number): number[] {

@@ -49,13 +49,12 @@ import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import { nameFromDer } from '../cert/name';
 import { OID, type AlgorithmIdentifier, type Certificate } from '../cert/types';
 import { toHex } from '../der/values';
+import { DIGEST_BY_OID, type DigestName } from '../crypto/digest';
 import {
   DEFAULT_ALGORITHM_POLICY,
-  DIGEST_BY_OID,
   signatureScheme,
   verifySignature,
   type AlgorithmPolicy,
-  type DigestName,
   type SignatureFailure,
 } from '../crypto/signature';
 import { PkiError, type PkiErrorCode } from '../errors';

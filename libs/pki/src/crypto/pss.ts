@@ -7,7 +7,7 @@
  * check is EMSA-PSS-VERIFY of RFC 8017 §9.1.2, step by step.
  */
 import { constants, createHash, publicEncrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
-import type { DigestName } from './signature';
+import type { DigestName } from './digest';
 
 const HASH_LEN: Readonly<Record<DigestName, number>> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
 

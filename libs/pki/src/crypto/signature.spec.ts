@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
-import { parseCertificate } from '../cert';
+import { parseCertificate } from '../cert/parse';
 import { OID, type Certificate } from '../cert/types';
 import { encodeOidContent } from '../der';
 import { openssl, tempDir } from '../../test-support/openssl';

@@ -11,25 +11,8 @@ import { type DerCursor, Tag, ctx, derCursor, readSmallInt, readOid, type Tlv } 
 import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
 import { PkiError } from '../errors';
+import { DIGEST_BY_OID, type DigestName } from './digest';
 import { rsaPssVerifyRaw } from './pss';
-
-export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-
-export const DIGEST_BY_OID: Readonly<Record<string, DigestName>> = {
-  [OID.sha1]: 'sha1',
-  [OID.sha224]: 'sha224',
-  [OID.sha256]: 'sha256',
-  [OID.sha384]: 'sha384',
-  [OID.sha512]: 'sha512',
-};
-
-export const DIGEST_OID: Readonly<Record<DigestName, string>> = {
-  sha1: OID.sha1,
-  sha224: OID.sha224,
-  sha256: OID.sha256,
-  sha384: OID.sha384,
-  sha512: OID.sha512,
-};
 
 /** What signature algorithms and keys a caller accepts. */
 export interface AlgorithmPolicy {

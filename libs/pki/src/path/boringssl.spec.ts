@@ -24,7 +24,7 @@ import { join, relative } from 'node:path';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 import { decodePemAll } from '../der';
-import { issue, testKey } from '../testing';
+import { issue, testKey } from '../issuing';
 import { validatePath } from './build';
 import { createValidationPolicy } from './policy';
 import { anchorDefects } from './profile';

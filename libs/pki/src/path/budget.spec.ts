@@ -8,7 +8,8 @@ import { constants, createPublicKey, publicEncrypt } from 'node:crypto';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 import { signatureCost, verifySignature } from '../crypto/signature';
-import { decoyIssuers, fakeRsaSpki, issueChain, TEST_TIME, testKey } from '../testing';
+import { decoyIssuers, fakeRsaSpki } from '../../test-support/decoys';
+import { issueChain, TEST_TIME, testKey } from '../issuing';
 import { clearSignatureCache, validatePath } from './build';
 import { createValidationPolicy, type ValidationPolicyInput } from './policy';
 

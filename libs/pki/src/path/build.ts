@@ -42,7 +42,8 @@ import { parseCertificate } from '../cert/parse';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
 import { isPkiError } from '../errors';
-import { createValidationPolicy, isCertificateAnchor, type TrustAnchor, type ValidationPolicy } from './policy';
+import { createValidationPolicy, type ValidationPolicy } from './policy';
+import { isCertificateAnchor, type TrustAnchor } from './trust-anchor';
 import { processPath, signatureReason } from './process';
 import type { PathCheck, PathReason, PathResult } from './result';
 

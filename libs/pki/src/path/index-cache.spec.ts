@@ -6,9 +6,10 @@
  */
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
-import { DAY, issue, TEST_TIME, testKey } from '../testing';
+import { DAY, issue, TEST_TIME, testKey } from '../issuing';
 import { validatePath } from './build';
-import { createValidationPolicy, type TrustAnchor, type ValidationPolicy } from './policy';
+import { createValidationPolicy, type ValidationPolicy } from './policy';
+import type { TrustAnchor } from './trust-anchor';
 
 const rootAI = issue({ subject: 'CN=Idx Root A,C=KR', keys: testKey('idx-root-a'), extensions: { basicConstraints: { ca: true }, keyUsage: ['keyCertSign', 'cRLSign'] } });
 const rootBI = issue({ subject: 'CN=Idx Root B,C=KR', keys: testKey('idx-root-b'), extensions: { basicConstraints: { ca: true }, keyUsage: ['keyCertSign', 'cRLSign'] } });

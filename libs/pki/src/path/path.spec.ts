@@ -5,7 +5,7 @@ import { parseCertificate } from '../cert/parse';
 import { OID, type Certificate, type GeneralName } from '../cert/types';
 import { decodePemAll } from '../der';
 import { isPkiError } from '../errors';
-import { DAY, TEST_TIME, issue, issueChain, issueKoreanChain, KOREAN_DEFAULTS, testKey, type Issued } from '../testing';
+import { DAY, TEST_TIME, issue, issueChain, issueKoreanChain, KOREAN_DEFAULTS, testKey, type Issued } from '../issuing';
 import { clearSignatureCache, signatureCacheStats, validatePath, validatePathDer } from './build';
 import { nameConstraintViolation, uriHost } from './name-constraints';
 import { createValidationPolicy, type ValidationPolicyInput } from './policy';

@@ -3,28 +3,13 @@
  * immutable (the pyca/cryptography and Go crypto/x509 model). The validation
  * time is an input, never read from a clock here.
  */
-import type { Certificate, GeneralSubtree, KeyUsageName, Name, NameConstraints, SubjectPublicKeyInfo } from '../cert/types';
+import type { Certificate, GeneralSubtree, KeyUsageName } from '../cert/types';
 import { OID } from '../cert/types';
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/signature';
 import { PkiError } from '../errors';
 import { PROFILE_RULES, type ProfileRule } from './profile';
 import type { PathReason } from './result';
-
-/**
- * A trust anchor without a certificate (RFC 5914 style): a name and a key, and
- * optionally name constraints applied to every path under it.
- */
-export interface BareTrustAnchor {
-  name: Name;
-  spki: SubjectPublicKeyInfo;
-  nameConstraints?: NameConstraints;
-}
-
-export type TrustAnchor = Certificate | BareTrustAnchor;
-
-export function isCertificateAnchor(a: TrustAnchor): a is Certificate {
-  return (a as Certificate).tbsDer !== undefined;
-}
+import { isCertificateAnchor, type TrustAnchor } from './trust-anchor';
 
 /** A leaf check hook (e.g. npki/profile.ts: accepted certificate types). Return a reason to reject. */
 export type LeafCheck = (leaf: Certificate) => PathReason | { reason: PathReason; detail: string } | undefined;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
-import { DAY, issue, issueChain, issueKoreanChain, TEST_TIME, testKey, type ChainLevelSpec, type Issued } from '../testing';
+import { DAY, issue, issueChain, issueKoreanChain, TEST_TIME, testKey, type ChainLevelSpec, type Issued } from '../issuing';
 import { validatePath } from './build';
 import { createValidationPolicy, type ValidationPolicyInput } from './policy';
 import { anchorDefects, isValidDnsName, isValidMailbox, KOREAN_PROFILE_EXCEPTIONS, profileViolations } from './profile';

@@ -67,7 +67,7 @@ export const PROFILE_RULES: readonly ProfileRule[] = Object.freeze([
  * Exceptions of the Korean (NPKI) profile, by rule, with the reason. Empty:
  * the yessign test certificate (../shared/fixtures/npki-yessign-test, copied
  * to libs/pki/test-vectors/npki/yessign-signCert.der), the toolkit's Korean
- * chain (testing/korean.ts, modelled on KISA/yessign certificates) and the
+ * chain (issuing/korean.ts, modelled on KISA/yessign certificates) and the
  * dev CA's certificates pass every rule above (profile.spec.ts checks each),
  * so no exception is needed. An entry would read
  * `{ rule: 'AKI_MISSING', why: '<which CA, which certificate, fixture>' }`.

@@ -5,7 +5,7 @@
  */
 import type { Certificate } from '../cert/types';
 import type { RevocationStatus } from '../revocation/types';
-import type { TrustAnchor } from './policy';
+import type { TrustAnchor } from './trust-anchor';
 
 /** Why a path (or the search for one) failed. */
 export type PathReason =

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
-import { buildCrl, DAY, issue, type Issued, TEST_TIME, testKey } from '../testing';
+import { buildCrl, DAY, issue, type Issued, TEST_TIME, testKey } from '../issuing';
 import { RevocationChecker } from './checker';
 import { FetchingCrlSource } from './crl-source';
 import { fetchCrl } from './crl/fetch';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { type CachedEntry, createNodeHttpFetcher, parseCertificate, RevocationChecker } from '@jointcert/pki';
-import { DAY, TEST_TIME } from '@jointcert/pki/testing';
+import { DAY, TEST_TIME } from '@jointcert/pki/issuing';
 import { deleteKeys, koreanMaterial, RevocationPeer } from '../../test/verifier-fixtures';
 import { isCachedEntry, RedisRevocationCache } from './redis-revocation-cache';
 

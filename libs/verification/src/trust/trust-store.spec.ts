@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@jointcert/common';
-import { issue, issueKoreanChain, testKey } from '@jointcert/pki/testing';
+import { issue, issueKoreanChain, testKey } from '@jointcert/pki/issuing';
 import { TrustMetrics, TrustMetricsEndpoint } from './trust-metrics';
 import { verifierAppModule } from '../verifier.module';
 import { loadTrustStore, TrustStoreError } from './trust-store';

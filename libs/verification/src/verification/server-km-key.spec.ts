@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@jointcert/common';
 import { encodePem, encryptSignPriKey, encryptVidMsg } from '@jointcert/pki';
-import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
+import { issueKoreanChain, testKey } from '@jointcert/pki/issuing';
 import { loadKmKeyPair, ServerKmKey } from './server-km-key';
 
 const chain = issueKoreanChain({ user: { keys: testKey('km-user') } });

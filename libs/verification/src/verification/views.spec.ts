@@ -1,5 +1,5 @@
 import { parseCertificate } from '@jointcert/pki';
-import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
+import { issueKoreanChain, testKey } from '@jointcert/pki/issuing';
 import { cnBaseOf, signerCertificateOf, summaryOf } from './views';
 
 describe('cnBase (the CN without its per-issuance number)', () => {

@@ -1,9 +1,9 @@
 import { parseCertificate } from '../../cert/parse';
 import type { Certificate } from '../../cert/types';
 import { DEFAULT_ALGORITHM_POLICY } from '../../crypto/signature';
-import { issue } from '../../testing/certificate';
-import { buildCrl, type CrlSpec } from '../../testing/crl';
-import { testKey } from '../../testing/keys';
+import { issue } from '../../issuing/certificate';
+import { buildCrl, type CrlSpec } from '../../issuing/crl';
+import { testKey } from '../../issuing/keys';
 import type { RevocationStatus } from '../types';
 import { checkCrl, type CheckCrlOptions } from './check';
 import { opensslCa, TEST_CDP, type IssuedCert, type OpensslCa } from './openssl-ca.testkit';

@@ -8,7 +8,7 @@ import { parseCertificate } from '../../cert/parse';
 import * as signature from '../../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../../crypto/signature';
 import { createValidationPolicy } from '../../path/policy';
-import { buildCrl, DAY, issue, TEST_TIME, testKey } from '../../testing';
+import { buildCrl, DAY, issue, TEST_TIME, testKey } from '../../issuing';
 import { checkPathWithCrls } from '../crl-path';
 import { oneLinkPath } from './check';
 import { parseCrl } from './parse';

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseCertificate } from '../../cert/parse';
-import { issue, testKey } from '../../testing';
+import { issue, testKey } from '../../issuing';
 import { createNodeHttpFetcher, isRestrictedAddress } from '../node-http-fetcher';
 import { ocspFetch, ocspGetUrl } from './fetch';
 import { buildOcspRequest } from './request';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../cert/parse';
 import type { Certificate } from '../../cert/types';
 import { encodePem } from '../../der';
-import { DAY, issue, type Issued, pkcs8Of, testKey } from '../../testing';
+import { DAY, issue, type Issued, pkcs8Of, testKey } from '../../issuing';
 import { OID } from '../../cert/types';
 import { tempDir } from '../../../test-support/openssl';
 

@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPkiError, PkiError } from '../../errors';
-import { issue, TEST_TIME, testKey } from '../../testing';
-import { buildOcspResponse, testCertId } from '../../testing/ocsp';
+import { issue, TEST_TIME, testKey } from '../../issuing';
+import { buildOcspResponse, testCertId } from '../../issuing/ocsp';
 import { seq } from '../../der';
 import { openssl, VECTORS_DIR } from '../../../test-support/openssl';
 import { parseOcspRequest, parseOcspResponse } from './parse';

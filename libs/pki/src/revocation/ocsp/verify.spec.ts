@@ -5,8 +5,8 @@
 import { parseCertificate } from '../../cert/parse';
 import { OID } from '../../cert/types';
 import { DEFAULT_ALGORITHM_POLICY } from '../../crypto/signature';
-import { DAY, issue, type Issued, TEST_TIME, testKey } from '../../testing';
-import { buildOcspResponse, type OcspResponseSpec, testCertId } from '../../testing/ocsp';
+import { DAY, issue, type Issued, TEST_TIME, testKey } from '../../issuing';
+import { buildOcspResponse, type OcspResponseSpec, testCertId } from '../../issuing/ocsp';
 import type { RevocationStatus } from '../types';
 import { parseOcspResponse } from './parse';
 import { buildOcspRequest, certIdFor } from './request';

@@ -7,11 +7,11 @@
  * "message buys seconds of CPU" attack (issue #9).
  */
 import { randomBytes } from 'node:crypto';
-import { bitString, int, nul, oid, seq } from '../der';
-import { parseCertificate } from '../cert/parse';
-import { OID } from '../cert/types';
-import { buildCertificate } from './certificate';
-import { testKey } from './keys';
+import { bitString, int, nul, oid, seq } from '../src/der';
+import { parseCertificate } from '../src/cert/parse';
+import { OID } from '../src/cert/types';
+import { buildCertificate } from '../src/issuing/certificate';
+import { testKey } from '../src/issuing/keys';
 
 export interface DecoySpec {
   /** How many decoys. */

@@ -1,6 +1,8 @@
 /**
- * @jointcert/pki/testing — the test CA toolkit (tests, benchmarks and the dev CA
- * only; never imported by production code paths).
+ * @jointcert/pki/issuing — the Korean-profile issuing toolkit. Production code:
+ * the dev CA issues its certificates, CRLs, OCSP responses and LDAP answers with
+ * it; tests and benchmarks build their chains with it too. Test-only helpers
+ * that are not issuance (decoy issuers) live in libs/pki/test-support/.
  *
  *   keys.ts        RSA/EC key generation and the per-test-file key pool (testKey)
  *   names.ts       distinguished names with chosen string types
@@ -10,7 +12,8 @@
  *   korean.ts      issueKoreanChain: a yessign-shaped root → CA → user chain
  *   npki-folder.ts writeNpkiFolder: NPKI/<CA>/USER/<cn=...>/signCert.der + signPri.key
  *   crl.ts         buildCrl, encodeRevokedEntries (written by the revocation work)
- *   ocsp.ts        buildOcspResponse (revocation work; export it here once it lands)
+ *   ocsp.ts        buildOcspResponse
+ *   ldap-responder.ts  a minimal LDAP server answering CRL searches (the dev CA's)
  */
 export * from './keys';
 export * from './names';
@@ -22,4 +25,3 @@ export * from './npki-folder';
 export * from './crl';
 export * from './ocsp';
 export * from './ldap-responder';
-export * from './decoys';

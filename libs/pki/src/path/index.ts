@@ -1,6 +1,0 @@
-export * from './result';
-export * from './policy';
-export * from './name-constraints';
-export * from './process';
-export * from './build';
-export * from './profile';

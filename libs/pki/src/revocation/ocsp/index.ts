@@ -1,5 +1,0 @@
-export * from './types';
-export * from './parse';
-export * from './request';
-export * from './verify';
-export * from './fetch';
