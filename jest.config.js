@@ -12,6 +12,7 @@ module.exports = {
     '^@jointcert/pki$': '<rootDir>/libs/pki/src/index.ts',
     '^@jointcert/pki/testing$': '<rootDir>/libs/pki/src/testing/index.ts',
     '^@jointcert/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@jointcert/contracts/formats$': '<rootDir>/libs/contracts/src/formats.ts',
     '^@jointcert/common$': '<rootDir>/libs/common/src/index.ts',
     '^@jointcert/registry-db$': '<rootDir>/libs/registry-db/src/index.ts',
     '^@jointcert/verification$': '<rootDir>/libs/verification/src/index.ts',
