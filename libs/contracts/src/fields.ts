@@ -20,11 +20,10 @@ function decodedLength(s: string): number {
 export function base64(maxBytes: number, minBytes = 1) {
   return z
     .string()
-    .max(Math.ceil(maxBytes / 3) * 4, { message: `must decode to at most ${maxBytes} bytes` })
-    .regex(BASE64, { message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' })
-    .refine((s) => decodedLength(s) >= minBytes && decodedLength(s) <= maxBytes, {
-      message: minBytes === maxBytes ? `must decode to exactly ${maxBytes} bytes` : `must decode to ${minBytes}..${maxBytes} bytes`,
-    });
+    .max(Math.ceil(maxBytes / 3) * 4, { message: `must decode to at most ${maxBytes} bytes`, abort: true })
+    .regex(BASE64, { message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)', abort: true })
+    .refine((s) => decodedLength(s) <= maxBytes, { message: minBytes === maxBytes ? `must decode to exactly ${maxBytes} bytes` : `must decode to at most ${maxBytes} bytes` })
+    .refine((s) => decodedLength(s) >= minBytes, { message: minBytes === maxBytes ? `must decode to exactly ${maxBytes} bytes` : minBytes === 1 ? 'must not be empty' : `must decode to at least ${minBytes} bytes` });
 }
 
 /** A CMS SignedData (DER or BER), standard base64, at most SIGNED_DATA_MAX_BYTES decoded. */
