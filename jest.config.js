@@ -13,6 +13,7 @@ module.exports = {
     '^@jointcert/pki/der$': '<rootDir>/libs/pki/src/der/index.ts',
     '^@jointcert/pki/issuing$': '<rootDir>/libs/pki/src/issuing/index.ts',
     '^@jointcert/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@jointcert/contracts/formats$': '<rootDir>/libs/contracts/src/formats.ts',
     '^@jointcert/common$': '<rootDir>/libs/common/src/index.ts',
     '^@jointcert/registry-db$': '<rootDir>/libs/registry-db/src/index.ts',
     '^@jointcert/verification$': '<rootDir>/libs/verification/src/index.ts',

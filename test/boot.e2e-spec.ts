@@ -2,7 +2,7 @@ import type { ClientProxy } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { createMicroservice, loadConfig, redisClient } from '@jointcert/common';
-import { Patterns, type PingResult } from '@jointcert/contracts';
+import { Api, type PingResult } from '@jointcert/contracts';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import { VerifierModule } from '@jointcert/verification';
 import { RegistryModule } from '../apps/registry/src/registry.module';
@@ -37,7 +37,7 @@ describe('boot', () => {
     });
 
     it('answers a typed ping', async () => {
-      const res = await firstValueFrom(client.send<PingResult>(Patterns.verifierPing.cmd, {}));
+      const res = await firstValueFrom(client.send<PingResult>(Api.verifier.ping.cmd, {}));
       expect(res.service).toBe('verifier');
       expect(Number.isNaN(Date.parse(res.at))).toBe(false);
     });
@@ -50,13 +50,13 @@ describe('boot', () => {
       const otherClient = redisClient(other);
       await otherClient.connect();
       try {
-        const mine = await firstValueFrom(client.send<PingResult>(Patterns.registryPing.cmd, {}).pipe(timeout(300)), { defaultValue: undefined }).catch((e: Error) => e);
+        const mine = await firstValueFrom(client.send<PingResult>(Api.registry.ping.cmd, {}).pipe(timeout(300)), { defaultValue: undefined }).catch((e: Error) => e);
         // our prefix has no registry: nobody answers
         expect(mine).toBeInstanceOf(TimeoutError);
-        const theirs = await firstValueFrom(otherClient.send<PingResult>(Patterns.registryPing.cmd, {}));
+        const theirs = await firstValueFrom(otherClient.send<PingResult>(Api.registry.ping.cmd, {}));
         expect(theirs.service).toBe('registry');
         // and their client does not reach our verifier
-        const cross = await firstValueFrom(otherClient.send<PingResult>(Patterns.verifierPing.cmd, {}).pipe(timeout(300))).catch((e: Error) => e);
+        const cross = await firstValueFrom(otherClient.send<PingResult>(Api.verifier.ping.cmd, {}).pipe(timeout(300))).catch((e: Error) => e);
         expect(cross).toBeInstanceOf(TimeoutError);
       } finally {
         await otherClient.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, Inject, Module, Post, ServiceUnavailableException } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -26,10 +27,10 @@ import { LogCapture } from './support/log-capture';
 // channels ignore the db number, and other runs may share this Redis.
 const run = randomBytes(6).toString('hex');
 const Probe = {
-  refuse: contract<{ fingerprint: string }, never>(`test.${run}.refuse`),
-  crash: contract<Record<string, never>, never>(`test.${run}.crash`),
-  whoami: contract<Record<string, never>, { requestId: string | undefined }>(`test.${run}.whoami`),
-  nobody: contract<Record<string, never>, never>(`test.${run}.nobody-listens`),
+  refuse: contract<{ fingerprint: string }, never>(`test.${run}.refuse`, z.object({ fingerprint: z.string() })),
+  crash: contract<Record<string, never>, never>(`test.${run}.crash`, z.object({})),
+  whoami: contract<Record<string, never>, { requestId: string | undefined }>(`test.${run}.whoami`, z.object({})),
+  nobody: contract<Record<string, never>, never>(`test.${run}.nobody-listens`, z.object({})),
 };
 const TIMEOUT_MS = 300;
 const SERVICE_LOGGER = Symbol('service logger');

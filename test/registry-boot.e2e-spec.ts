@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig, ServiceClient, redisClient, type AppConfig } from '@jointcert/common';
-import { Api, Patterns } from '@jointcert/contracts';
+import { Api } from '@jointcert/contracts';
 import { MIGRATIONS } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
 import { createRegistry } from '../apps/registry/src/bootstrap';
@@ -44,7 +44,7 @@ describe('registry boot', () => {
     const client = new ServiceClient(redisClient(config), 5000);
     try {
       expect((await query<{ name: string }>(`SELECT name FROM migrations ORDER BY id`)).map((m) => m.name)).toEqual(MIGRATIONS.map((m) => new m().name));
-      expect((await client.send(Patterns.registryPing, {})).service).toBe('registry');
+      expect((await client.send(Api.registry.ping, {})).service).toBe('registry');
       const challenge = await client.send(Api.registry.createChallenge, { client: CLIENT });
       expect(challenge.challengeId).toBeDefined();
       expect(await registryConnections()).toBeGreaterThan(0);

@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
 import { Redis } from 'ioredis';
 import { createMicroservice, createServiceClient, DomainError, loadConfig, RedisStreamsServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { contract, type Envelope } from '@jointcert/contracts';
@@ -94,7 +95,7 @@ describe('Streams transport: replicas behind the whole system', () => {
 
 // ---------------------------------------------------------------- a replica that dies mid-flight
 
-const Work = contract<{ n: number }, { by: string; n: number }>('faultsvc.work');
+const Work = contract<{ n: number }, { by: string; n: number }>('faultsvc.work', z.object({ n: z.number() }));
 
 @Controller()
 class Survivor {

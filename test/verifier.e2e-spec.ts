@@ -238,9 +238,9 @@ describe('verifyChallenge over Redis', () => {
 
   it('garbage base64 and non-CMS input: MALFORMED_INPUT', async () => {
     const bad = await refused(hard.send(Api.verifier.verifyChallenge, { ...challenge(Buffer.alloc(1)), signedData: 'not*base64!' }), 'MALFORMED_INPUT');
-    expect(bad).toMatchObject({ field: 'signedData', reason: 'MALFORMED_BASE64' });
+    expect(bad).toEqual({ errors: [{ field: 'signedData', message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' }] });
     const notCms = await refused(hard.send(Api.verifier.verifyChallenge, challenge(good.user.der)), 'MALFORMED_INPUT');
-    expect(notCms).toMatchObject({ field: 'signedData', reason: 'MALFORMED' });
+    expect(notCms).toMatchObject({ errors: [{ field: 'signedData', message: 'is not a CMS SignedData' }], reason: 'MALFORMED' });
     await refused(hard.send(Api.verifier.verifyChallenge, { signedData: 'AAAA' } as VerifyChallengeRequest), 'MALFORMED_INPUT');
   });
 });

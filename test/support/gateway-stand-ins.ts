@@ -1,7 +1,7 @@
 import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
-import { Api, Patterns, type Envelope, type PingResult, type RegisterRequest, type RequestMeta, type ValidationReport } from '@jointcert/contracts';
+import { Api, type Envelope, type PingResult, type RegisterRequest, type RequestMeta, type ValidationReport } from '@jointcert/contracts';
 import { createMicroservice, SessionRevocations, type AppConfig, type DomainError } from '@jointcert/common';
 import * as ex from '../../apps/gateway/src/openapi/examples';
 
@@ -44,7 +44,7 @@ const ok = { ok: true as const };
 class RegistryStandIn {
   constructor(@Inject(STATE) private readonly s: StandInState) {}
 
-  @MessagePattern(Patterns.registryPing.cmd)
+  @MessagePattern(Api.registry.ping.cmd)
   ping(): PingResult {
     return { service: 'registry', at: new Date().toISOString() };
   }
@@ -109,7 +109,7 @@ class RegistryStandIn {
 class VerifierStandIn {
   constructor(@Inject(STATE) private readonly s: StandInState) {}
 
-  @MessagePattern(Patterns.verifierPing.cmd)
+  @MessagePattern(Api.verifier.ping.cmd)
   ping(): PingResult {
     return { service: 'verifier', at: new Date().toISOString() };
   }

@@ -25,7 +25,7 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type ServiceClient } from '@jointcert/common';
-import { Patterns, type ChallengeView } from '@jointcert/contracts';
+import { Api, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
 import { DEV_KM_PASSWORD } from '../../apps/dev-ca/src/server-km';
@@ -319,7 +319,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       startVerifier = async () => {
         if (verifier) return;
         verifier = spawnApp('verifier', childEnv);
-        await up(verifier, () => probe.send(Patterns.verifierPing, {}).then(() => true));
+        await up(verifier, () => probe.send(Api.verifier.ping, {}).then(() => true));
       };
       stopVerifier = async () => {
         const v = verifier;
@@ -327,7 +327,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         await v?.stop();
       };
       await startVerifier();
-      await up(spawnApp('registry', childEnv), () => probe.send(Patterns.registryPing, {}).then(() => true));
+      await up(spawnApp('registry', childEnv), () => probe.send(Api.registry.ping, {}).then(() => true));
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
       await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError } from '@jointcert/common';
+import { DomainError, fieldErrorsOf, malformedInput } from '@jointcert/common';
 import { DevCa, DevCaInputError, type IssueResult } from './dev-ca';
 import { REVOCATION_REASON_NAMES } from './store';
 
@@ -26,9 +26,7 @@ export const revokeSchema = z.strictObject({
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
-  if (!r.success) {
-    throw new DomainError('MALFORMED_INPUT', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  }
+  if (!r.success) throw malformedInput('the request body', fieldErrorsOf(r.error, [], '(body)'));
   return r.data;
 }
 

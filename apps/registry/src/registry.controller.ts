@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { Patterns, type PingResult } from '@jointcert/contracts';
+import { Handles } from '@jointcert/common';
+import { Api, type PingResult } from '@jointcert/contracts';
 
 @Controller()
 export class RegistryController {
-  @MessagePattern(Patterns.registryPing.cmd)
+  @Handles(Api.registry.ping)
   ping(): PingResult {
     return { service: 'registry', at: new Date().toISOString() };
   }

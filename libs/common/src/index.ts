@@ -1,6 +1,7 @@
 export * from './config';
 export * from './transport';
 export * from './microservice';
+export * from './messaging';
 export * from './errors';
 export * from './logging';
 export * from './auth';

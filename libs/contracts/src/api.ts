@@ -1,24 +1,23 @@
 /**
- * The services' API, typed once: message patterns with their request and
- * result types. Everything here is JSON on the wire: binary values are base64
- * strings, times are ISO-8601 strings. Errors travel as WireError (index.ts)
- * with a ProblemCode from libs/common's problem table.
+ * The services' API, typed once: message patterns with their request schema
+ * (the request type is its z.infer) and result type. Everything here is JSON
+ * on the wire: binary values are base64 strings, times are ISO-8601 strings.
+ * A handler parses its message with the contract's schema (libs/common
+ * @Handles / parseMessage); errors travel as WireError (index.ts) with a
+ * ProblemCode from libs/common's problem table.
  */
+import { z } from 'zod';
 import { contract } from './contract';
+import * as f from './fields';
+import { DOCUMENT_CONTENT_MAX_BYTES, EXPECTED_CONTENT_MAX_BYTES, SIGNER_CERTIFICATE_MAX_BYTES, SIGNER_CERTIFICATES_MAX } from './formats';
 
 // ---------------------------------------------------------------- shared views
 
 /** Who is calling, as the gateway saw it (audit and rate limiting). */
-export interface ClientInfo {
-  ip: string;
-  userAgent?: string;
-}
+export type ClientInfo = z.infer<typeof f.clientInfo>;
 
 /** The authenticated caller (from a verified access token). */
-export interface Caller {
-  accountId: string;
-  sessionId: string;
-}
+export type Caller = z.infer<typeof f.caller>;
 
 export type CertificateStatus = 'active' | 'replaced' | 'revoked' | 'deleted' | 'expired';
 
@@ -76,15 +75,14 @@ export interface SessionTokens {
   account: AccountView;
 }
 
-/** Identity proof for the VID check (본인확인): never stored. Exactly one of randomNum and encryptedRandom. */
-export interface IdentityProof {
-  /** Resident or business registration number, digits (hyphens tolerated). */
-  idn: string;
-  /** The 20-byte randomNum R from the private key file, base64. */
-  randomNum?: string;
-  /** R encrypted to the server KM certificate (GET /v1/server-certificate): CMS EnvelopedData or a vidMsg, base64. */
-  encryptedRandom?: string;
-}
+/**
+ * Identity proof for the VID check (본인확인): never stored. The resident or
+ * business registration number (hyphens tolerated) and exactly one of the
+ * 20-byte randomNum R from the private key file, or R encrypted to the server
+ * KM certificate (GET /v1/server-certificate: CMS EnvelopedData or a vidMsg),
+ * both base64.
+ */
+export type IdentityProof = z.infer<typeof f.identityProof>;
 
 /** The server's key-management certificate (GET /v1/server-certificate). */
 export interface ServerCertificateView {
@@ -142,17 +140,18 @@ export interface SignerCertificate extends CertificateSummary {
   cnBase: string | null;
 }
 
-export interface VerifyChallengeRequest {
+export const verifyChallengeRequest = z.object({
   /** CMS SignedData, base64 (DER or BER). */
-  signedData: string;
+  signedData: f.signedData,
   /** The content the signature must cover: the challenge nonce, base64. */
-  expectedContent: string;
-  identity?: IdentityProof;
+  expectedContent: f.base64(EXPECTED_CONTENT_MAX_BYTES),
+  identity: f.identityProof.optional(),
   /** Which flow asks: selects the revocation mode (login/register: hard-fail by default). */
-  purpose: 'register' | 'login' | 'replace';
+  purpose: z.enum(['register', 'login', 'replace']),
   /** Registered certificates (DER, base64) matching the signer's issuer and serial, for a CMS that carries none (login). */
-  signerCertificates?: string[];
-}
+  signerCertificates: z.array(f.base64(SIGNER_CERTIFICATE_MAX_BYTES)).max(SIGNER_CERTIFICATES_MAX).optional(),
+});
+export type VerifyChallengeRequest = z.infer<typeof verifyChallengeRequest>;
 
 export interface VerifyChallengeResult {
   certificate: SignerCertificate;
@@ -162,12 +161,13 @@ export interface VerifyChallengeResult {
   revocation: RevocationCheckView[];
 }
 
-export interface VerifyDocumentRequest {
+export const verifyDocumentRequest = z.object({
   /** CMS SignedData, base64. */
-  signedData: string;
+  signedData: f.signedData,
   /** Detached content, base64. */
-  content?: string;
-}
+  content: f.base64(DOCUMENT_CONTENT_MAX_BYTES).optional(),
+});
+export type VerifyDocumentRequest = z.infer<typeof verifyDocumentRequest>;
 
 export type Verdict = 'valid' | 'invalid' | 'indeterminate';
 
@@ -218,15 +218,19 @@ export interface ChallengeView {
   expiresAt: string;
 }
 
-export interface RegisterRequest {
-  client: ClientInfo;
+export const createChallengeRequest = z.object({ client: f.clientInfo });
+export type CreateChallengeRequest = z.infer<typeof createChallengeRequest>;
+
+export const registerRequest = z.object({
+  client: f.clientInfo,
   /** Present when the caller is authenticated: add to this account; absent: sign up. */
-  caller?: Caller;
-  challengeId: string;
-  signedData: string;
-  email?: string;
-  identity?: IdentityProof;
-}
+  caller: f.caller.optional(),
+  challengeId: f.challengeId,
+  signedData: f.signedData,
+  email: f.email.optional(),
+  identity: f.identityProof.optional(),
+});
+export type RegisterRequest = z.infer<typeof registerRequest>;
 
 export interface RegisterResult {
   certificate: CertificateView;
@@ -235,53 +239,60 @@ export interface RegisterResult {
   session?: SessionTokens;
 }
 
-export interface LoginRequest {
-  client: ClientInfo;
-  challengeId: string;
-  signedData: string;
-}
+export const loginRequest = z.object({ client: f.clientInfo, challengeId: f.challengeId, signedData: f.signedData });
+export type LoginRequest = z.infer<typeof loginRequest>;
 
-export interface RefreshRequest {
-  client: ClientInfo;
-  refreshToken: string;
-}
+export const refreshRequest = z.object({ client: f.clientInfo, refreshToken: z.string().min(1).max(256) });
+export type RefreshRequest = z.infer<typeof refreshRequest>;
 
-export interface CallerRequest {
-  client: ClientInfo;
-  caller: Caller;
-}
+export const callerRequest = z.object({ client: f.clientInfo, caller: f.caller });
+export type CallerRequest = z.infer<typeof callerRequest>;
 
-export interface UpdateAccountRequest extends CallerRequest {
-  email?: string | null;
-  locale?: string;
-  reminders?: Partial<RemindersSettings>;
+/** Locales the frontends are translated into. */
+export const LOCALES = ['ko', 'en'] as const;
+
+export const updateAccountRequest = callerRequest.extend({
+  email: f.email.nullable().optional(),
+  locale: z.enum(LOCALES).optional(),
+  reminders: z
+    .object({
+      enabled: z.boolean().optional(),
+      /** 1–10 distinct whole days between 0 and 366, stored largest first. */
+      daysBefore: z
+        .array(z.int().min(0).max(366))
+        .min(1)
+        .max(10)
+        .refine((days) => new Set(days).size === days.length, 'days must be distinct')
+        .transform((days) => [...days].sort((a, b) => b - a))
+        .optional(),
+    })
+    .optional(),
   /** Needed to change the email once the account has a second factor (X-TOTP-Code at the gateway). */
-  totpCode?: string;
-}
+  totpCode: f.totpCode.optional(),
+});
+export type UpdateAccountRequest = z.infer<typeof updateAccountRequest>;
 
-export interface CertificateRequest extends CallerRequest {
-  certificateId: string;
-}
+export const certificateRequest = callerRequest.extend({ certificateId: z.uuid() });
+export type CertificateRequest = z.infer<typeof certificateRequest>;
 
-export interface ReplaceRequest extends CertificateRequest {
-  challengeId: string;
-  signedData: string;
-  identity?: IdentityProof;
-}
+/** An action that a second factor guards, when the account has one (X-TOTP-Code header at the gateway). */
+export const secondFactorCertificateRequest = certificateRequest.extend({ totpCode: f.totpCode.optional() });
+export type SecondFactorCertificateRequest = z.infer<typeof secondFactorCertificateRequest>;
+
+export const replaceRequest = secondFactorCertificateRequest.extend({
+  challengeId: f.challengeId,
+  signedData: f.signedData,
+  identity: f.identityProof.optional(),
+});
+export type ReplaceRequest = z.infer<typeof replaceRequest>;
 
 export interface ReplaceResult {
   previous: CertificateView;
   certificate: CertificateView;
 }
 
-/** An action that a second factor guards, when the account has one (X-TOTP-Code header at the gateway). */
-export interface SecondFactorCertificateRequest extends CertificateRequest {
-  totpCode?: string;
-}
-
-export interface TotpCodeRequest extends CallerRequest {
-  totpCode?: string;
-}
+export const totpCodeRequest = callerRequest.extend({ totpCode: f.totpCode.optional() });
+export type TotpCodeRequest = z.infer<typeof totpCodeRequest>;
 
 /** A started TOTP enrolment: the secret (base32) and its otpauth:// URI for a QR code. */
 export interface TotpEnrolment {
@@ -311,99 +322,38 @@ export interface SessionView {
   current: boolean;
 }
 
-/** Access-token check for the gateway: is the session behind a token still live? */
-export interface SessionCheckRequest {
-  sessionId: string;
-}
 
 // ---------------------------------------------------------------- device transfer (인증서 복사)
 
-/**
- * The wire format of a device transfer, shared by the gateway, the registry
- * and the client halves (libs/client/src/transfer). The code is 16 digits:
- * the first ADDRESS_DIGITS address the transfer, the rest never leave the
- * devices. Binary fields are standard base64.
- */
-export const TRANSFER_FORMAT = {
-  CODE_DIGITS: 16,
-  ADDRESS_DIGITS: 8,
-  /** scrypt salt, chosen by the sender for each transfer. */
-  SALT_BYTES: 16,
-  /** AES-256-GCM nonce (IV). */
-  NONCE_BYTES: 12,
-  /** Largest ciphertext the relay accepts (an NPKI pair or a PFX is a few KiB). */
-  CIPHERTEXT_MAX_BYTES: 64 * 1024,
-} as const;
+/** The wire format (sizes, code digits) is TRANSFER_FORMAT in formats.ts. AES-256-GCM ciphertext with its 16-byte tag, KDF salt (16 bytes), AES-GCM nonce (12 bytes), base64. */
+export type TransferEnvelope = z.infer<typeof f.transferEnvelope>;
 
-export interface TransferEnvelope {
-  /** AES-256-GCM ciphertext with its 16-byte tag, base64. */
-  ciphertext: string;
-  /** KDF salt, base64 (16 bytes). */
-  salt: string;
-  /** AES-GCM nonce, base64 (12 bytes). */
-  nonce: string;
-}
-
-export interface CreateTransferRequest extends CallerRequest, TransferEnvelope {
+export const createTransferRequest = callerRequest.extend({
   /** SHA-256 of the address digits (ASCII), lowercase hex: the server keeps only a keyed hash of it. */
-  addressHash: string;
+  addressHash: f.transferAddressHash,
+  ...f.transferEnvelope.shape,
   /** Needed once the account has a second factor (X-TOTP-Code at the gateway). */
-  totpCode?: string;
-}
+  totpCode: f.totpCode.optional(),
+});
+export type CreateTransferRequest = z.infer<typeof createTransferRequest>;
 
 export interface TransferCreated {
   transferId: string;
   expiresAt: string;
 }
 
-export interface ClaimTransferRequest {
-  client: ClientInfo;
+export const claimTransferRequest = z.object({
+  client: f.clientInfo,
   /** The first ADDRESS_DIGITS digits of the code. */
-  address: string;
-}
-
-// ---------------------------------------------------------------- patterns
-
-export const Api = {
-  verifier: {
-    verifyChallenge: contract<VerifyChallengeRequest, VerifyChallengeResult>('verifier.verify-challenge'),
-    verifyDocument: contract<VerifyDocumentRequest, ValidationReport>('verifier.verify-document'),
-  },
-  registry: {
-    createChallenge: contract<{ client: ClientInfo }, ChallengeView>('registry.create-challenge'),
-    register: contract<RegisterRequest, RegisterResult>('registry.register'),
-    login: contract<LoginRequest, SessionTokens>('registry.login'),
-    refresh: contract<RefreshRequest, SessionTokens>('registry.refresh'),
-    logout: contract<CallerRequest, { ok: true }>('registry.logout'),
-    getAccount: contract<CallerRequest, AccountView>('registry.get-account'),
-    updateAccount: contract<UpdateAccountRequest, AccountView>('registry.update-account'),
-    listCertificates: contract<CallerRequest, CertificateView[]>('registry.list-certificates'),
-    getCertificate: contract<CertificateRequest, CertificateView>('registry.get-certificate'),
-    replaceCertificate: contract<ReplaceRequest, ReplaceResult>('registry.replace-certificate'),
-    deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
-    lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate'),
-    unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate'),
-    enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol'),
-    confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm'),
-    disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
-    listSessions: contract<CallerRequest, SessionView[]>('registry.list-sessions'),
-    endAllSessions: contract<CallerRequest, { ended: number }>('registry.end-all-sessions'),
-    createTransfer: contract<CreateTransferRequest, TransferCreated>('registry.create-transfer'),
-    claimTransfer: contract<ClaimTransferRequest, TransferEnvelope>('registry.claim-transfer'),
-    /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
-    currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer'),
-    cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer'),
-  },
-} as const;
+  address: f.transferAddress,
+});
+export type ClaimTransferRequest = z.infer<typeof claimTransferRequest>;
 
 // ---------------------------------------------------------------- notifier
 
 /** An unsubscribe link followed: `confirm` false shows what it would do (GET), true turns reminders off (POST, RFC 8058 one-click). */
-export interface UnsubscribeRequest {
-  client: ClientInfo;
-  token: string;
-  confirm: boolean;
-}
+export const unsubscribeRequest = z.object({ client: f.clientInfo, token: z.string(), confirm: z.boolean() });
+export type UnsubscribeRequest = z.infer<typeof unsubscribeRequest>;
 
 export interface UnsubscribeView {
   /** The address reminders go to, masked (h***@example.com); null when the account has none. */
@@ -412,6 +362,53 @@ export interface UnsubscribeView {
   remindersEnabled: boolean;
 }
 
-export const NotifierApi = {
-  unsubscribe: contract<UnsubscribeRequest, UnsubscribeView>('notifier.unsubscribe'),
+// ---------------------------------------------------------------- health
+
+export interface PingResult {
+  service: string;
+  at: string;
+}
+
+/** A ping carries nothing (a bare probe may send no payload at all). */
+export const pingRequest = z.object({}).optional();
+
+// ---------------------------------------------------------------- the message contracts
+
+/** Every message a service handles: its pattern, its one request schema, its result type. */
+export const Api = {
+  verifier: {
+    ping: contract<z.infer<typeof pingRequest>, PingResult>('verifier.ping', pingRequest),
+    verifyChallenge: contract<VerifyChallengeRequest, VerifyChallengeResult>('verifier.verify-challenge', verifyChallengeRequest),
+    verifyDocument: contract<VerifyDocumentRequest, ValidationReport>('verifier.verify-document', verifyDocumentRequest),
+  },
+  registry: {
+    ping: contract<z.infer<typeof pingRequest>, PingResult>('registry.ping', pingRequest),
+    createChallenge: contract<CreateChallengeRequest, ChallengeView>('registry.create-challenge', createChallengeRequest),
+    register: contract<RegisterRequest, RegisterResult>('registry.register', registerRequest),
+    login: contract<LoginRequest, SessionTokens>('registry.login', loginRequest),
+    refresh: contract<RefreshRequest, SessionTokens>('registry.refresh', refreshRequest),
+    logout: contract<CallerRequest, { ok: true }>('registry.logout', callerRequest),
+    getAccount: contract<CallerRequest, AccountView>('registry.get-account', callerRequest),
+    updateAccount: contract<UpdateAccountRequest, AccountView>('registry.update-account', updateAccountRequest),
+    listCertificates: contract<CallerRequest, CertificateView[]>('registry.list-certificates', callerRequest),
+    getCertificate: contract<CertificateRequest, CertificateView>('registry.get-certificate', certificateRequest),
+    replaceCertificate: contract<ReplaceRequest, ReplaceResult>('registry.replace-certificate', replaceRequest),
+    deleteCertificate: contract<SecondFactorCertificateRequest, { ok: true }>('registry.delete-certificate', secondFactorCertificateRequest),
+    lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate', certificateRequest),
+    unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate', secondFactorCertificateRequest),
+    enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol', callerRequest),
+    confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm', totpCodeRequest),
+    disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable', totpCodeRequest),
+    listSessions: contract<CallerRequest, SessionView[]>('registry.list-sessions', callerRequest),
+    endAllSessions: contract<CallerRequest, { ended: number }>('registry.end-all-sessions', callerRequest),
+    createTransfer: contract<CreateTransferRequest, TransferCreated>('registry.create-transfer', createTransferRequest),
+    claimTransfer: contract<ClaimTransferRequest, TransferEnvelope>('registry.claim-transfer', claimTransferRequest),
+    /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
+    currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer', callerRequest),
+    cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer', callerRequest),
+  },
+  notifier: {
+    ping: contract<z.infer<typeof pingRequest>, PingResult>('notifier.ping', pingRequest),
+    unsubscribe: contract<UnsubscribeRequest, UnsubscribeView>('notifier.unsubscribe', unsubscribeRequest),
+  },
 } as const;

@@ -1,11 +1,16 @@
 /**
- * Message patterns and payload/result types shared by the gateway and the
- * services. A pattern constant and its types are declared together so that a
- * gateway call cannot drift from its handler.
+ * The message contracts shared by the gateway and the services (`Api`): a
+ * pattern, its one request schema (the request type is its z.infer) and its
+ * result type, declared together so that a gateway call cannot drift from its
+ * handler, and every handler validates the same way (libs/common @Handles).
+ * The sizes of the wire (formats.ts) are the one place a limit is written;
+ * they are also `@jointcert/contracts/formats`, free of zod and node, for the
+ * browser client.
  */
 export * from './contract';
+export * from './formats';
+export * as fields from './fields';
 export * from './api';
-import { contract } from './contract';
 
 /** Per-request metadata that travels with every message to a service. */
 export interface RequestMeta {
@@ -41,15 +46,4 @@ export function isWireError(value: unknown): value is WireError {
   const v = value as Record<string, unknown>;
   return v.kind === 'jointcert.problem' && typeof v.code === 'string' && typeof v.detail === 'string';
 }
-
-export interface PingResult {
-  service: string;
-  at: string;
-}
-
-export const Patterns = {
-  verifierPing: contract<Record<string, never>, PingResult>('verifier.ping'),
-  registryPing: contract<Record<string, never>, PingResult>('registry.ping'),
-  notifierPing: contract<Record<string, never>, PingResult>('notifier.ping'),
-} as const;
 export * from './challenge-text';

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { createLogger, LocalServiceClient, type AppConfig, type Logger } from '@jointcert/common';
+import { createLogger, LocalServiceClient, parseMessage, type AppConfig, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { VerifierModule, type VerifierOverrides } from './verifier.module';
 import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
@@ -9,7 +9,8 @@ import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
  * The verifier inside the caller's process (VERIFIER_MODE=in-process): the
  * same module (trust store loaded once, validation policies, revocation with
  * its Redis cache) as a Nest application context without a transport, its
- * use cases behind a LocalServiceClient with the verifier's contracts. What
+ * use cases behind a LocalServiceClient with the verifier's contracts (each
+ * request parsed by its contract's schema, as @Handles does). What
  * the caller saves per call: the request's JSON and Redis publish, the
  * verifier's message dispatch, the reply's JSON and publish.
  */
@@ -19,6 +20,6 @@ export async function createInProcessVerifier(config: AppConfig, overrides: Veri
   const challenge = app.get(VerifyChallengeUseCase);
   const document = app.get(VerifyDocumentUseCase);
   return new LocalServiceClient(config.SERVICE_TIMEOUT_MS, logger, () => app.close())
-    .handle(Api.verifier.verifyChallenge, (data) => challenge.execute(data))
-    .handle(Api.verifier.verifyDocument, (data) => document.execute(data));
+    .handle(Api.verifier.verifyChallenge, (data) => challenge.execute(parseMessage(Api.verifier.verifyChallenge, data)))
+    .handle(Api.verifier.verifyDocument, (data) => document.execute(parseMessage(Api.verifier.verifyDocument, data)));
 }

@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { Patterns, type PingResult } from '@jointcert/contracts';
+import { Handles } from '@jointcert/common';
+import { Api, type PingResult } from '@jointcert/contracts';
 
 @Controller()
 export class VerifierController {
-  @MessagePattern(Patterns.verifierPing.cmd)
+  @Handles(Api.verifier.ping)
   ping(): PingResult {
     return { service: 'verifier', at: new Date().toISOString() };
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Patterns } from '@jointcert/contracts';
+import { Api } from '@jointcert/contracts';
 import { DomainError, ServiceClient, type AppConfig } from '@jointcert/common';
 import { GATEWAY_CONFIG, GATEWAY_REDIS, PROBE_CLIENT, probeTimeoutMs } from '../core/gateway-core.module';
 
@@ -27,8 +27,8 @@ export class Readiness {
   async check(): Promise<ReadyReport> {
     const [redis, registry, verifier] = await Promise.all([
       up(withTimeout(this.redis.ping(), probeTimeoutMs(this.config))),
-      up(this.probe.send(Patterns.registryPing, {})),
-      up(this.probe.send(Patterns.verifierPing, {})),
+      up(this.probe.send(Api.registry.ping, {})),
+      up(this.probe.send(Api.verifier.ping, {})),
     ]);
     const checks = { redis, registry, verifier };
     const down = Object.entries(checks).filter(([, s]) => s === 'down').map(([name]) => name);

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, type OnModuleInit, Post, Query, Req,
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotifierApi, type ClientInfo, type UnsubscribeView } from '@jointcert/contracts';
+import { Api, type ClientInfo, type UnsubscribeView } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
@@ -48,7 +48,7 @@ export class UnsubscribeController implements OnModuleInit {
     errors: ['UNSUBSCRIBE_TOKEN_INVALID', 'UNSUBSCRIBE_TOKEN_EXPIRED', 'SERVICE_UNAVAILABLE'],
   })
   async show(@Query('token') token: unknown, @Client() client: ClientInfo, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<UnsubscribeView | string> {
-    const view = await this.services.send(NotifierApi.unsubscribe, { client, token: tokenOf(token), confirm: false });
+    const view = await this.services.send(Api.notifier.unsubscribe, { client, token: tokenOf(token), confirm: false });
     return respond(req, reply, view, page(view, tokenOf(token), false));
   }
 
@@ -61,7 +61,7 @@ export class UnsubscribeController implements OnModuleInit {
     errors: ['UNSUBSCRIBE_TOKEN_INVALID', 'UNSUBSCRIBE_TOKEN_EXPIRED', 'SERVICE_UNAVAILABLE'],
   })
   async confirm(@Query('token') token: unknown, @Client() client: ClientInfo, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<UnsubscribeView | string> {
-    const view = await this.services.send(NotifierApi.unsubscribe, { client, token: tokenOf(token), confirm: true });
+    const view = await this.services.send(Api.notifier.unsubscribe, { client, token: tokenOf(token), confirm: true });
     return respond(req, reply, view, page(view, tokenOf(token), true));
   }
 }

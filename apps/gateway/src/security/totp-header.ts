@@ -1,5 +1,6 @@
 import { ApiHeader } from '@nestjs/swagger';
-import { DomainError } from '@jointcert/common';
+import { malformedField } from '@jointcert/common';
+import { fields } from '@jointcert/contracts';
 
 /** The header carrying a fresh second-factor code for guarded actions. */
 export const TOTP_HEADER = 'x-totp-code';
@@ -8,7 +9,7 @@ export const TOTP_HEADER = 'x-totp-code';
 export function totpHeader(value: string | undefined): { totpCode?: string } {
   if (value === undefined || value === '') return {};
   const code = value.trim().toLowerCase();
-  if (!/^\d{6}$|^[0-9a-z]{4}-[0-9a-z]{4}$/.test(code)) throw new DomainError('MALFORMED_INPUT', `${TOTP_HEADER} must be six digits or a recovery code`, { field: TOTP_HEADER });
+  if (!fields.totpCode.safeParse(code).success) throw malformedField(TOTP_HEADER, 'must be six digits or a recovery code');
   return { totpCode: code };
 }
 

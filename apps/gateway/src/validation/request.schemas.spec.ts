@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '@jointcert/common';
-import { identityProof, registerBody, SIGNED_DATA_MAX_BYTES, signedData, updateAccountBody } from './request.schemas';
+import { SIGNED_DATA_MAX_BYTES } from '@jointcert/contracts';
+import { identityProof, registerBody, signedData, updateAccountBody } from './request.schemas';
 import { ZodPipe } from './zod.pipe';
 
 describe('request schemas', () => {

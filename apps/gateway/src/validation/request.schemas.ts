@@ -1,38 +1,19 @@
 import { z } from 'zod';
 import { maxEncodedLength, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
-import { TRANSFER_FORMAT } from '@jointcert/contracts';
+import { DOCUMENT_CONTENT_MAX_BYTES, ENCRYPTED_RANDOM_MAX_BYTES, fields, RANDOM_NUM_BYTES, SIGNED_DATA_MAX_BYTES, TRANSFER_FORMAT } from '@jointcert/contracts';
 
 /**
  * The request bodies of the REST API, validated at the edge: a request that
- * fails here never reaches a service. Objects are strict (unknown fields are
- * refused), binary values are standard base64 with padding — except
- * signedData and identity.randomNum, which take the forms Korean clients send
+ * fails here never reaches a service. The fields, their sizes and messages
+ * are the message contracts' (libs/contracts fields.ts, formats.ts); what is
+ * added here is REST's own: objects are strict (unknown fields are refused),
+ * signedData and identity.* take the forms Korean clients send
  * (wire-encoding.ts: base64 with line breaks, base64url, PEM, hex) and are
- * normalised here, once, to standard base64 — and every size is
- * bounded. The OpenAPI document is generated from these same schemas
+ * normalised here, once, to the standard base64 the services take, a few
+ * identifiers have their public format, and every field has its OpenAPI
+ * description. The OpenAPI document is generated from these same schemas
  * (openapi/schemas.ts), so the two cannot drift.
  */
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Decoded length of a padded base64 string (assumes BASE64 matched). */
-function decodedLength(s: string): number {
-  return (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
-}
-
-/** Standard base64 of at most `maxBytes` decoded bytes (and at least `minBytes`). */
-export function base64(maxBytes: number, minBytes = 1) {
-  return z
-    .string()
-    .max(Math.ceil(maxBytes / 3) * 4, { message: `must decode to at most ${maxBytes} bytes` })
-    .regex(BASE64, { message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' })
-    .refine((s) => decodedLength(s) >= minBytes && decodedLength(s) <= maxBytes, {
-      message: minBytes === maxBytes ? `must decode to exactly ${maxBytes} bytes` : `must decode to ${minBytes}..${maxBytes} bytes`,
-    });
-}
-
-export const SIGNED_DATA_MAX_BYTES = 64 * 1024;
-export const DOCUMENT_CONTENT_MAX_BYTES = 1024 * 1024;
 
 /** A binary field in any of the client forms of wire-encoding.ts, normalised to standard base64 (the input schema stays a string). */
 export function wireBinary(maxBytes: number, kind: WireKind, exactBytes?: number) {
@@ -55,10 +36,10 @@ export function wireBinary(maxBytes: number, kind: WireKind, exactBytes?: number
     });
 }
 
-/** CMS SignedData, DER or BER: base64 (line breaks allowed), base64url, PEM (PKCS7/CMS) or hex. */
+/** CMS SignedData, DER or BER: base64 (line breaks allowed), base64url, PEM (PKCS7/CMS) or hex; at most the contracts' SIGNED_DATA_MAX_BYTES decoded. */
 export const signedData = wireBinary(SIGNED_DATA_MAX_BYTES, 'cms').meta({
   description:
-    'CMS SignedData (DER or BER), at most 64 KiB decoded, as standard base64 (with or without line breaks), base64url (padded or not), PEM (-----BEGIN PKCS7----- or -----BEGIN CMS-----) or hex; normalised at the gateway',
+    `CMS SignedData (DER or BER), at most ${SIGNED_DATA_MAX_BYTES / 1024} KiB decoded, as standard base64 (with or without line breaks), base64url (padded or not), PEM (-----BEGIN PKCS7----- or -----BEGIN CMS-----) or hex; normalised at the gateway`,
 });
 
 /** A challenge id as issued by POST /v1/challenges: a UUID or a base64url token. */
@@ -68,18 +49,15 @@ export const challengeId = z
   .meta({ description: 'The challengeId returned by POST /v1/challenges' });
 
 /** Resident (13 digits) or business (10 digits) registration number; hyphens tolerated. */
-export const idn = z
-  .string()
-  .regex(/^(?:\d{6}-?\d{7}|\d{3}-?\d{2}-?\d{5})$/, { message: 'must be a 13-digit resident or 10-digit business registration number (digits, optional hyphens)' })
-  .meta({ description: 'Resident (13 digits) or business (10 digits) registration number; never stored' });
+export const idn = fields.idn.meta({ description: 'Resident (13 digits) or business (10 digits) registration number; never stored' });
 
 export const identityProof = z
   .strictObject({
     idn,
-    randomNum: wireBinary(20, 'random', 20)
+    randomNum: wireBinary(RANDOM_NUM_BYTES, 'random', RANDOM_NUM_BYTES)
       .optional()
       .meta({ description: 'The 20-byte randomNum R from the private key file, base64 (padded or not) or hex (40 digits)' }),
-    encryptedRandom: wireBinary(16 * 1024, 'cms')
+    encryptedRandom: wireBinary(ENCRYPTED_RANDOM_MAX_BYTES, 'cms')
       .optional()
       .meta({
         description:
@@ -89,7 +67,7 @@ export const identityProof = z
   .refine((i) => (i.randomNum === undefined) !== (i.encryptedRandom === undefined), { message: 'give exactly one of randomNum and encryptedRandom', path: ['randomNum'] })
   .meta({ description: 'Identity proof for the VID check (본인확인); never stored' });
 
-export const email = z.email({ message: 'must be an email address' }).max(254);
+export const email = fields.email;
 
 export const locale = z
   .string()
@@ -136,32 +114,27 @@ export const updateAccountBody = z
 
 export const verifyDocumentBody = z.strictObject({
   signedData,
-  content: base64(DOCUMENT_CONTENT_MAX_BYTES)
+  content: fields
+    .base64(DOCUMENT_CONTENT_MAX_BYTES)
     .optional()
-    .meta({ description: 'The signed content, base64, when the signature is detached; at most 1 MiB decoded (and within the body limit)' }),
+    .meta({ description: `The signed content, base64, when the signature is detached; at most ${DOCUMENT_CONTENT_MAX_BYTES / 1024 / 1024} MiB decoded (and within the body limit)` }),
 });
 
 export const certificateId = z.uuid({ message: 'must be a certificate id (UUID)' });
 
 /** POST /v1/transfers: the sealed bundle (libs/client/src/transfer makes it) under the SHA-256 of its address. */
 export const createTransferBody = z.strictObject({
-  addressHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be the SHA-256 of the address digits, lowercase hex' })
-    .meta({ description: `SHA-256 of the first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the code (ASCII), lowercase hex; the server keeps only a keyed hash of it` }),
-  ciphertext: base64(TRANSFER_FORMAT.CIPHERTEXT_MAX_BYTES, 17).meta({
+  addressHash: fields.transferAddressHash.meta({ description: `SHA-256 of the first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the code (ASCII), lowercase hex; the server keeps only a keyed hash of it` }),
+  ciphertext: fields.transferEnvelope.shape.ciphertext.meta({
     description: `AES-256-GCM ciphertext and tag of the bundle, base64; at most ${TRANSFER_FORMAT.CIPHERTEXT_MAX_BYTES / 1024} KiB decoded (larger: 413)`,
   }),
-  salt: base64(TRANSFER_FORMAT.SALT_BYTES, TRANSFER_FORMAT.SALT_BYTES).meta({ description: 'scrypt salt, 16 bytes, base64' }),
-  nonce: base64(TRANSFER_FORMAT.NONCE_BYTES, TRANSFER_FORMAT.NONCE_BYTES).meta({ description: 'AES-GCM nonce, 12 bytes, base64' }),
+  salt: fields.transferEnvelope.shape.salt.meta({ description: `scrypt salt, ${TRANSFER_FORMAT.SALT_BYTES} bytes, base64` }),
+  nonce: fields.transferEnvelope.shape.nonce.meta({ description: `AES-GCM nonce, ${TRANSFER_FORMAT.NONCE_BYTES} bytes, base64` }),
 });
 
 /** POST /v1/transfers/claim: the address half of the code. */
 export const claimTransferBody = z.strictObject({
-  address: z
-    .string()
-    .regex(new RegExp(`^[0-9]{${TRANSFER_FORMAT.ADDRESS_DIGITS}}$`), { message: `must be the first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the code` })
-    .meta({ description: `The first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the 16-digit code; the other ${TRANSFER_FORMAT.CODE_DIGITS - TRANSFER_FORMAT.ADDRESS_DIGITS} never leave the devices` }),
+  address: fields.transferAddress.meta({ description: `The first ${TRANSFER_FORMAT.ADDRESS_DIGITS} digits of the 16-digit code; the other ${TRANSFER_FORMAT.CODE_DIGITS - TRANSFER_FORMAT.ADDRESS_DIGITS} never leave the devices` }),
 });
 
 export type RegisterBody = z.infer<typeof registerBody>;

@@ -1,18 +1,13 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { DomainError } from '@jointcert/common';
-
-export interface FieldError {
-  /** Dotted path of the offending field (`identity.idn`), `(body)` for the body itself. */
-  field: string;
-  message: string;
-}
+import { fieldErrorsOf, malformedInput } from '@jointcert/common';
 
 /**
  * Validation at the edge: parses a body (or one path parameter, named by
  * `field`) with a zod schema, or answers 400 MALFORMED_INPUT listing every bad
- * field. Zod's messages name expectations, never the value received, so no
- * secret is echoed.
+ * field in the one shape the services use too (libs/common malformedInput:
+ * `{ errors: [{ field, message }] }`). Zod's messages name expectations,
+ * never the value received, so no secret is echoed.
  */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
   constructor(
@@ -23,24 +18,9 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
-    const errors = fieldErrors(result.error, this.field);
-    const fields = [...new Set(errors.map((e) => e.field))];
-    const what = this.field === undefined ? 'the request body' : `the path parameter '${this.field}'`;
-    throw new DomainError('MALFORMED_INPUT', `${what} is not valid: ${fields.join(', ')}`, { errors });
+    // REST's own wording for a body that is no object at all
+    const notAnObject = this.field === undefined && result.error.issues.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const errors = notAnObject ? [{ field: '(body)', message: 'the body must be a JSON object' }] : fieldErrorsOf(result.error, this.field === undefined ? [] : [this.field], '(body)');
+    throw malformedInput(this.field === undefined ? 'the request body' : `the path parameter '${this.field}'`, errors);
   }
-}
-
-function fieldErrors(error: z.ZodError, root: string | undefined): FieldError[] {
-  const errors: FieldError[] = [];
-  for (const issue of error.issues) {
-    const base = [...(root === undefined ? [] : [root]), ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ field: [...base, key].join('.'), message: 'unknown field' });
-    } else if (issue.code === 'invalid_type' && issue.path.length === 0 && root === undefined) {
-      errors.push({ field: '(body)', message: 'the body must be a JSON object' });
-    } else {
-      errors.push({ field: base.length > 0 ? base.join('.') : '(body)', message: issue.message });
-    }
-  }
-  return errors;
 }

@@ -1,37 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { z } from 'zod';
-import { Api, type AccountView } from '@jointcert/contracts';
-import { callerSchema, clientSchema, parsePayload } from '../shared/validation';
+import { Handles } from '@jointcert/common';
+import { Api, type AccountView, type CallerRequest, type UpdateAccountRequest } from '@jointcert/contracts';
 import { SecondFactor } from '../security/second-factor.service';
-import { totpCodeSchema } from '../security/second-factor.schemas';
 import { AccountsService } from './accounts.service';
 
-/** Locales the frontends are translated into. */
-export const LOCALES = ['ko', 'en'] as const;
-
-const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
-
-export const updateAccountSchema = callerRequestSchema.extend({
-  email: z.email().max(254).nullable().optional(),
-  locale: z.enum(LOCALES).optional(),
-  reminders: z
-    .object({
-      enabled: z.boolean().optional(),
-      /** 1–10 distinct whole days between 0 and 366, stored largest first. */
-      daysBefore: z
-        .array(z.int().min(0).max(366))
-        .min(1)
-        .max(10)
-        .refine((days) => new Set(days).size === days.length, 'days must be distinct')
-        .transform((days) => [...days].sort((a, b) => b - a))
-        .optional(),
-    })
-    .optional(),
-  totpCode: totpCodeSchema.optional(),
-});
-
-/** Message handlers: validate, delegate. */
+/** Message handlers: delegate (the contract's schema validated the request). */
 @Controller()
 export class AccountsController {
   constructor(
@@ -39,14 +12,13 @@ export class AccountsController {
     private readonly secondFactor: SecondFactor,
   ) {}
 
-  @MessagePattern(Api.registry.getAccount.cmd)
-  get(@Payload() envelope: unknown): Promise<AccountView> {
-    return this.accounts.get(parsePayload(callerRequestSchema, envelope));
+  @Handles(Api.registry.getAccount)
+  get(request: CallerRequest): Promise<AccountView> {
+    return this.accounts.get(request);
   }
 
-  @MessagePattern(Api.registry.updateAccount.cmd)
-  async update(@Payload() envelope: unknown): Promise<AccountView> {
-    const request = parsePayload(updateAccountSchema, envelope);
+  @Handles(Api.registry.updateAccount)
+  async update(request: UpdateAccountRequest): Promise<AccountView> {
     // changing (or removing) the email — where reminders and lock confirmations go — needs a fresh code once a second factor is enrolled
     if (request.email !== undefined) await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, 'account.update');
     return this.accounts.update(request);

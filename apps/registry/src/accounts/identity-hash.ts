@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type AppConfig } from '@jointcert/common';
+import { malformedField, type AppConfig } from '@jointcert/common';
 import { normalizeIdn } from '@jointcert/pki';
 import { APP_CONFIG } from '../registry.tokens';
 
@@ -16,7 +16,7 @@ export class IdentityHasher {
 
   hash(idn: string): string {
     const n = normalizeIdn(idn);
-    if (!n.ok) throw new DomainError('MALFORMED_INPUT', 'identity.idn must be 10 or 13 digits');
+    if (!n.ok) throw malformedField('identity.idn', 'must be 10 or 13 digits');
     return createHmac('sha256', this.config.IDENTITY_HMAC_KEY).update(n.idn, 'utf8').digest('hex');
   }
 }

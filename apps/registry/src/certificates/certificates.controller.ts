@@ -1,32 +1,23 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { z } from 'zod';
-import { Api, type CertificateView, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
-import { callerSchema, challengeIdSchema, clientSchema, identitySchema, parsePayload, signedDataSchema } from '../shared/validation';
+import { Handles } from '@jointcert/common';
+import {
+  Api,
+  type CallerRequest,
+  type CertificateRequest,
+  type CertificateView,
+  type RegisterRequest,
+  type RegisterResult,
+  type ReplaceRequest,
+  type ReplaceResult,
+  type SecondFactorCertificateRequest,
+} from '@jointcert/contracts';
 import { CertificateQueries } from './certificate-queries';
 import { DeleteCertificate } from './delete.use-case';
 import { RegisterCertificate } from './register.use-case';
 import { ReplaceCertificate } from './replace.use-case';
 import { SecondFactor } from '../security/second-factor.service';
-import { secondFactorRequestSchema } from '../security/second-factor.schemas';
 
-const registerSchema = z.object({
-  client: clientSchema,
-  caller: callerSchema.optional(),
-  challengeId: challengeIdSchema,
-  signedData: signedDataSchema,
-  email: z.email().max(254).optional(),
-  identity: identitySchema.optional(),
-});
-const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
-const certificateRequestSchema = callerRequestSchema.extend({ certificateId: z.uuid() });
-const replaceSchema = certificateRequestSchema.extend({
-  challengeId: challengeIdSchema,
-  signedData: signedDataSchema,
-  identity: identitySchema.optional(),
-});
-
-/** Message handlers: validate, delegate. */
+/** Message handlers: delegate (the contract's schema validated the request). */
 @Controller()
 export class CertificatesController {
   constructor(
@@ -37,37 +28,35 @@ export class CertificatesController {
     private readonly secondFactor: SecondFactor,
   ) {}
 
-  @MessagePattern(Api.registry.register.cmd)
-  register(@Payload() envelope: unknown): Promise<RegisterResult> {
-    return this.registerCertificate.execute(parsePayload(registerSchema, envelope));
+  @Handles(Api.registry.register)
+  register(request: RegisterRequest): Promise<RegisterResult> {
+    return this.registerCertificate.execute(request);
   }
 
-  @MessagePattern(Api.registry.listCertificates.cmd)
-  list(@Payload() envelope: unknown): Promise<CertificateView[]> {
-    return this.queries.list(parsePayload(callerRequestSchema, envelope).caller.accountId);
+  @Handles(Api.registry.listCertificates)
+  list(request: CallerRequest): Promise<CertificateView[]> {
+    return this.queries.list(request.caller.accountId);
   }
 
-  @MessagePattern(Api.registry.getCertificate.cmd)
-  get(@Payload() envelope: unknown): Promise<CertificateView> {
-    const request = parsePayload(certificateRequestSchema, envelope);
+  @Handles(Api.registry.getCertificate)
+  get(request: CertificateRequest): Promise<CertificateView> {
     return this.queries.get(request.caller.accountId, request.certificateId);
   }
 
-  @MessagePattern(Api.registry.replaceCertificate.cmd)
-  async replace(@Payload() envelope: unknown): Promise<ReplaceResult> {
-    await this.guard(envelope, 'replace');
-    return this.replaceCertificate.execute(parsePayload(replaceSchema, envelope));
+  @Handles(Api.registry.replaceCertificate)
+  async replace(request: ReplaceRequest): Promise<ReplaceResult> {
+    await this.guard(request, 'replace');
+    return this.replaceCertificate.execute(request);
   }
 
-  @MessagePattern(Api.registry.deleteCertificate.cmd)
-  async delete(@Payload() envelope: unknown): Promise<{ ok: true }> {
-    await this.guard(envelope, 'delete');
-    return this.deleteCertificate.execute(parsePayload(certificateRequestSchema, envelope));
+  @Handles(Api.registry.deleteCertificate)
+  async delete(request: SecondFactorCertificateRequest): Promise<{ ok: true }> {
+    await this.guard(request, 'delete');
+    return this.deleteCertificate.execute(request);
   }
 
   /** With a second factor enrolled, a fresh code (totpCode) first. */
-  private async guard(envelope: unknown, action: 'replace' | 'delete'): Promise<void> {
-    const request = parsePayload(secondFactorRequestSchema, envelope);
+  private async guard(request: SecondFactorCertificateRequest, action: 'replace' | 'delete'): Promise<void> {
     await this.secondFactor.requireFresh(request.caller.accountId, request.totpCode, request.client, action);
   }
 }

@@ -1,13 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { z } from 'zod';
-import type { AppConfig } from '@jointcert/common';
+import { Handles, type AppConfig } from '@jointcert/common';
 import { Api, challengeTextToSign, type ChallengeView } from '@jointcert/contracts';
 import { APP_CONFIG } from '../registry.tokens';
-import { clientSchema, parsePayload } from '../shared/validation';
 import { ChallengeStore } from './challenge.store';
-
-const createChallengeSchema = z.object({ client: clientSchema });
 
 @Controller()
 export class ChallengesController {
@@ -17,9 +12,8 @@ export class ChallengesController {
   ) {}
 
   /** The challenge, with its text for string-signing clients derived from the nonce and SITE_NAME (nothing more is stored). */
-  @MessagePattern(Api.registry.createChallenge.cmd)
-  async create(@Payload() envelope: unknown): Promise<ChallengeView> {
-    parsePayload(createChallengeSchema, envelope);
+  @Handles(Api.registry.createChallenge)
+  async create(): Promise<ChallengeView> {
     const c = await this.challenges.create();
     return { challengeId: c.challengeId, nonce: c.nonce, textToSign: challengeTextToSign(c.nonce, this.config.SITE_NAME), expiresAt: c.expiresAt };
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '@jointcert/common';
+import { DomainError, malformedField } from '@jointcert/common';
 import { findSignerCertificates, nameFromDer, cachedCertificate, parseSignedData, toHex, verifySignedData, type Certificate, type SignerInfo } from '@jointcert/pki';
 
 /**
@@ -25,7 +25,7 @@ export function signerOf(signedDataBase64: string): SignerRef {
     certificates = sd.certificates;
     first = si;
   } catch {
-    throw new DomainError('MALFORMED_INPUT', 'signedData is not a CMS SignedData message');
+    throw malformedField('signedData', 'is not a CMS SignedData message');
   }
   const embedded: Certificate[] = [];
   for (const der of certificates) {
@@ -45,7 +45,7 @@ export function signerOf(signedDataBase64: string): SignerRef {
     if (cert) ref = { fingerprint: cert.fingerprintSha256 };
     else if (first.sid.type === 'issuerAndSerialNumber' && !ambiguous) ref = { issuerKey: nameFromDer(first.sid.issuer).key, serialHex: toHex(first.sid.serial) };
   } catch {
-    throw new DomainError('MALFORMED_INPUT', 'signedData names its signer with an undecodable issuer');
+    throw malformedField('signedData', 'names its signer with an undecodable issuer');
   }
   if (ambiguous) throw new DomainError('SIGNATURE_INVALID', 'several embedded certificates carry the signer\'s serial: the signer cannot be told apart', { reason: 'SIGNER_NOT_FOUND' });
   if (ref === undefined) throw notIncluded();
@@ -60,5 +60,5 @@ export function signerFingerprint(signedDataBase64: string): string {
 }
 
 export function notIncluded(): DomainError {
-  return new DomainError('MALFORMED_INPUT', "signedData does not include the signer's certificate");
+  return malformedField('signedData', "does not include the signer's certificate");
 }

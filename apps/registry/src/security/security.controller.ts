@@ -1,13 +1,21 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Api, type CertificateView, type SessionView, type TotpEnrolment, type TotpRecoveryCodes } from '@jointcert/contracts';
-import { parsePayload } from '../shared/validation';
+import { Handles } from '@jointcert/common';
+import {
+  Api,
+  type CallerRequest,
+  type CertificateRequest,
+  type CertificateView,
+  type SecondFactorCertificateRequest,
+  type SessionView,
+  type TotpCodeRequest,
+  type TotpEnrolment,
+  type TotpRecoveryCodes,
+} from '@jointcert/contracts';
 import { AccountSessions } from './account-sessions.service';
 import { CertificateLocks } from './certificate-lock.use-case';
-import { callerRequestSchema, certificateRequestSchema, codeRequestSchema, secondFactorRequestSchema } from './second-factor.schemas';
 import { SecondFactor } from './second-factor.service';
 
-/** Message handlers of account security: validate, delegate. */
+/** Message handlers of account security: delegate (the contract's schema validated the request). */
 @Controller()
 export class SecurityController {
   constructor(
@@ -16,38 +24,38 @@ export class SecurityController {
     private readonly accountSessions: AccountSessions,
   ) {}
 
-  @MessagePattern(Api.registry.lockCertificate.cmd)
-  lock(@Payload() envelope: unknown): Promise<CertificateView> {
-    return this.locks.lock(parsePayload(certificateRequestSchema, envelope));
+  @Handles(Api.registry.lockCertificate)
+  lock(request: CertificateRequest): Promise<CertificateView> {
+    return this.locks.lock(request);
   }
 
-  @MessagePattern(Api.registry.unlockCertificate.cmd)
-  unlock(@Payload() envelope: unknown): Promise<CertificateView> {
-    return this.locks.unlock(parsePayload(secondFactorRequestSchema, envelope));
+  @Handles(Api.registry.unlockCertificate)
+  unlock(request: SecondFactorCertificateRequest): Promise<CertificateView> {
+    return this.locks.unlock(request);
   }
 
-  @MessagePattern(Api.registry.enrolTotp.cmd)
-  enrolTotp(@Payload() envelope: unknown): Promise<TotpEnrolment> {
-    return this.secondFactor.enrol(parsePayload(callerRequestSchema, envelope));
+  @Handles(Api.registry.enrolTotp)
+  enrolTotp(request: CallerRequest): Promise<TotpEnrolment> {
+    return this.secondFactor.enrol(request);
   }
 
-  @MessagePattern(Api.registry.confirmTotp.cmd)
-  confirmTotp(@Payload() envelope: unknown): Promise<TotpRecoveryCodes> {
-    return this.secondFactor.confirm(parsePayload(codeRequestSchema, envelope));
+  @Handles(Api.registry.confirmTotp)
+  confirmTotp(request: TotpCodeRequest): Promise<TotpRecoveryCodes> {
+    return this.secondFactor.confirm(request);
   }
 
-  @MessagePattern(Api.registry.disableTotp.cmd)
-  disableTotp(@Payload() envelope: unknown): Promise<{ ok: true }> {
-    return this.secondFactor.disable(parsePayload(codeRequestSchema, envelope));
+  @Handles(Api.registry.disableTotp)
+  disableTotp(request: TotpCodeRequest): Promise<{ ok: true }> {
+    return this.secondFactor.disable(request);
   }
 
-  @MessagePattern(Api.registry.listSessions.cmd)
-  listSessions(@Payload() envelope: unknown): Promise<SessionView[]> {
-    return this.accountSessions.list(parsePayload(callerRequestSchema, envelope));
+  @Handles(Api.registry.listSessions)
+  listSessions(request: CallerRequest): Promise<SessionView[]> {
+    return this.accountSessions.list(request);
   }
 
-  @MessagePattern(Api.registry.endAllSessions.cmd)
-  endAllSessions(@Payload() envelope: unknown): Promise<{ ended: number }> {
-    return this.accountSessions.endAll(parsePayload(callerRequestSchema, envelope));
+  @Handles(Api.registry.endAllSessions)
+  endAllSessions(request: CallerRequest): Promise<{ ended: number }> {
+    return this.accountSessions.endAll(request);
   }
 }

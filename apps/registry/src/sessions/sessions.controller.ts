@@ -1,17 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { z } from 'zod';
-import { Api, type SessionTokens } from '@jointcert/contracts';
-import { callerSchema, challengeIdSchema, clientSchema, parsePayload, signedDataSchema } from '../shared/validation';
+import { Handles } from '@jointcert/common';
+import { Api, type CallerRequest, type LoginRequest, type RefreshRequest, type SessionTokens } from '@jointcert/contracts';
 import { LogIn } from './login.use-case';
 import { LogOut } from './logout.use-case';
 import { RefreshSession } from './refresh.use-case';
 
-const loginSchema = z.object({ client: clientSchema, challengeId: challengeIdSchema, signedData: signedDataSchema });
-const refreshSchema = z.object({ client: clientSchema, refreshToken: z.string().min(1).max(256) });
-const logoutSchema = z.object({ client: clientSchema, caller: callerSchema });
-
-/** Message handlers: validate, delegate. */
+/** Message handlers: delegate (the contract's schema validated the request). */
 @Controller()
 export class SessionsController {
   constructor(
@@ -20,18 +14,18 @@ export class SessionsController {
     private readonly logOut: LogOut,
   ) {}
 
-  @MessagePattern(Api.registry.login.cmd)
-  login(@Payload() envelope: unknown): Promise<SessionTokens> {
-    return this.logIn.execute(parsePayload(loginSchema, envelope));
+  @Handles(Api.registry.login)
+  login(request: LoginRequest): Promise<SessionTokens> {
+    return this.logIn.execute(request);
   }
 
-  @MessagePattern(Api.registry.refresh.cmd)
-  refresh(@Payload() envelope: unknown): Promise<SessionTokens> {
-    return this.refreshSession.execute(parsePayload(refreshSchema, envelope));
+  @Handles(Api.registry.refresh)
+  refresh(request: RefreshRequest): Promise<SessionTokens> {
+    return this.refreshSession.execute(request);
   }
 
-  @MessagePattern(Api.registry.logout.cmd)
-  logout(@Payload() envelope: unknown): Promise<{ ok: true }> {
-    return this.logOut.execute(parsePayload(logoutSchema, envelope));
+  @Handles(Api.registry.logout)
+  logout(request: CallerRequest): Promise<{ ok: true }> {
+    return this.logOut.execute(request);
   }
 }

@@ -1,4 +1,4 @@
-import { TRANSFER_FORMAT } from '@jointcert/contracts';
+import { TRANSFER_FORMAT } from '@jointcert/contracts/formats';
 
 /**
  * The one-time code of a device transfer: 16 random digits, shown 4×4. The

@@ -1,5 +1,6 @@
 import { scryptAsync } from '@noble/hashes/scrypt';
-import { TRANSFER_FORMAT, type TransferEnvelope } from '@jointcert/contracts';
+import type { TransferEnvelope } from '@jointcert/contracts';
+import { TRANSFER_FORMAT } from '@jointcert/contracts/formats';
 import { fromBase64, toBase64, toHex } from '../bytes';
 import { type CryptoKey, digest, randomBytes, subtle } from '../webcrypto';
 import type { TransferCode } from './code';

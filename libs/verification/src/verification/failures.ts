@@ -17,6 +17,7 @@
  * detail (`detail` and `type` are reserved members of a problem document).
  */
 import { DomainError } from '@jointcert/common';
+import { notCms } from './input';
 import type { CmsReason, CmsVerification, PathCheck, PathReason, PathResult } from '@jointcert/pki';
 
 const TIME_REASONS: ReadonlySet<PathReason> = new Set(['EXPIRED', 'NOT_YET_VALID']);
@@ -85,7 +86,7 @@ export function cmsFailure(r: CmsVerification<PathResult>, at: number): DomainEr
   const first = decisive(r);
   if (first === undefined) return new DomainError('SIGNATURE_INVALID', 'the signature could not be verified', { reason: 'NO_SIGNERS' });
   if (first.code === 'MALFORMED' && first.signer === undefined) {
-    return new DomainError('MALFORMED_INPUT', 'signedData is not a CMS SignedData', { field: 'signedData', reason: 'MALFORMED', ...(first.cause ? { cause: first.cause } : {}) });
+    return notCms(first.cause);
   }
   if (first.code === 'PATH_INVALID') {
     const path = r.signers[first.signer ?? 0]?.path;

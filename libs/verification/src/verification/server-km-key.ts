@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppConfig, DomainError } from '@jointcert/common';
+import { type AppConfig, DomainError, malformedField } from '@jointcert/common';
 import { assertKeyMatchesCertificate, decodePem, decryptEncryptedRandom, decryptSignPriKey, isPkiError, type KmKeyPair, parseCertificate } from '@jointcert/pki';
 import { APP_CONFIG } from '../verifier.tokens';
 
@@ -40,13 +40,13 @@ export class ServerKmKey {
 
   /** R from identity.encryptedRandom (decoded bytes). */
   decrypt(encrypted: Buffer): Buffer {
-    if (!this.pair) throw new DomainError('MALFORMED_INPUT', 'this site has no key-management certificate: send identity.randomNum', { field: 'identity.encryptedRandom', reason: 'NO_KM_CERTIFICATE' });
+    if (!this.pair) throw malformedField('identity.encryptedRandom', 'cannot be used: this site has no key-management certificate (send identity.randomNum)', { reason: 'NO_KM_CERTIFICATE' });
     try {
       return decryptEncryptedRandom(encrypted, this.pair).randomNum;
     } catch (e) {
       if (isPkiError(e, 'DECRYPTION_FAILED')) throw new DomainError('DECRYPTION_FAILED', 'identity.encryptedRandom could not be decrypted with the server key-management key', { field: 'identity.encryptedRandom', reason: 'DECRYPTION_FAILED' });
       const code = isPkiError(e) ? e.code : 'MALFORMED_CMS';
-      throw new DomainError('MALFORMED_INPUT', 'identity.encryptedRandom is not an EnvelopedData or vidMsg for the server key-management certificate', { field: 'identity.encryptedRandom', reason: code });
+      throw malformedField('identity.encryptedRandom', 'is not an EnvelopedData or vidMsg for the server key-management certificate', { reason: code });
     }
   }
 }

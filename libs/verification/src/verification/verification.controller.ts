@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Api, type Envelope, type ValidationReport, type VerifyChallengeRequest, type VerifyChallengeResult, type VerifyDocumentRequest } from '@jointcert/contracts';
+import { Handles } from '@jointcert/common';
+import { Api, type ValidationReport, type VerifyChallengeRequest, type VerifyChallengeResult, type VerifyDocumentRequest } from '@jointcert/contracts';
 import { VerifyChallengeUseCase } from './verify-challenge.use-case';
 import { VerifyDocumentUseCase } from './verify-document.use-case';
 
-/** The verifier's message handlers: one line of delegation each (transport-agnostic use cases). */
+/** The verifier's message handlers: one line of delegation each (the contract's schema validated the request; transport-agnostic use cases). */
 @Controller()
 export class VerificationController {
   constructor(
@@ -12,13 +12,13 @@ export class VerificationController {
     private readonly document: VerifyDocumentUseCase,
   ) {}
 
-  @MessagePattern(Api.verifier.verifyChallenge.cmd)
-  verifyChallenge(@Payload() env: Envelope<VerifyChallengeRequest>): Promise<VerifyChallengeResult> {
-    return this.challenge.execute(env?.data);
+  @Handles(Api.verifier.verifyChallenge)
+  verifyChallenge(request: VerifyChallengeRequest): Promise<VerifyChallengeResult> {
+    return this.challenge.execute(request);
   }
 
-  @MessagePattern(Api.verifier.verifyDocument.cmd)
-  verifyDocument(@Payload() env: Envelope<VerifyDocumentRequest>): Promise<ValidationReport> {
-    return this.document.execute(env?.data);
+  @Handles(Api.verifier.verifyDocument)
+  verifyDocument(request: VerifyDocumentRequest): Promise<ValidationReport> {
+    return this.document.execute(request);
   }
 }

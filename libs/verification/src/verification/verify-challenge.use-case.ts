@@ -4,7 +4,7 @@
  *
  * Steps, cheapest refusal first, each failure a DomainError with the typed
  * libs/pki reason in `extra.reason` (see failures.ts):
- *   1. payload shape and strict base64 (MALFORMED_INPUT);
+ *   1. strict base64 (MALFORMED_INPUT; the shape and sizes are the contract's, checked by @Handles);
  *   2. verifySignedData: exactly one signer, the signed content one of the
  *      challenge's accepted forms (content-binding.ts: the raw nonce, its
  *      text in UTF-8 or EUC-KR, the site's template; a detached signature is
@@ -28,8 +28,19 @@
  * Never logs or returns the idn or R.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type AppConfig } from '@jointcert/common';
-import type { IdentityProof, RevocationCheckView, VerifyChallengeRequest, VerifyChallengeResult } from '@jointcert/contracts';
+import { DomainError, malformedField, type AppConfig } from '@jointcert/common';
+import {
+  ENCRYPTED_RANDOM_MAX_BYTES,
+  EXPECTED_CONTENT_MAX_BYTES,
+  RANDOM_NUM_BYTES,
+  SIGNED_DATA_MAX_BYTES,
+  SIGNER_CERTIFICATE_MAX_BYTES,
+  SIGNER_CERTIFICATES_MAX,
+  type IdentityProof,
+  type RevocationCheckView,
+  type VerifyChallengeRequest,
+  type VerifyChallengeResult,
+} from '@jointcert/contracts';
 import {
   type Certificate,
   type CmsVerification,
@@ -51,7 +62,7 @@ import { allowedDigestsFor } from './algorithm-rules';
 import { ChallengeContent, ChallengeTemplate } from './content-binding';
 import { cmsFailure } from './failures';
 import { ServerKmKey } from './server-km-key';
-import { decodeField, MAX_SIGNED_DATA_BYTES, parseChallengeRequest } from './input';
+import { decodeField } from './input';
 import { iso, revocationViewOf, signerCertificateOf } from './views';
 
 @Injectable()
@@ -69,10 +80,9 @@ export class VerifyChallengeUseCase {
     this.template = config.CHALLENGE_TEMPLATE ? ChallengeTemplate.parse(config.CHALLENGE_TEMPLATE) : undefined;
   }
 
-  async execute(payload: VerifyChallengeRequest): Promise<VerifyChallengeResult> {
-    const req = parseChallengeRequest(payload);
-    const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
-    const nonce = decodeField(req.expectedContent, 'expectedContent', 4096);
+  async execute(req: VerifyChallengeRequest): Promise<VerifyChallengeResult> {
+    const signed = decodeField(req.signedData, 'signedData', SIGNED_DATA_MAX_BYTES);
+    const nonce = decodeField(req.expectedContent, 'expectedContent', EXPECTED_CONTENT_MAX_BYTES);
     const randomNum = req.identity ? this.randomNumOf(req.identity) : undefined;
 
     const at = this.clock();
@@ -127,12 +137,12 @@ export class VerifyChallengeUseCase {
   /** Registered certificates the registry found by issuer and serial (a CMS without certificates), beside the intermediates. */
   private extraCertificates(signerCertificates: readonly string[] | undefined): readonly Certificate[] {
     if (!signerCertificates || signerCertificates.length === 0) return this.policies.intermediates;
-    const registered = signerCertificates.slice(0, 4).map((b64, i) => {
+    const registered = signerCertificates.slice(0, SIGNER_CERTIFICATES_MAX).map((b64, i) => {
       try {
-        return parseCertificate(decodeField(b64, `signerCertificates[${i}]`, 16 * 1024));
+        return parseCertificate(decodeField(b64, `signerCertificates.${i}`, SIGNER_CERTIFICATE_MAX_BYTES));
       } catch (e) {
         if (e instanceof DomainError) throw e;
-        throw new DomainError('MALFORMED_INPUT', `signerCertificates[${i}] is not a certificate`, { field: `signerCertificates[${i}]`, reason: 'MALFORMED_CERTIFICATE' });
+        throw malformedField(`signerCertificates.${i}`, 'is not a certificate', { reason: 'MALFORMED_CERTIFICATE' });
       }
     });
     return [...registered, ...this.policies.intermediates];
@@ -140,8 +150,8 @@ export class VerifyChallengeUseCase {
 
   /** R in the clear, or decrypted from identity.encryptedRandom with the server KM key (DECRYPTION_FAILED otherwise). */
   private randomNumOf(identity: IdentityProof): Buffer {
-    if (identity.encryptedRandom !== undefined) return this.km.decrypt(decodeField(identity.encryptedRandom, 'identity.encryptedRandom', 16 * 1024));
-    return decodeField(identity.randomNum ?? '', 'identity.randomNum', 256);
+    if (identity.encryptedRandom !== undefined) return this.km.decrypt(decodeField(identity.encryptedRandom, 'identity.encryptedRandom', ENCRYPTED_RANDOM_MAX_BYTES));
+    return decodeField(identity.randomNum ?? '', 'identity.randomNum', RANDOM_NUM_BYTES);
   }
 
   private checkAcceptedType(cert: Certificate): void {
@@ -167,7 +177,7 @@ export class VerifyChallengeUseCase {
     }
     const v = verifyVid(data, identity.idn, randomNum);
     if (v.ok) return true;
-    if (v.reason === 'IDN_MALFORMED') throw new DomainError('MALFORMED_INPUT', 'identity.idn must be 10 or 13 digits', { field: 'identity.idn', reason: v.reason });
+    if (v.reason === 'IDN_MALFORMED') throw malformedField('identity.idn', 'must be 10 or 13 digits', { reason: v.reason });
     throw new DomainError('VID_MISMATCH', 'the identity does not match the certificate', { reason: v.reason });
   }
 

@@ -24,8 +24,8 @@
  * is reported.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppConfig, DomainError } from '@jointcert/common';
-import type { ReportCheck, SignerReport, ValidationReport, Verdict, VerifyDocumentRequest } from '@jointcert/contracts';
+import type { AppConfig } from '@jointcert/common';
+import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, type SignerReport, type ValidationReport, type Verdict, type VerifyDocumentRequest } from '@jointcert/contracts';
 import {
   certificatePolicyOids,
   classifyCertificate,
@@ -41,7 +41,7 @@ import { RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
 import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
 import { classifyPathFailure } from './failures';
-import { decodeField, MAX_CONTENT_BYTES, MAX_SIGNED_DATA_BYTES, parseDocumentRequest } from './input';
+import { decodeField, notCms } from './input';
 import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
 import { allowedDigestsFor } from './algorithm-rules';
 
@@ -77,10 +77,9 @@ export class VerifyDocumentUseCase {
     private readonly revocation: RevocationService,
   ) {}
 
-  async execute(payload: VerifyDocumentRequest): Promise<ValidationReport> {
-    const req = parseDocumentRequest(payload);
-    const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
-    const content = req.content !== undefined ? decodeField(req.content, 'content', MAX_CONTENT_BYTES) : undefined;
+  async execute(req: VerifyDocumentRequest): Promise<ValidationReport> {
+    const signed = decodeField(req.signedData, 'signedData', SIGNED_DATA_MAX_BYTES);
+    const content = req.content !== undefined ? decodeField(req.content, 'content', DOCUMENT_CONTENT_MAX_BYTES) : undefined;
     const at = this.clock();
     const policy = this.policies.at('document', at);
     const r = verifySignedData<PathResult>(signed, {
@@ -92,9 +91,7 @@ export class VerifyDocumentUseCase {
       allowedDigests: allowedDigestsFor(this.config, 'document'),
     });
     const malformed = r.reasons.find((x) => x.code === 'MALFORMED' && x.signer === undefined);
-    if (malformed) {
-      throw new DomainError('MALFORMED_INPUT', 'signedData is not a CMS SignedData', { field: 'signedData', reason: 'MALFORMED', ...(malformed.cause ? { cause: malformed.cause } : {}) });
-    }
+    if (malformed) throw notCms(malformed.cause);
 
     let verdict: Verdict = 'valid';
     const reasons: string[] = [];
