@@ -8,6 +8,7 @@ import { RequestResults } from '../idempotency/request-results';
 import { SignatureProof, type ProofTrace } from '../proof/signature-proof';
 import { certificateLocked } from '../security/certificate-lock.use-case';
 import { accountUnknown } from '../shared/errors';
+import { loginRecord } from './login-replay';
 import { SessionIssuer } from './session-issuer';
 
 /**
@@ -18,8 +19,9 @@ import { SessionIssuer } from './session-issuer';
  * share-locked while the session is made, so a concurrent delete either comes
  * first (no active row: refused) or after (and revokes the new session). The
  * session and its audit row commit together: one statement
- * (LoginRepository.openSession), one round trip to Postgres; then its result
- * is recorded for repeats (RequestResults.recordCurrent: a second, small one).
+ * (LoginRepository.openSession), one round trip to Postgres, which also
+ * records the result for repeats when the message carried an idempotency key
+ * (the draft sealed beforehand, see login-replay.ts).
  */
 @Injectable()
 export class LogIn {
@@ -40,6 +42,7 @@ export class LogIn {
       const verified = await this.proof.prove({ challengeId: request.challengeId, signedData: request.signedData, purpose: 'login' }, trace);
       const fingerprint = verified.certificate.fingerprintSha256;
       const draft = this.sessions.draft(request.client);
+      const record = this.results.sealedForStatement(loginRecord(draft));
       const outcome = await this.logins.openSession({
         fingerprintSha256: fingerprint,
         sessionId: draft.id,
@@ -49,6 +52,7 @@ export class LogIn {
         ip: draft.ip,
         userAgent: draft.userAgent,
         requestId: currentRequestId() ?? null,
+        record,
       });
       switch (outcome.kind) {
         case 'not-registered':
@@ -58,12 +62,9 @@ export class LogIn {
           accountId = outcome.accountId;
           certificateId = outcome.certificateId;
           throw accountUnknown();
-        case 'opened': {
-          const tokens = this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
-          // a repeat of this message (lost reply, client retry with its Idempotency-Key) answers these tokens
-          await this.results.recordCurrent(tokens);
-          return tokens;
-        }
+        case 'opened':
+          record?.done();
+          return this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
       }
     } catch (err) {
       await this.audit.failure({ action: 'login', client: request.client, accountId, certificateId, details: { fingerprint: trace.fingerprint ?? null } }, err);
