@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BaseRpcContext, Server, type CustomTransportStrategy, type WritePacket } from '@nestjs/microservices';
+import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler, type WritePacket } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logging/logger';
@@ -196,14 +196,33 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this.onProcessingStartHook(this.transportId, ctx, () => run().catch((e: unknown) => resolve({ err: e, isDisposed: true })));
     });
     this.onProcessingEndHook?.(this.transportId, ctx);
-    await this.answer(f.r, f.i, packet);
+    await this.answerAndAck(f.r, f.i, packet, stream, id);
     this.handled++;
-    await this.cmd!.xack(stream, GROUP, id);
   }
 
-  private async answer(reply: string, correlationId: string, packet: WritePacket): Promise<void> {
+  /**
+   * The answer and the XACK in one pipeline (one write, one round trip). The
+   * XACK no longer waits for the answer's XADD: the only XADD failure that
+   * leaves the connection up is Redis refusing writes (OOM), when a re-run
+   * could not answer either and the caller's bounded wait ends it.
+   */
+  private async answerAndAck(reply: string, correlationId: string, packet: WritePacket, stream: string, id: string): Promise<void> {
     // NOMKSTREAM: a caller that is gone (its stream expired) gets no stream recreated for it.
-    await this.cmd!.xadd(reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', correlationId, 'b', JSON.stringify(packet));
+    const results = await this.cmd!.pipeline()
+      .xadd(reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', correlationId, 'b', JSON.stringify(packet))
+      .xack(stream, GROUP, id)
+      .exec();
+    const failed = results?.find(([err]) => err !== null)?.[0];
+    if (failed) throw failed;
+  }
+
+  /**
+   * Patterns on this transport are plain strings, the handler map's keys: look
+   * them up directly (Nest's lookup first tries JSON.parse on every pattern,
+   * which throws — and builds a stack trace — for a string pattern).
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
   }
 
   /** Keep our in-flight entries fresh; take over those of silent replicas (or dead-letter them). */
@@ -262,7 +281,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         code: 'SERVICE_UNAVAILABLE',
         detail: `the request could not be handled (${deliveries} deliveries); try again later`,
       };
-      await this.answer(f.r, f.i, { err, isDisposed: true }).catch(() => undefined);
+      // the answer may fail (the caller is gone); the entry is acked regardless
+      await this.answerAndAck(f.r, f.i, { err, isDisposed: true }, stream, id).catch(() => this.cmd!.xack(stream, GROUP, id));
+      return;
     }
     await this.cmd!.xack(stream, GROUP, id);
   }
