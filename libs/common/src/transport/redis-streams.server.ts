@@ -92,7 +92,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const services = [...new Set([...this.messageHandlers.keys()].map(serviceOf))];
     this.streams = services.map((s) => requestStream(this.opts.prefix, s));
     const name = `${services.join('+') || 'service'}-streams`;
-    this.cmd = createRedisConnection(this.config, { name, ...(this.log ? { logger: this.log } : {}) });
+    // Auto-pipelined: the answers (XADD + XACK) of the entries handled in one turn of the event loop go out in one write.
+    this.cmd = createRedisConnection(this.config, { name, autoPipelining: true, ...(this.log ? { logger: this.log } : {}) });
     // Blocking reads carry their own bound (BLOCK); no command timeout on this connection.
     this.reader = createRedisConnection(this.config, { name: `${name}-reader`, blocking: true, ...(this.log ? { logger: this.log } : {}) });
     this.loop = this.readLoop();
@@ -201,19 +202,17 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   /**
-   * The answer and the XACK in one pipeline (one write, one round trip). The
-   * XACK no longer waits for the answer's XADD: the only XADD failure that
-   * leaves the connection up is Redis refusing writes (OOM), when a re-run
-   * could not answer either and the caller's bounded wait ends it.
+   * The answer and the XACK sent together (the command connection
+   * auto-pipelines: one write for them and for whatever else is answered in
+   * the same turn of the event loop; one round trip). The XACK no longer
+   * waits for the answer's XADD: the only XADD failure that leaves the
+   * connection up is Redis refusing writes (OOM), when a re-run could not
+   * answer either and the caller's bounded wait ends it.
    */
   private async answerAndAck(reply: string, correlationId: string, packet: WritePacket, stream: string, id: string): Promise<void> {
     // NOMKSTREAM: a caller that is gone (its stream expired) gets no stream recreated for it.
-    const results = await this.cmd!.pipeline()
-      .xadd(reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', correlationId, 'b', JSON.stringify(packet))
-      .xack(stream, GROUP, id)
-      .exec();
-    const failed = results?.find(([err]) => err !== null)?.[0];
-    if (failed) throw failed;
+    const answered = this.cmd!.xadd(reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', correlationId, 'b', JSON.stringify(packet));
+    await Promise.all([answered, this.cmd!.xack(stream, GROUP, id)]);
   }
 
   /**
