@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler, type WritePacket } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
+import { runWithRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
+import { messageRequestId } from '../logging/request-context.interceptor';
 import { blockingCall, closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/connection';
 import {
   deadLetterStream,
@@ -169,8 +171,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       data = undefined;
     }
     const ctx = new StreamsContext([stream, id, pattern]);
+    // The message's request context (its id in log lines, audit rows and onward calls), entered here
+    // rather than by a Nest interceptor: one interceptor layer fewer per message.
+    const requestContext = { requestId: messageRequestId(data) };
     if (f.i === undefined || f.r === undefined) {
-      await this.handleEvent(pattern, { pattern, data }, ctx);
+      await runWithRequestContext(requestContext, () => this.handleEvent(pattern, { pattern, data }, ctx));
       this.handled++;
       await this.cmd!.xack(stream, GROUP, id);
       return;
@@ -194,7 +199,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           if (p.isDisposed || err !== undefined) resolve(err !== undefined ? { err, isDisposed: true } : { response, isDisposed: true });
         });
       };
-      this.onProcessingStartHook(this.transportId, ctx, () => run().catch((e: unknown) => resolve({ err: e, isDisposed: true })));
+      this.onProcessingStartHook(this.transportId, ctx, () => runWithRequestContext(requestContext, () => run().catch((e: unknown) => resolve({ err: e, isDisposed: true }))));
     });
     this.onProcessingEndHook?.(this.transportId, ctx);
     await this.answerAndAck(f.r, f.i, packet, stream, id);
