@@ -8,6 +8,7 @@ import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
 import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { exitGracefullyOn } from './shutdown';
 import { transportServer } from './transport';
+import { RedisStreamsServer } from './transport/redis-streams.server';
 
 /**
  * Create (not yet listen) a microservice for a service module on the
@@ -22,12 +23,14 @@ export async function createMicroservice(
   options: { logger?: Logger; /** Default: transportServer(config) — tests pass their own to count handlings. */ strategy?: CustomTransportStrategy } = {},
 ): Promise<INestMicroservice> {
   const logger = options.logger ?? createLogger(config, { name: module.name });
+  const strategy = options.strategy ?? transportServer(config, logger);
   const app = await NestFactory.createMicroservice(module, {
-    strategy: options.strategy ?? transportServer(config, logger),
+    strategy,
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
   app.useGlobalFilters(new RpcProblemFilter(logger));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
+  // The Streams server enters each message's request context itself (one interceptor layer fewer per message).
+  if (!(strategy instanceof RedisStreamsServer)) app.useGlobalInterceptors(new RequestContextInterceptor());
   return app;
 }
 

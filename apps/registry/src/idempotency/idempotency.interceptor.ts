@@ -1,22 +1,18 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { from, mergeMap, Observable, of } from 'rxjs';
+import { from, mergeMap, Observable } from 'rxjs';
 import { isDependencyOutage, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
+import { AccountRepository } from '@jointcert/registry-db';
 import { LOGGER } from '../registry.tokens';
-import { pendingRequest, RequestResults } from './request-results';
+import { loginReplay } from '../sessions/login-replay';
+import { SessionIssuer } from '../sessions/session-issuer';
+import { pendingRequest, RequestResults, type StoredResult } from './request-results';
 
-/**
- * The state-changing patterns whose first result is kept, and what a repeat
- * answers given the stored transaction result (delete's transaction returns
- * the revoked session ids; its answer is `{ ok: true }`).
- */
-const IDEMPOTENT: Record<string, { action: string; replay?: (stored: unknown) => unknown }> = {
-  [Api.registry.register.cmd]: { action: 'register' },
-  [Api.registry.login.cmd]: { action: 'login' },
-  [Api.registry.replaceCertificate.cmd]: { action: 'replace' },
-  [Api.registry.deleteCertificate.cmd]: { action: 'delete', replay: () => ({ ok: true }) },
-};
+interface Idempotent {
+  action: string;
+  replay?: (stored: StoredResult) => unknown;
+}
 
 /** How often expired rows are purged. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -39,11 +35,27 @@ function isRequestResultsConflict(err: unknown): boolean {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  /**
+   * The state-changing patterns whose first result is kept, and what a repeat
+   * answers given the stored result (delete's transaction returns the revoked
+   * session ids; its answer is `{ ok: true }`; the login's record is its
+   * sealed session draft: the same tokens are rebuilt from it).
+   */
+  private readonly idempotent: Record<string, Idempotent>;
 
   constructor(
     private readonly results: RequestResults,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    sessions: SessionIssuer,
+    accounts: AccountRepository,
+  ) {
+    this.idempotent = {
+      [Api.registry.register.cmd]: { action: 'register' },
+      [Api.registry.login.cmd]: { action: 'login', replay: (stored) => loginReplay(stored, sessions, accounts) },
+      [Api.registry.replaceCertificate.cmd]: { action: 'replace' },
+      [Api.registry.deleteCertificate.cmd]: { action: 'delete', replay: () => ({ ok: true }) },
+    };
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
@@ -62,12 +74,12 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
     const patterns = Reflect.getMetadata(PATTERN_METADATA, context.getHandler()) as unknown[] | undefined;
-    const spec = patterns?.map((p) => (typeof p === 'string' ? IDEMPOTENT[p] : undefined)).find((s) => s !== undefined);
+    const spec = patterns?.map((p) => (typeof p === 'string' ? this.idempotent[p] : undefined)).find((s) => s !== undefined);
     const envelope = context.switchToRpc().getData<{ meta?: { idempotencyKey?: unknown }; data?: unknown } | null>();
     const key = envelope?.meta?.idempotencyKey;
     if (!spec || typeof key !== 'string' || key.length === 0 || key.length > 255) return next.handle();
     const request = pendingRequest(spec.action, key, envelope?.data);
-    const replay = (stored: { result: unknown }): unknown => (spec.replay ? spec.replay(stored.result) : stored.result);
+    const replay = (stored: StoredResult): Promise<unknown> => Promise.resolve(spec.replay ? spec.replay(stored) : stored.result);
     const run = (): Observable<unknown> =>
       new Observable<unknown>((subscriber) =>
         RequestResults.runWith(request, () =>
@@ -77,15 +89,19 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
             error: (err: unknown) => {
               if (!isRequestResultsConflict(err)) return subscriber.error(err);
               // Another copy of this request committed first: answer its result.
-              this.results.find(request).then(
-                (stored) => {
-                  if (stored) {
-                    subscriber.next(replay(stored));
+              this.results
+                .find(request)
+                .then((stored) => {
+                  if (!stored) throw err;
+                  return replay(stored);
+                })
+                .then(
+                  (answer) => {
+                    subscriber.next(answer);
                     subscriber.complete();
-                  } else subscriber.error(err);
-                },
-                (e: unknown) => subscriber.error(e),
-              );
+                  },
+                  (e: unknown) => subscriber.error(e),
+                );
             },
           }),
         ),
@@ -94,7 +110,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       mergeMap((stored) => {
         if (!stored) return run();
         this.logger.info({ action: spec.action }, 'repeated request answered with its first result');
-        return of(replay(stored));
+        return from(replay(stored));
       }),
     );
   }

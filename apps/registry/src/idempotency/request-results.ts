@@ -16,7 +16,8 @@ import type { RegistryDatabase, Tx } from '@jointcert/registry-db';
  *   created_at = rows older than the retention are ignored and purged.
  *
  * The row is inserted in the transaction of the effect (see
- * recordInTransaction), so "done" and "recorded" commit together.
+ * recordInTransaction), or by the effect's single statement (the login, see
+ * sealedForStatement), so "done" and "recorded" commit together.
  */
 export interface PendingRequest {
   action: string;
@@ -26,6 +27,31 @@ export interface PendingRequest {
 }
 
 const context = new AsyncLocalStorage<PendingRequest>();
+
+interface Sealed {
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+/** A row's `result`: the sealed result, plus what the effect's statement bound in clear (sealedForStatement). */
+type SealedRow = Sealed & Record<string, unknown>;
+
+export interface StoredResult {
+  result: unknown;
+  /** Values the effect's statement added to the row in clear (the login: `accountId`); absent for rows written whole. */
+  bound?: Record<string, unknown>;
+}
+
+/** The parameters of a request_results insert made by the effect's own statement. */
+export interface StatementRecord {
+  requestId: string;
+  action: string;
+  /** The sealed partial result (JSON of { iv, tag, data }). */
+  result: string;
+  /** Mark the pending request recorded (after the statement committed). */
+  done(): void;
+}
 
 /** Canonical JSON (sorted keys), so equal requests hash equally. */
 function canonical(value: unknown): string {
@@ -46,14 +72,14 @@ export function pendingRequest(action: string, key: string, data: unknown): Pend
   return { action, requestId: h('id').toString('hex'), secret: h('result'), recorded: false };
 }
 
-function seal(secret: Buffer, result: unknown): { iv: string; tag: string; data: string } {
+function seal(secret: Buffer, result: unknown): Sealed {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', secret, iv);
   const data = Buffer.concat([cipher.update(JSON.stringify(result ?? null), 'utf8'), cipher.final()]);
   return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
 }
 
-function open(secret: Buffer, sealed: { iv: string; tag: string; data: string }): unknown {
+function open(secret: Buffer, sealed: Sealed): unknown {
   const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(sealed.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
   return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8')) as unknown;
@@ -65,14 +91,20 @@ export class RequestResults {
     private readonly retentionS: number,
   ) {}
 
-  /** The stored result of this request, if any (within the retention). */
-  async find(request: PendingRequest): Promise<{ result: unknown } | undefined> {
-    const rows = await this.dataSource.query<Array<{ result: { iv: string; tag: string; data: string } }>>(
+  /**
+   * The stored result of this request, if any (within the retention): the
+   * sealed result, and `bound` — what the effect's own statement added to the
+   * row in clear (sealedForStatement: the login's account id), if anything.
+   */
+  async find(request: PendingRequest): Promise<StoredResult | undefined> {
+    const rows = await this.dataSource.query<Array<{ result: SealedRow }>>(
       `SELECT result FROM request_results WHERE request_id = $1 AND action = $2 AND created_at > now() - make_interval(secs => $3)`,
       [request.requestId, request.action, this.retentionS],
     );
     const row = rows[0];
-    return row ? { result: open(request.secret, row.result) } : undefined;
+    if (!row) return undefined;
+    const { iv, tag, data, ...bound } = row.result;
+    return { result: open(request.secret, { iv, tag, data }), ...(Object.keys(bound).length > 0 ? { bound } : {}) };
   }
 
   async insert(manager: Tx, request: PendingRequest, result: unknown): Promise<void> {
@@ -80,22 +112,24 @@ export class RequestResults {
   }
 
   /**
-   * Record the result of the current pending request, if any, outside a
-   * transaction: for the login, whose effect is one statement of its own
-   * (LoginRepository.openSession) and whose tokens depend on what it returns.
-   * The window: a crash between that statement and this insert leaves the
-   * session without a recorded result, and a redelivery then finds its
-   * challenge consumed (CHALLENGE_UNKNOWN) — nothing is done twice.
+   * The record of the current pending request (if any, not yet recorded) for
+   * an effect that is ONE statement of its own and inserts the row itself
+   * (the login: LoginRepository.openSession), so "done" and "recorded"
+   * commit together. `partial` is sealed now; the statement adds in clear
+   * what only it knows (see `bound` in find), and the replay completes the
+   * answer from both. Call `done()` once the statement committed.
    */
-  async recordCurrent(result: unknown): Promise<void> {
+  sealedForStatement(partial: unknown): StatementRecord | undefined {
     const pending = RequestResults.current();
-    if (pending === undefined || pending.recorded) return;
-    await this.dataSource.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3) ON CONFLICT (request_id) DO NOTHING`, [
-      pending.requestId,
-      pending.action,
-      JSON.stringify(seal(pending.secret, result)),
-    ]);
-    pending.recorded = true;
+    if (pending === undefined || pending.recorded) return undefined;
+    return {
+      requestId: pending.requestId,
+      action: pending.action,
+      result: JSON.stringify(seal(pending.secret, partial)),
+      done: () => {
+        pending.recorded = true;
+      },
+    };
   }
 
   /** Delete rows past the retention; returns how many. */

@@ -7,6 +7,7 @@ import { AuditLog, knowing, withFacts } from '../audit/audit-log';
 import { RequestResults } from '../idempotency/request-results';
 import { SignatureProof } from '../proof/signature-proof';
 import { accountUnknown, certificateLocked } from '../shared/errors';
+import { loginRecord } from './login-replay';
 import { SessionIssuer } from './session-issuer';
 
 /**
@@ -17,8 +18,9 @@ import { SessionIssuer } from './session-issuer';
  * share-locked while the session is made, so a concurrent delete either comes
  * first (no active row: refused) or after (and revokes the new session). The
  * session and its audit row commit together: one statement
- * (LoginRepository.openSession), one round trip to Postgres; then its result
- * is recorded for repeats (RequestResults.recordCurrent: a second, small one).
+ * (LoginRepository.openSession), one round trip to Postgres, which also
+ * records the result for repeats when the message carried an idempotency key
+ * (the draft sealed beforehand, see login-replay.ts).
  */
 @Injectable()
 export class LogIn {
@@ -44,6 +46,7 @@ export class LogIn {
     const fingerprint = verified.certificate.fingerprintSha256;
     return knowing({ fingerprint }, async () => {
       const draft = this.sessions.draft(request.client);
+      const record = this.results.sealedForStatement(loginRecord(draft));
       const outcome = await this.logins.openSession({
         fingerprintSha256: fingerprint,
         sessionId: draft.id,
@@ -53,6 +56,7 @@ export class LogIn {
         ip: draft.ip,
         userAgent: draft.userAgent,
         requestId: currentRequestId() ?? null,
+        record,
       });
       switch (outcome.kind) {
         case 'not-registered':
@@ -60,12 +64,9 @@ export class LogIn {
           throw new DomainError('CERT_NOT_REGISTERED', 'this certificate is not registered; register it first');
         case 'account-missing':
           throw withFacts(accountUnknown(), { accountId: outcome.accountId, certificateId: outcome.certificateId });
-        case 'opened': {
-          const tokens = this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
-          // a repeat of this message (lost reply, client retry with its Idempotency-Key) answers these tokens
-          await this.results.recordCurrent(tokens);
-          return tokens;
-        }
+        case 'opened':
+          record?.done();
+          return this.sessions.tokens(draft, outcome.account.id, accountView(outcome.account));
       }
     });
   }

@@ -63,8 +63,8 @@ export class SessionIssuer {
     };
   }
 
-  /** The tokens for a stored draft owned by `accountId`. */
-  tokens(draft: SessionDraft, accountId: string, account: AccountView): SessionTokens {
+  /** The tokens for a stored draft owned by `accountId` (the same ones again for the same draft: a login's replay). */
+  tokens(draft: Pick<SessionDraft, 'id' | 'refreshToken' | 'now'>, accountId: string, account: AccountView): SessionTokens {
     return {
       tokenType: 'Bearer',
       accessToken: issueAccessToken(this.config, { accountId, sessionId: draft.id }, draft.now),

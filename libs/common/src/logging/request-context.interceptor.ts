@@ -8,7 +8,9 @@ import { isSaneRequestId } from './request-id';
  * Runs every handler inside the request's async context, so log lines and
  * outgoing service calls carry its id. HTTP: the id Fastify assigned
  * (`request.id`, see the gateway's genReqId). RPC: `meta.requestId` of the
- * message envelope (libs/contracts `Envelope`).
+ * message envelope (libs/contracts `Envelope`). The Redis Streams server
+ * enters that context itself (RedisStreamsServer.handle), so services on it
+ * run without this interceptor (createMicroservice).
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
@@ -24,12 +26,15 @@ function requestIdOf(context: ExecutionContext): string {
       const req = context.switchToHttp().getRequest<{ id?: unknown }>();
       return isSaneRequestId(req.id) ? req.id : randomUUID();
     }
-    case 'rpc': {
-      const data: unknown = context.switchToRpc().getData();
-      const id = (data as { meta?: { requestId?: unknown } } | null)?.meta?.requestId;
-      return isSaneRequestId(id) ? id : randomUUID();
-    }
+    case 'rpc':
+      return messageRequestId(context.switchToRpc().getData());
     default:
       return randomUUID();
   }
+}
+
+/** The request id of a service message: `meta.requestId` of its envelope when sane, otherwise a fresh UUID. */
+export function messageRequestId(data: unknown): string {
+  const id = (data as { meta?: { requestId?: unknown } } | null | undefined)?.meta?.requestId;
+  return isSaneRequestId(id) ? id : randomUUID();
 }

@@ -48,7 +48,8 @@ export class RedisStreamsClient extends ClientProxy {
     if (this.closed) throw new Error('Connection is closed.');
     if (!this.cmd) {
       const logger = this.log ? { logger: this.log } : {};
-      this.cmd = createRedisConnection(this.config, { name: 'client-streams', ...logger });
+      // Auto-pipelined: the requests published in one turn of the event loop (concurrent callers) go out in one write.
+      this.cmd = createRedisConnection(this.config, { name: 'client-streams', autoPipelining: true, ...logger });
       this.reader = createRedisConnection(this.config, { name: 'client-streams-reader', blocking: true, ...logger });
       // After every (re)connect: make sure the reply stream exists (a Redis restarted empty lost it).
       this.cmd.on('ready', () => {

@@ -154,37 +154,70 @@ export function bitsSet(bs: BitString): Set<number> {
   return out;
 }
 
-/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) to epoch milliseconds. */
+/**
+ * UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ, an optional
+ * fraction without trailing zeros, ignored) to epoch milliseconds. Read from
+ * the bytes directly (no string, no regular expression: certificates, CRL
+ * entries and signingTime are parsed on hot paths).
+ */
 export function readTime(buf: Uint8Array, tlv: Tlv): number {
-  const s = ascii(buf, tlv.valueStart, tlv.valueEnd);
-  let m: RegExpExecArray | null;
+  const start = tlv.valueStart;
+  const end = tlv.valueEnd;
+  const len = end - start;
   let year: number;
   if (tlv.tag === Tag.UTC_TIME) {
-    m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-    if (!m) throw malformed(`bad UTCTime "${printable(s)}"`, tlv.start);
-    const yy = Number(m[1]);
+    const yy = len === 13 && buf[end - 1] === 0x5a ? twoDigits(buf, start) : -1;
+    if (yy < 0 || !allDigits(buf, start + 2, end - 1)) throw malformed(`bad UTCTime "${printable(ascii(buf, start, end))}"`, tlv.start);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
   } else if (tlv.tag === Tag.GENERALIZED_TIME) {
-    // DER: no fractional-second trailing zeros; we accept an optional fraction and ignore it
-    m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.(\d*[1-9]))?Z$/.exec(s);
-    if (!m) throw malformed(`bad GeneralizedTime "${printable(s)}"`, tlv.start);
-    year = Number(m[1]);
+    if (!generalizedTimeShape(buf, start, end)) throw malformed(`bad GeneralizedTime "${printable(ascii(buf, start, end))}"`, tlv.start);
+    year = twoDigits(buf, start) * 100 + twoDigits(buf, start + 2);
   } else {
     throw malformed('expected UTCTime or GeneralizedTime', tlv.start);
   }
-  const mon = Number(m[2]);
-  const day = Number(m[3]);
-  const hh = Number(m[4]);
-  const mm = Number(m[5]);
-  const ss = Number(m[6]);
+  const p = tlv.tag === Tag.UTC_TIME ? start + 2 : start + 4;
+  const mon = twoDigits(buf, p);
+  const day = twoDigits(buf, p + 2);
+  const hh = twoDigits(buf, p + 4);
+  const mm = twoDigits(buf, p + 6);
+  const ss = twoDigits(buf, p + 8);
   if (mon < 1 || mon > 12 || day < 1 || day > daysIn(year, mon) || hh > 23 || mm > 59 || ss > 59) {
-    throw malformed(`time out of range "${printable(s)}"`, tlv.start);
+    throw malformed(`time out of range "${printable(ascii(buf, start, end))}"`, tlv.start);
   }
   return Date.UTC(year, mon - 1, day, hh, mm, ss);
 }
 
+/** YYYYMMDDHHMMSS, then `Z`, or a fraction `.d*[1-9]` and `Z`. */
+function generalizedTimeShape(buf: Uint8Array, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 15 || buf[end - 1] !== 0x5a || !allDigits(buf, start, start + 14)) return false;
+  if (len === 15) return true;
+  // a fraction: '.', at least one digit, the last one not 0
+  return len >= 17 && buf[start + 14] === 0x2e && allDigits(buf, start + 15, end - 1) && buf[end - 2] !== 0x30;
+}
+
+function allDigits(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** Two ASCII digits as a number, -1 when either is not a digit. */
+function twoDigits(buf: Uint8Array, at: number): number {
+  const a = buf[at]! - 0x30;
+  const b = buf[at + 1]! - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** As Date.UTC counts them (years 0-99 are 1900-1999 there, which `readTime`'s Date.UTC also does). */
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  const y = year <= 99 ? 1900 + year : year;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
 function ascii(buf: Uint8Array, start: number, end: number): string {

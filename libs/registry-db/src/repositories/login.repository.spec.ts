@@ -115,4 +115,29 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
     expect((await logins.openSession(w)).kind).toBe('opened');
     expect(await count('SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1 AND ip IS NULL', [w.requestId])).toBe(1);
   });
+
+  it('with an idempotency record: the request_results row commits with the session, the account id bound in clear', async () => {
+    const { accountId, fingerprint } = await registered();
+    const record = { requestId: randomBytes(32).toString('hex'), action: 'login', result: JSON.stringify({ iv: 'i', tag: 't', data: 'd' }) };
+    const w = { ...write(fingerprint), record };
+    expect((await logins.openSession(w)).kind).toBe('opened');
+    const rows = await ds.query<Array<{ action: string; result: unknown }>>('SELECT action, result FROM request_results WHERE request_id = $1', [record.requestId]);
+    expect(rows).toEqual([{ action: 'login', result: { iv: 'i', tag: 't', data: 'd', accountId } }]);
+  });
+
+  it('a record already there for the request: the whole statement fails (pk_request_results), no session or audit row', async () => {
+    const { fingerprint } = await registered();
+    const record = { requestId: randomBytes(32).toString('hex'), action: 'login', result: JSON.stringify({ iv: 'i', tag: 't', data: 'd' }) };
+    await logins.openSession({ ...write(fingerprint), record });
+    const second = { ...write(fingerprint), record };
+    await expect(logins.openSession(second)).rejects.toMatchObject({ code: '23505', constraint: 'pk_request_results' });
+    expect(await count('SELECT count(*)::int AS n FROM sessions WHERE id = $1', [second.sessionId])).toBe(0);
+    expect(await count('SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1', [second.requestId])).toBe(0);
+  });
+
+  it('an unknown certificate with a record: nothing recorded', async () => {
+    const record = { requestId: randomBytes(32).toString('hex'), action: 'login', result: JSON.stringify({ iv: 'i', tag: 't', data: 'd' }) };
+    expect(await logins.openSession({ ...write(randomBytes(32).toString('hex')), record })).toEqual({ kind: 'not-registered' });
+    expect(await count('SELECT count(*)::int AS n FROM request_results WHERE request_id = $1', [record.requestId])).toBe(0);
+  });
 });

@@ -15,6 +15,15 @@ export interface LoginWrite {
   userAgent: string | null;
   /** Request id for the audit row. */
   requestId: string | null;
+  /**
+   * The idempotency record of this login, if the message carried a key: a
+   * request_results row inserted by the same statement (so it commits with
+   * the session) with `result` = this JSON object plus `accountId` (the one
+   * thing of the answer only the statement knows). A row already there for
+   * `requestId` fails the whole statement (23505, pk_request_results): a
+   * racing copy answered first, nothing is written twice.
+   */
+  record?: { requestId: string; action: string; result: string } | null;
 }
 
 export type LoginOutcome =
@@ -33,8 +42,9 @@ export type LoginOutcome =
  * the session and its audit row commit together or not at all; nothing is
  * inserted when the certificate or account is missing.
  *
- * Idempotency (request_results) belongs here as one more data-modifying CTE
- * beside `audit`, so the recorded result commits with the session.
+ * The idempotency record (request_results, when `record` is given) is one
+ * more data-modifying CTE beside `audit`: recorded and done commit together,
+ * there is no window between them.
  */
 export const LOGIN_SQL = `
 WITH cert AS (
@@ -54,10 +64,16 @@ WITH cert AS (
          jsonb_build_object('fingerprint', $1::text, 'sessionId', sess.id)
   FROM sess
   RETURNING id
+), recorded AS (
+  INSERT INTO request_results (request_id, action, result)
+  SELECT $10::text, $11::text, $12::jsonb || jsonb_build_object('accountId', sess.account_id)
+  FROM sess WHERE $10::text IS NOT NULL
+  RETURNING request_id
 )
 SELECT cert.id AS certificate_id, cert.account_id, acct.id AS found_account_id, acct.email, acct.locale,
        acct.reminders_enabled, acct.reminder_days, acct.created_at,
-       (SELECT count(*) FROM sess)::int AS sessions, (SELECT count(*) FROM audit)::int AS audits
+       (SELECT count(*) FROM sess)::int AS sessions, (SELECT count(*) FROM audit)::int AS audits,
+       (SELECT count(*) FROM recorded)::int AS recorded
 FROM cert LEFT JOIN acct ON acct.id = cert.account_id`;
 
 interface LoginRow {
@@ -71,6 +87,7 @@ interface LoginRow {
   created_at: Date;
   sessions: number;
   audits: number;
+  recorded: number;
 }
 
 /** The pg pool under a TypeORM DataSource (postgres driver), for statements that bypass entity building. */
@@ -89,7 +106,7 @@ export class LoginRepository {
   async openSession(input: LoginWrite): Promise<LoginOutcome> {
     const auditIp = input.ip && isIP(input.ip) !== 0 ? input.ip : null;
     const result = await pgPool(this.dataSource).query<LoginRow>({
-      name: 'jointcert_login_v1',
+      name: 'jointcert_login_v2',
       text: LOGIN_SQL,
       values: [
         input.fingerprintSha256,
@@ -101,12 +118,17 @@ export class LoginRepository {
         input.userAgent,
         input.requestId,
         auditIp,
+        input.record?.requestId ?? null,
+        input.record?.action ?? null,
+        input.record?.result ?? null,
       ],
     });
     const row = result.rows[0];
     if (!row) return { kind: 'not-registered' };
     if (row.found_account_id === null) return { kind: 'account-missing', accountId: row.account_id, certificateId: row.certificate_id };
-    if (row.sessions !== 1 || row.audits !== 1) throw new Error(`login statement wrote ${row.sessions} session(s) and ${row.audits} audit row(s)`);
+    if (row.sessions !== 1 || row.audits !== 1 || row.recorded !== (input.record ? 1 : 0)) {
+      throw new Error(`login statement wrote ${row.sessions} session(s), ${row.audits} audit row(s) and ${row.recorded} request result(s)`);
+    }
     return {
       kind: 'opened',
       certificateId: row.certificate_id,
