@@ -1,5 +1,6 @@
 export * from './config';
 export * from './transport';
+export * from './transport/service-client';
 export * from './microservice';
 export * from './errors';
 export * from './logging';
