@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type ValidationReport } from '@jointcert/contracts';
 import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
-import { verifierAppModule } from '@jointcert/verification';
+import { VerifierModule } from '@jointcert/verification';
 import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
@@ -30,7 +30,7 @@ beforeAll(async () => {
   pki = koreanMaterial(peer, AT);
   redis = new Redis(loadConfig({}).REDIS_URL);
   config = loadConfig({ ...verifierTestEnv(pki, `jc-verifier-budget-${run}:`), REVOCATION_POLICY: 'soft-fail' });
-  service = await createMicroservice(verifierAppModule(config, { clock: () => AT }), config);
+  service = await createMicroservice(VerifierModule.forRoot(config, { clock: { now: () => AT } }), config);
   await service.listen();
   client = createServiceClient(config);
 });

@@ -1,8 +1,8 @@
-import { Module, type Type } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
+import { CLOCK, CONFIG, createLogger, LOGGER, SessionRevocations, systemClock, type AppConfig, type Clock, type Logger } from '@jointcert/common';
 import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -21,7 +21,7 @@ import { openDatabase, openRedis, openVerifierClient, RegistryResources } from '
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
 import { SignatureProof } from './proof/signature-proof';
 import { RegistryController } from './registry.controller';
-import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './registry.tokens';
+import { VERIFIER } from './registry.tokens';
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
@@ -36,79 +36,79 @@ import { TransferStore } from './transfers/transfer.store';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersService } from './transfers/transfers.service';
 
-/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. */
-@Module({ controllers: [RegistryController] })
-export class RegistryModule {}
-
-export interface RegistryOptions {
+export interface RegistryOverrides {
   /** Default: the system clock. Tests move time instead of sleeping. */
   clock?: Clock;
   logger?: Logger;
 }
 
 /**
- * The registry service for one configuration: Postgres (migrated at boot when
- * DATABASE_MIGRATE), Redis, the verifier client, and the contexts —
- * challenges, sessions, accounts, certificates — each controller → use case →
- * repository (libs/registry-db).
+ * `RegistryModule` alone carries only the transport-level liveness handler
+ * (registry.ping: no dependencies, so it answers even before anything else is
+ * wired). `RegistryModule.forRoot(config, overrides)` is the registry service
+ * for one configuration: Postgres (migrated at boot when DATABASE_MIGRATE),
+ * Redis, the verifier client, and the contexts — challenges, sessions,
+ * accounts, certificates — each controller → use case → repository
+ * (libs/registry-db).
  */
-export function registryModule(config: AppConfig, options: RegistryOptions = {}): Type<unknown> {
-  const logger = options.logger ?? createLogger(config, { name: 'registry' });
-  const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
+@Module({ controllers: [RegistryController] })
+export class RegistryModule {
+  static forRoot(config: AppConfig, overrides: RegistryOverrides = {}): DynamicModule {
+    const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
+    const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
 
-  @Module({
-    imports: [RegistryModule],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
-    providers: [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: CLOCK, useValue: options.clock ?? systemClock },
-      { provide: LOGGER, useValue: logger },
-      { provide: DataSource, useFactory: () => openDatabase(config, logger) },
-      // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
-      {
-        provide: RequestResults,
-        useFactory: (ds: DataSource) => {
-          const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
-          recordInTransaction(ds, results);
-          return results;
+    return {
+      module: RegistryModule,
+      controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+        { provide: LOGGER, useValue: logger },
+        { provide: DataSource, useFactory: () => openDatabase(config, logger) },
+        // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
+        {
+          provide: RequestResults,
+          useFactory: (ds: DataSource) => {
+            const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
+            recordInTransaction(ds, results);
+            return results;
+          },
+          inject: [DataSource],
         },
-        inject: [DataSource],
-      },
-      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-      { provide: Redis, useFactory: () => openRedis(config, logger) },
-      { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
-      { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
-      repository(AccountRepository),
-      repository(CertificateRepository),
-      repository(SessionRepository),
-      repository(AuditRepository),
-      repository(LoginRepository),
-      repository(CertificateSecurityRepository),
-      repository(SecondFactorRepository),
-      repository(AccountSessionsRepository),
-      RegistryResources,
-      AuditLog,
-      IdentityHasher,
-      ChallengeStore,
-      CertificateRateLimiter,
-      SignatureProof,
-      SessionIssuer,
-      LogIn,
-      RefreshSession,
-      LogOut,
-      RevocationSync,
-      AccountsService,
-      RegisterCertificate,
-      ReplaceCertificate,
-      DeleteCertificate,
-      CertificateQueries,
-      CertificateLocks,
-      SecondFactor,
-      AccountSessions,
-      TransferStore,
-      TransfersService,
-    ],
-  })
-  class RegistryServiceModule {}
-  return RegistryServiceModule;
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: Redis, useFactory: () => openRedis(config, logger) },
+        { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
+        { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
+        repository(AccountRepository),
+        repository(CertificateRepository),
+        repository(SessionRepository),
+        repository(AuditRepository),
+        repository(LoginRepository),
+        repository(CertificateSecurityRepository),
+        repository(SecondFactorRepository),
+        repository(AccountSessionsRepository),
+        RegistryResources,
+        AuditLog,
+        IdentityHasher,
+        ChallengeStore,
+        CertificateRateLimiter,
+        SignatureProof,
+        SessionIssuer,
+        LogIn,
+        RefreshSession,
+        LogOut,
+        RevocationSync,
+        AccountsService,
+        RegisterCertificate,
+        ReplaceCertificate,
+        DeleteCertificate,
+        CertificateQueries,
+        CertificateLocks,
+        SecondFactor,
+        AccountSessions,
+        TransferStore,
+        TransfersService,
+      ],
+    };
+  }
 }

@@ -1,4 +1,6 @@
 export * from './config';
+export * from './clock';
+export * from './tokens';
 export * from './transport';
 export * from './transport/service-client';
 export * from './microservice';

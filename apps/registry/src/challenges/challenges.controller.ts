@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import type { AppConfig } from '@jointcert/common';
 import { Api, challengeTextToSign, type ChallengeView } from '@jointcert/contracts';
-import { APP_CONFIG } from '../registry.tokens';
+import { CONFIG } from '@jointcert/common';
 import { clientSchema, parsePayload } from '../shared/validation';
 import { ChallengeStore } from './challenge.store';
 
@@ -13,7 +13,7 @@ const createChallengeSchema = z.object({ client: clientSchema });
 export class ChallengesController {
   constructor(
     private readonly challenges: ChallengeStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The challenge, with its text for string-signing clients derived from the nonce and SITE_NAME (nothing more is stored). */

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SessionRevocations, type Logger } from '@jointcert/common';
+import { SessionRevocations, CLOCK, LOGGER, type Logger, type Clock } from '@jointcert/common';
 import type { CallerRequest, SessionView } from '@jointcert/contracts';
 import { AccountSessionsRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { revokeNow } from './revoke-now';
 
 /**

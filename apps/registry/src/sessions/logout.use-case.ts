@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SessionRevocations } from '@jointcert/common';
+import { SessionRevocations, CLOCK, type Clock } from '@jointcert/common';
 import type { CallerRequest } from '@jointcert/contracts';
 import { SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, type Clock } from '../registry.tokens';
 
 /**
  * Log out (DELETE /v1/sessions/current): revoke the caller's session — its

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { SessionRevocations, type Logger } from '@jointcert/common';
-import { LOGGER } from '../registry.tokens';
+import { SessionRevocations, LOGGER, type Logger } from '@jointcert/common';
 
 /** How often the registry checks that the revocation set in Redis is still marked complete. */
 export const REVOCATION_SYNC_INTERVAL_MS = 5000;

@@ -24,7 +24,7 @@
  * is reported.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppConfig, DomainError } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { ReportCheck, SignerReport, ValidationReport, Verdict, VerifyDocumentRequest } from '@jointcert/contracts';
 import {
   certificatePolicyOids,
@@ -39,7 +39,6 @@ import {
 } from '@jointcert/pki';
 import { RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
-import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
 import { classifyPathFailure } from './failures';
 import { decodeField, MAX_CONTENT_BYTES, MAX_SIGNED_DATA_BYTES, parseDocumentRequest } from './input';
 import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
@@ -72,7 +71,7 @@ const CMS_CHECK: Readonly<Record<CmsReason['code'], string>> = {
 export class VerifyDocumentUseCase {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
   ) {}
@@ -81,7 +80,7 @@ export class VerifyDocumentUseCase {
     const req = parseDocumentRequest(payload);
     const signed = decodeField(req.signedData, 'signedData', MAX_SIGNED_DATA_BYTES);
     const content = req.content !== undefined ? decodeField(req.content, 'content', MAX_CONTENT_BYTES) : undefined;
-    const at = this.clock();
+    const at = this.clock.now();
     const policy = this.policies.at('document', at);
     const r = verifySignedData<PathResult>(signed, {
       at,

@@ -1,0 +1,12 @@
+/**
+ * Injection tokens shared by every service for values that are not classes.
+ * Each app's `XModule.forRoot(config, overrides)` provides them; tests replace
+ * the clock and the logger through the overrides. App-specific tokens (the
+ * registry's VERIFIER, the verifier's TRUST_STORE, ...) stay in the app.
+ */
+/** The validated AppConfig (config.ts). */
+export const CONFIG = Symbol('jointcert.config');
+/** The Clock (clock.ts): the only "now". */
+export const CLOCK = Symbol('jointcert.clock');
+/** The service's pino Logger. */
+export const LOGGER = Symbol('jointcert.logger');
