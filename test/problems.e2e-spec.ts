@@ -18,7 +18,6 @@ import {
   type Logger,
 } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
-import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { LogCapture } from './support/log-capture';
 
 // Every problem path of the gateway, through Fastify's inject, with a real
@@ -116,9 +115,9 @@ describe('gateway problems (application/problem+json)', () => {
 
     const gatewayLogger = createLogger(config, { name: 'gateway', destination: gatewayLogs });
     client = createServiceClient(config, gatewayLogger);
-    @Module({ imports: [GatewayModule], controllers: [ProbeController], providers: [{ provide: ServiceClient, useValue: client }] })
-    class TestGatewayModule {}
-    app = await createGateway(config, { module: TestGatewayModule, logger: gatewayLogger });
+    @Module({ controllers: [ProbeController], providers: [{ provide: ServiceClient, useValue: client }] })
+    class ProbeRoutes {}
+    app = await createGateway(config, { imports: [ProbeRoutes], logger: gatewayLogger });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
