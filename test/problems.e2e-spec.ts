@@ -14,6 +14,7 @@ import {
   currentRequestId,
   DomainError,
   loadConfig,
+  LOGGER,
   ServiceClient,
   type Logger,
 } from '@jointcert/common';
@@ -31,11 +32,10 @@ const Probe = {
   nobody: contract<Record<string, never>, never>(`test.${run}.nobody-listens`),
 };
 const TIMEOUT_MS = 300;
-const SERVICE_LOGGER = Symbol('service logger');
 
 @Controller()
 class ProbeService {
-  constructor(@Inject(SERVICE_LOGGER) private readonly logger: Logger) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   @MessagePattern(Probe.refuse.cmd)
   refuse(@Payload() env: Envelope<{ fingerprint: string }>): never {
@@ -108,7 +108,7 @@ describe('gateway problems (application/problem+json)', () => {
   let client: ServiceClient;
 
   beforeAll(async () => {
-    @Module({ controllers: [ProbeService], providers: [{ provide: SERVICE_LOGGER, useValue: serviceLogger }] })
+    @Module({ controllers: [ProbeService], providers: [{ provide: LOGGER, useValue: serviceLogger }] })
     class ProbeServiceModule {}
     service = await createMicroservice(ProbeServiceModule, config, { logger: serviceLogger });
     await service.listen();

@@ -17,6 +17,7 @@ import {
   LOGGER,
   PinoLoggerService,
   PROBLEM_CONTENT_TYPE,
+  type ServiceOverrides,
   systemClock,
   toProblem,
 } from '@jointcert/common';
@@ -52,15 +53,10 @@ export class DevCaAddress {
   }
 }
 
-export interface DevCaOverrides {
-  clock?: Clock;
-  logger?: Logger;
-}
-
 /** The dev CA's HTTP API for one configuration: the CA in DEV_CA_DATA_DIR (keys loaded on first use), its controllers. */
 @Module({ controllers: [DevCaController, DemoController] })
 export class DevCaModule {
-  static forRoot(config: AppConfig, overrides: DevCaOverrides = {}): DynamicModule {
+  static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
     const address = new DevCaAddress(config.DEV_CA_PUBLIC_URL?.replace(/\/+$/, ''));
     return {
       module: DevCaModule,
@@ -129,7 +125,7 @@ export interface DevCaApp {
 }
 
 /** The dev CA's application for DevCaModule.forRoot(config, overrides), not yet listening. Refused unless DEV_CA_ENABLED, never in production. */
-export async function createDevCa(config: AppConfig, overrides: DevCaOverrides = {}): Promise<DevCaApp> {
+export async function createDevCa(config: AppConfig, overrides: ServiceOverrides = {}): Promise<DevCaApp> {
   if (!config.DEV_CA_ENABLED) throw new Error('dev-ca: set DEV_CA_ENABLED=true to run the development CA (never in production)');
   if (config.NODE_ENV === 'production') throw new Error('dev-ca: the development CA never runs in production');
   const logger = overrides.logger ?? createLogger(config, { name: 'dev-ca' });
@@ -145,7 +141,7 @@ export async function createDevCa(config: AppConfig, overrides: DevCaOverrides =
 }
 
 /** Open the CA in DEV_CA_DATA_DIR and serve it (createDevCa, then listen). */
-export async function startDevCa(config: AppConfig, overrides: DevCaOverrides = {}): Promise<RunningDevCa> {
+export async function startDevCa(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningDevCa> {
   return (await createDevCa(config, overrides)).listen();
 }
 

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, systemClock, type AppConfig, type Clock, type Logger } from '@jointcert/common';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, systemClock, type AppConfig, type Clock, type Logger, type ServiceOverrides } from '@jointcert/common';
 import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher, type OcspOverride } from '@jointcert/pki';
 import type { UnsubscribeView } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
@@ -20,9 +20,7 @@ import { RevocationRechecker, type RecheckReport } from './revocation/recheck';
 import { ReminderScanner, type ScanReport } from './scan/reminder-scan';
 import { NotificationSender } from './send/notification-sender';
 
-export interface NotifierOptions {
-  clock?: Clock;
-  logger?: Logger;
+export interface NotifierOptions extends ServiceOverrides {
   /** Default: SMTP_URL through a pooled nodemailer transport. */
   mailer?: MailSender;
   /** An open DataSource to use (not closed by the notifier). */

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CLOCK, CONFIG, createLogger, LOGGER, SessionRevocations, systemClock, type AppConfig, type Clock, type Logger } from '@jointcert/common';
+import { CLOCK, CONFIG, createLogger, LOGGER, SessionRevocations, systemClock, type AppConfig, type Clock, type ServiceOverrides } from '@jointcert/common';
 import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -36,12 +36,6 @@ import { TransferStore } from './transfers/transfer.store';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersService } from './transfers/transfers.service';
 
-export interface RegistryOverrides {
-  /** Default: the system clock. Tests move time instead of sleeping. */
-  clock?: Clock;
-  logger?: Logger;
-}
-
 /**
  * `RegistryModule` alone carries only the transport-level liveness handler
  * (registry.ping: no dependencies, so it answers even before anything else is
@@ -53,7 +47,7 @@ export interface RegistryOverrides {
  */
 @Module({ controllers: [RegistryController] })
 export class RegistryModule {
-  static forRoot(config: AppConfig, overrides: RegistryOverrides = {}): DynamicModule {
+  static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
     const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
     const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import { RpcProblemFilter } from './errors/rpc';
 import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
@@ -60,9 +61,17 @@ function run(name: string, load: () => AppConfig, create: (config: AppConfig, lo
   });
 }
 
+/** What every `XModule.forRoot(config, overrides)` accepts (an app adds its own seams): tests move the clock and capture the logs. */
+export interface ServiceOverrides {
+  /** Default: systemClock. */
+  clock?: Clock;
+  /** Default: createLogger(config, { name: the service }). */
+  logger?: Logger;
+}
+
 /** Every service module's shape: `XModule.forRoot(config, overrides)`; the entry point passes the logger it created. */
 export interface ServiceModule {
-  forRoot(config: AppConfig, overrides: { logger: Logger }): DynamicModule;
+  forRoot(config: AppConfig, overrides: ServiceOverrides): DynamicModule;
 }
 
 export interface MicroserviceEntry {

@@ -14,7 +14,7 @@
  */
 import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { closeRedis, createLogger, openRedisConnection, CONFIG, CLOCK, LOGGER, systemClock, type AppConfig, type Logger, type Clock } from '@jointcert/common';
+import { closeRedis, createLogger, openRedisConnection, CONFIG, CLOCK, LOGGER, systemClock, type AppConfig, type Logger, type ServiceOverrides } from '@jointcert/common';
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
@@ -28,11 +28,9 @@ import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
 import { VerifierController } from './verifier.controller';
 import { HTTP_FETCHER, LDAP_FETCHER, REDIS, TRUST_METRICS, TRUST_STORE } from './verifier.tokens';
 
-export interface VerifierOverrides {
-  clock?: Clock;
+export interface VerifierOverrides extends ServiceOverrides {
   http?: HttpFetcher;
   ldap?: LdapFetcher;
-  logger?: Logger;
 }
 
 /** Closes the Redis connection the module opened. */
