@@ -54,12 +54,13 @@ export class DevCaAddress {
 }
 
 /** The dev CA's HTTP API for one configuration: the CA in DEV_CA_DATA_DIR (keys loaded on first use), its controllers. */
-@Module({ controllers: [DevCaController, DemoController] })
+@Module({})
 export class DevCaModule {
   static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
     const address = new DevCaAddress(config.DEV_CA_PUBLIC_URL?.replace(/\/+$/, ''));
     return {
       module: DevCaModule,
+      controllers: [DevCaController, DemoController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
