@@ -1,5 +1,5 @@
 import { type DynamicModule, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, CONFIG, createLogger, LOGGER, systemClock, type AppConfig, type Clock, type Logger } from '@jointcert/common';
+import { CLOCK, CONFIG, LOGGER, serviceProviders, type AppConfig, type Clock, type Logger } from '@jointcert/common';
 import { Notifier, type NotifierOptions } from './notifier';
 import { NotifierController, UnsubscribeController } from './notifier.controller';
 
@@ -24,9 +24,7 @@ export class NotifierModule {
       module: NotifierModule,
       controllers: [NotifierController, UnsubscribeController],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
-        { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'notifier' }) },
+        ...serviceProviders('notifier', config, overrides),
         {
           provide: Notifier,
           useFactory: (c: AppConfig, clock: Clock, logger: Logger) => Notifier.open(c, { ...overrides, clock, logger }),

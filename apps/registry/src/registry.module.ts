@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CLOCK, CONFIG, createLogger, LOGGER, SessionRevocations, systemClock, type AppConfig, type Clock, type ServiceOverrides } from '@jointcert/common';
+import { CLOCK, createLogger, serviceProviders, SessionRevocations, type AppConfig, type Clock, type ServiceOverrides } from '@jointcert/common';
 import { AccountRepository, AuditRepository, CertificateRepository, AccountSessionsRepository, CertificateSecurityRepository, LoginRepository, SecondFactorRepository, SessionRepository } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -36,73 +36,73 @@ import { TransferStore } from './transfers/transfer.store';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersService } from './transfers/transfers.service';
 
-/**
- * `RegistryModule` alone carries only the transport-level liveness handler
- * (registry.ping: no dependencies, so it answers even before anything else is
- * wired). `RegistryModule.forRoot(config, overrides)` is the registry service
- * for one configuration: Postgres (migrated at boot when DATABASE_MIGRATE),
- * Redis, the verifier client, and the contexts — challenges, sessions,
- * accounts, certificates — each controller → use case → repository
- * (libs/registry-db).
- */
+/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
 @Module({ controllers: [RegistryController] })
 export class RegistryModule {
   static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
-    const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
-    const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
-
-    return {
-      module: RegistryModule,
-      controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
-      providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
-        { provide: LOGGER, useValue: logger },
-        { provide: DataSource, useFactory: () => openDatabase(config, logger) },
-        // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
-        {
-          provide: RequestResults,
-          useFactory: (ds: DataSource) => {
-            const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
-            recordInTransaction(ds, results);
-            return results;
-          },
-          inject: [DataSource],
-        },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        { provide: Redis, useFactory: () => openRedis(config, logger) },
-        { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
-        { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
-        repository(AccountRepository),
-        repository(CertificateRepository),
-        repository(SessionRepository),
-        repository(AuditRepository),
-        repository(LoginRepository),
-        repository(CertificateSecurityRepository),
-        repository(SecondFactorRepository),
-        repository(AccountSessionsRepository),
-        RegistryResources,
-        AuditLog,
-        IdentityHasher,
-        ChallengeStore,
-        CertificateRateLimiter,
-        SignatureProof,
-        SessionIssuer,
-        LogIn,
-        RefreshSession,
-        LogOut,
-        RevocationSync,
-        AccountsService,
-        RegisterCertificate,
-        ReplaceCertificate,
-        DeleteCertificate,
-        CertificateQueries,
-        CertificateLocks,
-        SecondFactor,
-        AccountSessions,
-        TransferStore,
-        TransfersService,
-      ],
-    };
+    return registryService(config, overrides);
   }
+}
+
+/**
+ * The registry service for one configuration: Postgres (migrated at boot when
+ * DATABASE_MIGRATE), Redis, the verifier client, and the contexts —
+ * challenges, sessions, accounts, certificates — each controller → use case →
+ * repository (libs/registry-db).
+ */
+function registryService(config: AppConfig, overrides: ServiceOverrides): DynamicModule {
+  const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
+  const repository = <T>(cls: new (ds: DataSource) => T) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DataSource] });
+
+  return {
+    module: RegistryModule,
+    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
+    providers: [
+      ...serviceProviders('registry', config, { ...overrides, logger }),
+      { provide: DataSource, useFactory: () => openDatabase(config, logger) },
+      // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
+      {
+        provide: RequestResults,
+        useFactory: (ds: DataSource) => {
+          const results = new RequestResults(ds, config.IDEMPOTENCY_TTL_S);
+          recordInTransaction(ds, results);
+          return results;
+        },
+        inject: [DataSource],
+      },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: Redis, useFactory: () => openRedis(config, logger) },
+      { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
+      { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
+      repository(AccountRepository),
+      repository(CertificateRepository),
+      repository(SessionRepository),
+      repository(AuditRepository),
+      repository(LoginRepository),
+      repository(CertificateSecurityRepository),
+      repository(SecondFactorRepository),
+      repository(AccountSessionsRepository),
+      RegistryResources,
+      AuditLog,
+      IdentityHasher,
+      ChallengeStore,
+      CertificateRateLimiter,
+      SignatureProof,
+      SessionIssuer,
+      LogIn,
+      RefreshSession,
+      LogOut,
+      RevocationSync,
+      AccountsService,
+      RegisterCertificate,
+      ReplaceCertificate,
+      DeleteCertificate,
+      CertificateQueries,
+      CertificateLocks,
+      SecondFactor,
+      AccountSessions,
+      TransferStore,
+      TransfersService,
+    ],
+  };
 }

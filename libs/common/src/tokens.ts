@@ -1,3 +1,8 @@
+import type { Provider } from '@nestjs/common';
+import { systemClock, type Clock } from './clock';
+import type { AppConfig } from './config';
+import { createLogger, type Logger } from './logging/logger';
+
 /**
  * Injection tokens shared by every service for values that are not classes.
  * Each app's `XModule.forRoot(config, overrides)` provides them; tests replace
@@ -10,3 +15,12 @@ export const CONFIG = Symbol('jointcert.config');
 export const CLOCK = Symbol('jointcert.clock');
 /** The service's pino Logger. */
 export const LOGGER = Symbol('jointcert.logger');
+
+/** CONFIG, CLOCK (default: the system clock) and LOGGER (default: a logger named `name`): the providers every `XModule.forRoot` starts with. */
+export function serviceProviders(name: string, config: AppConfig, overrides: { clock?: Clock; logger?: Logger } = {}): Provider[] {
+  return [
+    { provide: CONFIG, useValue: config },
+    { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+    { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name }) },
+  ];
+}

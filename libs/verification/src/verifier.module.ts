@@ -14,7 +14,7 @@
  */
 import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { closeRedis, createLogger, openRedisConnection, CONFIG, CLOCK, LOGGER, systemClock, type AppConfig, type Logger, type ServiceOverrides } from '@jointcert/common';
+import { closeRedis, openRedisConnection, LOGGER, serviceProviders, type AppConfig, type Logger, type ServiceOverrides } from '@jointcert/common';
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
@@ -46,9 +46,7 @@ class RedisLifecycle implements OnModuleDestroy {
 export class VerifierModule {
   static forRoot(config: AppConfig, overrides: VerifierOverrides = {}): DynamicModule {
     const providers: Provider[] = [
-      { provide: CONFIG, useValue: config },
-      { provide: CLOCK, useValue: overrides.clock ?? systemClock },
-      { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'verifier' }) },
+      ...serviceProviders('verifier', config, overrides),
       { provide: TRUST_METRICS, useValue: new TrustMetrics() },
       TrustMetricsEndpoint,
       {
