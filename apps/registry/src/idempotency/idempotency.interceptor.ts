@@ -1,9 +1,8 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { from, mergeMap, Observable, of } from 'rxjs';
-import { isDependencyOutage, type Logger } from '@jointcert/common';
+import { isDependencyOutage, LOGGER, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
-import { LOGGER } from '../registry.tokens';
 import { pendingRequest, RequestResults } from './request-results';
 
 /**
