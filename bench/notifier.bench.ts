@@ -129,7 +129,7 @@ export async function run(): Promise<void> {
   console.log(`seed (COPY, ${fmt(N)} certificates + ${fmt(ACCOUNTS)} accounts, then ANALYZE)`.padEnd(70), `${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const config: AppConfig = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, REDIS_PREFIX: prefix, SMTP_URL: smtp.url, FETCH_ALLOW_PRIVATE: 'true', NOTIFIER_CONCURRENCY: '5' });
-  const notifier = await Notifier.open(config, { dataSource: ds, clock: () => now, issuers: new IssuerDirectory(cas.map((c) => parseCertificate(c.ca.der))), pageSize: 10_000 });
+  const notifier = await Notifier.open(config, { dataSource: ds, clock: { now: () => now }, issuers: new IssuerDirectory(cas.map((c) => parseCertificate(c.ca.der))), pageSize: 10_000 });
   try {
     // 2. expiry scan (no worker: find + claim + enqueue only)
     const scan = await notifier.scan();

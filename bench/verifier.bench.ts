@@ -17,7 +17,7 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
-import { verifierAppModule, VerifyChallengeUseCase } from '@jointcert/verification';
+import { VerifierModule, VerifyChallengeUseCase } from '@jointcert/verification';
 import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
 import { measure, measureAsync, report, type Rate } from './util';
 
@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
     FETCH_ALLOW_HOSTS: '127.0.0.1',
     FETCH_ALLOW_PRIVATE: 'true',
   });
-  const app = await NestFactory.createApplicationContext(verifierAppModule(config, { clock: () => TEST_TIME }), { logger: false });
+  const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(config, { clock: { now: () => TEST_TIME } }), { logger: false });
   const redis = new Redis(config.REDIS_URL);
   try {
     const chain = pki.user({ serial: 0x3001n, ocspUrl: `${peer.base}/ocsp/bench`, crlUrls: false });

@@ -1,13 +1,12 @@
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
-import { createMicroservice } from '@jointcert/common';
+import { createMicroservice, DAY_MS } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import type { TestDatabase } from '../libs/registry-db/test-support/database';
 import { UnsubscribeTokens } from '../apps/notifier/src/mail/unsubscribe-token';
 import { Notifier, unsubscribeSecret } from '../apps/notifier/src/notifier';
-import { notifierModule } from '../apps/notifier/src/notifier.module';
-import { DAY_MS } from '../apps/notifier/src/notifier.tokens';
+import { NotifierModule } from '../apps/notifier/src/notifier.module';
 import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from '../apps/notifier/test/notifier-fixtures';
 import type { SmtpSink } from '../apps/notifier/test/smtp-sink';
 
@@ -23,14 +22,14 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
   let config: ReturnType<typeof notifierConfig>;
   let tokens: UnsubscribeTokens;
   const now = Date.UTC(2026, 5, 1, 0, 0, 0);
-  const clock = () => now;
+  const clock = { now: () => now };
 
   beforeAll(async () => {
     stack = await openStack(8);
     ({ db, ds, smtp } = stack);
     config = notifierConfig(db.url, smtp.url, { SERVICE_TIMEOUT_MS: '3000' });
     stack.prefixes.push(config.REDIS_PREFIX);
-    service = await createMicroservice(notifierModule(config, { clock, dataSource: ds }), config);
+    service = await createMicroservice(NotifierModule.forRoot(config, { clock, dataSource: ds }), config);
     await service.listen();
     gateway = await createGateway(config);
     await gateway.init();

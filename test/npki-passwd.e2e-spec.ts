@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decryptSignPriKey } from '@jointcert/pki';
 import { NpkiCertificate, toHex } from '@jointcert/client';
-import { systemClock } from '../apps/dev-ca/src/clock';
+import { systemClock } from '@jointcert/common';
 import { DevCa, type IssueResult } from '../apps/dev-ca/src/dev-ca';
 import { NPKI_PASSWORD_RULE } from '../libs/client/src/passwd';
 import { run } from '../libs/client/cli/main';

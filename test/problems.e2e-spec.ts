@@ -15,11 +15,11 @@ import {
   currentRequestId,
   DomainError,
   loadConfig,
+  LOGGER,
   ServiceClient,
   type Logger,
 } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
-import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { LogCapture } from './support/log-capture';
 
 // Every problem path of the gateway, through Fastify's inject, with a real
@@ -33,11 +33,10 @@ const Probe = {
   nobody: contract<Record<string, never>, never>(`test.${run}.nobody-listens`, z.object({})),
 };
 const TIMEOUT_MS = 300;
-const SERVICE_LOGGER = Symbol('service logger');
 
 @Controller()
 class ProbeService {
-  constructor(@Inject(SERVICE_LOGGER) private readonly logger: Logger) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   @MessagePattern(Probe.refuse.cmd)
   refuse(@Payload() env: Envelope<{ fingerprint: string }>): never {
@@ -110,16 +109,16 @@ describe('gateway problems (application/problem+json)', () => {
   let client: ServiceClient;
 
   beforeAll(async () => {
-    @Module({ controllers: [ProbeService], providers: [{ provide: SERVICE_LOGGER, useValue: serviceLogger }] })
+    @Module({ controllers: [ProbeService], providers: [{ provide: LOGGER, useValue: serviceLogger }] })
     class ProbeServiceModule {}
     service = await createMicroservice(ProbeServiceModule, config, { logger: serviceLogger });
     await service.listen();
 
     const gatewayLogger = createLogger(config, { name: 'gateway', destination: gatewayLogs });
     client = createServiceClient(config, gatewayLogger);
-    @Module({ imports: [GatewayModule], controllers: [ProbeController], providers: [{ provide: ServiceClient, useValue: client }] })
-    class TestGatewayModule {}
-    app = await createGateway(config, { module: TestGatewayModule, logger: gatewayLogger });
+    @Module({ controllers: [ProbeController], providers: [{ provide: ServiceClient, useValue: client }] })
+    class ProbeRoutes {}
+    app = await createGateway(config, { imports: [ProbeRoutes], logger: gatewayLogger });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

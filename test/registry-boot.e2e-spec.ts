@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { loadConfig, ServiceClient, redisClient, type AppConfig } from '@jointcert/common';
+import { createMicroservice, loadConfig, ServiceClient, redisClient, type AppConfig } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { MIGRATIONS } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
-import { createRegistry } from '../apps/registry/src/bootstrap';
+import { RegistryModule } from '../apps/registry/src/registry.module';
 import { CLIENT } from './registry-support';
 
 let db: TestDatabase;
@@ -39,7 +39,7 @@ const registryConnections = () =>
 describe('registry boot', () => {
   it('applies the migrations at boot, answers, and closes its connections on shutdown', async () => {
     const config = configFor();
-    const app = await createRegistry(config);
+    const app = await createMicroservice(RegistryModule.forRoot(config), config);
     await app.listen();
     const client = new ServiceClient(redisClient(config), 5000);
     try {
@@ -56,7 +56,8 @@ describe('registry boot', () => {
   });
 
   it('with DATABASE_MIGRATE=false leaves the schema alone', async () => {
-    const app = await createRegistry(configFor({ DATABASE_MIGRATE: 'false' }));
+    const config = configFor({ DATABASE_MIGRATE: 'false' });
+    const app = await createMicroservice(RegistryModule.forRoot(config), config);
     await app.close();
     expect(await query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/comm
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createMicroservice, DomainError, loadConfig, redisClient, ServiceClient, type AppConfig, type ProblemCode } from '@jointcert/common';
+import { createMicroservice, DomainError, loadConfig, redisClient, ServiceClient, type AppConfig, type Clock, type ProblemCode } from '@jointcert/common';
 import {
   Api,
   type ClientInfo,
@@ -45,8 +45,7 @@ import {
 } from '@jointcert/pki/der';
 import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/issuing';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
-import { createRegistry } from '../apps/registry/src/bootstrap';
-import type { Clock } from '../apps/registry/src/registry.tokens';
+import { RegistryModule } from '../apps/registry/src/registry.module';
 
 export const CLIENT: ClientInfo = { ip: '203.0.113.7', userAgent: 'jest-registry/1.0' };
 
@@ -239,7 +238,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const clock = new TestClock();
   const state = new StandInState();
   let verifierApp = opts.standIn === false ? null : await startStandInVerifier(config, state);
-  const registry = await createRegistry(config, { clock });
+  const registry = await createMicroservice(RegistryModule.forRoot(config, { clock }), config);
   await registry.listen();
   // the test's own client waits longer than the registry waits for the verifier, so a timeout seen here is the registry's answer
   const client = new ServiceClient(redisClient(config), 10_000);

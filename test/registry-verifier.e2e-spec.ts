@@ -11,7 +11,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { createMicroservice, verifyAccessToken } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/issuing';
-import { verifierAppModule } from '@jointcert/verification';
+import { VerifierModule } from '@jointcert/verification';
 import { koreanMaterial, RevocationPeer, type KoreanMaterial } from '../libs/verification/test/verifier-fixtures';
 import { CLIENT, signedChallenge, startHarness, type Harness } from './registry-support';
 
@@ -51,7 +51,7 @@ describe.each(['remote', 'in-process'] as const)('VERIFIER_MODE=%s', (mode) => {
     );
     h.clock.t = AT;
     // in-process: no verifier service listens at all — a remote call would time out (SERVICE_UNAVAILABLE)
-    verifier = mode === 'remote' ? await createMicroservice(verifierAppModule(h.config, { clock: () => h.clock.now() }), h.config) : null;
+    verifier = mode === 'remote' ? await createMicroservice(VerifierModule.forRoot(h.config, { clock: h.clock }), h.config) : null;
     await verifier?.listen();
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { type AppConfig, createMicroservice, createServiceClient, loadConfig, ty
 import { Api, type ValidationReport } from '@jointcert/contracts';
 import { TEST_TIME } from '@jointcert/pki/issuing';
 import { decoyIssuers } from '../libs/pki/test-support/decoys';
-import { verifierAppModule } from '@jointcert/verification';
+import { VerifierModule } from '@jointcert/verification';
 import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
@@ -31,7 +31,7 @@ beforeAll(async () => {
   pki = koreanMaterial(peer, AT);
   redis = new Redis(loadConfig({}).REDIS_URL);
   config = loadConfig({ ...verifierTestEnv(pki, `jc-verifier-budget-${run}:`), REVOCATION_POLICY: 'soft-fail' });
-  service = await createMicroservice(verifierAppModule(config, { clock: () => AT }), config);
+  service = await createMicroservice(VerifierModule.forRoot(config, { clock: { now: () => AT } }), config);
   await service.listen();
   client = createServiceClient(config);
 });

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, DomainError, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
 import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
-import { verifierAppModule } from '@jointcert/verification';
+import { VerifierModule } from '@jointcert/verification';
 import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
 
 // The verifier microservice started in-process on the real Redis transport,
@@ -27,7 +27,7 @@ const started: { service: INestMicroservice; client: ServiceClient; config: AppC
 
 async function startVerifier(name: string, env: Record<string, string> = {}): Promise<{ client: ServiceClient; config: AppConfig }> {
   const config = loadConfig({ ...verifierTestEnv(pki, `jc-verifier-e2e-${name}-${run}:`), ...env });
-  const service = await createMicroservice(verifierAppModule(config, { clock: () => AT }), config);
+  const service = await createMicroservice(VerifierModule.forRoot(config, { clock: { now: () => AT } }), config);
   await service.listen();
   const client = createServiceClient(config);
   started.push({ service, client, config });

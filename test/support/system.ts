@@ -24,16 +24,15 @@ import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type ServiceClient } from '@jointcert/common';
+import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type Clock, type ServiceClient } from '@jointcert/common';
 import { Api, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
 import { DEV_KM_PASSWORD } from '../../apps/dev-ca/src/server-km';
 import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
-import { createRegistry } from '../../apps/registry/src/bootstrap';
-import type { Clock } from '../../apps/registry/src/registry.tokens';
-import { verifierAppModule } from '@jointcert/verification';
+import { RegistryModule } from '../../apps/registry/src/registry.module';
+import { VerifierModule } from '@jointcert/verification';
 import { deleteKeys, signCms, type SignOptions } from '../../libs/verification/test/verifier-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
@@ -272,7 +271,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       let verifier: INestMicroservice | null = null;
       startVerifier = async () => {
         if (verifier) return;
-        verifier = await createMicroservice(verifierAppModule(config), config, { strategy: strategy('verifier') });
+        verifier = await createMicroservice(VerifierModule.forRoot(config), config, { strategy: strategy('verifier') });
         await verifier.listen();
       };
       stopVerifier = async () => {
@@ -282,11 +281,11 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       };
       await startVerifier();
       resources.push(() => stopVerifier());
-      const registry = await createRegistry(config, { clock, strategy: strategy('registry') });
+      const registry = await createMicroservice(RegistryModule.forRoot(config, { clock }), config, { strategy: strategy('registry') });
       await registry.listen();
       resources.push(() => registry.close());
       addReplica = async (kind) => {
-        const app = kind === 'verifier' ? await createMicroservice(verifierAppModule(config), config, { strategy: strategy(kind) }) : await createRegistry(config, { clock, strategy: strategy(kind) });
+        const app = kind === 'verifier' ? await createMicroservice(VerifierModule.forRoot(config), config, { strategy: strategy(kind) }) : await createMicroservice(RegistryModule.forRoot(config, { clock }), config, { strategy: strategy(kind) });
         await app.listen();
         let open = true;
         const stop = async (): Promise<void> => {

@@ -7,15 +7,19 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   type AppConfig,
+  CLOCK,
+  type Clock,
   codeForStatus,
   createLogger,
   DomainError,
   type Logger,
   PinoLoggerService,
   PROBLEM_CONTENT_TYPE,
+  serviceProviders,
+  type ServiceOverrides,
+  systemClock,
   toProblem,
 } from '@jointcert/common';
-import { type Clock, systemClock } from './clock';
 import { ldapDnKey, startLdapCrlResponder } from '@jointcert/pki/issuing';
 import { ensureServerKm } from './server-km';
 import { DevCa, LDAP_CRL_DN } from './dev-ca';
@@ -37,10 +41,31 @@ class AccessLog extends LogController {
   }
 }
 
+/** Where the dev CA is reached: DEV_CA_PUBLIC_URL, or else the address it listens on (known once listening). */
+export class DevCaAddress {
+  listening = '';
+
+  constructor(private readonly configured: string | undefined) {}
+
+  get publicUrl(): string {
+    return this.configured ?? this.listening;
+  }
+}
+
+/** The dev CA's HTTP API for one configuration: the CA in DEV_CA_DATA_DIR (keys loaded on first use), its controllers. */
 @Module({})
 export class DevCaModule {
-  static forCa(ca: DevCa): DynamicModule {
-    return { module: DevCaModule, controllers: [DevCaController, DemoController], providers: [{ provide: DevCa, useValue: ca }] };
+  static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
+    const address = new DevCaAddress(config.DEV_CA_PUBLIC_URL?.replace(/\/+$/, ''));
+    return {
+      module: DevCaModule,
+      controllers: [DevCaController, DemoController],
+      providers: [
+        ...serviceProviders('dev-ca', config, overrides),
+        { provide: DevCaAddress, useValue: address },
+        { provide: DevCa, useFactory: (clock: Clock) => DevCa.open(resolve(config.DEV_CA_DATA_DIR), clock, () => address.publicUrl), inject: [CLOCK] },
+      ],
+    };
   }
 }
 
@@ -66,11 +91,6 @@ class DevCaProblemFilter implements ExceptionFilter {
   }
 }
 
-export interface DevCaOptions {
-  clock?: Clock;
-  logger?: Logger;
-}
-
 export interface RunningDevCa {
   app: NestFastifyApplication;
   ca: DevCa;
@@ -93,30 +113,43 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Open the CA in DEV_CA_DATA_DIR and serve it on DEV_CA_HOST:DEV_CA_PORT (0: any free port). Refused unless DEV_CA_ENABLED, never in production. */
 /** The dev CA's LDAP port unless DEV_CA_LDAP_PORT says otherwise (389 needs privileges). */
 export const DEFAULT_LDAP_PORT = 3389;
 
-export async function startDevCa(config: AppConfig, options: DevCaOptions = {}): Promise<RunningDevCa> {
+export interface DevCaApp {
+  app: NestFastifyApplication;
+  /** Serve on DEV_CA_HOST:DEV_CA_PORT (0: any free port); then, the public URL known, load or create the keys and serve the CRL over LDAP. */
+  listen(): Promise<RunningDevCa>;
+}
+
+/** The dev CA's application for DevCaModule.forRoot(config, overrides), not yet listening. Refused unless DEV_CA_ENABLED, never in production. */
+export async function createDevCa(config: AppConfig, overrides: ServiceOverrides = {}): Promise<DevCaApp> {
   if (!config.DEV_CA_ENABLED) throw new Error('dev-ca: set DEV_CA_ENABLED=true to run the development CA (never in production)');
   if (config.NODE_ENV === 'production') throw new Error('dev-ca: the development CA never runs in production');
-  const logger = options.logger ?? createLogger(config, { name: 'dev-ca' });
-  const configured = config.DEV_CA_PUBLIC_URL?.replace(/\/+$/, '');
-  let listening = '';
-  const dataDir = resolve(config.DEV_CA_DATA_DIR);
-  const ca = DevCa.open(dataDir, options.clock ?? systemClock, () => configured ?? listening);
-
+  const logger = overrides.logger ?? createLogger(config, { name: 'dev-ca' });
+  const clock = overrides.clock ?? systemClock;
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, loggerInstance: logger, logController: new AccessLog(logger) });
   adapter.getInstance().addContentTypeParser('application/ocsp-request', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
-  const app = await NestFactory.create<NestFastifyApplication>(DevCaModule.forCa(ca), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(DevCaModule.forRoot(config, { clock, logger }), adapter, {
     bodyParser: false,
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
   app.useGlobalFilters(new DevCaProblemFilter(logger));
-  app.enableShutdownHooks();
+  return { app, listen: () => listen(app, config, logger, clock) };
+}
+
+/** Open the CA in DEV_CA_DATA_DIR and serve it (createDevCa, then listen). */
+export async function startDevCa(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningDevCa> {
+  return (await createDevCa(config, overrides)).listen();
+}
+
+async function listen(app: NestFastifyApplication, config: AppConfig, logger: Logger, clock: Clock): Promise<RunningDevCa> {
   await app.listen(config.DEV_CA_PORT, config.DEV_CA_HOST);
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  listening = `http://${urlHost(config.DEV_CA_HOST)}:${port}`;
+  const address = app.get(DevCaAddress);
+  address.listening = `http://${urlHost(config.DEV_CA_HOST)}:${port}`;
+  const ca = app.get(DevCa);
+  const dataDir = resolve(config.DEV_CA_DATA_DIR);
   // load or create the keys now that the public URL is known (writes the trust directories)
   const material = ca.material;
   // the CRL over LDAP too (base-object searches), named first in issued certificates
@@ -127,13 +160,13 @@ export async function startDevCa(config: AppConfig, options: DevCaOptions = {}):
     logger.warn({ port: wantedLdapPort }, 'dev CA: LDAP port taken, serving CRLs over LDAP on a free port instead');
     return startLdapCrlResponder({ host: config.DEV_CA_HOST, port: 0, lookup });
   });
-  ca.ldapBase = `ldap://${new URL(configured ?? listening).hostname}:${ldap.port}`;
-  const km = ensureServerKm(dataDir, material.ca, (options.clock ?? systemClock).now());
+  ca.ldapBase = `ldap://${new URL(address.publicUrl).hostname}:${ldap.port}`;
+  const km = ensureServerKm(dataDir, material.ca, clock.now());
   const running: RunningDevCa = {
     app,
     ca,
-    url: listening,
-    publicUrl: configured ?? listening,
+    url: address.listening,
+    publicUrl: address.publicUrl,
     trustAnchorsDir: material.trustAnchorsDir,
     intermediatesDir: material.intermediatesDir,
     kmCertFile: km.certFile,

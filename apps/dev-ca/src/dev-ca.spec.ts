@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOcspRequest, DEFAULT_ALGORITHM_POLICY, parseCertificate, parseCrl, parseOcspResponse, verifyOcspResponse } from '@jointcert/pki';
-import { type Clock, DAY_MS } from './clock';
+import { type Clock, DAY_MS } from '@jointcert/common';
 import { CRL_REISSUE_MS, DevCa, kstDayEnd, resolvePolicy, validityFor } from './dev-ca';
 import { serialKey } from './store';
 

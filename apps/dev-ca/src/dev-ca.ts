@@ -1,7 +1,7 @@
 /**
  * The development CA: issues Korean-profile (NPKI) user certificates with
  * their signPri.key, revokes them, publishes a CRL and answers OCSP. No HTTP
- * here (see dev-ca.controller.ts); no hidden clock (see clock.ts).
+ * here (see dev-ca.controller.ts); no hidden clock (the injected libs/common Clock).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -29,7 +29,7 @@ import {
   type OcspStatusSpec,
   pkcs8Of,
 } from '@jointcert/pki/issuing';
-import { type Clock, DAY_MS } from './clock';
+import { type Clock, DAY_MS } from '@jointcert/common';
 import { type CaMaterial, loadOrCreateMaterial } from './material';
 import { CertStore, type IssuedEntry, type RevokeReason, serialKey } from './store';
 

@@ -3,15 +3,21 @@
  * certificates and NPKI key files, serves its CRL and answers OCSP over HTTP.
  * Refused unless DEV_CA_ENABLED=true, and never in production.
  */
-import { loadConfig } from '@jointcert/common';
-import { startDevCa } from './bootstrap';
+import { loadConfig, runHttp } from '@jointcert/common';
+import { createDevCa, type RunningDevCa } from './bootstrap';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env, 'dev-ca');
-  await startDevCa(config);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+// SIGTERM: stop listening (HTTP and LDAP), close, exit 0.
+runHttp({
+  name: 'dev-ca',
+  config: () => loadConfig(process.env, 'dev-ca'),
+  create: async (config, logger) => {
+    const devCa = await createDevCa(config, { logger });
+    let running: RunningDevCa | undefined;
+    return {
+      listen: async () => {
+        running = await devCa.listen();
+      },
+      close: () => (running ? running.close() : devCa.app.close()),
+    };
+  },
 });

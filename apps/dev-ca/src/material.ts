@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Certificate, decodePem, encodePem, parseCertificate } from '@jointcert/pki';
 import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/issuing';
-import { type Clock, DAY_MS } from './clock';
+import { type Clock, DAY_MS } from '@jointcert/common';
 import { writeFileAtomic } from './files';
 
 export interface CaParty {

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptSignPriKey } from '@jointcert/pki';
 import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/issuing';
-import { DAY_MS } from './clock';
+import { DAY_MS } from '@jointcert/common';
 import { writeFileAtomic } from './files';
 import type { CaParty } from './material';
 

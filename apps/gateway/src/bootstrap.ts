@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -16,8 +15,7 @@ import {
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
-import { GatewayCoreModule } from './core/gateway-core.module';
-import { GatewayModule } from './gateway.module';
+import { GatewayModule, type GatewayOverrides } from './gateway.module';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 import { ProblemFilter } from './problem/problem.filter';
@@ -73,15 +71,10 @@ export async function closeGateway(app: NestFastifyApplication): Promise<void> {
   await app.close();
 }
 
-export interface GatewayOptions {
-  /** Root module; tests pass one that imports GatewayModule plus probe routes. */
-  module?: Type<unknown>;
-  logger?: Logger;
-}
-
-export async function createGateway(config: AppConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
-  const logger = options.logger ?? createLogger(config, { name: 'gateway' });
-  const metrics = new GatewayMetrics(config.METRICS_ENABLED);
+/** The gateway's Fastify application for GatewayModule.forRoot(config, overrides) (not yet listening). */
+export async function createGateway(config: AppConfig, overrides: GatewayOverrides = {}): Promise<NestFastifyApplication> {
+  const logger = overrides.logger ?? createLogger(config, { name: 'gateway' });
+  const metrics = overrides.metrics ?? new GatewayMetrics(config.METRICS_ENABLED);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // X-Forwarded-For decides request.ip only behind a trusted proxy.
@@ -132,10 +125,7 @@ export async function createGateway(config: AppConfig, options: GatewayOptions =
   // JSON only: Fastify's own JSON parser (Nest's is off), no text/plain.
   fastify.removeContentTypeParser('text/plain');
 
-  @Module({})
-  class GatewayRoot {}
-  const root: DynamicModule = { module: GatewayRoot, imports: [GatewayCoreModule.forRoot(config, logger, metrics), options.module ?? GatewayModule] };
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, { ...overrides, logger, metrics }), adapter, {
     bodyParser: false,
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });

@@ -1,4 +1,4 @@
 import { loadConfig, runMicroservice } from '@jointcert/common';
 import { NotifierModule } from './notifier.module';
 
-runMicroservice(NotifierModule, process.env, (env) => NotifierModule.configure(loadConfig(env, 'notifier')));
+runMicroservice({ name: 'notifier', module: NotifierModule, config: () => loadConfig(process.env, 'notifier') });

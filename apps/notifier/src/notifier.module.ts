@@ -1,10 +1,7 @@
-import { Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
-import { MODULE_METADATA } from '@nestjs/common/constants';
-import type { AppConfig } from '@jointcert/common';
+import { type DynamicModule, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, CONFIG, LOGGER, serviceProviders, type AppConfig, type Clock, type Logger } from '@jointcert/common';
 import { Notifier, type NotifierOptions } from './notifier';
 import { NotifierController, UnsubscribeController } from './notifier.controller';
-
-const APP_CONFIG = Symbol('notifier config');
 
 /** Starts the notifier's workers and schedulers with the app, closes them on shutdown. */
 @Injectable()
@@ -18,29 +15,23 @@ class NotifierLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 }
 
-/** The notifier service for one configuration: ping, the unsubscribe handler, and the Notifier (scans, queue, SMTP). */
-export function notifierModule(config: AppConfig, options: NotifierOptions = {}): Type<unknown> {
-  @Module({
-    controllers: [NotifierController, UnsubscribeController],
-    providers: [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: Notifier, useFactory: (c: AppConfig) => Notifier.open(c, options), inject: [APP_CONFIG] },
-      NotifierLifecycle,
-    ],
-  })
-  class ConfiguredNotifierModule {}
-  return ConfiguredNotifierModule;
-}
-
-/**
- * The module `main.ts` hands to runMicroservice. runMicroservice loads the
- * configuration before it creates the app; `configure` wraps that loader and
- * makes the module import the notifier for that configuration.
- */
+/** The notifier service: `NotifierModule.forRoot(config, overrides)` — ping, the unsubscribe handler, and the Notifier (scans, queue, SMTP). */
 @Module({})
 export class NotifierModule {
-  static configure(config: AppConfig): AppConfig {
-    Reflect.defineMetadata(MODULE_METADATA.IMPORTS, [notifierModule(config)], NotifierModule);
-    return config;
+  /** `overrides`: the clock, the logger and the Notifier's seams (mailer, an open DataSource, fetchers, ...), for tests. */
+  static forRoot(config: AppConfig, overrides: NotifierOptions = {}): DynamicModule {
+    return {
+      module: NotifierModule,
+      controllers: [NotifierController, UnsubscribeController],
+      providers: [
+        ...serviceProviders('notifier', config, overrides),
+        {
+          provide: Notifier,
+          useFactory: (c: AppConfig, clock: Clock, logger: Logger) => Notifier.open(c, { ...overrides, clock, logger }),
+          inject: [CONFIG, CLOCK, LOGGER],
+        },
+        NotifierLifecycle,
+      ],
+    };
   }
 }

@@ -7,23 +7,20 @@
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, type AppConfig, type Logger } from '@jointcert/common';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, systemClock, type AppConfig, type Clock, type Logger, type ServiceOverrides } from '@jointcert/common';
 import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher, type OcspOverride } from '@jointcert/pki';
 import type { UnsubscribeView } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
 import { SmtpMailer, type MailSender } from './mail/mailer';
 import { UnsubscribeTokens } from './mail/unsubscribe-token';
 import { NotifierMetrics } from './metrics/notifier-metrics';
-import { systemClock, type Clock } from './notifier.tokens';
 import { NotifierQueues } from './queue/notifier-queues';
 import { IssuerDirectory } from './revocation/issuers';
 import { RevocationRechecker, type RecheckReport } from './revocation/recheck';
 import { ReminderScanner, type ScanReport } from './scan/reminder-scan';
 import { NotificationSender } from './send/notification-sender';
 
-export interface NotifierOptions {
-  clock?: Clock;
-  logger?: Logger;
+export interface NotifierOptions extends ServiceOverrides {
   /** Default: SMTP_URL through a pooled nodemailer transport. */
   mailer?: MailSender;
   /** An open DataSource to use (not closed by the notifier). */
@@ -91,7 +88,8 @@ export class Notifier {
       issuers: options.issuers ?? IssuerDirectory.fromDirs([config.TRUST_ANCHORS_DIR, config.INTERMEDIATES_DIR]),
       ocsp: new RevocationChecker({
         http,
-        clock: this.clock,
+        // libs/pki takes time as a function (it depends on no service library)
+        clock: () => this.clock.now(),
         order: ['ocsp'],
         allow,
         maxSkewMs,
@@ -138,7 +136,7 @@ export class Notifier {
 
   /** An unsubscribe link: `confirm` false only reads (GET), true turns reminders off (POST). */
   async unsubscribe(token: string, confirm: boolean): Promise<UnsubscribeView> {
-    const now = this.clock();
+    const now = this.clock.now();
     const { accountId } = this.tokens.verify(token, now);
     const account = await this.repo.accountForUnsubscribe(accountId);
     if (!account) throw new DomainError('UNSUBSCRIBE_TOKEN_INVALID', 'the unsubscribe link is for no account');

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { CertificateSecurityRepository } from '@jointcert/registry-db';
 import { Notifier } from '../src/notifier';
-import { DAY_MS } from '../src/notifier.tokens';
+import { DAY_MS } from '@jointcert/common';
 import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
 import type { SmtpSink } from './smtp-sink';
 
@@ -15,7 +15,7 @@ describe('notifier: lock confirmations and unused certificates', () => {
   let notifier: Notifier;
   // the database stamps rows with its own now(); the injected clock runs from there
   let now = Date.now();
-  const clock = () => now;
+  const clock = { now: () => now };
   const notifiers: Notifier[] = [];
 
   const open = async (extra: Record<string, string> = {}, schedule = false) => {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
-import { DAY_MS } from '../src/notifier.tokens';
+import { DAY_MS } from '@jointcert/common';
 import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
 import type { SmtpSink } from './smtp-sink';
 
@@ -14,7 +14,7 @@ describe('notifier: expiry reminders', () => {
   let smtp: SmtpSink;
   let notifier: Notifier;
   let now = Date.UTC(2026, 5, 1, 0, 0, 0); // 09:00 KST
-  const clock = () => now;
+  const clock = { now: () => now };
   const notifiers: Notifier[] = [];
 
   let prefix = '';

@@ -21,7 +21,7 @@ describe('notifier: revocation re-check over OCSP (no usable CRL)', () => {
     const config = notifierConfig(stack.db.url, stack.smtp.url, { FETCH_ALLOW_PRIVATE: 'true' });
     stack.prefixes.push(config.REDIS_PREFIX);
     notifier = await Notifier.open(config, {
-      clock: () => at,
+      clock: { now: () => at },
       dataSource: stack.ds,
       issuers: new IssuerDirectory([pki.caCert]),
       ocspOverrides: [{ issuerName: pki.caCert.subject.text, url: responder.url }],

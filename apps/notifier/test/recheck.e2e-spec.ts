@@ -27,7 +27,7 @@ describe('notifier: revocation re-check', () => {
   let slapd: Slapd;
   let ossl: OpensslCa;
   const at = Date.now();
-  const clock = () => at;
+  const clock = { now: () => at };
   const ids: Record<string, string> = {};
   let fingerprints: Record<string, string> = {};
 

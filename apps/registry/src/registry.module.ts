@@ -1,7 +1,7 @@
-import { Module, type Type } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { createLogger, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
+import { CLOCK, createLogger, serviceProviders, SessionRevocations, type AppConfig, type Clock, type ServiceOverrides } from '@jointcert/common';
 import { RegistryDatabase, RegistryDbModule } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -20,7 +20,7 @@ import { openRedis, openVerifierClient, RegistryResources } from './infrastructu
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
 import { SignatureProof } from './proof/signature-proof';
 import { RegistryController } from './registry.controller';
-import { APP_CONFIG, CLOCK, LOGGER, systemClock, VERIFIER, type Clock } from './registry.tokens';
+import { VERIFIER } from './registry.tokens';
 import { LogIn } from './sessions/login.use-case';
 import { LogOut } from './sessions/logout.use-case';
 import { RefreshSession } from './sessions/refresh.use-case';
@@ -35,14 +35,12 @@ import { TransferStore } from './transfers/transfer.store';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersService } from './transfers/transfers.service';
 
-/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. */
+/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
 @Module({ controllers: [RegistryController] })
-export class RegistryModule {}
-
-export interface RegistryOptions {
-  /** Default: the system clock. Tests move time instead of sleeping. */
-  clock?: Clock;
-  logger?: Logger;
+export class RegistryModule {
+  static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
+    return registryService(config, overrides);
+  }
 }
 
 /**
@@ -51,12 +49,12 @@ export interface RegistryOptions {
  * challenges, sessions, accounts, certificates — each controller → use case →
  * repository (libs/registry-db).
  */
-export function registryModule(config: AppConfig, options: RegistryOptions = {}): Type<unknown> {
-  const logger = options.logger ?? createLogger(config, { name: 'registry' });
+function registryService(config: AppConfig, overrides: ServiceOverrides): DynamicModule {
+  const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
 
-  @Module({
+  return {
+    module: RegistryModule,
     imports: [
-      RegistryModule,
       RegistryDbModule.forRoot(
         { url: config.DATABASE_URL, migrate: config.DATABASE_MIGRATE, migrationUrl: config.MIGRATION_DATABASE_URL, applicationName: 'jointcert-registry' },
         logger,
@@ -64,9 +62,7 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
     ],
     controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
     providers: [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: CLOCK, useValue: options.clock ?? systemClock },
-      { provide: LOGGER, useValue: logger },
+      ...serviceProviders('registry', config, { ...overrides, logger }),
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
       {
         provide: RequestResults,
@@ -103,7 +99,5 @@ export function registryModule(config: AppConfig, options: RegistryOptions = {})
       TransferStore,
       TransfersService,
     ],
-  })
-  class RegistryServiceModule {}
-  return RegistryServiceModule;
+  };
 }

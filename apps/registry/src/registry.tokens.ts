@@ -1,16 +1,6 @@
 /**
- * Injection tokens of the registry for values that are not classes: the
- * configuration object, the clock and the logger. Tests replace the clock.
+ * Injection tokens of the registry's own values. The configuration, the clock
+ * and the logger use the shared tokens of libs/common (CONFIG, CLOCK, LOGGER).
  */
-export const APP_CONFIG = Symbol('registry.config');
-export const CLOCK = Symbol('registry.clock');
-export const LOGGER = Symbol('registry.logger');
 /** The ServiceCaller that reaches the verifier (over the transport, or in this process: VERIFIER_MODE). */
 export const VERIFIER = Symbol('registry.verifier');
-
-/** The only source of "now" in the registry (epoch milliseconds). */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };

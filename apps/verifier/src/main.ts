@@ -1,15 +1,5 @@
-import { createLogger, createMicroservice, listenUntilSignalled, loadConfig } from '@jointcert/common';
-import { verifierAppModule } from '@jointcert/verification';
+import { loadConfig, runMicroservice } from '@jointcert/common';
+import { VerifierModule } from '@jointcert/verification';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env, 'verifier');
-  const logger = createLogger(config, { name: 'verifier' });
-  const app = await createMicroservice(verifierAppModule(config, { logger }), config, { logger });
-  // SIGTERM: stop reading messages, finish in-flight ones within SHUTDOWN_GRACE_MS, close Redis, exit 0.
-  await listenUntilSignalled(app, config, logger);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// SIGTERM: stop reading messages, finish in-flight ones within SHUTDOWN_GRACE_MS, close Redis, exit 0.
+runMicroservice({ name: 'verifier', module: VerifierModule, config: () => loadConfig(process.env, 'verifier') });

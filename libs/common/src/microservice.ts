@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { INestMicroservice, Type } from '@nestjs/common';
+import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import { RpcProblemFilter } from './errors/rpc';
 import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
@@ -14,15 +15,15 @@ import { RedisStreamsServer } from './transport/redis-streams.server';
  * Create (not yet listen) a microservice for a service module on the
  * configured transport (TRANSPORT: Redis Streams by default): JSON logs, the
  * request id from each message envelope in the async context, and every
- * handler error sent back as a WireError. Signals are not handled here: the
- * entry point calls runMicroservice / exitGracefullyOn.
+ * handler error sent back as a WireError. Signals are not handled here:
+ * runMicroservice (an entry point) handles them.
  */
 export async function createMicroservice(
-  module: Type<unknown>,
+  module: Type<unknown> | DynamicModule,
   config: AppConfig,
   options: { logger?: Logger; /** Default: transportServer(config) — tests pass their own to count handlings. */ strategy?: CustomTransportStrategy } = {},
 ): Promise<INestMicroservice> {
-  const logger = options.logger ?? createLogger(config, { name: module.name });
+  const logger = options.logger ?? createLogger(config, { name: 'module' in module ? module.module.name : module.name });
   const strategy = options.strategy ?? transportServer(config, logger);
   const app = await NestFactory.createMicroservice(module, {
     strategy,
@@ -34,25 +35,66 @@ export async function createMicroservice(
   return app;
 }
 
-/**
- * Listen, and on SIGTERM/SIGINT shut down gracefully: stop reading messages,
- * finish in-flight ones within SHUTDOWN_GRACE_MS, close connections, exit 0.
- */
-export async function listenUntilSignalled(app: INestMicroservice, config: AppConfig, logger: Logger): Promise<void> {
-  exitGracefullyOn(app, { graceMs: config.SHUTDOWN_GRACE_MS, logger });
-  await app.listen();
+/** What an entry point runs: created, then listening until SIGTERM/SIGINT. */
+export interface Runnable {
+  listen(): Promise<unknown>;
+  /** Finish in-flight work within SHUTDOWN_GRACE_MS and close the connections. */
+  close(): Promise<void>;
+  /** Called first on a signal, synchronously: stop taking new work (e.g. the gateway answers 503 from now on). */
+  drain?(): void;
 }
 
-/** Entry point helper: load config from the environment, start, exit with a clear message on failure. */
-export function runMicroservice(module: Type<unknown>, env: Record<string, string | undefined>, load: (env: Record<string, string | undefined>) => AppConfig): void {
+/**
+ * What every entry point does: load the configuration from the environment,
+ * create the service's logger and the service, and listen; on SIGTERM/SIGINT
+ * shut down gracefully (drain, close within SHUTDOWN_GRACE_MS, exit 0). Any
+ * failure to start exits 1 with a clear message.
+ */
+function run(name: string, load: () => AppConfig, create: (config: AppConfig, logger: Logger) => Promise<Runnable>): void {
   const start = async (): Promise<void> => {
-    const config = load(env);
-    const logger = createLogger(config, { name: module.name });
-    const app = await createMicroservice(module, config, { logger });
-    await listenUntilSignalled(app, config, logger);
+    const config = load();
+    const logger = createLogger(config, { name });
+    const app = await create(config, logger);
+    exitGracefullyOn(app, { graceMs: config.SHUTDOWN_GRACE_MS, logger, ...(app.drain ? { onSignal: () => app.drain!() } : {}) });
+    await app.listen();
   };
   start().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });
+}
+
+/** What every `XModule.forRoot(config, overrides)` accepts (an app adds its own seams): tests move the clock and capture the logs. */
+export interface ServiceOverrides {
+  /** Default: systemClock. */
+  clock?: Clock;
+  /** Default: createLogger(config, { name: the service }). */
+  logger?: Logger;
+}
+
+/** Every service module's shape: `XModule.forRoot(config, overrides)`; the entry point passes the logger it created. */
+export interface ServiceModule {
+  forRoot(config: AppConfig, overrides: ServiceOverrides): DynamicModule;
+}
+
+export interface MicroserviceEntry {
+  /** The service's name in log lines. */
+  name: string;
+  module: ServiceModule;
+  /** Load and validate the configuration: loadConfig(process.env, the service's READ_BY name). */
+  config: () => AppConfig;
+}
+
+/**
+ * A service's main.ts: `runMicroservice({ name, module: XModule, config })`.
+ * On SIGTERM/SIGINT it stops reading messages, finishes in-flight ones within
+ * SHUTDOWN_GRACE_MS, closes connections and exits 0.
+ */
+export function runMicroservice(entry: MicroserviceEntry): void {
+  run(entry.name, entry.config, (config, logger) => createMicroservice(entry.module.forRoot(config, { logger }), config, { logger }));
+}
+
+/** An HTTP service's main.ts (the gateway, the dev CA): `create` builds the app and says how it listens, drains and closes. */
+export function runHttp(entry: { name: string; config: () => AppConfig; create: (config: AppConfig, logger: Logger) => Promise<Runnable> }): void {
+  run(entry.name, entry.config, entry.create);
 }

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { createLogger, LocalServiceClient, parseMessage, type AppConfig, type Logger } from '@jointcert/common';
+import { createLogger, LocalServiceClient, parseMessage, type AppConfig } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { VerifierModule, type VerifierOverrides } from './verifier.module';
 import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
@@ -14,7 +14,7 @@ import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
  * the caller saves per call: the request's JSON and Redis publish, the
  * verifier's message dispatch, the reply's JSON and publish.
  */
-export async function createInProcessVerifier(config: AppConfig, overrides: VerifierOverrides & { logger?: Logger } = {}): Promise<LocalServiceClient> {
+export async function createInProcessVerifier(config: AppConfig, overrides: VerifierOverrides = {}): Promise<LocalServiceClient> {
   const logger = overrides.logger ?? createLogger(config, { name: 'verifier' });
   const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(config, { ...overrides, logger }), { logger: false });
   const challenge = app.get(VerifyChallengeUseCase);

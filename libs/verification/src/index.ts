@@ -5,8 +5,8 @@
  * registry can run the challenge use case in its own process
  * (VERIFIER_MODE=in-process, see in-process.ts).
  */
-export { VerifierModule, verifierAppModule, type VerifierOverrides } from './verifier.module';
-export { APP_CONFIG, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS, TRUST_STORE, type Clock } from './verifier.tokens';
+export { VerifierModule, type VerifierOverrides } from './verifier.module';
+export { HTTP_FETCHER, LDAP_FETCHER, REDIS, TRUST_STORE } from './verifier.tokens';
 export { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
 export { VerifyDocumentUseCase } from './verification/verify-document.use-case';
 export { ValidationPolicies, PURPOSES, type Purpose } from './trust/validation-policies';

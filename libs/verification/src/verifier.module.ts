@@ -2,20 +2,19 @@
  * The verifier service.
  *
  * `VerifierModule` alone carries only the ping handler (health). The service
- * proper is `VerifierModule.forRoot(config, overrides)` — or, for
- * createMicroservice which takes a module class, `verifierAppModule(...)` —
- * which adds the verification handlers and their providers:
- *   config (validated AppConfig) · clock (`() => number`, default Date.now: the
- *   only "now" of the service) · trust store (read once at boot; refuses to
+ * proper is `VerifierModule.forRoot(config, overrides)`, which adds the
+ * verification handlers and their providers:
+ *   config (validated AppConfig) · clock (libs/common Clock, default the
+ *   system clock: the only "now" of the service) · trust store (read once at boot; refuses to
  *   start without anchors) · validation policies (one immutable policy per
  *   purpose) · Redis client (revocation cache) · guarded HTTP and LDAP
  *   fetchers · the shared RevocationService · the two use cases.
  * Tests override the clock and the fetchers; nothing else reads the
  * environment.
  */
-import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider, type Type } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type AppConfig, closeRedis, createLogger, openRedisConnection, type Logger } from '@jointcert/common';
+import { closeRedis, openRedisConnection, LOGGER, serviceProviders, type AppConfig, type Logger, type ServiceOverrides } from '@jointcert/common';
 import type { HttpFetcher, LdapFetcher } from '@jointcert/pki';
 import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher } from './revocation/fetch-guard';
 import { RevocationService } from './revocation/revocation.service';
@@ -27,13 +26,11 @@ import { VerificationController } from './verification/verification.controller';
 import { VerifyChallengeUseCase } from './verification/verify-challenge.use-case';
 import { VerifyDocumentUseCase } from './verification/verify-document.use-case';
 import { VerifierController } from './verifier.controller';
-import { APP_CONFIG, type Clock, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS, TRUST_METRICS, TRUST_STORE } from './verifier.tokens';
+import { HTTP_FETCHER, LDAP_FETCHER, REDIS, TRUST_METRICS, TRUST_STORE } from './verifier.tokens';
 
-export interface VerifierOverrides {
-  clock?: Clock;
+export interface VerifierOverrides extends ServiceOverrides {
   http?: HttpFetcher;
   ldap?: LdapFetcher;
-  logger?: Logger;
 }
 
 /** Closes the Redis connection the module opened. */
@@ -49,9 +46,7 @@ class RedisLifecycle implements OnModuleDestroy {
 export class VerifierModule {
   static forRoot(config: AppConfig, overrides: VerifierOverrides = {}): DynamicModule {
     const providers: Provider[] = [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: CLOCK, useValue: overrides.clock ?? Date.now },
-      { provide: LOGGER, useValue: overrides.logger ?? createLogger(config, { name: 'verifier' }) },
+      ...serviceProviders('verifier', config, overrides),
       { provide: TRUST_METRICS, useValue: new TrustMetrics() },
       TrustMetricsEndpoint,
       {
@@ -80,11 +75,4 @@ export class VerifierModule {
     ];
     return { module: VerifierModule, controllers: [VerificationController], providers };
   }
-}
-
-/** A root module class for createMicroservice (which takes a class): VerifierModule.forRoot(config, overrides). */
-export function verifierAppModule(config: AppConfig, overrides: VerifierOverrides = {}): Type<unknown> {
-  @Module({ imports: [VerifierModule.forRoot(config, overrides)] })
-  class VerifierAppModule {}
-  return VerifierAppModule;
 }

@@ -1,13 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { closeRedis, createRedisConnection, ServiceClient, transportClient, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
+import { closeRedis, CONFIG, createRedisConnection, LOGGER, ServiceClient, transportClient, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
 import { Authenticator } from '../auth/authenticator';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { MeteredServiceClient } from '../metrics/metered-service-client';
 import { ClientRateLimiter } from '../rate-limit/client-rate-limiter';
 
-export const GATEWAY_CONFIG = Symbol('gateway config');
-export const GATEWAY_LOGGER = Symbol('gateway logger');
 export const GATEWAY_REDIS = Symbol('gateway redis');
 /** A ServiceClient with a short timeout, for readiness probes. */
 export const PROBE_CLIENT = Symbol('probe client');
@@ -30,7 +28,7 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     private readonly services: ServiceClient,
-    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   static forRoot(config: AppConfig, logger: Logger, metrics: GatewayMetrics): DynamicModule {
@@ -44,8 +42,8 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
     return {
       module: GatewayCoreModule,
       providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: GATEWAY_LOGGER, useValue: logger },
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
         { provide: GATEWAY_REDIS, useValue: redis },
         { provide: GatewayMetrics, useValue: metrics },
         { provide: ServiceClient, useValue: services },
@@ -53,7 +51,7 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
         { provide: Authenticator, useValue: new Authenticator(config, revocations, logger) },
         { provide: ClientRateLimiter, useValue: new ClientRateLimiter(redis, config, logger) },
       ],
-      exports: [GATEWAY_CONFIG, GATEWAY_LOGGER, GATEWAY_REDIS, GatewayMetrics, ServiceClient, PROBE_CLIENT, Authenticator, ClientRateLimiter],
+      exports: [CONFIG, LOGGER, GATEWAY_REDIS, GatewayMetrics, ServiceClient, PROBE_CLIENT, Authenticator, ClientRateLimiter],
     };
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Api } from '@jointcert/contracts';
-import { DomainError, ServiceClient, type AppConfig } from '@jointcert/common';
-import { GATEWAY_CONFIG, GATEWAY_REDIS, PROBE_CLIENT, probeTimeoutMs } from '../core/gateway-core.module';
+import { DomainError, ServiceClient, CONFIG, type AppConfig } from '@jointcert/common';
+import { GATEWAY_REDIS, PROBE_CLIENT, probeTimeoutMs } from '../core/gateway-core.module';
 
 export type CheckStatus = 'up' | 'down';
 
@@ -21,7 +21,7 @@ export class Readiness {
   constructor(
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     @Inject(PROBE_CLIENT) private readonly probe: ServiceClient,
-    @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   async check(): Promise<ReadyReport> {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { type AppConfig, DomainError } from '@jointcert/common';
+import { DomainError, CONFIG, type AppConfig } from '@jointcert/common';
 import type { ServerCertificateView } from '@jointcert/contracts';
 import { decodePem, parseCertificate } from '@jointcert/pki';
-import { GATEWAY_CONFIG } from '../core/gateway-core.module';
 import { ApiRoute } from '../openapi/api-route.decorator';
 
 /**
@@ -18,7 +17,7 @@ import { ApiRoute } from '../openapi/api-route.decorator';
 export class ServerCertificateController {
   private readonly view: ServerCertificateView | undefined;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: AppConfig) {
+  constructor(@Inject(CONFIG) config: AppConfig) {
     if (config.KM_CERT_FILE === undefined) return;
     const bytes = readFileSync(config.KM_CERT_FILE);
     const der = bytes[0] === 0x30 ? bytes : decodePem(bytes.toString('latin1'), 'CERTIFICATE');

@@ -5,7 +5,8 @@
  * without a mail server.
  */
 import { classifyPolicies, type NpkiCa } from '@jointcert/pki';
-import { DAY_MS, KOREA_TZ } from '../notifier.tokens';
+import { DAY_MS } from '@jointcert/common';
+import { KOREA_TZ } from '../korea-time';
 
 export type MailLocale = 'ko' | 'en';
 

@@ -13,7 +13,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig, Logger } from '@jointcert/common';
 import type { QueuedNotification } from '@jointcert/registry-db';
-import { KOREA_TZ } from '../notifier.tokens';
+import { KOREA_TZ } from '../korea-time';
 import { PermanentFailure, type NotificationSender, type SendJobData } from '../send/notification-sender';
 
 export const SEND_QUEUE = 'notifications';

@@ -14,11 +14,10 @@
  *      pending 'revoked' notice (one statement), enqueued for sending.
  * Login refuses a revoked registration at once: it accepts only `active` rows.
  */
-import type { Logger } from '@jointcert/common';
+import type { Clock, Logger } from '@jointcert/common';
 import type { CrlGroup, NotifierRepository, Revocation } from '@jointcert/registry-db';
 import { checkCrl, crlUrlsOf, DEFAULT_ALGORITHM_POLICY, parseCertificate, type Certificate, type CrlFetchResult, type RevocationChecker } from '@jointcert/pki';
 import type { NotifierMetrics } from '../metrics/notifier-metrics';
-import type { Clock } from '../notifier.tokens';
 import type { Enqueue } from '../scan/reminder-scan';
 import type { IssuerDirectory } from './issuers';
 
@@ -53,7 +52,7 @@ export class RevocationRechecker {
 
   async recheck(): Promise<RecheckReport> {
     const started = performance.now();
-    const at = this.d.clock();
+    const at = this.d.clock.now();
     const page = this.d.pageSize ?? 10_000;
     await this.recordCrlUrls(page);
     const groups = await this.d.repo.crlGroups();

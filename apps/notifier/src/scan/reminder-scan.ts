@@ -15,10 +15,9 @@
  *      confirmations, unused certificates.
  * `dryRun` only lists what is due (nothing written, nothing enqueued).
  */
-import type { Logger } from '@jointcert/common';
+import type { Clock, Logger } from '@jointcert/common';
 import type { DueReminder, NotifierRepository, QueuedNotification } from '@jointcert/registry-db';
 import type { NotifierMetrics } from '../metrics/notifier-metrics';
-import type { Clock } from '../notifier.tokens';
 
 export interface ScanReport {
   at: string;
@@ -58,7 +57,7 @@ export class ReminderScanner {
   async scan(options: { dryRun?: boolean } = {}): Promise<ScanReport> {
     const dryRun = options.dryRun ?? false;
     const started = performance.now();
-    const now = new Date(this.opts.clock());
+    const now = new Date(this.opts.clock.now());
     const limit = this.opts.pageSize ?? 5000;
     const expired = dryRun ? 0 : await this.repo.expireCertificates(now);
     if (expired > 0) this.opts.metrics.expired.inc(expired);

@@ -17,13 +17,12 @@
  * again); others → back to `pending` and the queue retries with exponential
  * backoff; after the last attempt → `failed` with attempts and last error.
  */
-import type { Logger } from '@jointcert/common';
+import type { Clock, Logger } from '@jointcert/common';
 import type { NotificationKind, NotificationTarget, NotifierRepository } from '@jointcert/registry-db';
 import { errorText, isPermanentSmtpError, type MailSender } from '../mail/mailer';
 import { mailLocale, renderMail, type MailInput } from '../mail/templates';
 import type { UnsubscribeTokens } from '../mail/unsubscribe-token';
 import type { NotifierMetrics } from '../metrics/notifier-metrics';
-import type { Clock } from '../notifier.tokens';
 
 export interface SendJobData {
   notificationId: string;
@@ -58,13 +57,13 @@ export class NotificationSender {
 
   async process(ctx: SendContext): Promise<SendResult> {
     const { notificationId, kind } = ctx.data;
-    const now = () => new Date(this.opts.clock());
+    const now = () => new Date(this.opts.clock.now());
     if (ctx.data.messageId !== undefined) {
       // the server accepted it on an earlier run; only the row update was lost
       await this.repo.markSent(notificationId, ctx.data.messageId, now());
       return 'sent';
     }
-    const at = this.opts.clock();
+    const at = this.opts.clock.now();
     const claim = await this.repo.claim(notificationId, new Date(at), new Date(at - this.opts.leaseMs));
     if (!claim.claimed) {
       if (claim.status === 'sending') throw new ClaimBusy(`notification ${notificationId} is being sent by another worker`);

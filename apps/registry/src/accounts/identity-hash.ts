@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { malformedField, type AppConfig } from '@jointcert/common';
+import { malformedField, CONFIG, type AppConfig } from '@jointcert/common';
 import { normalizeIdn } from '@jointcert/pki';
-import { APP_CONFIG } from '../registry.tokens';
 
 /**
  * What the registry keeps of an identity (NPKI.md: never idn or R, at most a
@@ -12,7 +11,7 @@ import { APP_CONFIG } from '../registry.tokens';
  */
 @Injectable()
 export class IdentityHasher {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(CONFIG) private readonly config: AppConfig) {}
 
   hash(idn: string): string {
     const n = normalizeIdn(idn);

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { currentRequestId, DomainError, type Logger } from '@jointcert/common';
+import { currentRequestId, DomainError, LOGGER, type Logger } from '@jointcert/common';
 import type { ClientInfo } from '@jointcert/contracts';
 import { AuditRepository, type AuditOutcome, type Tx } from '@jointcert/registry-db';
-import { LOGGER } from '../registry.tokens';
 
 export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CertificateView } from '@jointcert/contracts';
 import { CertificateRepository, CertificateSecurityRepository } from '@jointcert/registry-db';
-import { CLOCK, type Clock } from '../registry.tokens';
+import { CLOCK, type Clock } from '@jointcert/common';
 import { certificateNotFound } from '../shared/errors';
 import { certificateView } from './certificate.view';
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SessionRevocations, type Logger } from '@jointcert/common';
+import { SessionRevocations, CLOCK, LOGGER, type Logger, type Clock } from '@jointcert/common';
 import type { CertificateRequest } from '@jointcert/contracts';
 import { CertificateRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
 
 /**

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type AppConfig } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { RegisterRequest, RegisterResult } from '@jointcert/contracts';
 import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { IdentityHasher } from '../accounts/identity-hash';
 import { AuditLog, knowing } from '../audit/audit-log';
 import { SignatureProof } from '../proof/signature-proof';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 import { SessionIssuer } from '../sessions/session-issuer';
 import { accountUnknown } from '../shared/errors';
 import { certificateView, newCertificate } from './certificate.view';
@@ -38,7 +37,7 @@ export class RegisterCertificate {
     private readonly sessions: SessionIssuer,
     private readonly identity: IdentityHasher,
     private readonly audit: AuditLog,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

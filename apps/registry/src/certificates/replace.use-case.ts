@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@jointcert/common';
+import { DomainError, CLOCK, type Clock } from '@jointcert/common';
 import type { ReplaceRequest, ReplaceResult } from '@jointcert/contracts';
 import { AccountRepository, CertificateRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { IdentityHasher } from '../accounts/identity-hash';
 import { AuditLog, knowing } from '../audit/audit-log';
 import { SignatureProof } from '../proof/signature-proof';
-import { CLOCK, type Clock } from '../registry.tokens';
 import { accountUnknown, certificateNotFound } from '../shared/errors';
 import { certificateView, newCertificate } from './certificate.view';
 import { checkSuccessor } from './successor-rules';

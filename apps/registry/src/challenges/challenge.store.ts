@@ -1,9 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DomainError, type AppConfig } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { ChallengeView } from '@jointcert/contracts';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 
 /** Nonce size: 256 bits (DESIGN: at least 128). */
 export const NONCE_BYTES = 32;
@@ -55,7 +54,7 @@ const TAKE_COUNTING_SHA = createHash('sha1').update(TAKE_COUNTING_LUA).digest('h
 export class ChallengeStore {
   constructor(
     private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

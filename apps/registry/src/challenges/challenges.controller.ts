@@ -1,14 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Handles, type AppConfig } from '@jointcert/common';
+import { Handles, CONFIG, type AppConfig } from '@jointcert/common';
 import { Api, challengeTextToSign, type ChallengeView } from '@jointcert/contracts';
-import { APP_CONFIG } from '../registry.tokens';
 import { ChallengeStore } from './challenge.store';
 
 @Controller()
 export class ChallengesController {
   constructor(
     private readonly challenges: ChallengeStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The challenge, with its text for string-signing clients derived from the nonce and SITE_NAME (nothing more is stored). */

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { from, mergeMap, Observable } from 'rxjs';
-import { isDependencyOutage, type Logger } from '@jointcert/common';
+import { isDependencyOutage, LOGGER, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { AccountRepository } from '@jointcert/registry-db';
-import { LOGGER } from '../registry.tokens';
 import { loginReplay } from '../sessions/login-replay';
 import { SessionIssuer } from '../sessions/session-issuer';
 import { pendingRequest, RequestResults, type StoredResult } from './request-results';

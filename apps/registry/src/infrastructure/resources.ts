@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { closeRedis, openRedisConnection, createServiceClient, type AppConfig, type Logger, type ServiceCaller } from '@jointcert/common';
+import { closeRedis, openRedisConnection, createServiceClient, LOGGER, type AppConfig, type Logger, type ServiceCaller, type Clock } from '@jointcert/common';
 import { RegistryDatabase } from '@jointcert/registry-db';
 import { createInProcessVerifier } from '@jointcert/verification';
-import { LOGGER, VERIFIER, type Clock } from '../registry.tokens';
+import { VERIFIER } from '../registry.tokens';
 
 /**
  * Redis for challenges, rate limits and session revocations: reconnects
@@ -17,7 +17,7 @@ export function openRedis(config: AppConfig, logger?: Logger): Promise<Redis> {
 /** The verifier over the transport (VERIFIER_MODE=remote), or its use cases in this process (in-process). */
 export async function openVerifierClient(config: AppConfig, logger: Logger, clock: Clock): Promise<ServiceCaller> {
   // in-process, the verifier shares the registry's clock (tests move it)
-  if (config.VERIFIER_MODE === 'in-process') return createInProcessVerifier(config, { logger: logger.child({ name: 'verifier' }), clock: () => clock.now() });
+  if (config.VERIFIER_MODE === 'in-process') return createInProcessVerifier(config, { logger: logger.child({ name: 'verifier' }), clock });
   return createServiceClient(config, logger);
 }
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type AppConfig } from '@jointcert/common';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
+import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 
 const WINDOW_MS = 60_000;
 
@@ -24,7 +23,7 @@ export interface RateWindow {
 @Injectable()
 export class CertificateRateLimiter {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

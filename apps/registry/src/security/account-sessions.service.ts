@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SessionRevocations, type Logger } from '@jointcert/common';
+import { SessionRevocations, CLOCK, LOGGER, type Logger, type Clock } from '@jointcert/common';
 import type { CallerRequest, SessionView } from '@jointcert/contracts';
 import { AccountSessionsRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { revokeNow } from './revoke-now';
 
 /**

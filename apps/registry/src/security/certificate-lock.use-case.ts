@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, SessionRevocations, type Logger } from '@jointcert/common';
+import { DomainError, SessionRevocations, CLOCK, LOGGER, type Logger, type Clock } from '@jointcert/common';
 import type { CertificateRequest, CertificateView, SecondFactorCertificateRequest } from '@jointcert/contracts';
 import { CertificateSecurityRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
-import { CLOCK, LOGGER, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
 import { revokeNow } from './revoke-now';
 import { SecondFactor } from './second-factor.service';

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DomainError, type AppConfig } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { CallerRequest, ClientInfo, TotpCodeRequest, TotpEnrolment, TotpRecoveryCodes } from '@jointcert/contracts';
 import { SecondFactorRepository, type StoredSecondFactor } from '@jointcert/registry-db';
 import { AuditLog, type AuditAction } from '../audit/audit-log';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 import { newTotpSecret, totpTimeStep, totpUri } from './otp';
 import { newRecoveryCodes, TotpCipher } from './totp-cipher';
 
@@ -34,7 +33,7 @@ export class SecondFactor {
     private readonly factors: SecondFactorRepository,
     private readonly redis: Redis,
     private readonly audit: AuditLog,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.cipher = new TotpCipher(config);

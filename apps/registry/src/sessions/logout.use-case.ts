@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SessionRevocations } from '@jointcert/common';
+import { SessionRevocations, CLOCK, type Clock } from '@jointcert/common';
 import type { CallerRequest } from '@jointcert/contracts';
 import { RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, type Clock } from '../registry.tokens';
 
 /**
  * Log out (DELETE /v1/sessions/current): revoke the caller's session — its

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, SessionRevocations } from '@jointcert/common';
+import { DomainError, SessionRevocations, CLOCK, type Clock } from '@jointcert/common';
 import type { RefreshRequest, SessionTokens } from '@jointcert/contracts';
 import { AccountRepository, CertificateRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { accountView } from '../accounts/account.view';
 import { AuditLog } from '../audit/audit-log';
-import { CLOCK, type Clock } from '../registry.tokens';
 import { accountUnknown } from '../shared/errors';
 import { refreshTokenHash, SessionIssuer } from './session-issuer';
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { SessionRevocations, type Logger } from '@jointcert/common';
+import { SessionRevocations, LOGGER, type Logger } from '@jointcert/common';
 import { SessionRepository } from '@jointcert/registry-db';
-import { LOGGER } from '../registry.tokens';
 
 /** How often the registry checks that the revocation set in Redis is still marked complete. */
 export const REVOCATION_SYNC_INTERVAL_MS = 5000;

@@ -1,9 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { issueAccessToken, type AppConfig } from '@jointcert/common';
+import { issueAccessToken, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { AccountView, ClientInfo, SessionTokens } from '@jointcert/contracts';
 import { SessionRepository, type Tx } from '@jointcert/registry-db';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 
 export const REFRESH_TOKEN_BYTES = 32;
 
@@ -44,7 +43,7 @@ export interface SessionDraft {
 export class SessionIssuer {
   constructor(
     private readonly sessions: SessionRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

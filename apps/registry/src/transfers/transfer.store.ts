@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '@jointcert/common';
 import type { TransferEnvelope } from '@jointcert/contracts';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
+import { CONFIG, CLOCK, type Clock } from '@jointcert/common';
 import { clientBucket } from './client-bucket';
 
 /** What Redis holds for a live transfer: the sealed envelope and who sent it — never the code, never plaintext. */
@@ -144,7 +144,7 @@ export class TransferStore {
 
   constructor(
     private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.addressKey = createHmac('sha256', config.IDENTITY_HMAC_KEY).update('jointcert transfer address v1').digest();

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type Logger } from '@jointcert/common';
+import { DomainError, LOGGER, type Logger } from '@jointcert/common';
 import type { CallerRequest, ClaimTransferRequest, CreateTransferRequest, TransferCreated, TransferEnvelope } from '@jointcert/contracts';
 import { AccountRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
-import { LOGGER } from '../registry.tokens';
 import { accountUnknown } from '../shared/errors';
 import { TransferStore, type ClaimLimit } from './transfer.store';
 

@@ -27,7 +27,8 @@ import {
   type RevocationVerdict,
 } from '@jointcert/pki';
 import type { AppConfig, Logger } from '@jointcert/common';
-import { APP_CONFIG, type Clock, CLOCK, HTTP_FETCHER, LDAP_FETCHER, LOGGER, REDIS } from '../verifier.tokens';
+import { CONFIG, type Clock, CLOCK, LOGGER } from '@jointcert/common';
+import { HTTP_FETCHER, LDAP_FETCHER, REDIS } from '../verifier.tokens';
 import { createFetchAllow } from './fetch-guard';
 import { RedisRevocationCache } from './redis-revocation-cache';
 
@@ -48,7 +49,7 @@ export class RevocationService implements OnModuleDestroy {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CONFIG) config: AppConfig,
     @Inject(CLOCK) clock: Clock,
     @Inject(HTTP_FETCHER) http: HttpFetcher,
     @Inject(LDAP_FETCHER) ldap: LdapFetcher,
@@ -57,16 +58,18 @@ export class RevocationService implements OnModuleDestroy {
   ) {
     this.allow = createFetchAllow(config);
     const maxSkewMs = config.REVOCATION_SKEW_S * 1000;
-    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX, clock });
+    // libs/pki (and its cache interface) takes time as a function: it depends on no service library
+    const now = (): number => clock.now();
+    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX, clock: now });
     this.crl = new FetchingCrlSource({
       fetch: (url) => fetchCrl(url, { http, ldap, allow: this.allow, maxBytes: config.CRL_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS }),
-      clock,
+      clock: now,
       maxSkewMs,
     });
     this.checker = new RevocationChecker({
       http,
       crl: this.crl,
-      clock,
+      clock: now,
       cache: this.cache,
       order: config.REVOCATION_ORDER,
       allow: this.allow,

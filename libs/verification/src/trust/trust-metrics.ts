@@ -8,8 +8,8 @@
 import type { Server } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { serveMetrics, type AppConfig, type Logger } from '@jointcert/common';
-import { APP_CONFIG, LOGGER, TRUST_METRICS } from '../verifier.tokens';
+import { serveMetrics, CONFIG, LOGGER, type AppConfig, type Logger } from '@jointcert/common';
+import { TRUST_METRICS } from '../verifier.tokens';
 
 export class TrustMetrics {
   readonly registry = new Registry();
@@ -30,7 +30,7 @@ export class TrustMetricsEndpoint implements OnApplicationBootstrap, OnApplicati
   port?: number;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(TRUST_METRICS) private readonly metrics: TrustMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

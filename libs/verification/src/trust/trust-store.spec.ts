@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@jointcert/common';
 import { issue, issueKoreanChain, testKey } from '@jointcert/pki/issuing';
 import { TrustMetrics, TrustMetricsEndpoint } from './trust-metrics';
-import { verifierAppModule } from '../verifier.module';
+import { VerifierModule } from '../verifier.module';
 import { loadTrustStore, TrustStoreError } from './trust-store';
 
 describe('trust store', () => {
@@ -89,7 +89,7 @@ describe('trust store', () => {
     writeFileSync(join(anchors, 'root.pem'), chain.root.pem);
     writeFileSync(join(anchors, 'leaf.pem'), issue({ subject: 'CN=Not A Root', keys: testKey('metrics-not-a-root'), extensions: {} }).pem);
     const boot = async (env: Record<string, string>) => {
-      const app = await NestFactory.createApplicationContext(verifierAppModule(loadConfig({ LOG_LEVEL: 'silent', TRUST_ANCHORS_DIR: anchors, ...env }, 'verifier')), { logger: false });
+      const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(loadConfig({ LOG_LEVEL: 'silent', TRUST_ANCHORS_DIR: anchors, ...env }, 'verifier')), { logger: false });
       await app.init();
       return app;
     };
@@ -123,7 +123,7 @@ describe('trust store', () => {
 
   it('the service itself refuses to boot without TRUST_ANCHORS_DIR, with the reason', async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent' });
-    const err = await NestFactory.createApplicationContext(verifierAppModule(config), { logger: false, abortOnError: false }).then(
+    const err = await NestFactory.createApplicationContext(VerifierModule.forRoot(config), { logger: false, abortOnError: false }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -11,9 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppConfig, DomainError, malformedField } from '@jointcert/common';
+import { DomainError, malformedField, CONFIG, type AppConfig } from '@jointcert/common';
 import { assertKeyMatchesCertificate, decodePem, decryptEncryptedRandom, decryptSignPriKey, isPkiError, type KmKeyPair, parseCertificate } from '@jointcert/pki';
-import { APP_CONFIG } from '../verifier.tokens';
 
 export function loadKmKeyPair(config: Pick<AppConfig, 'KM_CERT_FILE' | 'KM_KEY_FILE' | 'KM_KEY_PASSWORD'>): KmKeyPair | undefined {
   const { KM_CERT_FILE: certFile, KM_KEY_FILE: keyFile } = config;
@@ -34,7 +33,7 @@ export function loadKmKeyPair(config: Pick<AppConfig, 'KM_CERT_FILE' | 'KM_KEY_F
 export class ServerKmKey {
   readonly pair: KmKeyPair | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(CONFIG) config: AppConfig) {
     this.pair = loadKmKeyPair(config);
   }
 

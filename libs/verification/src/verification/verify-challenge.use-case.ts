@@ -28,7 +28,7 @@
  * Never logs or returns the idn or R.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, malformedField, type AppConfig } from '@jointcert/common';
+import { DomainError, malformedField, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import {
   ENCRYPTED_RANDOM_MAX_BYTES,
   EXPECTED_CONTENT_MAX_BYTES,
@@ -57,7 +57,6 @@ import {
 } from '@jointcert/pki';
 import { type PathRevocation, RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
-import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
 import { allowedDigestsFor } from './algorithm-rules';
 import { ChallengeContent, ChallengeTemplate } from './content-binding';
 import { cmsFailure } from './failures';
@@ -70,7 +69,7 @@ export class VerifyChallengeUseCase {
   private readonly template: ChallengeTemplate | undefined;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
@@ -85,7 +84,7 @@ export class VerifyChallengeUseCase {
     const nonce = decodeField(req.expectedContent, 'expectedContent', EXPECTED_CONTENT_MAX_BYTES);
     const randomNum = req.identity ? this.randomNumOf(req.identity) : undefined;
 
-    const at = this.clock();
+    const at = this.clock.now();
     const policy = this.policies.at(req.purpose, at);
     const content = new ChallengeContent(nonce, { siteName: this.config.SITE_NAME, ...(this.template ? { template: this.template } : {}) });
     const r = this.verifyBound(signed, content, {

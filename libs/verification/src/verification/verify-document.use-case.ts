@@ -39,7 +39,7 @@ import {
 } from '@jointcert/pki';
 import { RevocationService } from '../revocation/revocation.service';
 import { ValidationPolicies } from '../trust/validation-policies';
-import { APP_CONFIG, type Clock, CLOCK } from '../verifier.tokens';
+import { CONFIG, type Clock, CLOCK } from '@jointcert/common';
 import { classifyPathFailure } from './failures';
 import { decodeField, notCms } from './input';
 import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
@@ -72,7 +72,7 @@ const CMS_CHECK: Readonly<Record<CmsReason['code'], string>> = {
 export class VerifyDocumentUseCase {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly policies: ValidationPolicies,
     private readonly revocation: RevocationService,
   ) {}
@@ -80,7 +80,7 @@ export class VerifyDocumentUseCase {
   async execute(req: VerifyDocumentRequest): Promise<ValidationReport> {
     const signed = decodeField(req.signedData, 'signedData', SIGNED_DATA_MAX_BYTES);
     const content = req.content !== undefined ? decodeField(req.content, 'content', DOCUMENT_CONTENT_MAX_BYTES) : undefined;
-    const at = this.clock();
+    const at = this.clock.now();
     const policy = this.policies.at('document', at);
     const r = verifySignedData<PathResult>(signed, {
       at,

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Contract } from '@jointcert/contracts';
-import { DomainError } from './domain-error';
-import { LocalServiceClient, RemoteInternalError } from './rpc';
+import { DomainError } from '../errors/domain-error';
+import { RemoteInternalError } from '../errors/rpc';
+import { LocalServiceClient } from './service-client';
 
 const echo = { cmd: 'test.echo' } as Contract<{ n: number }, { n: number }>;
 const other = { cmd: 'test.other' } as Contract<{ n: number }, { n: number }>;
