@@ -83,14 +83,16 @@ Prints the access and refresh tokens (use --token ACCESS with the other commands
 Logs in with the old certificate (or uses --token), then replaces certificate <id> with the
 one in NEW_DIR (same person, later expiry). With --password-stdin: old password, then new.`,
   delete: `usage: jointcert delete <id> --api URL (--npki DIR | --token TOKEN) [--password-stdin] [--json]`,
-  transfer: `usage: jointcert transfer send <folder> --api URL [--token TOKEN] [--password-stdin] [--wait] [--no-qr] [--json]
+  transfer: `usage: jointcert transfer send <folder> --api URL [--token TOKEN] [--totp CODE] [--password-stdin] [--wait] [--no-qr] [--json]
        jointcert transfer receive [code] --api URL --out DIR [--json]
 
 send: seals the folder's signCert.der + signPri.key (plus kmCert.der + kmPri.key), or its .pfx, under a new
 16-digit code and leaves it on the relay for 3 minutes; logs in with the folder itself unless --token is given.
---wait follows it until the other device took it. receive: takes it once with the code (argument or stdin)
-and writes the files into DIR, owner-only, never over existing files. The key file stays protected by the
-certificate password: it is needed to sign, not to receive.`,
+--wait follows it until the other device took it. An account with a second factor needs --totp CODE (the
+6 digits of the authenticator app, or a recovery code); on a terminal the code is asked when missing.
+receive: takes it once with the code (argument or stdin) and writes the files into DIR, owner-only, never
+over existing files. The key file stays protected by the certificate password: it is needed to sign, not
+to receive.`,
 };
 
 /** The usual NPKI locations of this OS. */
@@ -112,7 +114,7 @@ const OPTIONS = {
   certificates: { ...COMMON, ...API },
   replace: { ...COMMON, ...API, old: { type: 'string' }, idn: { type: 'string' } },
   delete: { ...COMMON, ...API },
-  transfer: { ...COMMON, ...API, out: { type: 'string' }, wait: { type: 'boolean' }, 'no-qr': { type: 'boolean' } },
+  transfer: { ...COMMON, ...API, out: { type: 'string' }, wait: { type: 'boolean' }, 'no-qr': { type: 'boolean' }, totp: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
@@ -281,7 +283,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (extra.length > 0 || (action !== 'send' && action !== 'receive')) throw new CliError(HELP.transfer!);
         if (action === 'send') {
           if (!target) throw new CliError('give the folder to send: jointcert transfer send <folder>');
-          const r = await transferSend(target, { api: str('api'), token: str('token'), qr: v['no-qr'] !== true && !json, wait: v.wait === true }, passwords, io, json);
+          const r = await transferSend(target, { api: str('api'), token: str('token'), qr: v['no-qr'] !== true && !json, wait: v.wait === true, ...(str('totp') !== undefined ? { totp: str('totp')! } : {}) }, passwords, io, json);
           if (json) io.out(JSON.stringify(r, null, 2));
           return r.outcome === 'expired' ? 1 : 0;
         }
