@@ -49,6 +49,8 @@ export interface CertificateView {
   lockedAt: string | null;
   /** Last login (or sign-up) with this certificate; null if never. Only in the certificate list and GET by id. */
   lastUsedAt: string | null;
+  /** When the holder's client last reported changing the certificate password (PUT /v1/certificates/{id}/password-changed); null if never. */
+  passwordChangedAt: string | null;
 }
 
 export interface RemindersSettings {
@@ -57,11 +59,20 @@ export interface RemindersSettings {
   daysBefore: number[];
 }
 
+/** The opt-in reminder to change the certificate password (청약홈: "change it regularly"). */
+export interface PasswordReminderSettings {
+  /** Off by default. */
+  enabled: boolean;
+  /** One email per certificate when its password was not reported changed for this many days (default 90). */
+  intervalDays: number;
+}
+
 export interface AccountView {
   id: string;
   email: string | null;
   locale: string;
   reminders: RemindersSettings;
+  passwordReminder: PasswordReminderSettings;
   createdAt: string;
 }
 
@@ -251,10 +262,15 @@ export interface CallerRequest {
   caller: Caller;
 }
 
-export interface UpdateAccountRequest extends CallerRequest {
+/** What PATCH /v1/accounts/me changes (each field optional). */
+export interface AccountUpdate {
   email?: string | null;
   locale?: string;
   reminders?: Partial<RemindersSettings>;
+  passwordReminder?: Partial<PasswordReminderSettings>;
+}
+
+export interface UpdateAccountRequest extends CallerRequest, AccountUpdate {
   /** Needed to change the email once the account has a second factor (X-TOTP-Code at the gateway). */
   totpCode?: string;
 }
@@ -272,6 +288,12 @@ export interface ReplaceRequest extends CertificateRequest {
 export interface ReplaceResult {
   previous: CertificateView;
   certificate: CertificateView;
+}
+
+/** The client changed the certificate password (a hint: the password itself never reaches the server). */
+export interface PasswordChangedRequest extends CertificateRequest {
+  /** When, ISO-8601; default now. A time in the future is refused. */
+  changedAt?: string;
 }
 
 /** An action that a second factor guards, when the account has one (X-TOTP-Code header at the gateway). */
@@ -383,6 +405,7 @@ export const Api = {
     deleteCertificate: contract<CertificateRequest, { ok: true }>('registry.delete-certificate'),
     lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate'),
     unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate'),
+    reportPasswordChanged: contract<PasswordChangedRequest, CertificateView>('registry.password-changed'),
     enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol'),
     confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm'),
     disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable'),
@@ -393,6 +416,8 @@ export const Api = {
     /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
     currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer'),
     cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer'),
+    /** The unused-certificate notice's deletion link (no session: the signed link is the authority). */
+    deleteByLink: contract<DeleteLinkRequest, DeleteLinkView>('registry.delete-by-link'),
   },
 } as const;
 
@@ -409,7 +434,35 @@ export interface UnsubscribeView {
   /** The address reminders go to, masked (h***@example.com); null when the account has none. */
   emailHint: string | null;
   locale: string;
+  /** Expiry reminders (and the notices sent with them). */
   remindersEnabled: boolean;
+  /** Present for the password reminder's link: that list, and whether the reminder is (now) on. */
+  list?: 'password';
+  passwordReminderEnabled?: boolean;
+}
+
+/**
+ * The one-click deletion link of an unused-certificate notice, forwarded by the
+ * gateway: `confirm` false shows what it would delete (GET — changes nothing,
+ * mail scanners prefetch links), true deletes (POST; with a second factor
+ * enrolled, `totpCode` is needed).
+ */
+export interface DeleteLinkRequest {
+  client: ClientInfo;
+  token: string;
+  confirm: boolean;
+  totpCode?: string;
+}
+
+export interface DeleteLinkView {
+  certificate: { id: string; subject: string; serialHex: string; notAfter: string; lastUsedAt: string };
+  locale: string;
+  /** The account has a second factor: deleting needs a current code. */
+  totpRequired: boolean;
+  /** The account's only active certificate: the link does not delete it (log in to do so). */
+  lastCertificate: boolean;
+  /** True once this request deleted it. */
+  deleted: boolean;
 }
 
 export const NotifierApi = {

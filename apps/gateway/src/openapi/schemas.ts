@@ -16,6 +16,7 @@ import { PROBLEM_TYPES, type ProblemCode } from '@jointcert/common';
 import {
   claimTransferBody,
   createTransferBody,
+  passwordChangedBody,
   refreshBody,
   registerBody,
   replaceBody,
@@ -42,6 +43,9 @@ const account = z
     email: z.email().nullable(),
     locale: z.string(),
     reminders: z.object({ enabled: z.boolean(), daysBefore: z.array(z.int()) }),
+    passwordReminder: z
+      .object({ enabled: z.boolean(), intervalDays: z.int() })
+      .meta({ description: 'Opt-in reminder to change the certificate password (off by default; 90 days unless changed)' }),
     createdAt: iso,
   })
   .meta({ description: 'An account', example: ex.accountExample });
@@ -68,6 +72,7 @@ const certificate = z
     locked: z.boolean().meta({ description: 'Locked as lost: refused at login until unlocked' }),
     lockedAt: iso.nullable(),
     lastUsedAt: iso.nullable().meta({ description: 'Last login (or sign-up) with this certificate; null if never' }),
+    passwordChangedAt: iso.nullable().meta({ description: "When the holder's client last reported changing the certificate password; null if never" }),
   })
   .meta({ description: 'A registered certificate', example: ex.certificateExample });
 
@@ -198,6 +203,7 @@ export const SCHEMAS = {
   ReplaceRequest: replaceBody,
   RefreshRequest: refreshBody,
   UpdateAccountRequest: updateAccountBody,
+  PasswordChangedRequest: passwordChangedBody,
   VerifyDocumentRequest: verifyDocumentBody,
   CreateTransferRequest: createTransferBody,
   ClaimTransferRequest: claimTransferBody,
@@ -215,8 +221,23 @@ export const SCHEMAS = {
   Problem: problem,
   Liveness: z.object({ status: z.literal('ok') }),
   UnsubscribeView: z
-    .object({ emailHint: z.string().nullable(), locale: z.string(), remindersEnabled: z.boolean() })
+    .object({
+      emailHint: z.string().nullable(),
+      locale: z.string(),
+      remindersEnabled: z.boolean().meta({ description: 'Expiry reminders (and the notices sent with them)' }),
+      list: z.literal('password').optional().meta({ description: "Present for the password reminder's link" }),
+      passwordReminderEnabled: z.boolean().optional(),
+    })
     .meta({ description: 'What an unsubscribe link is for (masked address) and whether reminders are on', example: { emailHint: 'h***@example.kr', locale: 'ko', remindersEnabled: false } }),
+  DeleteLinkView: z
+    .object({
+      certificate: z.object({ id: z.uuid(), subject: z.string(), serialHex: z.string(), notAfter: iso, lastUsedAt: iso }),
+      locale: z.string(),
+      totpRequired: z.boolean().meta({ description: 'The account has a second factor: POST needs a code' }),
+      lastCertificate: z.boolean().meta({ description: "The account's only active certificate: not deleted by link (log in)" }),
+      deleted: z.boolean(),
+    })
+    .meta({ description: 'What a deletion link of an unused-certificate notice deletes, and whether it did' }),
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
   TotpConfirmRequest: totpConfirmBody,
   TotpEnrolment: totpEnrolmentView,

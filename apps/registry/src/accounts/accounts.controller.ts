@@ -7,6 +7,9 @@ import { SecondFactor } from '../security/second-factor.service';
 import { totpCodeSchema } from '../security/second-factor.schemas';
 import { AccountsService } from './accounts.service';
 
+/** The password reminder's interval: a week to two years (accounts.password_reminder_days has the same check). */
+export const PASSWORD_REMINDER_DAYS = { min: 7, max: 730 } as const;
+
 /** Locales the frontends are translated into. */
 export const LOCALES = ['ko', 'en'] as const;
 
@@ -28,6 +31,7 @@ export const updateAccountSchema = callerRequestSchema.extend({
         .optional(),
     })
     .optional(),
+  passwordReminder: z.object({ enabled: z.boolean().optional(), intervalDays: z.int().min(PASSWORD_REMINDER_DAYS.min).max(PASSWORD_REMINDER_DAYS.max).optional() }).optional(),
   totpCode: totpCodeSchema.optional(),
 });
 

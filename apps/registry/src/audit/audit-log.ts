@@ -5,7 +5,7 @@ import type { ClientInfo } from '@jointcert/contracts';
 import { AuditRepository, type AuditOutcome } from '@jointcert/registry-db';
 import { LOGGER } from '../registry.tokens';
 
-export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
+export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'certificate.password-changed' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,14 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Api, type CertificateView, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
+import { Api, type CertificateView, type DeleteLinkView, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
 import { callerSchema, challengeIdSchema, clientSchema, identitySchema, parsePayload, signedDataSchema } from '../shared/validation';
 import { CertificateQueries } from './certificate-queries';
+import { DeleteByLink } from './delete-link.use-case';
 import { DeleteCertificate } from './delete.use-case';
 import { RegisterCertificate } from './register.use-case';
 import { ReplaceCertificate } from './replace.use-case';
 import { SecondFactor } from '../security/second-factor.service';
-import { secondFactorRequestSchema } from '../security/second-factor.schemas';
+import { secondFactorRequestSchema, totpCodeSchema } from '../security/second-factor.schemas';
 
 const registerSchema = z.object({
   client: clientSchema,
@@ -20,6 +21,7 @@ const registerSchema = z.object({
 });
 const callerRequestSchema = z.object({ client: clientSchema, caller: callerSchema });
 const certificateRequestSchema = callerRequestSchema.extend({ certificateId: z.uuid() });
+const deleteLinkSchema = z.object({ client: clientSchema, token: z.string().min(1).max(300), confirm: z.boolean(), totpCode: totpCodeSchema.optional() });
 const replaceSchema = certificateRequestSchema.extend({
   challengeId: challengeIdSchema,
   signedData: signedDataSchema,
@@ -35,6 +37,7 @@ export class CertificatesController {
     private readonly deleteCertificate: DeleteCertificate,
     private readonly queries: CertificateQueries,
     private readonly secondFactor: SecondFactor,
+    private readonly deleteByLink: DeleteByLink,
   ) {}
 
   @MessagePattern(Api.registry.register.cmd)
@@ -63,6 +66,11 @@ export class CertificatesController {
   async delete(@Payload() envelope: unknown): Promise<{ ok: true }> {
     await this.guard(envelope, 'delete');
     return this.deleteCertificate.execute(parsePayload(certificateRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.deleteByLink.cmd)
+  deleteLink(@Payload() envelope: unknown): Promise<DeleteLinkView> {
+    return this.deleteByLink.handle(parsePayload(deleteLinkSchema, envelope));
   }
 
   /** With a second factor enrolled, a fresh code (totpCode) first. */

@@ -4,7 +4,8 @@ import { Api, type CertificateView, type SessionView, type TotpEnrolment, type T
 import { parsePayload } from '../shared/validation';
 import { AccountSessions } from './account-sessions.service';
 import { CertificateLocks } from './certificate-lock.use-case';
-import { callerRequestSchema, certificateRequestSchema, codeRequestSchema, secondFactorRequestSchema } from './second-factor.schemas';
+import { PasswordHints } from './password-hint.use-case';
+import { callerRequestSchema, certificateRequestSchema, codeRequestSchema, passwordChangedSchema, secondFactorRequestSchema } from './second-factor.schemas';
 import { SecondFactor } from './second-factor.service';
 
 /** Message handlers of account security: validate, delegate. */
@@ -14,6 +15,7 @@ export class SecurityController {
     private readonly locks: CertificateLocks,
     private readonly secondFactor: SecondFactor,
     private readonly accountSessions: AccountSessions,
+    private readonly passwordHints: PasswordHints,
   ) {}
 
   @MessagePattern(Api.registry.lockCertificate.cmd)
@@ -24,6 +26,11 @@ export class SecurityController {
   @MessagePattern(Api.registry.unlockCertificate.cmd)
   unlock(@Payload() envelope: unknown): Promise<CertificateView> {
     return this.locks.unlock(parsePayload(secondFactorRequestSchema, envelope));
+  }
+
+  @MessagePattern(Api.registry.reportPasswordChanged.cmd)
+  passwordChanged(@Payload() envelope: unknown): Promise<CertificateView> {
+    return this.passwordHints.report(parsePayload(passwordChangedSchema, envelope));
   }
 
   @MessagePattern(Api.registry.enrolTotp.cmd)

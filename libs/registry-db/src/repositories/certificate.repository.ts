@@ -146,6 +146,7 @@ function toDomain(e: CertificateEntity): RegisteredCertificate {
     revokedAt: e.revokedAt,
     revocationReason: e.revocationReason,
     lockedAt: e.lockedAt,
+    passwordChangedAt: e.passwordChangedAt,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };
