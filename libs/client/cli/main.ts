@@ -46,7 +46,7 @@ Errors print the problem code and what to do.`,
 Reads DER or PEM. Certificates show holder, CA, Korean type (범용 / 용도제한), VID,
 validity and days left, OCSP and CRL URLs. signPri.key shows its encryption only.`,
   npki: `usage: jointcert npki list [dir] [--json]
-       jointcert npki passwd <folder> [--password-stdin] [--keep-scheme] [--iterations N] [--keep-backup] [--json]
+       jointcert npki passwd <folder> [--password-stdin] [--keep-scheme] [--iterations N] [--keep-backup] [--api URL [--token TOKEN]] [--json]
 
 list: without dir, looks in the usual places: ${defaultNpkiDirs().join(', ') || '(none for this OS)'}.
 dir may be an NPKI folder, a CA folder, a USER folder or one certificate's folder.
@@ -56,7 +56,9 @@ one per line) and re-encrypts signPri.key on this machine — PBES2 + PBKDF2-HMA
 iterations) + SEED-CBC, or the file's own scheme with --keep-scheme; R (randomNum) is kept. The new
 password needs ${NPKI_PASSWORD_RULE}. The new file is written beside the old one, fsynced and proven
 to decrypt before it replaces signPri.key; signPri.key.bak (the old file, old password) is removed
-once the new one is proven, or kept with --keep-backup.`,
+once the new one is proven, or kept with --keep-backup. With --api, the site is then told WHEN the password
+was changed (never the password: PUT /v1/certificates/{id}/password-changed), for its optional reminder to
+change it regularly; the session is --token, or a login with the changed folder.`,
   verify: `usage: jointcert verify <cert|cms> --anchors DIR [--chain FILE]... [--at TIME] [--revocation ocsp|crl|none]
                         [--content FILE] [--timeout MS] [--progress] [--json]
 
@@ -106,7 +108,7 @@ const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' 
 const API = { api: { type: 'string' }, npki: { type: 'string' }, token: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 const OPTIONS = {
   inspect: { ...COMMON },
-  npki: { ...COMMON, 'password-stdin': { type: 'boolean' }, 'keep-scheme': { type: 'boolean' }, 'keep-backup': { type: 'boolean' }, iterations: { type: 'string' } },
+  npki: { ...COMMON, 'password-stdin': { type: 'boolean' }, 'keep-scheme': { type: 'boolean' }, 'keep-backup': { type: 'boolean' }, iterations: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' } },
   verify: { ...COMMON, anchors: { type: 'string', multiple: true }, chain: { type: 'string', multiple: true }, at: { type: 'string' }, revocation: { type: 'string' }, content: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   revocation: { ...COMMON, issuer: { type: 'string', multiple: true }, source: { type: 'string', multiple: true }, at: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   register: { ...COMMON, ...API, email: { type: 'string' }, idn: { type: 'string' } },
@@ -179,7 +181,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (p[0] === 'passwd') {
           if (p.length !== 2) throw new CliError('give one folder: jointcert npki passwd <folder> (see --help)');
           const iterations = str('iterations');
-          const r = await npkiPasswd(p[1]!, { keepScheme: v['keep-scheme'] === true, keepBackup: v['keep-backup'] === true, ...(iterations ? { iterations: positive(iterations, 0, '--iterations') } : {}) }, passwords, io);
+          const r = await npkiPasswd(
+            p[1]!,
+            {
+              keepScheme: v['keep-scheme'] === true,
+              keepBackup: v['keep-backup'] === true,
+              ...(iterations ? { iterations: positive(iterations, 0, '--iterations') } : {}),
+              ...(str('api') !== undefined ? { api: str('api')! } : {}),
+              ...(str('token') !== undefined ? { token: str('token')! } : {}),
+            },
+            passwords,
+            io,
+          );
           print(r, () => printPasswd(r, io.out));
           return 0;
         }
