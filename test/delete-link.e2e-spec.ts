@@ -8,13 +8,13 @@
  * account is not deleted by link.
  */
 import { Redis } from 'ioredis';
-import type { SessionTokens, TotpEnrolment } from '@jointcert/contracts';
+import type { SessionTokens } from '@jointcert/contracts';
 import { Notifier } from '../apps/notifier/src/notifier';
 import { DAY_MS } from '../apps/notifier/src/notifier.tokens';
 import { notifierConfig } from '../apps/notifier/test/notifier-fixtures';
 import { SmtpSink } from '../apps/notifier/test/smtp-sink';
-import { totpCode } from '../apps/registry/src/security/otp';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
+import { enrolTotp, type EnrolledTotp } from './support/totp';
 
 let sys: System;
 let smtp: SmtpSink;
@@ -88,13 +88,8 @@ describe('the deletion link of the unused-certificate notice', () => {
   let hongOld: string;
   let hongSpare: string;
   let hongToken: string;
-  let totpAccount: { secret: string; first: string; second: string };
+  let totpAccount: { totp: EnrolledTotp; first: string; second: string };
   let single: string;
-
-  const nextCode = (secret: string) => {
-    sys.clock.offsetMs += 30_000;
-    return totpCode(secret, Math.floor(sys.clock.now() / 1000));
-  };
 
   beforeAll(async () => {
     // an account with two certificates; one with two certificates and a second factor; one with a single certificate
@@ -106,9 +101,7 @@ describe('the deletion link of the unused-certificate notice', () => {
 
     const lee = await register(await sys.issue({ name: '이순신', idn: '8001011234568' }), { email: 'lee@example.com' });
     const secondLee = await register(await sys.issue({ name: '이순신', idn: '8001011234568' }), { token: lee.token });
-    const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token: lee.token });
-    expect((await sys.api('POST', '/v1/accounts/me/totp/confirm', { token: lee.token, body: { code: nextCode(started.body.secret) } })).status).toBe(200);
-    totpAccount = { secret: started.body.secret, first: lee.certificateId, second: secondLee.certificateId };
+    totpAccount = { totp: await enrolTotp(sys, lee.token), first: lee.certificateId, second: secondLee.certificateId };
 
     single = (await register(await sys.issue({ name: '성춘향', idn: '9002022345678' }), { email: 'chun@example.kr' })).certificateId;
 
@@ -205,11 +198,11 @@ describe('the deletion link of the unused-certificate notice', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.json()).toMatchObject({ code: 'TOTP_INVALID' });
     expect(await status(totpAccount.first)).toBe('active');
-    const done = await follow('POST', token, { form: { totpCode: nextCode(totpAccount.secret) } });
+    const done = await follow('POST', token, { form: { totpCode: totpAccount.totp.nextCode() } });
     expect(done.status).toBe(200);
     expect(await status(totpAccount.first)).toBe('deleted');
     // an API client sends the code as X-TOTP-Code — but this one is now the account's last certificate
-    const last = await follow('POST', links.get(totpAccount.second)!, { totp: nextCode(totpAccount.secret) });
+    const last = await follow('POST', links.get(totpAccount.second)!, { totp: totpAccount.totp.nextCode() });
     expect(last.status).toBe(403);
     expect(last.json()).toMatchObject({ code: 'FORBIDDEN', reason: 'LAST_CERTIFICATE' });
   });

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IssueResult } from '../apps/dev-ca/src/dev-ca';
-import { totpCode } from '../apps/registry/src/security/otp';
-import type { SessionTokens, TotpEnrolment } from '@jointcert/contracts';
+import type { SessionTokens } from '@jointcert/contracts';
 import { run } from '../libs/client/cli/main';
 import { capturedIo, cli } from './support/cli';
 import { signWithNode, startSystem, type System } from './support/system';
+import { enrolTotp } from './support/totp';
 
 const PASSWORD = 'cli-transfer-1';
 let sys: System;
@@ -86,13 +86,7 @@ describe('jointcert transfer', () => {
     const c = await sys.challenge();
     const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });
     const token = up.body.session.accessToken;
-    const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token });
-    // each code from the next 30-second step: a code is accepted once
-    const nextCode = () => {
-      sys.clock.offsetMs += 30_000;
-      return totpCode(started.body.secret, Math.floor(sys.clock.now() / 1000));
-    };
-    expect((await sys.api('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: nextCode() } })).status).toBe(200);
+    const { nextCode } = await enrolTotp(sys, token);
 
     const refused = await cli(['transfer', 'send', folder, '--api', sys.url, '--token', token, '--no-qr']);
     expect(refused.code).toBe(1);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildClientBundle } from '../../libs/client/build';
-import type { SessionTokens, TotpEnrolment } from '@jointcert/contracts';
-import { totpCode } from '../../apps/registry/src/security/otp';
+import type { SessionTokens } from '@jointcert/contracts';
 import { signWithNode, startSystem, type System } from '../support/system';
+import { enrolTotp } from '../support/totp';
 
 let sys: System;
 let browser: Browser;
@@ -103,13 +103,7 @@ describe('the demo page: 인증서 복사 between two browser contexts', () => {
     writeFileSync(join(folder, 'signPri.key'), Buffer.from(holder.issued.signPriKey, 'base64'));
     const c = await sys.challenge();
     const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });
-    const token = up.body.session.accessToken;
-    const started = await sys.api<TotpEnrolment>('POST', '/v1/accounts/me/totp', { token });
-    const nextCode = () => {
-      sys.clock.offsetMs += 30_000;
-      return totpCode(started.body.secret, Math.floor(sys.clock.now() / 1000));
-    };
-    expect((await sys.api('POST', '/v1/accounts/me/totp/confirm', { token, body: { code: nextCode() } })).status).toBe(200);
+    const { nextCode } = await enrolTotp(sys, up.body.session.accessToken);
 
     for (const lang of [undefined, 'en'] as const) {
       const pc = await open(lang);

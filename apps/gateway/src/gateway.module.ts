@@ -8,6 +8,7 @@ import { Readiness } from './health/readiness';
 import { MetricsController } from './metrics/metrics.controller';
 import { UnsubscribeController } from './notifications/unsubscribe.controller';
 import { DeleteLinkController } from './notifications/delete-link.controller';
+import { LinkForms } from './notifications/link-page';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ServerCertificateController } from './server-certificate/server-certificate.controller';
 import { CertificateLockController } from './security/certificate-lock.controller';
@@ -20,6 +21,6 @@ import { TransfersController } from './transfers/transfers.controller';
 /** The REST API v1. Its shared resources come from GatewayCoreModule (built by createGateway). */
 @Module({
   controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, DeleteLinkController, CertificateLockController, SecondFactorController, AccountSessionsController],
-  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
+  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard, LinkForms],
 })
 export class GatewayModule {}

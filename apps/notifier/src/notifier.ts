@@ -145,7 +145,7 @@ export class Notifier {
     if (!account) throw new DomainError('UNSUBSCRIBE_TOKEN_INVALID', 'the unsubscribe link is for no account');
     const view = { emailHint: maskEmail(account.email), locale: account.locale, remindersEnabled: account.remindersEnabled };
     if (list === 'password') {
-      if (confirm && account.passwordReminderEnabled) await this.repo.disablePasswordReminder(accountId, new Date(now), { via: 'unsubscribe-link' });
+      if (confirm && account.passwordReminderEnabled) await this.repo.disableReminders(accountId, new Date(now), { via: 'unsubscribe-link' }, 'password');
       return { ...view, list, passwordReminderEnabled: confirm ? false : account.passwordReminderEnabled };
     }
     if (confirm && account.remindersEnabled) await this.repo.disableReminders(accountId, new Date(now), { via: 'unsubscribe-link' });

@@ -1,13 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, type OnModuleInit, Post, Query, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Api, type ClientInfo, type DeleteLinkView } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
-import { acceptLinkForms, esc, LINK_PATHS, pageShell, respond } from './link-page';
+import { esc, LINK_PATHS, pageShell, respond } from './link-page';
 
 const PATH = LINK_PATHS[1];
 
@@ -23,15 +22,8 @@ const PATH = LINK_PATHS[1];
  */
 @ApiTags('notifications')
 @Controller(PATH)
-export class DeleteLinkController implements OnModuleInit {
-  constructor(
-    private readonly services: ServiceClient,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  onModuleInit(): void {
-    acceptLinkForms(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
-  }
+export class DeleteLinkController {
+  constructor(private readonly services: ServiceClient) {}
 
   @Get()
   @ApiRoute({

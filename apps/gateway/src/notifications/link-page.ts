@@ -3,6 +3,8 @@
  * unused certificate's deletion link): a small HTML page for browsers,
  * JSON for everything else, and form-urlencoded bodies on these routes only.
  */
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The routes whose pages post forms (application/x-www-form-urlencoded) to themselves. */
@@ -11,14 +13,23 @@ export const LINK_PATHS = ['v1/notifications/unsubscribe', 'v1/notifications/del
 /** The confirmation pages post their form to the same URL (the API's CSP otherwise forbids forms and styles). */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** Form-urlencoded bodies (RFC 8058 one-click, the pages' forms) as an opaque string, on the link routes only. */
-export function acceptLinkForms(fastify: FastifyInstance): void {
-  if (fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (req, body, done) => {
-    // only the link routes: everywhere else it stays 415 like any non-JSON body
-    if (LINK_PATHS.some((p) => req.url.startsWith(`/${p}`))) done(null, body);
-    else done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
-  });
+/**
+ * Form-urlencoded bodies (RFC 8058 one-click, the pages' forms) as an opaque
+ * string, on the link routes only (no other route takes a string body).
+ */
+@Injectable()
+export class LinkForms implements OnModuleInit {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
+    fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (req, body, done) => {
+      // only the link routes: everywhere else it stays 415 like any non-JSON body
+      if (LINK_PATHS.some((p) => req.url.startsWith(`/${p}`))) done(null, body);
+      else done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+    });
+  }
 }
 
 /** A browser (Accept: text/html) gets the page, with its CSP and no caching; anything else the view. */

@@ -1,12 +1,11 @@
-import { Controller, Get, HttpCode, Inject, type OnModuleInit, Post, Query, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotifierApi, type ClientInfo, type UnsubscribeView } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { acceptLinkForms, esc, LINK_PATHS, pageShell, respond } from './link-page';
+import { esc, LINK_PATHS, pageShell, respond } from './link-page';
 
 const PATH = LINK_PATHS[0];
 
@@ -21,16 +20,8 @@ const PATH = LINK_PATHS[0];
  */
 @ApiTags('notifications')
 @Controller(PATH)
-export class UnsubscribeController implements OnModuleInit {
-  constructor(
-    private readonly services: ServiceClient,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  /** RFC 8058 one-click requests are form-urlencoded: accept them as an opaque string (no other route takes a string body). */
-  onModuleInit(): void {
-    acceptLinkForms(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
-  }
+export class UnsubscribeController {
+  constructor(private readonly services: ServiceClient) {}
 
   @Get()
   @ApiRoute({

@@ -3,6 +3,7 @@ import type {
   AccountView,
   CertificateView,
   ChallengeView,
+  DeleteLinkView,
   SessionView,
   RegisterResult,
   ServerCertificateView,
@@ -194,6 +195,16 @@ const transferEnvelope = z
   })
   .meta({ description: 'The sealed bundle, and nothing about the sender', example: ex.transferEnvelopeExample });
 
+const deleteLinkView = z
+  .object({
+    certificate: z.object({ id: z.uuid(), subject: z.string(), serialHex: z.string(), notAfter: iso, lastUsedAt: iso }),
+    locale: z.string(),
+    totpRequired: z.boolean().meta({ description: 'The account has a second factor: POST needs a code' }),
+    lastCertificate: z.boolean().meta({ description: "The account's only active certificate: not deleted by link (log in)" }),
+    deleted: z.boolean(),
+  })
+  .meta({ description: 'What a deletion link of an unused-certificate notice deletes, and whether it did' });
+
 const checkStatus = z.enum(['up', 'down']);
 
 /** Schema name → zod schema, in the order the document lists them. */
@@ -229,15 +240,7 @@ export const SCHEMAS = {
       passwordReminderEnabled: z.boolean().optional(),
     })
     .meta({ description: 'What an unsubscribe link is for (masked address) and whether reminders are on', example: { emailHint: 'h***@example.kr', locale: 'ko', remindersEnabled: false } }),
-  DeleteLinkView: z
-    .object({
-      certificate: z.object({ id: z.uuid(), subject: z.string(), serialHex: z.string(), notAfter: iso, lastUsedAt: iso }),
-      locale: z.string(),
-      totpRequired: z.boolean().meta({ description: 'The account has a second factor: POST needs a code' }),
-      lastCertificate: z.boolean().meta({ description: "The account's only active certificate: not deleted by link (log in)" }),
-      deleted: z.boolean(),
-    })
-    .meta({ description: 'What a deletion link of an unused-certificate notice deletes, and whether it did' }),
+  DeleteLinkView: deleteLinkView,
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
   TotpConfirmRequest: totpConfirmBody,
   TotpEnrolment: totpEnrolmentView,
@@ -262,6 +265,7 @@ agree<Same<z.infer<typeof report>, ValidationReport>>();
 agree<Same<z.infer<typeof sessionView>, SessionView>>();
 agree<Same<z.infer<typeof transferCreated>, TransferCreated>>();
 agree<Same<z.infer<typeof transferEnvelope>, TransferEnvelope>>();
+agree<Same<z.infer<typeof deleteLinkView>, DeleteLinkView>>();
 
 /** `components.schemas` of the document, with cross-references as $ref. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {

@@ -294,24 +294,18 @@ export class NotifierRepository {
     await this.dataSource.query(`UPDATE notifications SET status = 'skipped', last_error = $2, claimed_at = NULL, updated_at = $3 WHERE id = $1`, [notificationId, reason, now]);
   }
 
-  /** Turn an account's reminders off (unsubscribe link), with an audit row; false when the account does not exist. */
-  async disableReminders(accountId: string, now: Date, details: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Turn off one of an account's lists (an unsubscribe link): the expiry
+   * reminders, or the password reminder; with an audit row. False when the
+   * account does not exist.
+   */
+  async disableReminders(accountId: string, now: Date, details: Record<string, unknown>, list: 'reminders' | 'password' = 'reminders'): Promise<boolean> {
+    const [column, action] = list === 'password' ? ['password_reminder_enabled', 'account.password-reminder-unsubscribed'] : ['reminders_enabled', 'account.reminders-unsubscribed'];
     const rows = await this.dataSource.query<Array<{ n: string }>>(
-      `WITH u AS (UPDATE accounts SET reminders_enabled = false, updated_at = $2 WHERE id = $1 RETURNING id),
-            a AS (INSERT INTO audit_events (at, account_id, action, outcome, details) SELECT $2, id, 'account.reminders-unsubscribed', 'success', $3::jsonb FROM u)
+      `WITH u AS (UPDATE accounts SET ${column} = false, updated_at = $2 WHERE id = $1 RETURNING id),
+            a AS (INSERT INTO audit_events (at, account_id, action, outcome, details) SELECT $2, id, $4, 'success', $3::jsonb FROM u)
        SELECT count(*)::text AS n FROM u`,
-      [accountId, now, JSON.stringify(details)],
-    );
-    return Number(rows[0]?.n ?? 0) > 0;
-  }
-
-  /** Turn an account's password reminder off (its unsubscribe link), with an audit row; false when the account does not exist. */
-  async disablePasswordReminder(accountId: string, now: Date, details: Record<string, unknown>): Promise<boolean> {
-    const rows = await this.dataSource.query<Array<{ n: string }>>(
-      `WITH u AS (UPDATE accounts SET password_reminder_enabled = false, updated_at = $2 WHERE id = $1 RETURNING id),
-            a AS (INSERT INTO audit_events (at, account_id, action, outcome, details) SELECT $2, id, 'account.password-reminder-unsubscribed', 'success', $3::jsonb FROM u)
-       SELECT count(*)::text AS n FROM u`,
-      [accountId, now, JSON.stringify(details)],
+      [accountId, now, JSON.stringify(details), action],
     );
     return Number(rows[0]?.n ?? 0) > 0;
   }
