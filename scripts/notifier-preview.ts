@@ -32,17 +32,29 @@ const samples: CertificateFacts[] = [
 ];
 
 mkdirSync(dir, { recursive: true });
+let written = 0;
 for (const locale of ['ko', 'en'] as MailLocale[]) {
   const mails = {
     'expiry-7d': renderMail({ kind: 'expiry', locale, now, certificate: samples[0]!, thresholdDays: 7, unsubscribeUrl }),
     'expiry-30d-bank': renderMail({ kind: 'expiry', locale, now, certificate: samples[1]!, thresholdDays: 30, unsubscribeUrl }),
     revoked: renderMail({ kind: 'revoked', locale, now, certificate: samples[0]!, revokedAt: new Date(now - 3_600_000), reason: 'keyCompromise', unsubscribeUrl }),
     lock: renderMail({ kind: 'lock', locale, now, certificate: samples[0]!, lockedAt: new Date(now - 60_000), siteUrl: 'https://jointcert.example', unsubscribeUrl }),
-    unused: renderMail({ kind: 'unused', locale, now, certificate: samples[1]!, lastUsedAt: new Date(now - 200 * 86_400_000), siteUrl: 'https://jointcert.example', unsubscribeUrl }),
+    unused: renderMail({
+      kind: 'unused',
+      locale,
+      now,
+      certificate: samples[1]!,
+      lastUsedAt: new Date(now - 200 * 86_400_000),
+      siteUrl: 'https://jointcert.example',
+      unsubscribeUrl,
+      deleteUrl: 'https://jointcert.example/v1/notifications/delete-certificate?token=…',
+    }),
+    password: renderMail({ kind: 'password', locale, now, certificate: samples[0]!, passwordChangedAt: null, registeredAt: new Date(now - 120 * 86_400_000), siteUrl: 'https://jointcert.example', unsubscribeUrl }),
   };
   for (const [name, m] of Object.entries(mails)) {
     writeFileSync(join(dir, `${name}.${locale}.txt`), `Subject: ${m.subject}\n\n${m.text}`);
     writeFileSync(join(dir, `${name}.${locale}.html`), m.html);
+    written += 2;
   }
 }
-console.log(`wrote 12 files to ${dir}`);
+console.log(`wrote ${written} files to ${dir}`);

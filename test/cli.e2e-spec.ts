@@ -213,6 +213,31 @@ describe('jointcert CLI', () => {
     expect(down.err).toMatch(/NETWORK[\s\S]*→ check --api/);
   });
 
+  it('npki passwd --api: the password is changed here, then the site is told when (a login with the changed folder); not registered → told why, changed all the same', async () => {
+    const mine = await folder({ name: '심청', idn: '8202021234567' });
+    const up = await cli(['register', '--api', sys.url, '--npki', mine.path, '--password-stdin', '--json'], [PASSWORD]);
+    expect(up.code).toBe(0);
+    const certificateId = up.json<{ certificate: { id: string } }>().certificate.id;
+    const NEW = 'Changed-pass#2026';
+    const r = await cli(['npki', 'passwd', mine.path, '--api', sys.url, '--password-stdin', '--json'], [PASSWORD, NEW]);
+    expect(r.err).toMatch(/certificate: 심청/);
+    expect(r.code).toBe(0);
+    const reported = r.json<{ reported: { certificateId: string; passwordChangedAt: string } }>().reported;
+    expect(reported).toEqual({ certificateId, passwordChangedAt: expect.any(String) });
+    const login = await cli(['login', '--api', sys.url, '--npki', mine.path, '--password-stdin', '--json'], [NEW]);
+    expect(login.code).toBe(0);
+    const token = login.json<{ accessToken: string }>().accessToken;
+    const seen = await sys.api<{ passwordChangedAt: string }>('GET', `/v1/certificates/${certificateId}`, { token });
+    expect(seen.body.passwordChangedAt).toBe(reported.passwordChangedAt);
+
+    // a folder whose certificate is not registered: the change stands, the output says the site was not told
+    const other = await folder({ name: '뺑덕', idn: '8303031234567' });
+    const human = await cli(['npki', 'passwd', other.path, '--api', sys.url, '--password-stdin'], [PASSWORD, NEW]);
+    expect(human.code).toBe(0);
+    expect(human.out).toMatch(/^ {2}server {6}NOT told \(CERT_NOT_REGISTERED: /m);
+    await expect((await NpkiCertificate.open({ signCert: readFileSync(join(other.path, 'signCert.der')), signPri: readFileSync(join(other.path, 'signPri.key')) })).unlock(NEW)).resolves.toBeDefined();
+  });
+
   it('the bin: `jointcert register --password-stdin` with the password piped in, and --help', async () => {
     const kim = await folder({ name: '이순신', idn: '7501011234567' });
     const run = promisify(execFile);

@@ -6,7 +6,7 @@
  * document and log out; problem+json answers surface as ApiErrors with their
  * code; the client's operations match the gateway's /docs-json.
  */
-import { ApiError, ClientError, fromBase64, JointcertApi, API_OPERATIONS, NpkiCertificate, type NpkiSigner } from '@jointcert/client';
+import { ApiError, changeKeyPassword, ClientError, fromBase64, JointcertApi, API_OPERATIONS, NpkiCertificate, type NpkiSigner } from '@jointcert/client';
 import type { IssueInput, IssueResult } from '../apps/dev-ca/src/dev-ca';
 import { startSystem, type System } from './support/system';
 
@@ -49,9 +49,10 @@ describe('@jointcert/client against the running system', () => {
     }
     // and every /v1 operation of the gateway is one of the client's, except those named here with their reason
     const notInClient = new Set([
-      'PATCH /v1/accounts/me', // not in the client yet
       'GET /v1/notifications/unsubscribe', // the link in reminder emails, followed by a mail reader, not by the frontend
       'POST /v1/notifications/unsubscribe', // RFC 8058 one-click, sent by the mail provider
+      'GET /v1/notifications/delete-certificate', // the deletion link of an unused-certificate notice, followed by a mail reader
+      'POST /v1/notifications/delete-certificate', // its confirmation page's form
     ]);
     const ours = new Set(Object.values(API_OPERATIONS).map((o) => `${o.method} ${o.path}`));
     const theirs = Object.entries(doc.paths)
@@ -139,6 +140,42 @@ describe('@jointcert/client against the running system', () => {
     await api.logout();
     expect(api.tokens).toBeUndefined();
     await expect(api.listCertificates()).rejects.toBeInstanceOf(ClientError);
+  });
+
+  it('account settings and the password hint: updateAccount (password reminder opt-in), changeKeyPassword reports the change (the time only), reportPasswordChanged', async () => {
+    const { npki } = await issueFolder({ name: '월매', idn: '7505051234567' });
+    const api = new JointcertApi({ baseUrl: sys.url });
+    const up = await api.signUp(await npki.unlock(PASSWORD), { email: 'wolmae@example.test' });
+    expect(up.account?.passwordReminder).toEqual({ enabled: false, intervalDays: 90 });
+    expect(up.certificate.passwordChangedAt).toBeNull();
+
+    const updated = await api.updateAccount({ passwordReminder: { enabled: true, intervalDays: 60 }, locale: 'en' });
+    expect(updated).toMatchObject({ locale: 'en', passwordReminder: { enabled: true, intervalDays: 60 }, reminders: { enabled: true } });
+    expect((await api.account()).passwordReminder).toEqual({ enabled: true, intervalDays: 60 });
+    expect(await apiError(api.updateAccount({ passwordReminder: { intervalDays: 3 } }))).toMatchObject({ code: 'MALFORMED_INPUT', status: 400 });
+
+    // the key file re-encrypted on this device; the server only hears when
+    const before = Date.now();
+    const changed = await changeKeyPassword(npki.keyFileBytes, PASSWORD, 'New-pass-2026!', { report: { api, certificateId: up.certificate.id } });
+    expect(changed.reportError).toBeUndefined();
+    expect(changed.reported).toMatchObject({ id: up.certificate.id, passwordChangedAt: expect.any(String) });
+    expect(Date.parse(changed.reported!.passwordChangedAt!)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await api.getCertificate(up.certificate.id)).passwordChangedAt).toBe(changed.reported!.passwordChangedAt);
+
+    // an earlier report does not move it back; a future one is refused; another account's certificate is NOT_FOUND
+    const kept = await api.reportPasswordChanged(up.certificate.id, new Date('2026-01-01T00:00:00Z'));
+    expect(kept.passwordChangedAt).toBe(changed.reported!.passwordChangedAt);
+    expect(await apiError(api.reportPasswordChanged(up.certificate.id, new Date(Date.now() + 3_600_000)))).toMatchObject({ code: 'MALFORMED_INPUT' });
+    const stranger = new JointcertApi({ baseUrl: sys.url });
+    await stranger.signUp(await (await issueFolder({ name: '향단', idn: '7606061234567' })).npki.unlock(PASSWORD));
+    expect(await apiError(stranger.reportPasswordChanged(up.certificate.id))).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+
+    // a failed report does not fail the change
+    const offline = new JointcertApi({ baseUrl: 'http://127.0.0.1:1', tokens: api.tokens! });
+    const still = await changeKeyPassword(changed.file, 'New-pass-2026!', 'Newer-pass-2026!', { report: { api: offline, certificateId: up.certificate.id } });
+    expect(still.reported).toBeNull();
+    expect(still.reportError).toMatchObject({ code: 'NETWORK' });
+    expect(still.file.length).toBeGreaterThan(0);
   });
 
   it('a revoked certificate → ApiError CERT_REVOKED; an expired one → CERT_EXPIRED; an unreachable API → ClientError NETWORK', async () => {

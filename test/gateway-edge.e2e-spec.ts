@@ -150,6 +150,9 @@ describe('gateway edges', () => {
       expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.kr');
       expect(String(preflight.headers['access-control-allow-headers'])).toContain('authorization');
       expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      // a frontend on another origin sends the second factor (X-TOTP-Code) and reports a password change (PUT)
+      expect(String(preflight.headers['access-control-allow-headers'])).toContain('x-totp-code');
+      expect(String(preflight.headers['access-control-allow-methods'])).toContain('PUT');
       const actual = await send({ url: '/health/live', headers: { origin: 'https://m.example.kr' } });
       expect(actual.headers['access-control-allow-origin']).toBe('https://m.example.kr');
       expect(String(actual.headers['access-control-expose-headers'])).toContain('x-request-id');

@@ -62,8 +62,8 @@ describe('npm run notifier:scan / notifier:preview', () => {
     try {
       await run(process.execPath, ['-r', './scripts/ts-register.js', 'scripts/notifier-preview.ts', dir], { cwd: ROOT, timeout: 60_000 });
       const files = readdirSync(dir).sort();
-      expect(files).toHaveLength(20);
-      for (const kind of ['expiry-7d', 'expiry-30d-bank', 'revoked', 'lock', 'unused']) for (const l of ['ko', 'en']) for (const e of ['txt', 'html']) expect(files).toContain(`${kind}.${l}.${e}`);
+      expect(files).toHaveLength(24);
+      for (const kind of ['expiry-7d', 'expiry-30d-bank', 'revoked', 'lock', 'unused', 'password']) for (const l of ['ko', 'en']) for (const e of ['txt', 'html']) expect(files).toContain(`${kind}.${l}.${e}`);
       expect(readFileSync(join(dir, 'expiry-7d.ko.txt'), 'utf8')).toContain('인증서 종류: 개인 범용');
       expect(readFileSync(join(dir, 'expiry-7d.en.html'), 'utf8')).toContain('<html lang="en">');
     } finally {

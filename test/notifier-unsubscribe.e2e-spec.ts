@@ -85,6 +85,21 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
     expect(smtp.count).toBe(0);
   });
 
+  it("the password reminder's link: its page names that reminder; POST turns it off and leaves the expiry reminders on", async () => {
+    const account = await createAccount(ds, { email: 'pw@example.kr', locale: 'ko' });
+    await ds.query(`UPDATE accounts SET password_reminder_enabled = true WHERE id = $1`, [account]);
+    const token = tokens.issue(account, now, 'password');
+    const html = await inject('GET', token, { accept: 'text/html' });
+    expect(html.body).toContain('p***@example.kr 주소로 보내는 인증서 비밀번호 변경 알림을 그만 받으시겠습니까?');
+    const done = await inject('POST', token, { form: true });
+    expect(done.json()).toEqual({ emailHint: 'p***@example.kr', locale: 'ko', remindersEnabled: true, list: 'password', passwordReminderEnabled: false });
+    expect(await ds.query(`SELECT reminders_enabled, password_reminder_enabled FROM accounts WHERE id = $1`, [account])).toEqual([{ reminders_enabled: true, password_reminder_enabled: false }]);
+    expect(await ds.query(`SELECT action FROM audit_events WHERE account_id = $1`, [account])).toEqual([{ action: 'account.password-reminder-unsubscribed' }]);
+    // a reminders token made into a password one (the MAC covers the list): refused
+    const forged = tokens.issue(account, now).replace(/\.([A-Za-z0-9_-]{43})$/, '.pw.$1');
+    expect((await inject('GET', forged)).json()).toMatchObject({ code: 'UNSUBSCRIBE_TOKEN_INVALID' });
+  });
+
   it.each([
     ['malformed', () => 'not-a-token', 'UNSUBSCRIBE_TOKEN_INVALID'],
     ['forged', (id: string) => `${tokens.issue(id, now).slice(0, -3)}AAA`, 'UNSUBSCRIBE_TOKEN_INVALID'],

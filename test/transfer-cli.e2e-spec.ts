@@ -8,9 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IssueResult } from '../apps/dev-ca/src/dev-ca';
+import type { SessionTokens } from '@jointcert/contracts';
 import { run } from '../libs/client/cli/main';
 import { capturedIo, cli } from './support/cli';
 import { signWithNode, startSystem, type System } from './support/system';
+import { enrolTotp } from './support/totp';
 
 const PASSWORD = 'cli-transfer-1';
 let sys: System;
@@ -73,6 +75,37 @@ describe('jointcert transfer', () => {
     expect(got.json<{ written: string[] }>().written.map((p) => p.split('/').pop())).toEqual(['signCert.der', 'signPri.key']);
     expect(await sending).toBe(0);
     expect(out.at(-1)).toBe('received by the other device.');
+  });
+
+  it('an account with a second factor: send without --totp is TOTP_REQUIRED with the --totp hint; with --totp it sends; on a terminal the code is asked', async () => {
+    const holder = await sys.issue({ name: '이순신', idn: '8001011234568', password: PASSWORD });
+    const folder = join(dir, 'totp', holder.issued.folderName);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'signCert.der'), Buffer.from(holder.issued.certificate, 'base64'));
+    writeFileSync(join(folder, 'signPri.key'), Buffer.from(holder.issued.signPriKey, 'base64'));
+    const c = await sys.challenge();
+    const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });
+    const token = up.body.session.accessToken;
+    const { nextCode } = await enrolTotp(sys, token);
+
+    const refused = await cli(['transfer', 'send', folder, '--api', sys.url, '--token', token, '--no-qr']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/TOTP_REQUIRED/);
+    expect(refused.err).toMatch(/give --totp CODE/);
+
+    const sent = await cli(['transfer', 'send', folder, '--api', sys.url, '--token', token, '--no-qr', '--totp', nextCode(), '--json']);
+    expect(sent.code).toBe(0);
+    expect(sent.json<{ code: string }>().code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+
+    // a terminal: the certificate password, then (after TOTP_REQUIRED) the code are asked
+    const { io, out, err } = capturedIo();
+    const prompts: string[] = [];
+    const answers = [PASSWORD, nextCode()];
+    const tty = { ...io, stdinIsTty: true, promptHidden: (prompt: string) => (prompts.push(prompt), Promise.resolve(answers.shift()!)) };
+    expect(await run(['transfer', 'send', folder, '--api', sys.url, '--no-qr'], tty)).toBe(0);
+    expect(prompts).toEqual([expect.stringMatching(/^password for /), 'code from your authenticator app (or a recovery code): ']);
+    expect(err.join('\n')).toContain('this account has a second factor.');
+    expect(out.join('\n')).toMatch(/^ {4}\d{4} \d{4} \d{4} \d{4}$/m);
   });
 
   it('refusals: no --out, a code that is not 16 digits, a folder without a certificate', async () => {

@@ -5,12 +5,14 @@
  * context: no session, no files) types the code, receives the certificate and
  * logs in with it; the code then works no more.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildClientBundle } from '../../libs/client/build';
-import { startSystem, type System } from '../support/system';
+import type { SessionTokens } from '@jointcert/contracts';
+import { signWithNode, startSystem, type System } from '../support/system';
+import { enrolTotp } from '../support/totp';
 
 let sys: System;
 let browser: Browser;
@@ -30,12 +32,12 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-async function open(): Promise<Page> {
+async function open(lang?: 'en'): Promise<Page> {
   const context = await browser.newContext({ locale: 'ko-KR' });
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  await page.goto(`${sys.devCa.url}/demo?api=${encodeURIComponent(sys.url)}`);
+  await page.goto(`${sys.devCa.url}/demo?api=${encodeURIComponent(sys.url)}${lang ? `&lang=${lang}` : ''}`);
   await page.locator('body[data-ready="true"]').waitFor();
   return page;
 }
@@ -91,5 +93,38 @@ describe('the demo page: 인증서 복사 between two browser contexts', () => {
     await other.fill('#transfer-code-input', '1234 5678');
     await other.click('#transfer-receive');
     await message(other, 'error', /16 digits; this one has 8/);
+  }, 120_000);
+
+  it('an account with a second factor: sending shows the code field (ko and en), a wrong code is refused, the right one sends', async () => {
+    const holder = await sys.issue({ name: '이순신', idn: '8001011234568', password: 'demo-pass-2' });
+    const folder = join(outDir, 'totp');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'signCert.der'), Buffer.from(holder.issued.certificate, 'base64'));
+    writeFileSync(join(folder, 'signPri.key'), Buffer.from(holder.issued.signPriKey, 'base64'));
+    const c = await sys.challenge();
+    const up = await sys.api<{ session: SessionTokens }>('POST', '/v1/certificates', { body: { challengeId: c.challengeId, signedData: signWithNode(holder, Buffer.from(c.nonce, 'base64')) } });
+    const { nextCode } = await enrolTotp(sys, up.body.session.accessToken);
+
+    for (const lang of [undefined, 'en'] as const) {
+      const pc = await open(lang);
+      await pc.setInputFiles('#npki-files', [join(folder, 'signCert.der'), join(folder, 'signPri.key')]);
+      await pc.locator('#c-holder', { hasText: '이순신' }).waitFor();
+      await pc.fill('#password', 'demo-pass-2');
+      await pc.click('#login');
+      await message(pc, 'ok', lang ? /Logged in/ : /로그인했습니다/);
+      await expect(pc.isHidden('#transfer-totp-row')).resolves.toBe(true);
+      await pc.click('#transfer-send');
+      await message(pc, 'error', lang ? /uses a second factor.*TOTP_REQUIRED/ : /2단계 인증을 사용합니다.*TOTP_REQUIRED/);
+      await expect(pc.isVisible('#transfer-totp-row')).resolves.toBe(true);
+      await expect(pc.isHidden('#transfer-code')).resolves.toBe(true);
+      await pc.fill('#transfer-totp', '000000');
+      await pc.click('#transfer-send');
+      await message(pc, 'error', lang ? /code is wrong or was used already.*TOTP_INVALID/ : /코드가 틀렸거나.*TOTP_INVALID/);
+      await pc.fill('#transfer-totp', nextCode());
+      await pc.click('#transfer-send');
+      await message(pc, 'ok', lang ? /enter this code/ : /이 인증번호를 입력하세요/);
+      await expect(pc.textContent('#transfer-code')).resolves.toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+      await pc.context().close();
+    }
   }, 120_000);
 });

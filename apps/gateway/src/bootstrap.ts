@@ -20,6 +20,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
 import { ProblemFilter } from './problem/problem.filter';
 import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from './security/security-headers';
+import { TOTP_HEADER } from './security/totp-header';
 
 /**
  * One access-log line per request (instead of Fastify's two), with the request
@@ -135,8 +136,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     app.enableCors({
       origin: any ? '*' : config.CORS_ORIGINS,
       credentials: false,
-      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, IDEMPOTENCY_KEY_HEADER],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      // X-TOTP-Code: browser frontends on another origin send the second factor for guarded actions
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, IDEMPOTENCY_KEY_HEADER, TOTP_HEADER],
       exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
     });

@@ -10,6 +10,8 @@ import { Readiness } from './health/readiness';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { UnsubscribeController } from './notifications/unsubscribe.controller';
+import { DeleteLinkController } from './notifications/delete-link.controller';
+import { LinkForms } from './notifications/link-page';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ServerCertificateController } from './server-certificate/server-certificate.controller';
 import { CertificateLockController } from './security/certificate-lock.controller';
@@ -33,8 +35,8 @@ export interface GatewayOverrides {
  * createGateway serves it on Fastify.
  */
 @Module({
-  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, CertificateLockController, SecondFactorController, AccountSessionsController],
-  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard],
+  controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, DeleteLinkController, CertificateLockController, SecondFactorController, AccountSessionsController],
+  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard, LinkForms],
 })
 export class GatewayModule {
   static forRoot(config: AppConfig, overrides: GatewayOverrides = {}): DynamicModule {

@@ -4,10 +4,9 @@
  * mailer, the scans and the send worker. Framework-free so that tests and
  * the operator scripts use it directly; the Nest module wraps it.
  */
-import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DomainError, systemClock, type AppConfig, type Clock, type Logger, type ServiceOverrides } from '@jointcert/common';
+import { createFetchAllow, createGuardedHttpFetcher, createGuardedLdapFetcher, createLogger, DeleteLinks, DomainError, linkSecret, systemClock, type AppConfig, type Clock, type Logger, type ServiceOverrides } from '@jointcert/common';
 import { fetchCrl, RevocationChecker, type HttpFetcher, type LdapFetcher, type OcspOverride } from '@jointcert/pki';
 import type { UnsubscribeView } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
@@ -59,9 +58,11 @@ export class Notifier {
     this.repo = new NotifierRepository(dataSource);
     this.queues = new NotifierQueues(config, logger);
     this.metrics = new NotifierMetrics(() => this.queues.counts());
-    this.tokens = new UnsubscribeTokens(unsubscribeSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
+    this.tokens = new UnsubscribeTokens(linkSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
     this.mailer = options.mailer ?? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.NOTIFIER_CONCURRENCY);
     this.sender = new NotificationSender(this.repo, this.mailer, this.tokens, {
+      deleteLinks: new DeleteLinks(linkSecret(config)),
+      deleteLinkTtlMs: config.DELETE_LINK_TTL_S * 1000,
       clock: this.clock,
       leaseMs: config.NOTIFIER_CLAIM_LEASE_S * 1000,
       publicUrl: config.NOTIFIER_PUBLIC_URL,
@@ -134,14 +135,19 @@ export class Notifier {
     return this.rechecker.recheck();
   }
 
-  /** An unsubscribe link: `confirm` false only reads (GET), true turns reminders off (POST). */
+  /** An unsubscribe link: `confirm` false only reads (GET), true turns its list off (POST): expiry reminders, or the password reminder. */
   async unsubscribe(token: string, confirm: boolean): Promise<UnsubscribeView> {
     const now = this.clock.now();
-    const { accountId } = this.tokens.verify(token, now);
+    const { accountId, list } = this.tokens.verify(token, now);
     const account = await this.repo.accountForUnsubscribe(accountId);
     if (!account) throw new DomainError('UNSUBSCRIBE_TOKEN_INVALID', 'the unsubscribe link is for no account');
+    const view = { emailHint: maskEmail(account.email), locale: account.locale, remindersEnabled: account.remindersEnabled };
+    if (list === 'password') {
+      if (confirm && account.passwordReminderEnabled) await this.repo.disableReminders(accountId, new Date(now), { via: 'unsubscribe-link' }, 'password');
+      return { ...view, list, passwordReminderEnabled: confirm ? false : account.passwordReminderEnabled };
+    }
     if (confirm && account.remindersEnabled) await this.repo.disableReminders(accountId, new Date(now), { via: 'unsubscribe-link' });
-    return { emailHint: maskEmail(account.email), locale: account.locale, remindersEnabled: confirm ? false : account.remindersEnabled };
+    return { ...view, remindersEnabled: confirm ? false : account.remindersEnabled };
   }
 
   async close(): Promise<void> {
@@ -152,10 +158,8 @@ export class Notifier {
   }
 }
 
-/** UNSUBSCRIBE_SECRET (which production requires), or a fixed development key. */
-export function unsubscribeSecret(config: Pick<AppConfig, 'UNSUBSCRIBE_SECRET'>): string {
-  return config.UNSUBSCRIBE_SECRET ?? createHmac('sha256', 'jointcert-development-unsubscribe-key').update('jointcert-unsubscribe-links').digest('base64url');
-}
+/** The key of the links in emails (libs/common signed-links). */
+export { linkSecret as unsubscribeSecret } from '@jointcert/common';
 
 function mailDomainOf(from: string): string {
   return /@([A-Za-z0-9.-]+)/.exec(from)?.[1] ?? 'localhost';

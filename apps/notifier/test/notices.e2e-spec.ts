@@ -94,6 +94,9 @@ describe('notifier: lock confirmations and unused certificates', () => {
     const lu = koMail!.headers.get('list-unsubscribe')!;
     expect(lu).toMatch(/^<https:\/\/jointcert\.test\/v1\/notifications\/unsubscribe\?token=/);
     expect(koMail!.text).toContain(lu.slice(1, -1));
+    // the one-click deletion link (signed, bound to the certificate and this last use; see test/delete-link.e2e-spec.ts)
+    expect(koMail!.text).toMatch(new RegExp(`이 인증서를 바로 삭제하려면 \\(확인 화면이 열립니다\\): https://jointcert\\.test/v1/notifications/delete-certificate\\?token=[^\\s]*${neverUsed}`));
+    expect(koMail!.html).toContain('/v1/notifications/delete-certificate?token=');
     const [enMail] = mailsTo('unused-en@example.com');
     expect(enMail!.subject).toBe('[jointcert] A joint certificate unused for 190 days (홍길동()0011234200401011234567)');
     expect(enMail!.text).toContain('delete it under "Certificates" on the site: https://jointcert.test');
@@ -153,6 +156,77 @@ describe('notifier: lock confirmations and unused certificates', () => {
       ['lock', 'sent'],
       ['lock', 'sent'],
     ]);
+  });
+
+  it('password reminder (opt-in): one per interval to opted-in accounts only, counted from the reported change or the registration; ko/en; its unsubscribe link stops it alone', async () => {
+    const pw = await open({ UNUSED_NOTICE_DAYS: '0' });
+    const optIn = async (email: string, locale: string, days = 90) => {
+      const id = await createAccount(ds, { email, locale });
+      await ds.query(`UPDATE accounts SET password_reminder_enabled = true, password_reminder_days = $2 WHERE id = $1`, [id, days]);
+      return id;
+    };
+    const ko = await optIn('pw-ko@example.kr', 'ko');
+    const en = await optIn('pw-en@example.com', 'en');
+    const changed = await optIn('pw-changed@example.kr', 'ko');
+    const optedOut = await createAccount(ds, { email: 'pw-out@example.kr' });
+    const neverChanged = await certificate(ko, 100);
+    const changedLongAgo = await certificate(en, 170);
+    await ds.query(`UPDATE certificates SET password_changed_at = $2 WHERE id = $1`, [changedLongAgo, new Date(now - 95 * DAY_MS)]);
+    const changedRecently = await certificate(changed, 150);
+    await ds.query(`UPDATE certificates SET password_changed_at = $2 WHERE id = $1`, [changedRecently, new Date(now - 10 * DAY_MS)]);
+    const young = await certificate(ko, 30);
+    const notOptedIn = await certificate(optedOut, 170);
+    const before = smtp.count;
+
+    expect(await pw.scan()).toMatchObject({ passwordReminders: 2 });
+    await settle(pw, before + 2);
+    const [koMail] = mailsTo('pw-ko@example.kr');
+    expect(koMail!.subject).toBe('[jointcert] 공동인증서 비밀번호를 바꿀 때가 되었습니다 (홍길동()0011234200401011234567)');
+    expect(koMail!.text).toContain('비밀번호를 바꾼 기록이 등록 후 100일 동안 없습니다');
+    expect(koMail!.text).toContain('등록 일시 (비밀번호 변경 기록 없음): ');
+    expect(koMail!.text).toContain('비밀번호는 서버로 전송되지 않습니다');
+    expect(koMail!.html).toContain('<th align="left" style="padding:2px 12px 2px 0">등록 일시 (비밀번호 변경 기록 없음)</th>');
+    expect(koMail!.text).toContain('비밀번호 변경 알림을 그만 받으려면: https://jointcert.test/v1/notifications/unsubscribe?token=');
+    expect(koMail!.headers.get('x-jointcert-notification')).toBe(`password/${Math.floor((now - 100 * DAY_MS) / DAY_MS) + 90}`);
+    const [enMail] = mailsTo('pw-en@example.com');
+    expect(enMail!.subject).toBe('[jointcert] Time to change your joint certificate password (홍길동()0011234200401011234567)');
+    expect(enMail!.text).toContain('was last changed 95 days ago');
+    expect(enMail!.text).toContain('Password last changed: ');
+    expect(enMail!.text).toContain('To stop password reminders: https://jointcert.test/v1/notifications/unsubscribe?token=');
+    for (const id of [changedRecently, young, notOptedIn]) expect(await notificationRows(ds, id)).toEqual([]);
+
+    // once per interval: again now and 30 days later nothing; 90 days after the first one, the next
+    expect(await pw.scan()).toMatchObject({ passwordReminders: 0 });
+    now += 30 * DAY_MS;
+    expect(await pw.scan()).toMatchObject({ passwordReminders: 0 });
+    await pw.queues.drained(5000);
+    expect(smtp.count).toBe(before + 2);
+    // the ko holder reports a change meanwhile: that certificate counts anew from it
+    await ds.query(`UPDATE certificates SET password_changed_at = $2 WHERE id = $1`, [neverChanged, new Date(now)]);
+    now += 60 * DAY_MS;
+    // due: changedLongAgo (second interval), changedRecently (first: 100 days since its change), young (120 days since registration)
+    expect(await pw.scan()).toMatchObject({ passwordReminders: 3 });
+    await settle(pw, before + 5);
+    expect((await notificationRows(ds, changedLongAgo)).map((r) => [r.kind, r.status])).toEqual([
+      ['password', 'sent'],
+      ['password', 'sent'],
+    ]);
+    expect(await notificationRows(ds, neverChanged)).toHaveLength(1);
+    now += 31 * DAY_MS;
+    expect(await pw.scan()).toMatchObject({ passwordReminders: 1 });
+    await settle(pw, before + 6);
+    expect(await notificationRows(ds, neverChanged)).toHaveLength(2);
+
+    // the password reminder's unsubscribe link turns that reminder off, not the expiry reminders
+    const link = /unsubscribe\?token=(\S+)/.exec(enMail!.text)![1]!;
+    expect(await pw.unsubscribe(decodeURIComponent(link), false)).toEqual({ emailHint: 'p***@example.com', locale: 'en', remindersEnabled: true, list: 'password', passwordReminderEnabled: true });
+    expect(await pw.unsubscribe(decodeURIComponent(link), true)).toMatchObject({ list: 'password', passwordReminderEnabled: false, remindersEnabled: true });
+    expect(await ds.query(`SELECT reminders_enabled, password_reminder_enabled FROM accounts WHERE id = $1`, [en])).toEqual([{ reminders_enabled: true, password_reminder_enabled: false }]);
+    now += 90 * DAY_MS;
+    const report = await pw.scan();
+    await pw.queues.drained(5000);
+    expect(report.passwordReminders).toBe(3); // the ko account's two certificates and the other opted-in one again; the unsubscribed en account no more
+    expect(mailsTo('pw-en@example.com')).toHaveLength(2);
   });
 
   it('the notice sweep (NOTICE_SWEEP_CRON, a real BullMQ job scheduler) sends a lock confirmation without waiting for the daily scan', async () => {

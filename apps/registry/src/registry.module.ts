@@ -27,6 +27,8 @@ import { RefreshSession } from './sessions/refresh.use-case';
 import { RevocationSync } from './sessions/revocation-sync';
 import { AccountSessions } from './security/account-sessions.service';
 import { CertificateLocks } from './security/certificate-lock.use-case';
+import { DeleteByLink } from './certificates/delete-link.use-case';
+import { PasswordHints } from './security/password-hint.use-case';
 import { SecondFactor } from './security/second-factor.service';
 import { SecurityController } from './security/security.controller';
 import { SessionIssuer } from './sessions/session-issuer';
@@ -92,8 +94,10 @@ function registryService(config: AppConfig, overrides: ServiceOverrides): Dynami
       RegisterCertificate,
       ReplaceCertificate,
       DeleteCertificate,
+      DeleteByLink,
       CertificateQueries,
       CertificateLocks,
+      PasswordHints,
       SecondFactor,
       AccountSessions,
       TransferStore,

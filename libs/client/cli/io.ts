@@ -88,6 +88,8 @@ const HINTS: Record<string, string> = {
   UNAUTHENTICATED: 'log in again (--npki DIR) or give a valid --token',
   RATE_LIMITED: 'too many attempts: wait and try again',
   NOT_FOUND: 'list the ids with `jointcert certificates`',
+  TOTP_REQUIRED: 'this account has a second factor: give --totp CODE (the 6 digits of your authenticator app, or a recovery code)',
+  TOTP_INVALID: 'the code is wrong or was used already: wait for the next one (or use a recovery code)',
   TRANSFER_NOT_FOUND: 'check the 16 digits; a code works once and for 3 minutes — send again for a new one',
   TRANSFER_ADDRESS_IN_USE: 'send again: a new code is made',
 };

@@ -46,7 +46,7 @@ Errors print the problem code and what to do.`,
 Reads DER or PEM. Certificates show holder, CA, Korean type (범용 / 용도제한), VID,
 validity and days left, OCSP and CRL URLs. signPri.key shows its encryption only.`,
   npki: `usage: jointcert npki list [dir] [--json]
-       jointcert npki passwd <folder> [--password-stdin] [--keep-scheme] [--iterations N] [--keep-backup] [--json]
+       jointcert npki passwd <folder> [--password-stdin] [--keep-scheme] [--iterations N] [--keep-backup] [--api URL [--token TOKEN]] [--json]
 
 list: without dir, looks in the usual places: ${defaultNpkiDirs().join(', ') || '(none for this OS)'}.
 dir may be an NPKI folder, a CA folder, a USER folder or one certificate's folder.
@@ -56,7 +56,9 @@ one per line) and re-encrypts signPri.key on this machine — PBES2 + PBKDF2-HMA
 iterations) + SEED-CBC, or the file's own scheme with --keep-scheme; R (randomNum) is kept. The new
 password needs ${NPKI_PASSWORD_RULE}. The new file is written beside the old one, fsynced and proven
 to decrypt before it replaces signPri.key; signPri.key.bak (the old file, old password) is removed
-once the new one is proven, or kept with --keep-backup.`,
+once the new one is proven, or kept with --keep-backup. With --api, the site is then told WHEN the password
+was changed (never the password: PUT /v1/certificates/{id}/password-changed), for its optional reminder to
+change it regularly; the session is --token, or a login with the changed folder.`,
   verify: `usage: jointcert verify <cert|cms> --anchors DIR [--chain FILE]... [--at TIME] [--revocation ocsp|crl|none]
                         [--content FILE] [--timeout MS] [--progress] [--json]
 
@@ -83,14 +85,16 @@ Prints the access and refresh tokens (use --token ACCESS with the other commands
 Logs in with the old certificate (or uses --token), then replaces certificate <id> with the
 one in NEW_DIR (same person, later expiry). With --password-stdin: old password, then new.`,
   delete: `usage: jointcert delete <id> --api URL (--npki DIR | --token TOKEN) [--password-stdin] [--json]`,
-  transfer: `usage: jointcert transfer send <folder> --api URL [--token TOKEN] [--password-stdin] [--wait] [--no-qr] [--json]
+  transfer: `usage: jointcert transfer send <folder> --api URL [--token TOKEN] [--totp CODE] [--password-stdin] [--wait] [--no-qr] [--json]
        jointcert transfer receive [code] --api URL --out DIR [--json]
 
 send: seals the folder's signCert.der + signPri.key (plus kmCert.der + kmPri.key), or its .pfx, under a new
 16-digit code and leaves it on the relay for 3 minutes; logs in with the folder itself unless --token is given.
---wait follows it until the other device took it. receive: takes it once with the code (argument or stdin)
-and writes the files into DIR, owner-only, never over existing files. The key file stays protected by the
-certificate password: it is needed to sign, not to receive.`,
+--wait follows it until the other device took it. An account with a second factor needs --totp CODE (the
+6 digits of the authenticator app, or a recovery code); on a terminal the code is asked when missing.
+receive: takes it once with the code (argument or stdin) and writes the files into DIR, owner-only, never
+over existing files. The key file stays protected by the certificate password: it is needed to sign, not
+to receive.`,
 };
 
 /** The usual NPKI locations of this OS. */
@@ -104,7 +108,7 @@ const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' 
 const API = { api: { type: 'string' }, npki: { type: 'string' }, token: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 const OPTIONS = {
   inspect: { ...COMMON },
-  npki: { ...COMMON, 'password-stdin': { type: 'boolean' }, 'keep-scheme': { type: 'boolean' }, 'keep-backup': { type: 'boolean' }, iterations: { type: 'string' } },
+  npki: { ...COMMON, 'password-stdin': { type: 'boolean' }, 'keep-scheme': { type: 'boolean' }, 'keep-backup': { type: 'boolean' }, iterations: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' } },
   verify: { ...COMMON, anchors: { type: 'string', multiple: true }, chain: { type: 'string', multiple: true }, at: { type: 'string' }, revocation: { type: 'string' }, content: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   revocation: { ...COMMON, issuer: { type: 'string', multiple: true }, source: { type: 'string', multiple: true }, at: { type: 'string' }, timeout: { type: 'string' }, progress: { type: 'boolean' } },
   register: { ...COMMON, ...API, email: { type: 'string' }, idn: { type: 'string' } },
@@ -112,7 +116,7 @@ const OPTIONS = {
   certificates: { ...COMMON, ...API },
   replace: { ...COMMON, ...API, old: { type: 'string' }, idn: { type: 'string' } },
   delete: { ...COMMON, ...API },
-  transfer: { ...COMMON, ...API, out: { type: 'string' }, wait: { type: 'boolean' }, 'no-qr': { type: 'boolean' } },
+  transfer: { ...COMMON, ...API, out: { type: 'string' }, wait: { type: 'boolean' }, 'no-qr': { type: 'boolean' }, totp: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
@@ -177,7 +181,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (p[0] === 'passwd') {
           if (p.length !== 2) throw new CliError('give one folder: jointcert npki passwd <folder> (see --help)');
           const iterations = str('iterations');
-          const r = await npkiPasswd(p[1]!, { keepScheme: v['keep-scheme'] === true, keepBackup: v['keep-backup'] === true, ...(iterations ? { iterations: positive(iterations, 0, '--iterations') } : {}) }, passwords, io);
+          const r = await npkiPasswd(
+            p[1]!,
+            {
+              keepScheme: v['keep-scheme'] === true,
+              keepBackup: v['keep-backup'] === true,
+              ...(iterations ? { iterations: positive(iterations, 0, '--iterations') } : {}),
+              ...(str('api') !== undefined ? { api: str('api')! } : {}),
+              ...(str('token') !== undefined ? { token: str('token')! } : {}),
+            },
+            passwords,
+            io,
+          );
           print(r, () => printPasswd(r, io.out));
           return 0;
         }
@@ -281,7 +296,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (extra.length > 0 || (action !== 'send' && action !== 'receive')) throw new CliError(HELP.transfer!);
         if (action === 'send') {
           if (!target) throw new CliError('give the folder to send: jointcert transfer send <folder>');
-          const r = await transferSend(target, { api: str('api'), token: str('token'), qr: v['no-qr'] !== true && !json, wait: v.wait === true }, passwords, io, json);
+          const r = await transferSend(target, { api: str('api'), token: str('token'), qr: v['no-qr'] !== true && !json, wait: v.wait === true, ...(str('totp') !== undefined ? { totp: str('totp')! } : {}) }, passwords, io, json);
           if (json) io.out(JSON.stringify(r, null, 2));
           return r.outcome === 'expired' ? 1 : 0;
         }

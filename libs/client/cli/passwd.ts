@@ -6,13 +6,15 @@
  * over signPri.key and proven again; then the backup is removed (kept with
  * --keep-backup). Any failure leaves the original signPri.key in place.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { toHex } from '../src/bytes';
+import { ApiError, ClientError } from '../src/errors';
+import { NpkiCertificate } from '../src/npki';
 import { unlockKeyFile } from '../src/keyfile';
 import { changeKeyPassword, type ChangedKeyFile, type ChangeKeyPasswordOptions } from '../src/passwd';
-import { folderFile, openFolder, type Passwords } from './account';
+import { apiFor, folderFile, openFolder, type Passwords } from './account';
 import { CliError, type Io } from './io';
 
 export interface PasswdOptions {
@@ -21,7 +23,13 @@ export interface PasswdOptions {
   /** Keep signPri.key.bak (still under the OLD password) after success. */
   keepBackup: boolean;
   iterations?: number;
+  /** --api: tell the gateway when the password was changed (the time only), with --token or a login with the changed folder. */
+  api?: string;
+  token?: string;
 }
+
+/** What the server was told (--api): the registered certificate and its new passwordChangedAt, or why not. */
+export type PasswdReport = { certificateId: string; passwordChangedAt: string } | { error: string; detail: string };
 
 export interface PasswdResult {
   keyFile: string;
@@ -31,6 +39,8 @@ export interface PasswdResult {
   randomNum: 'unchanged' | 'none';
   /** The backup's path when kept, else null. */
   backup: string | null;
+  /** With --api only. */
+  reported?: PasswdReport;
 }
 
 export async function npkiPasswd(dir: string, opts: PasswdOptions, passwords: Passwords, io: Io): Promise<PasswdResult> {
@@ -66,7 +76,7 @@ export async function npkiPasswd(dir: string, opts: PasswdOptions, passwords: Pa
     throw e;
   }
   if (!opts.keepBackup) unlinkSync(backup);
-  return {
+  const result: PasswdResult = {
     keyFile: keyPath,
     scheme: changed.scheme,
     prf: changed.prf ?? null,
@@ -74,6 +84,32 @@ export async function npkiPasswd(dir: string, opts: PasswdOptions, passwords: Pa
     randomNum: changed.hasRandomNum ? 'unchanged' : 'none',
     backup: opts.keepBackup ? backup : null,
   };
+  // only now that the new file is in place: the server learns the time (never the password)
+  if (opts.api !== undefined) result.reported = await reportChange(dir, opts.api, opts.token, changed.file, newPassword);
+  return result;
+}
+
+/**
+ * PUT /v1/certificates/{id}/password-changed for the folder's certificate
+ * (found among the account's by the SHA-256 of signCert.der). A failure is
+ * reported, not thrown: the password is changed either way.
+ */
+async function reportChange(dir: string, url: string, token: string | undefined, newKeyFile: Uint8Array, newPassword: string): Promise<PasswdReport> {
+  try {
+    const api = apiFor(url, token);
+    const signCert = readFileSync(folderFile(dir, 'signCert.der'));
+    // no token: log in with the changed folder itself (which also proves the new file against the server)
+    if (!token) await api.logIn(await (await NpkiCertificate.open({ signCert, signPri: newKeyFile })).unlock(newPassword));
+    const fingerprint = createHash('sha256').update(signCert).digest('hex');
+    const registered = (await api.listCertificates()).find((c) => c.fingerprintSha256 === fingerprint && c.status !== 'deleted');
+    if (!registered) return { error: 'CERT_NOT_REGISTERED', detail: 'this certificate is not registered to the account' };
+    const view = await api.reportPasswordChanged(registered.id);
+    return { certificateId: view.id, passwordChangedAt: view.passwordChangedAt ?? '' };
+  } catch (e) {
+    if (e instanceof ApiError) return { error: e.code, detail: e.problem.detail ?? e.problem.title };
+    if (e instanceof ClientError || e instanceof CliError) return { error: e instanceof ClientError ? e.code : 'CLI', detail: e.message };
+    throw e;
+  }
 }
 
 function writeDurably(path: string, data: Uint8Array, mode: number): void {
@@ -118,4 +154,6 @@ export function printPasswd(r: PasswdResult, out: (line?: string) => void): void
   out(`  encryption  ${scheme}, ${r.iterations} iterations`);
   out(`  R           ${r.randomNum === 'unchanged' ? 'unchanged (identity checks keep working)' : 'none in this key file'}`);
   out(`  backup      ${r.backup ? `${r.backup} (still opens with the OLD password: delete it when done)` : 'removed (the new file was proven to decrypt)'}`);
+  if (r.reported && 'certificateId' in r.reported) out(`  server      told: changed at ${r.reported.passwordChangedAt} (certificate ${r.reported.certificateId}; the password itself was not sent)`);
+  else if (r.reported) out(`  server      NOT told (${r.reported.error}: ${r.reported.detail}); the password is changed all the same`);
 }

@@ -4,6 +4,7 @@ import { transferQrTerminal } from '../src/transfer/qr-image';
 import { parseTransferCode } from '../src/transfer/code';
 import { receiveTransfer, sendTransfer, transferStatus, type SentTransfer } from '../src/transfer/relay';
 import type { TransferFile } from '../src/transfer/bundle';
+import { ApiError } from '../src/errors';
 import { apiFor, type Passwords, session } from './account';
 import { CliError, type Io } from './io';
 
@@ -15,6 +16,8 @@ export interface SendOptions {
   /** Poll until the other device took it (or it expired). */
   wait: boolean;
   pollMs?: number;
+  /** A fresh second-factor code (--totp), for accounts with TOTP; asked on the terminal when missing and the server wants one. */
+  totp?: string;
 }
 
 export interface SendOutcome extends Omit<SentTransfer, 'code'> {
@@ -36,7 +39,7 @@ export async function transferSend(folder: string, opts: SendOptions, passwords:
   const token = api.tokens?.accessToken;
   if (!token) throw new CliError('no session: give --token TOKEN, or a folder whose certificate is registered');
   const endpoint = { baseUrl: api.baseUrl };
-  const sent = await sendTransfer(endpoint, token, files);
+  const sent = await withSecondFactor((code) => sendTransfer(endpoint, token, files, code), opts.totp, io);
   const result: SendOutcome = { code: sent.code.display, transferId: sent.transferId, expiresAt: sent.expiresAt, files: files.map((f) => f.name) };
   if (!json) {
     io.out(`sent ${result.files.join(' + ')}; on the other device, enter this code before ${sent.expiresAt}:`);
@@ -63,6 +66,22 @@ export async function transferSend(folder: string, opts: SendOptions, passwords:
     if (!json) io.out(result.outcome === 'claimed' ? 'received by the other device.' : 'expired without being received: send again for a new code.');
   }
   return result;
+}
+
+/**
+ * An action a second factor may guard: without --totp, a TOTP_REQUIRED answer
+ * on a terminal asks for the code once and tries again; elsewhere it stays the
+ * error (with its --totp hint).
+ */
+export async function withSecondFactor<T>(action: (code: string | undefined) => Promise<T>, given: string | undefined, io: Io): Promise<T> {
+  try {
+    return await action(given);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 'TOTP_REQUIRED' && given === undefined && io.stdinIsTty)) throw e;
+    io.err('this account has a second factor.');
+    const code = (await io.promptHidden('code from your authenticator app (or a recovery code): ')).trim();
+    return action(code);
+  }
 }
 
 /** Take the transfer with the code (argument, or one line on stdin) and write its files into --out. */

@@ -28,6 +28,7 @@ const T = {
     transferSend: '이 인증서 보내기', transferReceive: '받기', transferCodeLabel: '인증번호 (16자리)',
     transferSent: (code, until) => `받는 기기에서 ${until} 전까지 이 인증번호를 입력하세요: ${code}`, transferReceived: (names) => `인증서를 받았습니다 (${names}). 비밀번호를 입력하면 로그인할 수 있습니다.`,
     transferLoginFirst: '먼저 보낼 인증서로 로그인하세요.',
+    totpCode: '인증 앱 코드 (6자리 또는 복구 코드)', totpNeeded: '이 계정은 2단계 인증을 사용합니다. 인증 앱의 6자리 코드를 입력한 뒤 다시 보내세요.',
     verified: '검증을 마쳤습니다.', confirmDelete: '이 인증서를 삭제할까요?', chooseFirst: '먼저 인증서를 선택하세요.', passwordFirst: '인증서 비밀번호를 입력하세요.',
     verdict_valid: '유효', verdict_invalid: '유효하지 않음', verdict_indeterminate: '판단 불가',
     reportSigner: '서명자', reportChain: '인증 경로 (서명자 → 최상위 인증기관)', reportChecks: '검사 항목', reportRevocation: '폐지 여부 확인',
@@ -50,6 +51,7 @@ const T = {
       IDENTITY_MISMATCH: '주민등록번호가 인증서와 일치하지 않습니다.',
       REVOCATION_UNKNOWN: '인증서 폐지 여부를 확인할 수 없습니다. 잠시 후 다시 시도하세요.',
       UNAUTHENTICATED: '로그인이 필요합니다.',
+      TOTP_INVALID: '인증 앱 코드가 틀렸거나 이미 사용되었습니다. 다음 코드를 기다려 다시 시도하세요.',
       TRANSFER_NOT_FOUND: '이 인증번호로 기다리는 인증서가 없습니다. 숫자를 확인하거나, 보내는 기기에서 다시 보내세요 (번호는 한 번, 3분 동안만 쓸 수 있습니다).',
     },
   },
@@ -78,6 +80,7 @@ const T = {
     transferSend: 'Send this certificate', transferReceive: 'Receive', transferCodeLabel: 'Code (16 digits)',
     transferSent: (code, until) => `On the receiving device, enter this code before ${until}: ${code}`, transferReceived: (names) => `Certificate received (${names}). Enter its password to log in.`,
     transferLoginFirst: 'Log in with the certificate to send first.',
+    totpCode: 'Authenticator code (6 digits, or a recovery code)', totpNeeded: 'This account uses a second factor. Enter the 6-digit code from your authenticator app and send again.',
     verified: 'Verification done.', confirmDelete: 'Delete this certificate?', chooseFirst: 'Choose a certificate first.', passwordFirst: 'Enter the certificate password.',
     verdict_valid: 'valid', verdict_invalid: 'invalid', verdict_indeterminate: 'indeterminate',
     reportSigner: 'Signer', reportChain: 'Certification path (signer → root)', reportChecks: 'Checks', reportRevocation: 'Revocation checks',
@@ -100,6 +103,7 @@ const T = {
       IDENTITY_MISMATCH: 'The resident number does not match the certificate.',
       REVOCATION_UNKNOWN: 'The certificate’s revocation status cannot be checked now. Try again later.',
       UNAUTHENTICATED: 'Please log in.',
+      TOTP_INVALID: 'The authenticator code is wrong or was used already. Wait for the next code and try again.',
       TRANSFER_NOT_FOUND: 'No certificate is waiting under this code. Check the digits, or send again (a code works once, for 3 minutes).',
     },
   },
@@ -204,7 +208,18 @@ async function sendToDevice() {
   const a = api();
   if (!a.tokens || !state.files) throw new Error(t('transferLoginFirst'));
   const files = await Promise.all(state.files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
-  const sent = await sendTransfer({ baseUrl: a.baseUrl }, a.tokens.accessToken, files);
+  // the code field appears when the account turns out to have a second factor (TOTP_REQUIRED)
+  const totp = $('transfer-totp-row').hidden ? undefined : $('transfer-totp').value.trim() || undefined;
+  let sent;
+  try {
+    sent = await sendTransfer({ baseUrl: a.baseUrl }, a.tokens.accessToken, files, totp);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 'TOTP_REQUIRED')) throw e;
+    $('transfer-totp-row').hidden = false;
+    $('transfer-totp').focus();
+    return say('error', t('totpNeeded'), e.code);
+  }
+  $('transfer-totp').value = '';
   $('transfer-code').textContent = sent.code.display;
   $('transfer-code').hidden = false;
   say('ok', t('transferSent')(sent.code.display, fmtTime(sent.expiresAt)));

@@ -6,6 +6,7 @@
  * Tokens are kept in memory only, on this object.
  */
 import type {
+  AccountUpdate,
   AccountView,
   ServerCertificateView,
   SessionView,
@@ -26,7 +27,7 @@ import { ApiError, ClientError, type Problem } from './errors';
 import type { NpkiSigner } from './npki';
 
 export type { ServerCertificateView, SessionView, TotpEnrolment, TotpRecoveryCodes };
-export type { AccountView, CertificateView, ChallengeView, IdentityProof, RegisterResult, ReplaceResult, SessionTokens, ValidationReport };
+export type { AccountUpdate, AccountView, CertificateView, ChallengeView, IdentityProof, RegisterResult, ReplaceResult, SessionTokens, ValidationReport };
 
 export const API_OPERATIONS = {
   challenge: { method: 'POST', path: '/v1/challenges' },
@@ -35,6 +36,7 @@ export const API_OPERATIONS = {
   refresh: { method: 'POST', path: '/v1/sessions/refresh' },
   logout: { method: 'DELETE', path: '/v1/sessions/current' },
   account: { method: 'GET', path: '/v1/accounts/me' },
+  updateAccount: { method: 'PATCH', path: '/v1/accounts/me' },
   listCertificates: { method: 'GET', path: '/v1/certificates' },
   getCertificate: { method: 'GET', path: '/v1/certificates/{id}' },
   replaceCertificate: { method: 'POST', path: '/v1/certificates/{id}/replace' },
@@ -42,6 +44,7 @@ export const API_OPERATIONS = {
   verifyDocument: { method: 'POST', path: '/v1/signatures/verify' },
   lockCertificate: { method: 'POST', path: '/v1/certificates/{id}/lock' },
   unlockCertificate: { method: 'POST', path: '/v1/certificates/{id}/unlock' },
+  reportPasswordChanged: { method: 'PUT', path: '/v1/certificates/{id}/password-changed' },
   listSessions: { method: 'GET', path: '/v1/sessions' },
   endAllSessions: { method: 'DELETE', path: '/v1/sessions' },
   enrolTotp: { method: 'POST', path: '/v1/accounts/me/totp' },
@@ -52,7 +55,7 @@ export const API_OPERATIONS = {
   claimTransfer: { method: 'POST', path: '/v1/transfers/claim' },
   currentTransfer: { method: 'GET', path: '/v1/transfers/current' },
   cancelTransfer: { method: 'DELETE', path: '/v1/transfers/current' },
-} as const satisfies Record<string, { method: 'GET' | 'POST' | 'DELETE' | 'PATCH'; path: string }>;
+} as const satisfies Record<string, { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; path: string }>;
 
 export type ApiOperation = keyof typeof API_OPERATIONS;
 
@@ -146,6 +149,11 @@ export class JointcertApi {
     return this.call('account', { auth: 'required' });
   }
 
+  /** Change the email, locale or reminders; changing the email needs `totpCode` once the account has a second factor. */
+  updateAccount(body: AccountUpdate, totpCode?: string): Promise<AccountView> {
+    return this.call('updateAccount', { body, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
+  }
+
   listCertificates(): Promise<CertificateView[]> {
     return this.call('listCertificates', { auth: 'required' });
   }
@@ -170,6 +178,11 @@ export class JointcertApi {
   /** Needs a fresh second-factor code, or a session opened by another certificate of the account. */
   unlockCertificate(id: string, totpCode?: string): Promise<CertificateView> {
     return this.call('unlockCertificate', { id, auth: 'required', ...(totpCode !== undefined ? { totpCode } : {}) });
+  }
+
+  /** The certificate password was changed on this device (changeKeyPassword): only the time is sent, for the opt-in password reminder. */
+  reportPasswordChanged(id: string, changedAt?: Date): Promise<CertificateView> {
+    return this.call('reportPasswordChanged', { id, body: changedAt ? { changedAt: changedAt.toISOString() } : {}, auth: 'required' });
   }
 
   listSessions(): Promise<SessionView[]> {

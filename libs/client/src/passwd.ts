@@ -13,6 +13,8 @@
  */
 import { DEFAULT_MAX_ITERATIONS, encodeEncryptedPrivateKeyInfo, type KeyScheme, LEGACY_SEED_VARIANTS, type ParsedEpki, type Pbkdf2Prf } from '../../pki/src/npki/keyfile-format';
 import { seedCbcEncrypt } from '../../pki/src/npki/seed';
+import type { CertificateView } from '@jointcert/contracts';
+import type { JointcertApi } from './api';
 import { ClientError } from './errors';
 import { deriveLegacy, deriveSeedCbcWithSha1, passwordBytes, pbkdf2, PRF_HASH, type UnlockedKey, unlockKeyFile, type UnlockOptions } from './keyfile';
 import { randomBytes } from './webcrypto';
@@ -43,6 +45,15 @@ export interface ChangeKeyPasswordOptions extends UnlockOptions {
   scheme?: 'pbes2' | 'keep';
   /** PBES2 iterations (default 10,000; 1,000 .. 1,000,000). Ignored with scheme 'keep'. */
   iterations?: number;
+  /**
+   * With a session: once the new file is proven, tell the server when the
+   * password was changed (PUT /v1/certificates/{id}/password-changed — the
+   * time only) for the opt-in password reminder. A failed report does not
+   * undo the change: see ChangedKeyFile.reported / reportError. Report only
+   * when the new file is really kept (a caller that may still fail to save it
+   * reports afterwards with api.reportPasswordChanged instead).
+   */
+  report?: { api: Pick<JointcertApi, 'reportPasswordChanged'>; certificateId: string };
 }
 
 export interface ChangedKeyFile {
@@ -53,6 +64,10 @@ export interface ChangedKeyFile {
   prf?: Pbkdf2Prf;
   /** Whether the key carries R (the randomNum attribute) — unchanged either way. */
   hasRandomNum: boolean;
+  /** With `report`: the certificate as the server now has it (passwordChangedAt set), or null when the report failed. */
+  reported?: CertificateView | null;
+  /** With `report`: why it failed (ApiError / ClientError NETWORK); the key file is changed all the same. */
+  reportError?: Error;
 }
 
 /**
@@ -87,6 +102,14 @@ export async function changeKeyPassword(
     if (!sameBytes(proof.pkcs8, old.pkcs8) || proof.publicJwk.n !== old.publicJwk.n) throw new Error('the re-encrypted key file does not decrypt to the same key');
     const out: ChangedKeyFile = { file, scheme: target.scheme, iterations: target.iterations, hasRandomNum: old.randomNum !== undefined };
     if (target.prf) out.prf = target.prf;
+    if (opts.report) {
+      try {
+        out.reported = await opts.report.api.reportPasswordChanged(opts.report.certificateId);
+      } catch (e) {
+        out.reported = null;
+        out.reportError = e as Error;
+      }
+    }
     return out;
   } finally {
     old.pkcs8.fill(0);

@@ -143,10 +143,12 @@ export const configSchema = z
     REVOCATION_RECHECK_CRON: z.string().min(9).default('30 */6 * * *'),
     /** Base URL of the gateway as users reach it: the unsubscribe link in emails. */
     NOTIFIER_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-    /** HMAC key of unsubscribe links, at least 32 characters; required in production (development: derived from the development ACCESS_TOKEN_SECRET). */
+    /** HMAC key of the links in emails (unsubscribe, one-click deletion of an unused certificate), at least 32 characters; required in production (development: a fixed development key). */
     UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
     /** How long an unsubscribe link works. */
     UNSUBSCRIBE_TTL_S: seconds(180 * 86400, 60),
+    /** How long the one-click deletion link of an unused-certificate notice works. */
+    DELETE_LINK_TTL_S: seconds(30 * 86400, 60),
     /** Send attempts per notification per scan (exponential backoff from NOTIFIER_BACKOFF_MS). */
     NOTIFIER_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     NOTIFIER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
@@ -235,8 +237,9 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   DEV_CA_LDAP_PORT: ['dev-ca'],
   REVOCATION_RECHECK_CRON: ['notifier'],
   NOTIFIER_PUBLIC_URL: ['notifier'],
-  UNSUBSCRIBE_SECRET: ['notifier'],
+  UNSUBSCRIBE_SECRET: ['notifier', 'registry'],
   UNSUBSCRIBE_TTL_S: ['notifier'],
+  DELETE_LINK_TTL_S: ['notifier'],
   NOTIFIER_SEND_ATTEMPTS: ['notifier'],
   NOTIFIER_BACKOFF_MS: ['notifier'],
   NOTIFIER_CONCURRENCY: ['notifier'],

@@ -48,6 +48,8 @@ export interface CertificateView {
   lockedAt: string | null;
   /** Last login (or sign-up) with this certificate; null if never. Only in the certificate list and GET by id. */
   lastUsedAt: string | null;
+  /** When the holder's client last reported changing the certificate password (PUT /v1/certificates/{id}/password-changed); null if never. */
+  passwordChangedAt: string | null;
 }
 
 export interface RemindersSettings {
@@ -56,11 +58,20 @@ export interface RemindersSettings {
   daysBefore: number[];
 }
 
+/** The opt-in reminder to change the certificate password (청약홈: "change it regularly"). */
+export interface PasswordReminderSettings {
+  /** Off by default. */
+  enabled: boolean;
+  /** One email per certificate when its password was not reported changed for this many days (default 90). */
+  intervalDays: number;
+}
+
 export interface AccountView {
   id: string;
   email: string | null;
   locale: string;
   reminders: RemindersSettings;
+  passwordReminder: PasswordReminderSettings;
   createdAt: string;
 }
 
@@ -251,7 +262,8 @@ export type CallerRequest = z.infer<typeof callerRequest>;
 /** Locales the frontends are translated into. */
 export const LOCALES = ['ko', 'en'] as const;
 
-export const updateAccountRequest = callerRequest.extend({
+/** What PATCH /v1/accounts/me changes (each field optional). */
+export const accountUpdate = z.object({
   email: f.email.nullable().optional(),
   locale: z.enum(LOCALES).optional(),
   reminders: z
@@ -267,6 +279,19 @@ export const updateAccountRequest = callerRequest.extend({
         .optional(),
     })
     .optional(),
+  /** The opt-in reminder to change the certificate password. */
+  passwordReminder: z
+    .object({
+      enabled: z.boolean().optional(),
+      /** Days between password changes before a reminder (7–730). */
+      intervalDays: z.int().min(7).max(730).optional(),
+    })
+    .optional(),
+});
+export type AccountUpdate = z.input<typeof accountUpdate>;
+
+export const updateAccountRequest = callerRequest.extend({
+  ...accountUpdate.shape,
   /** Needed to change the email once the account has a second factor (X-TOTP-Code at the gateway). */
   totpCode: f.totpCode.optional(),
 });
@@ -293,6 +318,13 @@ export interface ReplaceResult {
 
 export const totpCodeRequest = callerRequest.extend({ totpCode: f.totpCode.optional() });
 export type TotpCodeRequest = z.infer<typeof totpCodeRequest>;
+
+/** The client changed the certificate password (a hint: the password itself never reaches the server). */
+export const passwordChangedRequest = certificateRequest.extend({
+  /** When, ISO-8601; default now. A time in the future is refused. */
+  changedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type PasswordChangedRequest = z.infer<typeof passwordChangedRequest>;
 
 /** A started TOTP enrolment: the secret (base32) and its otpauth:// URI for a QR code. */
 export interface TotpEnrolment {
@@ -359,7 +391,31 @@ export interface UnsubscribeView {
   /** The address reminders go to, masked (h***@example.com); null when the account has none. */
   emailHint: string | null;
   locale: string;
+  /** Expiry reminders (and the notices sent with them). */
   remindersEnabled: boolean;
+  /** Present for the password reminder's link: that list, and whether the reminder is (now) on. */
+  list?: 'password';
+  passwordReminderEnabled?: boolean;
+}
+
+/**
+ * The one-click deletion link of an unused-certificate notice, forwarded by the
+ * gateway: `confirm` false shows what it would delete (GET — changes nothing,
+ * mail scanners prefetch links), true deletes (POST; with a second factor
+ * enrolled, `totpCode` is needed).
+ */
+export const deleteLinkRequest = z.object({ client: f.clientInfo, token: z.string().min(1).max(300), confirm: z.boolean(), totpCode: f.totpCode.optional() });
+export type DeleteLinkRequest = z.infer<typeof deleteLinkRequest>;
+
+export interface DeleteLinkView {
+  certificate: { id: string; subject: string; serialHex: string; notAfter: string; lastUsedAt: string };
+  locale: string;
+  /** The account has a second factor: deleting needs a current code. */
+  totpRequired: boolean;
+  /** The account's only active certificate: the link does not delete it (log in to do so). */
+  lastCertificate: boolean;
+  /** True once this request deleted it. */
+  deleted: boolean;
 }
 
 // ---------------------------------------------------------------- health
@@ -396,6 +452,7 @@ export const Api = {
     deleteCertificate: contract<SecondFactorCertificateRequest, { ok: true }>('registry.delete-certificate', secondFactorCertificateRequest),
     lockCertificate: contract<CertificateRequest, CertificateView>('registry.lock-certificate', certificateRequest),
     unlockCertificate: contract<SecondFactorCertificateRequest, CertificateView>('registry.unlock-certificate', secondFactorCertificateRequest),
+    reportPasswordChanged: contract<PasswordChangedRequest, CertificateView>('registry.password-changed', passwordChangedRequest),
     enrolTotp: contract<CallerRequest, TotpEnrolment>('registry.totp-enrol', callerRequest),
     confirmTotp: contract<TotpCodeRequest, TotpRecoveryCodes>('registry.totp-confirm', totpCodeRequest),
     disableTotp: contract<TotpCodeRequest, { ok: true }>('registry.totp-disable', totpCodeRequest),
@@ -406,6 +463,8 @@ export const Api = {
     /** The caller's live transfer (is it still waiting?), TRANSFER_NOT_FOUND once claimed, expired or cancelled. */
     currentTransfer: contract<CallerRequest, TransferCreated>('registry.current-transfer', callerRequest),
     cancelTransfer: contract<CallerRequest, { ok: true }>('registry.cancel-transfer', callerRequest),
+    /** The unused-certificate notice's deletion link (no session: the signed link is the authority). */
+    deleteByLink: contract<DeleteLinkRequest, DeleteLinkView>('registry.delete-by-link', deleteLinkRequest),
   },
   notifier: {
     ping: contract<z.infer<typeof pingRequest>, PingResult>('notifier.ping', pingRequest),

@@ -23,7 +23,7 @@ export class AccountsController {
 
   @Patch('me')
   @ApiRoute({
-    summary: 'Change the email address, locale or expiry reminders',
+    summary: 'Change the email address, locale, expiry reminders or the password reminder',
     body: 'UpdateAccountRequest',
     description: 'Once the account has a second factor, changing the email needs X-TOTP-Code.',
     ok: { status: 200, schema: 'AccountView' },

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type CertificateView, type ClientInfo, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
@@ -6,7 +6,7 @@ import { AuthCaller, BearerGuard, OptionalBearerGuard, OptionalCaller } from '..
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
-import { certificateId, registerBody, replaceBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
+import { certificateId, passwordChangedBody, registerBody, replaceBody, type PasswordChangedBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
 
@@ -68,6 +68,23 @@ export class CertificatesController {
   @ApiTotpHeader
   replace(@Param('id', idParam) certificateId: string, @Body(new ZodPipe(replaceBody)) body: ReplaceBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo, @Headers(TOTP_HEADER) code?: string): Promise<ReplaceResult> {
     return this.services.send(Api.registry.replaceCertificate, { client, caller, certificateId, ...body, ...totpHeader(code) });
+  }
+
+  @Put(':id/password-changed')
+  @UseGuards(BearerGuard)
+  @ApiId
+  @ApiRoute({
+    summary: 'Report that the certificate password was changed (the password itself never leaves the client)',
+    description:
+      'Called by the client after re-encrypting signPri.key (changeKeyPassword, `jointcert npki passwd --api`). Sets passwordChangedAt ' +
+      '(never moves it back); the opt-in password reminder (PATCH /v1/accounts/me passwordReminder) counts from it, or from registration when never reported. Idempotent.',
+    body: 'PasswordChangedRequest',
+    ok: { status: 200, schema: 'CertificateView' },
+    errors: ['MALFORMED_INPUT', 'NOT_FOUND'],
+    auth: 'required',
+  })
+  passwordChanged(@Param('id', idParam) certificateId: string, @Body(new ZodPipe(passwordChangedBody)) body: PasswordChangedBody, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<CertificateView> {
+    return this.services.send(Api.registry.reportPasswordChanged, { client, caller, certificateId, ...body });
   }
 
   @Delete(':id')

@@ -1,15 +1,13 @@
-import { Controller, Get, HttpCode, Inject, type OnModuleInit, Post, Query, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Api, type ClientInfo, type UnsubscribeView } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { esc, LINK_PATHS, pageShell, respond } from './link-page';
 
-const PATH = 'v1/notifications/unsubscribe';
-/** The confirmation page posts its form to this same URL (the API's CSP otherwise forbids forms and styles). */
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const PATH = LINK_PATHS[0];
 
 /**
  * The unsubscribe link of reminder emails (RFC 8058):
@@ -22,23 +20,8 @@ const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'se
  */
 @ApiTags('notifications')
 @Controller(PATH)
-export class UnsubscribeController implements OnModuleInit {
-  constructor(
-    private readonly services: ServiceClient,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  /** RFC 8058 one-click requests are form-urlencoded: accept them as an opaque string (no other route takes a string body). */
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (req, body, done) => {
-        // only the unsubscribe route: everywhere else it stays 415 like any non-JSON body
-        if (req.url.startsWith(`/${PATH}`)) done(null, body);
-        else done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
-      });
-    }
-  }
+export class UnsubscribeController {
+  constructor(private readonly services: ServiceClient) {}
 
   @Get()
   @ApiRoute({
@@ -49,7 +32,7 @@ export class UnsubscribeController implements OnModuleInit {
   })
   async show(@Query('token') token: unknown, @Client() client: ClientInfo, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<UnsubscribeView | string> {
     const view = await this.services.send(Api.notifier.unsubscribe, { client, token: tokenOf(token), confirm: false });
-    return respond(req, reply, view, page(view, tokenOf(token), false));
+    return respond(req, reply, view, () => page(view, tokenOf(token), false));
   }
 
   @Post()
@@ -62,7 +45,7 @@ export class UnsubscribeController implements OnModuleInit {
   })
   async confirm(@Query('token') token: unknown, @Client() client: ClientInfo, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<UnsubscribeView | string> {
     const view = await this.services.send(Api.notifier.unsubscribe, { client, token: tokenOf(token), confirm: true });
-    return respond(req, reply, view, page(view, tokenOf(token), true));
+    return respond(req, reply, view, () => page(view, tokenOf(token), true));
   }
 }
 
@@ -71,22 +54,16 @@ function tokenOf(token: unknown): string {
   return token;
 }
 
-function respond(req: FastifyRequest, reply: FastifyReply, view: UnsubscribeView, html: string): UnsubscribeView | string {
-  if (!(req.headers.accept ?? '').includes('text/html')) return view;
-  void reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store');
-  return html;
-}
-
 function page(view: UnsubscribeView, token: string, done: boolean): string {
   const ko = !view.locale.startsWith('en');
   const who = esc(view.emailHint ?? '');
-  const body = done || !view.remindersEnabled
-    ? `<p>${ko ? `${who} 주소로 보내던 인증서 만료 알림을 더 이상 보내지 않습니다.` : `Expiry reminders to ${who} are off.`}</p>`
-    : `<p>${ko ? `${who} 주소로 보내는 인증서 만료 알림을 그만 받으시겠습니까?` : `Stop certificate expiry reminders to ${who}?`}</p>
+  // the password reminder's link stops that reminder only
+  const password = view.list === 'password';
+  const on = password ? view.passwordReminderEnabled === true : view.remindersEnabled;
+  const what = ko ? (password ? '인증서 비밀번호 변경 알림' : '인증서 만료 알림') : password ? 'certificate password reminders' : 'certificate expiry reminders';
+  const body = done || !on
+    ? `<p>${ko ? `${who} 주소로 보내던 ${what}을 더 이상 보내지 않습니다.` : `${password ? 'Password' : 'Expiry'} reminders to ${who} are off.`}</p>`
+    : `<p>${ko ? `${who} 주소로 보내는 ${what}을 그만 받으시겠습니까?` : `Stop ${what} to ${who}?`}</p>
 <form method="post" action="/${PATH}?token=${encodeURIComponent(token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${ko ? '수신 거부' : 'Unsubscribe'}</button></form>`;
-  return `<!doctype html><html lang="${ko ? 'ko' : 'en'}"><head><meta charset="utf-8"><title>jointcert</title></head><body style="font-family:sans-serif">${body}</body></html>`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return pageShell(ko, body);
 }

@@ -25,6 +25,7 @@ export const accountExample: AccountView = {
   email: 'hong.gildong@example.kr',
   locale: 'ko-KR',
   reminders: { enabled: true, daysBefore: [30, 7, 1] },
+  passwordReminder: { enabled: false, intervalDays: 90 },
   createdAt: '2026-11-29T03:00:12.345Z',
 };
 
@@ -49,6 +50,7 @@ export const certificateExample: CertificateView = {
   locked: false,
   lockedAt: null,
   lastUsedAt: '2026-11-29T03:00:12.345Z',
+  passwordChangedAt: null,
 };
 
 export const sessionExample: SessionTokens = {

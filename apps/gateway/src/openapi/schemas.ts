@@ -3,6 +3,7 @@ import type {
   AccountView,
   CertificateView,
   ChallengeView,
+  DeleteLinkView,
   SessionView,
   RegisterResult,
   ServerCertificateView,
@@ -16,6 +17,7 @@ import { PROBLEM_TYPES, type ProblemCode } from '@jointcert/common';
 import {
   claimTransferBody,
   createTransferBody,
+  passwordChangedBody,
   refreshBody,
   registerBody,
   replaceBody,
@@ -42,6 +44,9 @@ const account = z
     email: z.email().nullable(),
     locale: z.string(),
     reminders: z.object({ enabled: z.boolean(), daysBefore: z.array(z.int()) }),
+    passwordReminder: z
+      .object({ enabled: z.boolean(), intervalDays: z.int() })
+      .meta({ description: 'Opt-in reminder to change the certificate password (off by default; 90 days unless changed)' }),
     createdAt: iso,
   })
   .meta({ description: 'An account', example: ex.accountExample });
@@ -68,6 +73,7 @@ const certificate = z
     locked: z.boolean().meta({ description: 'Locked as lost: refused at login until unlocked' }),
     lockedAt: iso.nullable(),
     lastUsedAt: iso.nullable().meta({ description: 'Last login (or sign-up) with this certificate; null if never' }),
+    passwordChangedAt: iso.nullable().meta({ description: "When the holder's client last reported changing the certificate password; null if never" }),
   })
   .meta({ description: 'A registered certificate', example: ex.certificateExample });
 
@@ -189,6 +195,16 @@ const transferEnvelope = z
   })
   .meta({ description: 'The sealed bundle, and nothing about the sender', example: ex.transferEnvelopeExample });
 
+const deleteLinkView = z
+  .object({
+    certificate: z.object({ id: z.uuid(), subject: z.string(), serialHex: z.string(), notAfter: iso, lastUsedAt: iso }),
+    locale: z.string(),
+    totpRequired: z.boolean().meta({ description: 'The account has a second factor: POST needs a code' }),
+    lastCertificate: z.boolean().meta({ description: "The account's only active certificate: not deleted by link (log in)" }),
+    deleted: z.boolean(),
+  })
+  .meta({ description: 'What a deletion link of an unused-certificate notice deletes, and whether it did' });
+
 const checkStatus = z.enum(['up', 'down']);
 
 /** Schema name → zod schema, in the order the document lists them. */
@@ -198,6 +214,7 @@ export const SCHEMAS = {
   ReplaceRequest: replaceBody,
   RefreshRequest: refreshBody,
   UpdateAccountRequest: updateAccountBody,
+  PasswordChangedRequest: passwordChangedBody,
   VerifyDocumentRequest: verifyDocumentBody,
   CreateTransferRequest: createTransferBody,
   ClaimTransferRequest: claimTransferBody,
@@ -215,8 +232,15 @@ export const SCHEMAS = {
   Problem: problem,
   Liveness: z.object({ status: z.literal('ok') }),
   UnsubscribeView: z
-    .object({ emailHint: z.string().nullable(), locale: z.string(), remindersEnabled: z.boolean() })
+    .object({
+      emailHint: z.string().nullable(),
+      locale: z.string(),
+      remindersEnabled: z.boolean().meta({ description: 'Expiry reminders (and the notices sent with them)' }),
+      list: z.literal('password').optional().meta({ description: "Present for the password reminder's link" }),
+      passwordReminderEnabled: z.boolean().optional(),
+    })
     .meta({ description: 'What an unsubscribe link is for (masked address) and whether reminders are on', example: { emailHint: 'h***@example.kr', locale: 'ko', remindersEnabled: false } }),
+  DeleteLinkView: deleteLinkView,
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ redis: checkStatus, registry: checkStatus, verifier: checkStatus }) }),
   TotpConfirmRequest: totpConfirmBody,
   TotpEnrolment: totpEnrolmentView,
@@ -241,6 +265,7 @@ agree<Same<z.infer<typeof report>, ValidationReport>>();
 agree<Same<z.infer<typeof sessionView>, SessionView>>();
 agree<Same<z.infer<typeof transferCreated>, TransferCreated>>();
 agree<Same<z.infer<typeof transferEnvelope>, TransferEnvelope>>();
+agree<Same<z.infer<typeof deleteLinkView>, DeleteLinkView>>();
 
 /** `components.schemas` of the document, with cross-references as $ref. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {

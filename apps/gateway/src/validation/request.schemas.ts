@@ -104,13 +104,31 @@ export const refreshBody = z.strictObject({
     .meta({ description: 'The refresh token of the current pair; each is usable once' }),
 });
 
+const passwordReminderPatch = z
+  .strictObject({
+    enabled: z.boolean().optional().meta({ description: 'Opt in (true) or out: one email per certificate whose password was not reported changed for intervalDays' }),
+    intervalDays: z.int().min(7).max(730).optional().meta({ description: 'Days between password changes before a reminder (default 90)' }),
+  })
+  .refine((r) => r.enabled !== undefined || r.intervalDays !== undefined, { message: 'give enabled and/or intervalDays' });
+
 export const updateAccountBody = z
   .strictObject({
     email: email.nullable().optional().meta({ description: 'null removes the address (and with it the reminders)' }),
     locale: locale.optional(),
     reminders: remindersPatch.optional(),
+    passwordReminder: passwordReminderPatch.optional(),
   })
-  .refine((b) => b.email !== undefined || b.locale !== undefined || b.reminders !== undefined, { message: 'give at least one of email, locale, reminders' });
+  .refine((b) => b.email !== undefined || b.locale !== undefined || b.reminders !== undefined || b.passwordReminder !== undefined, {
+    message: 'give at least one of email, locale, reminders, passwordReminder',
+  });
+
+/** PUT /v1/certificates/{id}/password-changed: when the client changed the certificate password (never the password). */
+export const passwordChangedBody = z.strictObject({
+  changedAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'When the password was changed, ISO-8601 (default: now); a time in the future is refused' }),
+});
 
 export const verifyDocumentBody = z.strictObject({
   signedData,
@@ -142,6 +160,7 @@ export type SignedChallengeBody = z.infer<typeof signedChallengeBody>;
 export type ReplaceBody = z.infer<typeof replaceBody>;
 export type RefreshBody = z.infer<typeof refreshBody>;
 export type UpdateAccountBody = z.infer<typeof updateAccountBody>;
+export type PasswordChangedBody = z.infer<typeof passwordChangedBody>;
 export type VerifyDocumentBody = z.infer<typeof verifyDocumentBody>;
 export type CreateTransferBody = z.infer<typeof createTransferBody>;
 export type ClaimTransferBody = z.infer<typeof claimTransferBody>;

@@ -24,7 +24,8 @@ export type MailInput =
   | { kind: 'expiry'; locale: MailLocale; now: number; certificate: CertificateFacts; thresholdDays: number; unsubscribeUrl: string }
   | { kind: 'revoked'; locale: MailLocale; now: number; certificate: CertificateFacts; revokedAt: Date; reason: string | null; unsubscribeUrl: string }
   | { kind: 'lock'; locale: MailLocale; now: number; certificate: CertificateFacts; lockedAt: Date; siteUrl: string; unsubscribeUrl: string }
-  | { kind: 'unused'; locale: MailLocale; now: number; certificate: CertificateFacts; lastUsedAt: Date; siteUrl: string; unsubscribeUrl: string };
+  | { kind: 'unused'; locale: MailLocale; now: number; certificate: CertificateFacts; lastUsedAt: Date; siteUrl: string; unsubscribeUrl: string; deleteUrl?: string }
+  | { kind: 'password'; locale: MailLocale; now: number; certificate: CertificateFacts; passwordChangedAt: Date | null; registeredAt: Date; siteUrl: string; unsubscribeUrl: string };
 
 export interface RenderedMail {
   subject: string;
@@ -128,6 +129,8 @@ export function renderMail(input: MailInput): RenderedMail {
   let subject = '';
   let lead = '';
   let todo = '';
+  /** A one-click action shown under the text (the unused notice's deletion link). */
+  let action: { text: string; url: string } | undefined;
   switch (input.kind) {
     case 'expiry': {
       const left = daysLeft(c.notAfter, input.now);
@@ -174,10 +177,43 @@ export function renderMail(input: MailInput): RenderedMail {
       todo = ko
         ? `더 이상 사용하지 않는 인증서라면 사이트의 「인증서 관리」에서 삭제하세요: ${input.siteUrl}. 쓰지 않는 인증서를 남겨 두지 않는 것이 안전합니다.`
         : `If you no longer use it, delete it under "Certificates" on the site: ${input.siteUrl}. Certificates you do not use are safer removed.`;
+      if (input.deleteUrl) action = { text: ko ? '이 인증서를 바로 삭제하려면 (확인 화면이 열립니다)' : 'To delete this certificate now (a confirmation page opens)', url: input.deleteUrl };
+      break;
+    }
+    case 'password': {
+      const since = input.passwordChangedAt ?? input.registeredAt;
+      const days = Math.max(0, Math.floor((input.now - since.getTime()) / DAY_MS));
+      facts.push(
+        input.passwordChangedAt
+          ? [ko ? '마지막 비밀번호 변경' : 'Password last changed', koreaTime(input.passwordChangedAt, locale)]
+          : [ko ? '등록 일시 (비밀번호 변경 기록 없음)' : 'Registered (no password change reported)', koreaTime(input.registeredAt, locale)],
+      );
+      subject = ko ? `[jointcert] 공동인증서 비밀번호를 바꿀 때가 되었습니다 (${d.name})` : `[jointcert] Time to change your joint certificate password (${d.name})`;
+      lead = ko
+        ? input.passwordChangedAt
+          ? `등록하신 공동인증서의 비밀번호를 ${days}일 동안 바꾸지 않았습니다.`
+          : `등록하신 공동인증서의 비밀번호를 바꾼 기록이 등록 후 ${days}일 동안 없습니다.`
+        : input.passwordChangedAt
+          ? `The password of the joint certificate registered to your account was last changed ${days} days ago.`
+          : `No password change has been reported for the joint certificate registered to your account in the ${days} days since it was registered.`;
+      todo = ko
+        ? '인증서 비밀번호는 정기적으로 바꾸고 다른 사람과 공유하지 마세요. 인증서 프로그램이나 `jointcert npki passwd`로 이 기기에서 바꿀 수 있으며, 비밀번호는 서버로 전송되지 않습니다.'
+        : 'Change the certificate password regularly and never share it. Change it on your device with your certificate program or `jointcert npki passwd`; the password is never sent to the server.';
       break;
     }
   }
-  const stop = input.kind === 'expiry' ? (ko ? '만료 알림을 그만 받으려면' : 'To stop expiry reminders') : ko ? '알림 메일을 그만 받으려면' : 'To stop these reminder emails';
+  const stop =
+    input.kind === 'expiry'
+      ? ko
+        ? '만료 알림을 그만 받으려면'
+        : 'To stop expiry reminders'
+      : input.kind === 'password'
+        ? ko
+          ? '비밀번호 변경 알림을 그만 받으려면'
+          : 'To stop password reminders'
+        : ko
+          ? '알림 메일을 그만 받으려면'
+          : 'To stop these reminder emails';
   const text = [
     lead,
     '',
@@ -185,6 +221,7 @@ export function renderMail(input: MailInput): RenderedMail {
     '',
     todo,
     '',
+    ...(action ? [`${action.text}: ${action.url}`, ''] : []),
     '--',
     `${stop}: ${input.unsubscribeUrl}`,
     '',
@@ -198,7 +235,8 @@ export function renderMail(input: MailInput): RenderedMail {
 ${rows}
 </table>
 <p><strong>${esc(todo)}</strong></p>
-<hr>
+${action ? `<p>${esc(action.text)}: <a href="${esc(action.url)}">${esc(ko ? '인증서 삭제' : 'delete the certificate')}</a></p>
+` : ''}<hr>
 <p style="font-size:small;color:#555">${esc(stop)}: <a href="${esc(input.unsubscribeUrl)}">${esc(ko ? '수신 거부' : 'unsubscribe')}</a></p>
 </body></html>
 `;

@@ -10,9 +10,10 @@
  *   3. per page, inserts the claim rows (ON CONFLICT DO NOTHING) and enqueues
  *      the unsent ones with addBulk, job id = the notification key (the queue
  *      drops a second copy while the first is waiting);
- *   4. claims unused-certificate notices (UNUSED_NOTICE_DAYS; 0 = off), then
- *      (re-)enqueues every unsent one-off notice: revocations, lock
- *      confirmations, unused certificates.
+ *   4. claims unused-certificate notices (UNUSED_NOTICE_DAYS; 0 = off) and
+ *      password reminders (accounts that opted in), then (re-)enqueues every
+ *      unsent one-off notice: revocations, lock confirmations, unused
+ *      certificates, password reminders.
  * `dryRun` only lists what is due (nothing written, nothing enqueued).
  */
 import type { Clock, Logger } from '@jointcert/common';
@@ -28,6 +29,8 @@ export interface ScanReport {
   revocationNotices: number;
   /** New unused-certificate notices claimed by this run. */
   unusedNotices: number;
+  /** New password reminders claimed by this run. */
+  passwordReminders: number;
   seconds: number;
   /** dry run: what would be sent. */
   wouldSend?: DueReminder[];
@@ -87,9 +90,11 @@ export class ReminderScanner {
     await enqueuing;
     let revocationNotices = 0;
     let unusedNotices = 0;
+    let passwordReminders = 0;
     if (!dryRun) {
       const unusedDays = this.opts.unusedNoticeDays ?? 0;
       if (unusedDays > 0) unusedNotices = await this.repo.claimUnusedNotices(now, unusedDays);
+      passwordReminders = await this.repo.claimPasswordReminders(now);
       revocationNotices = await this.sweepNotices({ withFailed: true });
     }
     const seconds = (performance.now() - started) / 1000;
@@ -97,7 +102,7 @@ export class ReminderScanner {
       this.opts.metrics.scanSeconds.observe({ scan: 'expiry' }, seconds);
       this.opts.metrics.due.inc({ kind: 'expiry' }, enqueued);
     }
-    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, unusedNotices, seconds, ...(dryRun ? { wouldSend } : {}) };
+    const report: ScanReport = { at: now.toISOString(), dryRun, expired, due, enqueued, revocationNotices, unusedNotices, passwordReminders, seconds, ...(dryRun ? { wouldSend } : {}) };
     this.opts.logger.info({ ...report, wouldSend: undefined }, 'expiry scan done');
     return report;
   }

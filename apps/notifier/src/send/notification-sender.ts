@@ -17,7 +17,7 @@
  * again); others → back to `pending` and the queue retries with exponential
  * backoff; after the last attempt → `failed` with attempts and last error.
  */
-import type { Clock, Logger } from '@jointcert/common';
+import type { Clock, DeleteLinks, Logger } from '@jointcert/common';
 import type { NotificationKind, NotificationTarget, NotifierRepository } from '@jointcert/registry-db';
 import { errorText, isPermanentSmtpError, type MailSender } from '../mail/mailer';
 import { mailLocale, renderMail, type MailInput } from '../mail/templates';
@@ -52,7 +52,7 @@ export class NotificationSender {
     private readonly repo: NotifierRepository,
     private readonly mailer: MailSender,
     private readonly tokens: UnsubscribeTokens,
-    private readonly opts: { clock: Clock; leaseMs: number; publicUrl: string; mailDomain: string; logger: Logger; metrics: NotifierMetrics },
+    private readonly opts: { clock: Clock; leaseMs: number; publicUrl: string; mailDomain: string; logger: Logger; metrics: NotifierMetrics; deleteLinks: DeleteLinks; deleteLinkTtlMs: number },
   ) {}
 
   async process(ctx: SendContext): Promise<SendResult> {
@@ -103,12 +103,17 @@ export class NotificationSender {
 
   /** The email of a notification (also used by the preview and dry-run). */
   compose(t: NotificationTarget, at: number): { subject: string; text: string; html: string; messageId: string; headers: Record<string, string> } {
-    const token = this.tokens.issue(t.accountId, at);
+    // the password reminder's link stops that reminder only; the others stop expiry reminders and notices
+    const token = this.tokens.issue(t.accountId, at, t.kind === 'password' ? 'password' : 'reminders');
     const base = this.opts.publicUrl.replace(/\/+$/, '');
     const unsubscribeUrl = `${base}/v1/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
     const certificate = { subjectDn: t.subjectDn, issuerDn: t.issuerDn, ca: t.ca, policyOid: t.policyOid, certType: t.certType, serialHex: t.serialHex, notAfter: t.notAfter };
     const locale = mailLocale(t.locale);
-    const rendered = renderMail(mailInput(t, { locale, now: at, certificate, unsubscribeUrl }, base));
+    const deleteUrl = (): string => {
+      const link = this.opts.deleteLinks.issue({ accountId: t.accountId, certificateId: t.certificateId, lastUsedAt: t.lastUsedAt.getTime() }, at + this.opts.deleteLinkTtlMs);
+      return `${base}/v1/notifications/delete-certificate?token=${encodeURIComponent(link)}`;
+    };
+    const rendered = renderMail(mailInput(t, { locale, now: at, certificate, unsubscribeUrl }, base, deleteUrl));
     return {
       ...rendered,
       messageId: `<${t.notificationId}@${this.opts.mailDomain}>`,
@@ -121,7 +126,7 @@ export class NotificationSender {
   }
 }
 
-function mailInput(t: NotificationTarget, common: Pick<MailInput, 'locale' | 'now' | 'certificate' | 'unsubscribeUrl'>, siteUrl: string): MailInput {
+function mailInput(t: NotificationTarget, common: Pick<MailInput, 'locale' | 'now' | 'certificate' | 'unsubscribeUrl'>, siteUrl: string, deleteUrl: () => string): MailInput {
   switch (t.kind) {
     case 'expiry':
       return { ...common, kind: 'expiry', thresholdDays: t.thresholdDays ?? 0 };
@@ -130,8 +135,20 @@ function mailInput(t: NotificationTarget, common: Pick<MailInput, 'locale' | 'no
     case 'lock':
       return { ...common, kind: 'lock', lockedAt: t.lockedAt ?? new Date(common.now), siteUrl };
     case 'unused':
-      return { ...common, kind: 'unused', lastUsedAt: t.lastUsedAt, siteUrl };
+      return { ...common, kind: 'unused', lastUsedAt: t.lastUsedAt, siteUrl, deleteUrl: deleteUrl() };
+    case 'password':
+      return { ...common, kind: 'password', passwordChangedAt: t.passwordChangedAt, registeredAt: t.registeredAt, siteUrl };
   }
+}
+
+/**
+ * The key of the password reminder due at `at` (mirrors claimPasswordReminders):
+ * the UTC day the current interval fell due, counted from the reported change
+ * (or the registration) in whole intervals.
+ */
+export function passwordReminderKey(since: Date, at: number, intervalDays: number): number {
+  const elapsed = Math.floor((at - since.getTime()) / 86_400_000);
+  return utcDay(since) + Math.floor(elapsed / intervalDays) * intervalDays;
 }
 
 /** The UTC day (days since 1970-01-01) of a time: the key of an unused-certificate notice. */
@@ -158,6 +175,12 @@ function skipReason(t: NotificationTarget, at: number): string | undefined {
       if (t.lockedAt !== null) return 'certificate locked';
       if (!t.remindersEnabled) return 'reminders off';
       if (utcDay(t.lastUsedAt) !== t.thresholdDays) return 'used again';
+      return undefined;
+    case 'password':
+      if (t.certificateStatus !== 'active') return `certificate ${t.certificateStatus}`;
+      if (t.lockedAt !== null) return 'certificate locked';
+      if (!t.passwordReminderEnabled) return 'password reminder off';
+      if (passwordReminderKey(t.passwordChangedAt ?? t.registeredAt, at, t.passwordReminderDays) !== t.thresholdDays) return 'password changed since';
       return undefined;
   }
 }

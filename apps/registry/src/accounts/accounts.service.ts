@@ -26,6 +26,8 @@ export class AccountsService {
     if (request.locale !== undefined) patch.locale = request.locale;
     if (request.reminders?.enabled !== undefined) patch.remindersEnabled = request.reminders.enabled;
     if (request.reminders?.daysBefore !== undefined) patch.reminderDays = request.reminders.daysBefore;
+    if (request.passwordReminder?.enabled !== undefined) patch.passwordReminderEnabled = request.passwordReminder.enabled;
+    if (request.passwordReminder?.intervalDays !== undefined) patch.passwordReminderDays = request.passwordReminder.intervalDays;
     return this.db.transaction(async (tx) => {
       const account = await this.accounts.update(request.caller.accountId, patch, tx);
       if (!account) throw accountUnknown();

@@ -3,7 +3,7 @@ import { currentRequestId, DomainError, LOGGER, type Logger } from '@jointcert/c
 import type { ClientInfo } from '@jointcert/contracts';
 import { AuditRepository, type AuditOutcome, type Tx } from '@jointcert/registry-db';
 
-export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
+export type AuditAction = 'register' | 'login' | 'refresh' | 'logout' | 'replace' | 'delete' | 'account.update' | 'certificate.lock' | 'certificate.unlock' | 'certificate.password-changed' | 'totp.enrol' | 'totp.confirm' | 'totp.disable' | 'totp.verify' | 'sessions.end-all' | 'transfer.create' | 'transfer.claim' | 'transfer.cancel';
 
 export interface AuditEntry {
   action: AuditAction;

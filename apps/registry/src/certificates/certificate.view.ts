@@ -31,6 +31,7 @@ export function certificateView(c: RegisteredCertificate, nowMs: number): Certif
     locked: c.lockedAt !== null,
     lockedAt: c.lockedAt?.toISOString() ?? null,
     lastUsedAt: null,
+    passwordChangedAt: c.passwordChangedAt?.toISOString() ?? null,
   };
 }
 

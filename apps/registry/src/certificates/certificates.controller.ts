@@ -5,6 +5,8 @@ import {
   type CallerRequest,
   type CertificateRequest,
   type CertificateView,
+  type DeleteLinkRequest,
+  type DeleteLinkView,
   type RegisterRequest,
   type RegisterResult,
   type ReplaceRequest,
@@ -12,6 +14,7 @@ import {
   type SecondFactorCertificateRequest,
 } from '@jointcert/contracts';
 import { CertificateQueries } from './certificate-queries';
+import { DeleteByLink } from './delete-link.use-case';
 import { DeleteCertificate } from './delete.use-case';
 import { RegisterCertificate } from './register.use-case';
 import { ReplaceCertificate } from './replace.use-case';
@@ -26,6 +29,7 @@ export class CertificatesController {
     private readonly deleteCertificate: DeleteCertificate,
     private readonly queries: CertificateQueries,
     private readonly secondFactor: SecondFactor,
+    private readonly deleteByLink: DeleteByLink,
   ) {}
 
   @Handles(Api.registry.register)
@@ -53,6 +57,11 @@ export class CertificatesController {
   async delete(request: SecondFactorCertificateRequest): Promise<{ ok: true }> {
     await this.guard(request, 'delete');
     return this.deleteCertificate.execute(request);
+  }
+
+  @Handles(Api.registry.deleteByLink)
+  deleteLink(request: DeleteLinkRequest): Promise<DeleteLinkView> {
+    return this.deleteByLink.handle(request);
   }
 
   /** With a second factor enrolled, a fresh code (totpCode) first. */

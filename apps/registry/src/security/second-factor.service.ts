@@ -75,6 +75,11 @@ export class SecondFactor {
     });
   }
 
+  /** Whether the account has a confirmed second factor (guarded actions will ask for a code). */
+  async isEnabled(accountId: string): Promise<boolean> {
+    return (await this.factors.find(accountId))?.confirmedAt != null;
+  }
+
   /**
    * For a guarded action: false when the account has no confirmed second
    * factor (nothing to ask); true when `code` is a fresh TOTP code or an unused

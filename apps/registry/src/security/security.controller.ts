@@ -5,6 +5,7 @@ import {
   type CallerRequest,
   type CertificateRequest,
   type CertificateView,
+  type PasswordChangedRequest,
   type SecondFactorCertificateRequest,
   type SessionView,
   type TotpCodeRequest,
@@ -13,6 +14,7 @@ import {
 } from '@jointcert/contracts';
 import { AccountSessions } from './account-sessions.service';
 import { CertificateLocks } from './certificate-lock.use-case';
+import { PasswordHints } from './password-hint.use-case';
 import { SecondFactor } from './second-factor.service';
 
 /** Message handlers of account security: delegate (the contract's schema validated the request). */
@@ -22,6 +24,7 @@ export class SecurityController {
     private readonly locks: CertificateLocks,
     private readonly secondFactor: SecondFactor,
     private readonly accountSessions: AccountSessions,
+    private readonly passwordHints: PasswordHints,
   ) {}
 
   @Handles(Api.registry.lockCertificate)
@@ -32,6 +35,11 @@ export class SecurityController {
   @Handles(Api.registry.unlockCertificate)
   unlock(request: SecondFactorCertificateRequest): Promise<CertificateView> {
     return this.locks.unlock(request);
+  }
+
+  @Handles(Api.registry.reportPasswordChanged)
+  passwordChanged(request: PasswordChangedRequest): Promise<CertificateView> {
+    return this.passwordHints.report(request);
   }
 
   @Handles(Api.registry.enrolTotp)

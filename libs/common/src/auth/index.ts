@@ -1,2 +1,3 @@
 export * from './access-token';
 export * from './session-revocations';
+export * from './signed-links';

@@ -22,6 +22,12 @@ export const PROBLEM_TYPES = {
   UNSUBSCRIBE_TOKEN_INVALID: { status: 400, title: 'Unsubscribe link invalid' },
   /** Unsubscribe link: past its expiry (400 like CHALLENGE_EXPIRED: the link, not the URL, is unusable). */
   UNSUBSCRIBE_TOKEN_EXPIRED: { status: 400, title: 'Unsubscribe link expired' },
+  /** The deletion link of an unused-certificate notice: not one we signed. */
+  DELETE_LINK_INVALID: { status: 400, title: 'Deletion link invalid' },
+  /** The deletion link is past its expiry (DELETE_LINK_TTL_S). */
+  DELETE_LINK_EXPIRED: { status: 400, title: 'Deletion link expired' },
+  /** The deletion link no longer fits the certificate (`reason`: DELETED — already used, USED_AGAIN — logged in since the notice, NOT_ACTIVE). */
+  DELETE_LINK_OUTDATED: { status: 409, title: 'Deletion link outdated' },
   SIGNATURE_INVALID: { status: 422, title: 'Signature invalid' },
   /** The signature may be fine, but what it signs is not this challenge (nonce, textToSign, template). */
   CONTENT_MISMATCH: { status: 422, title: 'Signed content does not match the challenge' },

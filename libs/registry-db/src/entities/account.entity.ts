@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'accounts' })
+@Check('ck_accounts_password_reminder_days', 'password_reminder_days BETWEEN 7 AND 730')
 export class AccountEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_accounts' })
   id!: string;
@@ -16,6 +17,13 @@ export class AccountEntity {
 
   @Column({ name: 'reminder_days', type: 'int', array: true, default: () => "'{30,7,1}'" })
   reminderDays!: number[];
+
+  /** Opt-in: remind to change the certificate password when a certificate's hint is older than password_reminder_days (off by default). */
+  @Column({ name: 'password_reminder_enabled', type: 'boolean', default: false })
+  passwordReminderEnabled!: boolean;
+
+  @Column({ name: 'password_reminder_days', type: 'int', default: 90 })
+  passwordReminderDays!: number;
 
   /**
    * HMAC-SHA256(IDENTITY_HMAC_KEY, normalised idn), hex, once an identity was

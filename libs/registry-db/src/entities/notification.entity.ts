@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { CertificateEntity } from './certificate.entity';
 
-export const NOTIFICATION_KINDS = ['expiry', 'revoked', 'lock', 'unused'] as const;
+export const NOTIFICATION_KINDS = ['expiry', 'revoked', 'lock', 'unused', 'password'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'sending', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
@@ -10,7 +10,8 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
  * One row per notice that must go out exactly once: an expiry reminder per
  * (certificate, threshold), a revocation notice per certificate, a lock
  * confirmation per lock (threshold_days = the lock's number), an unused-
- * certificate notice per last use (threshold_days = its UTC day). Inserting the
+ * certificate notice per last use (threshold_days = its UTC day), a
+ * password reminder per interval (threshold_days = the UTC day it fell due). Inserting the
  * row claims the notice; a duplicate insert fails on the unique key.
  *
  * Two partial unique indexes instead of one (certificate_id, kind,

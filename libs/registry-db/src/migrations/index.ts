@@ -7,6 +7,7 @@ import { Notifier1767430000000 } from './1767430000000-notifier';
 import { CertificateLock1767450000000 } from './1767450000000-certificate-lock';
 import { SecondFactor1767450000001 } from './1767450000001-second-factor';
 import { NoticeKinds1767460000000 } from './1767460000000-notice-kinds';
+import { PasswordReminder1767470000000 } from './1767470000000-password-reminder';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CertificateLock1767450000000,
   SecondFactor1767450000001,
   NoticeKinds1767460000000,
+  PasswordReminder1767470000000,
 ];

@@ -34,6 +34,8 @@ export class AccountRepository {
     if (patch.locale !== undefined) set.locale = patch.locale;
     if (patch.remindersEnabled !== undefined) set.remindersEnabled = patch.remindersEnabled;
     if (patch.reminderDays !== undefined) set.reminderDays = patch.reminderDays;
+    if (patch.passwordReminderEnabled !== undefined) set.passwordReminderEnabled = patch.passwordReminderEnabled;
+    if (patch.passwordReminderDays !== undefined) set.passwordReminderDays = patch.passwordReminderDays;
     if (Object.keys(set).length > 0) {
       const result = await repo.update({ id }, set);
       if (result.affected === 0) return null;
@@ -56,6 +58,8 @@ function toDomain(e: AccountEntity): Account {
     locale: e.locale,
     remindersEnabled: e.remindersEnabled,
     reminderDays: [...e.reminderDays],
+    passwordReminderEnabled: e.passwordReminderEnabled,
+    passwordReminderDays: e.passwordReminderDays,
     identityHash: e.identityHash,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,

@@ -5,6 +5,9 @@ export interface Account {
   locale: string;
   remindersEnabled: boolean;
   reminderDays: number[];
+  /** Opt-in reminder to change the certificate password every passwordReminderDays. */
+  passwordReminderEnabled: boolean;
+  passwordReminderDays: number;
   /** Keyed hash of a verified identity number, hex; null until an identity was verified. */
   identityHash: string | null;
   createdAt: Date;
@@ -24,4 +27,6 @@ export interface AccountPatch {
   locale?: string;
   remindersEnabled?: boolean;
   reminderDays?: number[];
+  passwordReminderEnabled?: boolean;
+  passwordReminderDays?: number;
 }

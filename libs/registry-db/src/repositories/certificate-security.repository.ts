@@ -50,6 +50,21 @@ export class CertificateSecurityRepository {
     return { previous: row.locked_at, fingerprintSha256: row.fingerprint_sha256 };
   }
 
+  /**
+   * Record a reported certificate-password change on one of the account's (not
+   * deleted) certificates; a report older than the one kept changes nothing.
+   * False when there is no such certificate.
+   */
+  async recordPasswordChange(id: string, accountId: string, at: Date, tx: Tx): Promise<boolean> {
+    const rows = await tx.query<Array<{ id: string }>>(
+      `UPDATE certificates SET password_changed_at = greatest(password_changed_at, $3) WHERE id = $1 AND account_id = $2 AND status <> 'deleted' RETURNING id`,
+      [id, accountId, at],
+    );
+    // TypeORM answers an UPDATE … RETURNING with [rows, count]
+    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string }>;
+    return returned.length > 0;
+  }
+
   private async forUpdate(id: string, accountId: string, tx: Tx): Promise<{ locked_at: Date | null; fingerprint_sha256: string } | undefined> {
     const rows = await tx.query<Array<{ locked_at: Date | null; fingerprint_sha256: string }>>(
       `SELECT locked_at, fingerprint_sha256 FROM certificates WHERE id = $1 AND account_id = $2 AND status <> 'deleted' FOR UPDATE`,
@@ -75,6 +90,29 @@ export class CertificateSecurityRepository {
     );
     const row = rows[0];
     return row ? { certificateId: row.certificate_id, status: row.status, lockedAt: row.locked_at } : null;
+  }
+
+  /**
+   * What a deletion link checks: the certificate's last use as the notifier
+   * counts it (the latest login, or the registration when never used — the
+   * value the unused notice and its link were made for), the account's locale
+   * and how many active certificates it has. Null when the certificate is not
+   * the account's. Pass the deleting transaction (after its row
+   * lock) to read what that transaction will delete.
+   */
+  async linkState(
+    id: string,
+    accountId: string,
+    tx?: Tx,
+  ): Promise<{ status: string; lastUsedAt: Date; subjectDn: string; serialHex: string; notAfter: Date; locale: string; activeCertificates: number } | null> {
+    const rows = await (tx ?? this.dataSource).query<Array<{ status: string; last_used_at: Date; subject_dn: string; serial_hex: string; not_after: Date; locale: string; active: number }>>(
+      `SELECT c.status, coalesce((SELECT max(f.first_at) FROM (SELECT min(s.created_at) AS first_at FROM sessions s WHERE s.certificate_id = c.id GROUP BY s.family_id) f), c.created_at) AS last_used_at,
+              c.subject_dn, c.serial_hex, c.not_after, a.locale, (SELECT count(*) FROM certificates o WHERE o.account_id = a.id AND o.status = 'active')::int AS active
+         FROM certificates c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1 AND c.account_id = $2`,
+      [id, accountId],
+    );
+    const r = rows[0];
+    return r ? { status: r.status, lastUsedAt: r.last_used_at, subjectDn: r.subject_dn, serialHex: r.serial_hex, notAfter: r.not_after, locale: r.locale, activeCertificates: r.active } : null;
   }
 
   /** Last use of each of the account's certificates (by id). */

@@ -157,6 +157,7 @@ function toDomain(e: CertificateEntity): RegisteredCertificate {
     revokedAt: e.revokedAt,
     revocationReason: e.revocationReason,
     lockedAt: e.lockedAt,
+    passwordChangedAt: e.passwordChangedAt,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };

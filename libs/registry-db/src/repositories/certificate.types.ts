@@ -22,6 +22,8 @@ export interface RegisteredCertificate {
   revocationReason: string | null;
   /** Locked as lost: refused at login until unlocked. */
   lockedAt: Date | null;
+  /** When the holder's client last reported a certificate-password change (a hint); null if never. */
+  passwordChangedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -65,7 +65,7 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
     expect(out).toEqual({
       kind: 'opened',
       certificateId,
-      account: { id: accountId, email: 'a@example.kr', locale: 'ko', remindersEnabled: true, reminderDays: [30, 7], createdAt: expect.any(Date) as Date },
+      account: { id: accountId, email: 'a@example.kr', locale: 'ko', remindersEnabled: true, reminderDays: [30, 7], passwordReminderEnabled: false, passwordReminderDays: 90, createdAt: expect.any(Date) as Date },
     });
     const [session] = await ds.query<Array<Record<string, unknown>>>('SELECT account_id, certificate_id, family_id, refresh_token_hash, ip::text AS ip, user_agent FROM sessions WHERE id = $1', [w.sessionId]);
     expect(session).toEqual({ account_id: accountId, certificate_id: certificateId, family_id: w.familyId, refresh_token_hash: w.refreshTokenHash, ip: '203.0.113.7/32', user_agent: 'jest' });

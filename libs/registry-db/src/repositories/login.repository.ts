@@ -29,7 +29,7 @@ export interface LoginWrite {
 export type LoginOutcome =
   | { kind: 'not-registered' }
   | { kind: 'account-missing'; accountId: string; certificateId: string }
-  | { kind: 'opened'; certificateId: string; account: Pick<Account, 'id' | 'email' | 'locale' | 'remindersEnabled' | 'reminderDays' | 'createdAt'> };
+  | { kind: 'opened'; certificateId: string; account: Pick<Account, 'id' | 'email' | 'locale' | 'remindersEnabled' | 'reminderDays' | 'passwordReminderEnabled' | 'passwordReminderDays' | 'createdAt'> };
 
 /**
  * The login transaction as ONE statement (one round trip, its own implicit
@@ -52,7 +52,7 @@ WITH cert AS (
   WHERE c.fingerprint_sha256 = $1 AND c.status = 'active' AND c.locked_at IS NULL
   FOR SHARE
 ), acct AS (
-  SELECT a.id, a.email, a.locale, a.reminders_enabled, a.reminder_days, a.created_at
+  SELECT a.id, a.email, a.locale, a.reminders_enabled, a.reminder_days, a.password_reminder_enabled, a.password_reminder_days, a.created_at
   FROM accounts a JOIN cert ON a.id = cert.account_id
 ), sess AS (
   INSERT INTO sessions (id, account_id, family_id, refresh_token_hash, certificate_id, expires_at, ip, user_agent)
@@ -71,7 +71,7 @@ WITH cert AS (
   RETURNING request_id
 )
 SELECT cert.id AS certificate_id, cert.account_id, acct.id AS found_account_id, acct.email, acct.locale,
-       acct.reminders_enabled, acct.reminder_days, acct.created_at,
+       acct.reminders_enabled, acct.reminder_days, acct.password_reminder_enabled, acct.password_reminder_days, acct.created_at,
        (SELECT count(*) FROM sess)::int AS sessions, (SELECT count(*) FROM audit)::int AS audits,
        (SELECT count(*) FROM recorded)::int AS recorded
 FROM cert LEFT JOIN acct ON acct.id = cert.account_id`;
@@ -84,6 +84,8 @@ interface LoginRow {
   locale: string;
   reminders_enabled: boolean;
   reminder_days: number[];
+  password_reminder_enabled: boolean;
+  password_reminder_days: number;
   created_at: Date;
   sessions: number;
   audits: number;
@@ -138,6 +140,8 @@ export class LoginRepository {
         locale: row.locale,
         remindersEnabled: row.reminders_enabled,
         reminderDays: row.reminder_days,
+        passwordReminderEnabled: row.password_reminder_enabled,
+        passwordReminderDays: row.password_reminder_days,
         createdAt: row.created_at,
       },
     };

@@ -49,6 +49,11 @@ export interface NotificationTarget {
   remindersEnabled: boolean;
   /** Locked as lost (the lock confirmation's time), or null. */
   lockedAt: Date | null;
+  /** The password reminder (opt-in) and what it counts from: the reported change, else the registration. */
+  passwordReminderEnabled: boolean;
+  passwordReminderDays: number;
+  passwordChangedAt: Date | null;
+  registeredAt: Date;
   /** The latest login the certificate opened, or its registration when never used (the unused-certificate notice). */
   lastUsedAt: Date;
 }
@@ -77,7 +82,7 @@ const LAST_USED = `coalesce((SELECT max(f.first_at) FROM (SELECT min(s.created_a
 
 const TARGET_COLUMNS = `n.id, n.kind, n.threshold_days, n.attempts, c.id AS certificate_id, c.status AS certificate_status, c.subject_dn, c.issuer_dn, c.ca,
   c.cert_type, c.policy_oid, c.serial_hex, c.not_after, c.revoked_at, c.revocation_reason, a.id AS account_id, a.email, a.locale, a.reminders_enabled,
-  c.locked_at, ${LAST_USED} AS last_used_at`;
+  c.locked_at, ${LAST_USED} AS last_used_at, a.password_reminder_enabled, a.password_reminder_days, c.password_changed_at, c.created_at AS registered_at`;
 
 function toTarget(r: Record<string, unknown>): NotificationTarget {
   return {
@@ -102,6 +107,10 @@ function toTarget(r: Record<string, unknown>): NotificationTarget {
     remindersEnabled: r.reminders_enabled as boolean,
     lockedAt: r.locked_at as Date | null,
     lastUsedAt: r.last_used_at as Date,
+    passwordReminderEnabled: r.password_reminder_enabled as boolean,
+    passwordReminderDays: r.password_reminder_days as number,
+    passwordChangedAt: r.password_changed_at as Date | null,
+    registeredAt: r.registered_at as Date,
   };
 }
 
@@ -203,6 +212,30 @@ export class NotifierRepository {
     return rows.length;
   }
 
+  /**
+   * Claim rows for the password reminder: active, unlocked certificates of
+   * accounts that opted in (and have an address) whose password was not
+   * reported changed — since its registration, when never — for the account's
+   * interval. Keyed by the UTC day the current interval fell due (see
+   * passwordReminderKey), so one email per interval; a reported change starts
+   * the count anew. Returns how many were new.
+   */
+  async claimPasswordReminders(now: Date): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `WITH p AS (SELECT c.id, floor(extract(epoch FROM coalesce(c.password_changed_at, c.created_at)) / 86400)::int AS since_day,
+                         floor(extract(epoch FROM $1::timestamptz - coalesce(c.password_changed_at, c.created_at)) / 86400)::int AS elapsed, a.password_reminder_days AS iv
+                    FROM certificates c JOIN accounts a ON a.id = c.account_id
+                   WHERE c.status = 'active' AND c.locked_at IS NULL AND a.password_reminder_enabled AND a.email IS NOT NULL
+                     AND coalesce(c.password_changed_at, c.created_at) <= $1::timestamptz - make_interval(days => a.password_reminder_days))
+       INSERT INTO notifications (certificate_id, kind, threshold_days)
+       SELECT id, 'password', since_day + (elapsed / iv) * iv FROM p
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [now],
+    );
+    return rows.length;
+  }
+
   /** Active certificates past notAfter become `expired`, each with an audit row, in one statement. Returns how many. */
   async expireCertificates(now: Date): Promise<number> {
     const rows = await this.dataSource.query<Array<{ n: string }>>(
@@ -261,24 +294,29 @@ export class NotifierRepository {
     await this.dataSource.query(`UPDATE notifications SET status = 'skipped', last_error = $2, claimed_at = NULL, updated_at = $3 WHERE id = $1`, [notificationId, reason, now]);
   }
 
-  /** Turn an account's reminders off (unsubscribe link), with an audit row; false when the account does not exist. */
-  async disableReminders(accountId: string, now: Date, details: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Turn off one of an account's lists (an unsubscribe link): the expiry
+   * reminders, or the password reminder; with an audit row. False when the
+   * account does not exist.
+   */
+  async disableReminders(accountId: string, now: Date, details: Record<string, unknown>, list: 'reminders' | 'password' = 'reminders'): Promise<boolean> {
+    const [column, action] = list === 'password' ? ['password_reminder_enabled', 'account.password-reminder-unsubscribed'] : ['reminders_enabled', 'account.reminders-unsubscribed'];
     const rows = await this.dataSource.query<Array<{ n: string }>>(
-      `WITH u AS (UPDATE accounts SET reminders_enabled = false, updated_at = $2 WHERE id = $1 RETURNING id),
-            a AS (INSERT INTO audit_events (at, account_id, action, outcome, details) SELECT $2, id, 'account.reminders-unsubscribed', 'success', $3::jsonb FROM u)
+      `WITH u AS (UPDATE accounts SET ${column} = false, updated_at = $2 WHERE id = $1 RETURNING id),
+            a AS (INSERT INTO audit_events (at, account_id, action, outcome, details) SELECT $2, id, $4, 'success', $3::jsonb FROM u)
        SELECT count(*)::text AS n FROM u`,
-      [accountId, now, JSON.stringify(details)],
+      [accountId, now, JSON.stringify(details), action],
     );
     return Number(rows[0]?.n ?? 0) > 0;
   }
 
-  async accountForUnsubscribe(accountId: string): Promise<{ email: string | null; locale: string; remindersEnabled: boolean } | null> {
-    const rows = await this.dataSource.query<Array<{ email: string | null; locale: string; reminders_enabled: boolean }>>(
-      `SELECT email, locale, reminders_enabled FROM accounts WHERE id = $1`,
+  async accountForUnsubscribe(accountId: string): Promise<{ email: string | null; locale: string; remindersEnabled: boolean; passwordReminderEnabled: boolean } | null> {
+    const rows = await this.dataSource.query<Array<{ email: string | null; locale: string; reminders_enabled: boolean; password_reminder_enabled: boolean }>>(
+      `SELECT email, locale, reminders_enabled, password_reminder_enabled FROM accounts WHERE id = $1`,
       [accountId],
     );
     const r = rows[0];
-    return r ? { email: r.email, locale: r.locale, remindersEnabled: r.reminders_enabled } : null;
+    return r ? { email: r.email, locale: r.locale, remindersEnabled: r.reminders_enabled, passwordReminderEnabled: r.password_reminder_enabled } : null;
   }
 
   // ------------------------------------------------------------ revocation re-check
