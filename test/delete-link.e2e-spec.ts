@@ -10,7 +10,7 @@
 import { Redis } from 'ioredis';
 import type { SessionTokens } from '@jointcert/contracts';
 import { Notifier } from '../apps/notifier/src/notifier';
-import { DAY_MS } from '../apps/notifier/src/notifier.tokens';
+import { DAY_MS } from '@jointcert/common';
 import { notifierConfig } from '../apps/notifier/test/notifier-fixtures';
 import { SmtpSink } from '../apps/notifier/test/smtp-sink';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
@@ -67,7 +67,7 @@ beforeAll(async () => {
   const config = notifierConfig(sys.db.url, smtp.url, { UNUSED_NOTICE_DAYS: '1' });
   prefix = config.REDIS_PREFIX;
   // two days ahead: every certificate registered below has been unused for a day
-  notifier = await Notifier.open(config, { clock: () => Date.now() + 2 * DAY_MS });
+  notifier = await Notifier.open(config, { clock: { now: () => Date.now() + 2 * DAY_MS } });
   await notifier.start({ schedule: false, metrics: false });
 }, 60_000);
 

@@ -193,6 +193,9 @@ describe('gateway edges', () => {
       ['get', '/health/ready', 200],
       ['get', '/v1/notifications/unsubscribe', 200],
       ['post', '/v1/notifications/unsubscribe', 200],
+      ['put', '/v1/certificates/{id}/password-changed', 200],
+      ['get', '/v1/notifications/delete-certificate', 200],
+      ['post', '/v1/notifications/delete-certificate', 200],
     ];
     type Doc = {
       openapi: string;
@@ -226,7 +229,7 @@ describe('gateway edges', () => {
     it('describes every request body from the zod schemas, and every error as problem+json with examples', () => {
       for (const [method, path] of routes.filter(([m]) => m === 'post' || m === 'patch')) {
         const op = doc.paths[path]![method]!;
-        if (path === '/v1/challenges' || path === '/v1/notifications/unsubscribe') continue; // no JSON body
+        if (path === '/v1/challenges' || path === '/v1/notifications/unsubscribe' || path === '/v1/notifications/delete-certificate') continue; // no JSON body (a link's form)
         if (/^\/v1\/certificates\/\{id\}\/(lock|unlock)$|^\/v1\/accounts\/me\/totp$/.test(path)) continue; // no request body
         expect(op.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { $ref: expect.stringMatching(/^#\/components\/schemas\//) } } } });
         const bad = op.responses['400']!.content!['application/problem+json']!;

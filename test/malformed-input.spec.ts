@@ -24,7 +24,7 @@ const CHALLENGE_ID = randomUUID();
 
 /** Every use case answers 'delegated': reaching one means the message was accepted. */
 const delegated = new Proxy({}, { get: () => () => Promise.resolve('delegated') }) as never;
-const registry = { sessions: new SessionsController(delegated, delegated, delegated), certificates: new CertificatesController(delegated, delegated, delegated, delegated, delegated) };
+const registry = { sessions: new SessionsController(delegated, delegated, delegated), certificates: new CertificatesController(delegated, delegated, delegated, delegated, delegated, delegated) };
 const verifier = new VerificationController(delegated, delegated);
 
 type Outcome = { accepted: true } | { accepted: false; problem: ProblemDocument };

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { DomainError } from '@jointcert/common';
+import { CLOCK, DomainError, type Clock } from '@jointcert/common';
 import type { CertificateView, PasswordChangedRequest } from '@jointcert/contracts';
-import { CertificateSecurityRepository } from '@jointcert/registry-db';
+import { CertificateSecurityRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
-import { CLOCK, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
 
 /** A reported change time may run ahead of the registry's clock by this much (client clocks drift); it is stored as now. */
@@ -21,7 +19,7 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 @Injectable()
 export class PasswordHints {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly security: CertificateSecurityRepository,
     private readonly queries: CertificateQueries,
     private readonly audit: AuditLog,
@@ -32,19 +30,17 @@ export class PasswordHints {
     const { accountId } = request.caller;
     const now = this.clock.now();
     const at = request.changedAt === undefined ? now : Date.parse(request.changedAt);
-    try {
+    const changedAt = new Date(Math.min(at, now));
+    await this.audit.audited('certificate.password-changed', request.client, () => {
       if (at > now + FUTURE_SKEW_MS) throw new DomainError('MALFORMED_INPUT', 'changedAt lies in the future', { errors: [{ field: 'changedAt', message: 'must not be in the future' }] });
-      await this.dataSource.transaction(async (manager) => {
-        if (!(await this.security.recordPasswordChange(request.certificateId, accountId, new Date(Math.min(at, now)), manager))) throw certificateNotFound();
+      return this.db.transaction(async (tx) => {
+        if (!(await this.security.recordPasswordChange(request.certificateId, accountId, changedAt, tx))) throw certificateNotFound();
         await this.audit.success(
-          { action: 'certificate.password-changed', client: request.client, accountId, certificateId: request.certificateId, details: { changedAt: new Date(Math.min(at, now)).toISOString(), bySession: request.caller.sessionId } },
-          manager,
+          { action: 'certificate.password-changed', client: request.client, accountId, certificateId: request.certificateId, details: { changedAt: changedAt.toISOString(), bySession: request.caller.sessionId } },
+          tx,
         );
       });
-    } catch (err) {
-      await this.audit.failure({ action: 'certificate.password-changed', client: request.client, accountId, details: { requestedCertificateId: request.certificateId } }, err);
-      throw err;
-    }
+    }, () => ({ accountId, details: { requestedCertificateId: request.certificateId } }));
     return this.queries.get(accountId, request.certificateId);
   }
 }
