@@ -160,7 +160,7 @@ describe('faults with every app in its own process', () => {
     const n = answers.length;
     await until('logins after the SIGTERM', () => Promise.resolve(answers.slice(n).filter((a) => a.status === 201).length >= 8), 30_000);
     await finish();
-    console.log(`registry SIGTERM under load (second replica running): exit ${code}; ${JSON.stringify(tally(answers))}`);
+    console.log(`registry SIGTERM under load (second replica running): exit ${code}; ${JSON.stringify(tally(answers))}; 503s: ${JSON.stringify(answers.filter((a) => a.status === 503).map((a) => a.body?.detail))}`);
     expect(code).toBe(0);
     expect(faulty(answers)).toEqual([]);
     await storedOnce(answers, sessions0);
