@@ -205,6 +205,8 @@ describe('gateway REST API v1', () => {
       ['locale not a tag', 'PATCH', '/v1/accounts/me', { locale: 'Korean!' }, 'locale'],
       ['reminder day out of range', 'PATCH', '/v1/accounts/me', { reminders: { daysBefore: [400] } }, 'reminders.daysBefore.0'],
       ['reminder days repeated', 'PATCH', '/v1/accounts/me', { reminders: { daysBefore: [7, 7] } }, 'reminders.daysBefore'],
+      ['locale other than ko and en', 'PATCH', '/v1/accounts/me', { locale: 'ko-KR' }, 'locale'],
+      ['no reminder days', 'PATCH', '/v1/accounts/me', { reminders: { daysBefore: [] } }, 'reminders.daysBefore'],
       ['reminders.enabled not boolean', 'PATCH', '/v1/accounts/me', { reminders: { enabled: 'yes' } }, 'reminders.enabled'],
       ['replace: signedData missing', 'POST', `/v1/certificates/${certId}/replace`, { challengeId }, 'signedData'],
       ['verify: content not base64', 'POST', '/v1/signatures/verify', { signedData, content: '***' }, 'content'],

@@ -89,8 +89,7 @@ export class Notifier {
       issuers: options.issuers ?? IssuerDirectory.fromDirs([config.TRUST_ANCHORS_DIR, config.INTERMEDIATES_DIR]),
       ocsp: new RevocationChecker({
         http,
-        // libs/pki takes time as a function (it depends on no service library)
-        clock: () => this.clock.now(),
+        clock: this.clock,
         order: ['ocsp'],
         allow,
         maxSkewMs,

@@ -15,7 +15,7 @@ import { ReplaceCertificate } from './certificates/replace.use-case';
 import { ChallengeStore } from './challenges/challenge.store';
 import { ChallengesController } from './challenges/challenges.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
-import { recordInTransaction, RequestResults } from './idempotency/request-results';
+import { recordPendingResult, RequestResults } from './idempotency/request-results';
 import { openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
 import { SignatureProof } from './proof/signature-proof';
@@ -58,7 +58,13 @@ function registryService(config: AppConfig, overrides: ServiceOverrides): Dynami
     module: RegistryModule,
     imports: [
       RegistryDbModule.forRoot(
-        { url: config.DATABASE_URL, migrate: config.DATABASE_MIGRATE, migrationUrl: config.MIGRATION_DATABASE_URL, applicationName: 'jointcert-registry' },
+        {
+          url: config.DATABASE_URL,
+          migrate: config.DATABASE_MIGRATE,
+          migrationUrl: config.MIGRATION_DATABASE_URL,
+          applicationName: 'jointcert-registry',
+          transactionHook: recordPendingResult,
+        },
         logger,
       ),
     ],
@@ -66,15 +72,7 @@ function registryService(config: AppConfig, overrides: ServiceOverrides): Dynami
     providers: [
       ...serviceProviders('registry', config, { ...overrides, logger }),
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
-      {
-        provide: RequestResults,
-        useFactory: (db: RegistryDatabase) => {
-          const results = new RequestResults(db, config.IDEMPOTENCY_TTL_S);
-          recordInTransaction(db, results);
-          return results;
-        },
-        inject: [RegistryDatabase],
-      },
+      { provide: RequestResults, useFactory: (db: RegistryDatabase) => new RequestResults(db, config.IDEMPOTENCY_TTL_S), inject: [RegistryDatabase] },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: Redis, useFactory: () => openRedis(config, logger) },
       { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   type Certificate,
   type CertificateRevocation,
+  type Clock,
   createValidationPolicy,
   defaultLdapFetcher,
   fetchCrl,
@@ -80,8 +81,10 @@ export function progressBar(io: Io, always: boolean): ((url: string, received: n
   };
 }
 
+/** The CLI checks revocation now. */
+const clock: Clock = { now: () => Date.now() };
+
 export function checker(mode: Exclude<RevocationChoice, 'none'>, http: HttpFetcher, timeoutMs: number): RevocationChecker {
-  const clock = (): number => Date.now();
   const crl = new FetchingCrlSource({ fetch: (url) => fetchCrl(url, { http, ldap: defaultLdapFetcher, allow: () => true, maxBytes: CRL_MAX_BYTES, timeoutMs }), clock });
   // 'ocsp': OCSP first and the CRL when OCSP has no answer (as the server does); 'crl': the CRL only
   return new RevocationChecker({ http, crl, clock, order: mode === 'ocsp' ? ['ocsp', 'crl'] : ['crl'], ocsp: { timeoutMs }, mode: 'hard-fail' });
@@ -248,7 +251,7 @@ export function printReport(r: VerifyReport, out: (l?: string) => void): void {
 /** `revocation <cert>`: ask OCSP and the CRL separately; the issuer from --issuer/--chain. */
 export async function revocation(data: Buffer, opts: { issuer: string[]; at: number; timeoutMs: number; http: HttpFetcher; sources: Array<'ocsp' | 'crl'> }): Promise<RevocationView[]> {
   const only = (source: 'ocsp' | 'crl'): RevocationChecker =>
-    source === 'crl' ? checker('crl', opts.http, opts.timeoutMs) : new RevocationChecker({ http: opts.http, clock: () => Date.now(), order: ['ocsp'], ocsp: { timeoutMs: opts.timeoutMs } });
+    source === 'crl' ? checker('crl', opts.http, opts.timeoutMs) : new RevocationChecker({ http: opts.http, clock, order: ['ocsp'], ocsp: { timeoutMs: opts.timeoutMs } });
   const cert = parseCertificate(fileBytes(data));
   const issuer = loadCertificates(opts.issuer).find((c) => namesEqual(c.subject, cert.issuer));
   if (!issuer) throw new CliError(`give the issuer's certificate (--issuer FILE): ${cert.issuer.text}`);

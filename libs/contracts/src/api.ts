@@ -259,24 +259,14 @@ export type RefreshRequest = z.infer<typeof refreshRequest>;
 export const callerRequest = z.object({ client: f.clientInfo, caller: f.caller });
 export type CallerRequest = z.infer<typeof callerRequest>;
 
-/** Locales the frontends are translated into. */
-export const LOCALES = ['ko', 'en'] as const;
-
 /** What PATCH /v1/accounts/me changes (each field optional). */
 export const accountUpdate = z.object({
   email: f.email.nullable().optional(),
-  locale: z.enum(LOCALES).optional(),
+  locale: f.locale.optional(),
   reminders: z
     .object({
       enabled: z.boolean().optional(),
-      /** 1–10 distinct whole days between 0 and 366, stored largest first. */
-      daysBefore: z
-        .array(z.int().min(0).max(366))
-        .min(1)
-        .max(10)
-        .refine((days) => new Set(days).size === days.length, 'days must be distinct')
-        .transform((days) => [...days].sort((a, b) => b - a))
-        .optional(),
+      daysBefore: f.reminderDays.optional(),
     })
     .optional(),
   /** The opt-in reminder to change the certificate password. */

@@ -49,6 +49,18 @@ export const challengeId = z.string().min(1).max(64);
 
 export const email = z.email({ message: 'must be an email address' }).max(254);
 
+/** Locales the frontends are translated into. */
+export const LOCALES = ['ko', 'en'] as const;
+export const locale = z.enum(LOCALES, { message: `must be one of ${LOCALES.join(', ')}` });
+
+/** Expiry reminder days: 1–10 distinct whole days between 0 and 366 before notAfter, stored largest first. */
+export const reminderDays = z
+  .array(z.int().min(0).max(366))
+  .min(1)
+  .max(10)
+  .refine((days) => new Set(days).size === days.length, { message: 'must not repeat a day' })
+  .transform((days) => [...days].sort((a, b) => b - a));
+
 /** Six TOTP digits, or a recovery code (xxxx-xxxx). */
 export const totpCode = z.string().regex(/^\d{6}$|^[0-9a-z]{4}-[0-9a-z]{4}$/, { message: 'must be six digits or a recovery code' });
 

@@ -48,7 +48,8 @@ export { type PathCheck, type PathReason, type PathResult } from './path/result'
 export { KNOWN_EXTENSIONS } from './path/process';
 export { anchorDefects } from './path/profile';
 
-// Revocation: the checker (OCSP then CRL), its cache and fetchers.
+// Revocation: the checker (OCSP then CRL), its cache and fetchers, on the clock they are handed.
+export { type Clock } from './clock';
 export { REVOCATION_REASONS, type HttpFetcher, type RevocationReason, type RevocationStatus } from './revocation/types';
 export {
   RevocationChecker,

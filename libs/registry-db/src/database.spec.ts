@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from '@jointcert/common';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
-import { RegistryDatabase } from './database';
+import { RegistryDatabase, TRANSACTION_ATTEMPTS, type Tx } from './database';
 import { RegistryDbModule } from './registry-db.module';
 import { AccountRepository } from './repositories/account.repository';
 
@@ -47,5 +47,42 @@ describe('RegistryDbModule and RegistryDatabase', () => {
       }),
     ).rejects.toBe(boom);
     expect(await accounts.findById(id)).toBeNull();
+  });
+
+  /** A real error with that SQLSTATE from Postgres (as the driver reports a serialization failure or deadlock). */
+  const failWith = (tx: Tx, sqlState: string): Promise<unknown> => tx.query(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`);
+
+  it('a transaction that fails once with a serialization failure (40001) is run again and commits; the failed attempt left nothing', async () => {
+    const ids: string[] = [];
+    const id = await database.transaction(async (tx) => {
+      const created = (await accounts.create({ email: `retried-${ids.length}@example.kr`, reminderDays: [30], identityHash: null }, tx)).id;
+      ids.push(created);
+      if (ids.length === 1) await failWith(tx, '40001');
+      return created;
+    });
+    expect(ids).toHaveLength(2);
+    expect(id).toBe(ids[1]);
+    expect(await accounts.findById(ids[0]!)).toBeNull();
+    expect((await accounts.findById(id))?.email).toBe('retried-1@example.kr');
+  });
+
+  it('a deadlock (40P01) in every attempt stands after TRANSACTION_ATTEMPTS; another error is not retried', async () => {
+    let attempts = 0;
+    await expect(
+      database.transaction(async (tx) => {
+        attempts++;
+        await failWith(tx, '40P01');
+      }),
+    ).rejects.toMatchObject({ driverError: { code: '40P01' } });
+    expect(attempts).toBe(TRANSACTION_ATTEMPTS);
+
+    attempts = 0;
+    await expect(
+      database.transaction(async (tx) => {
+        attempts++;
+        await failWith(tx, '23505');
+      }),
+    ).rejects.toMatchObject({ driverError: { code: '23505' } });
+    expect(attempts).toBe(1);
   });
 });

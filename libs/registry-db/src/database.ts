@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Logger } from '@jointcert/common';
+import { isRetryableTransactionError, type Logger } from '@jointcert/common';
 import { createDataSource, runMigrations } from './data-source';
 
 /**
@@ -17,20 +17,54 @@ export function entityManager(tx: Tx | undefined, dataSource: DataSource): Entit
   return (tx as EntityManager | undefined) ?? dataSource.manager;
 }
 
+/** Attempts of a transaction that failed with a serialization failure or deadlock (40001, 40P01) before the error (a 503) stands. */
+export const TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * What every transaction does at its edges besides fn (the registry's
+ * idempotency record, apps/registry/src/idempotency). Given once, when the
+ * database is provided (RegistryDbModule.forRoot).
+ */
+export interface TransactionHook {
+  /** Inside the transaction, after fn resolved with `result`, before the commit (a throw rolls it all back). */
+  beforeCommit(tx: Tx, result: unknown): Promise<void>;
+  /** After the commit. */
+  afterCommit(): void;
+}
+
 /**
  * The registry's database as its use cases see it: `transaction(fn)` runs fn
  * in one Postgres transaction (committed when fn resolves, rolled back when it
- * throws). At boot the registry's idempotency layer wraps it
- * (apps/registry/src/idempotency: recordInTransaction), so every transaction
- * records the pending request's result before it commits and is retried on a
- * serialization failure or deadlock; an outage surfaces as the driver's error,
- * which the transport maps to 503.
+ * throws). A transaction that fails with a serialization failure or deadlock
+ * is run again, whole, up to TRANSACTION_ATTEMPTS times with a short random
+ * pause (fn does database work only, so it can be repeated); after that, or
+ * on any other error, the error passes through — an outage surfaces as the
+ * driver's error, which the transport maps to 503. The hook, if any, runs at
+ * the edges of every attempt.
  */
 export class RegistryDatabase {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hook?: TransactionHook,
+  ) {}
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(fn);
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const hook = this.hook;
+    const work = hook === undefined ? fn : async (tx: Tx): Promise<T> => {
+      const result = await fn(tx);
+      await hook.beforeCommit(tx, result);
+      return result;
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.dataSource.transaction(work);
+        hook?.afterCommit();
+        return result;
+      } catch (err) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+        await new Promise((resume) => setTimeout(resume, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** One statement outside a transaction. */
@@ -53,6 +87,8 @@ export interface RegistryDatabaseOptions {
   migrationUrl?: string | undefined;
   /** Shown in pg_stat_activity. */
   applicationName: string;
+  /** Run at the edges of every transaction (see TransactionHook). */
+  transactionHook?: TransactionHook | undefined;
 }
 
 /** Connect, then apply pending migrations when `migrate` (operators may run them separately). */

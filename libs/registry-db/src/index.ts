@@ -1,5 +1,5 @@
 export { createDataSource, runMigrations, type RegistryDataSourceOptions } from './data-source';
-export { RegistryDatabase, type RegistryDatabaseOptions, type Tx } from './database';
+export { RegistryDatabase, type RegistryDatabaseOptions, type TransactionHook, type Tx } from './database';
 export { RegistryDbModule } from './registry-db.module';
 export * from './entities';
 export { MIGRATIONS } from './migrations';

@@ -35,7 +35,7 @@ export class RegistryDbModule {
   static forRoot(options: RegistryDatabaseOptions, logger: Logger): DynamicModule {
     const providers: Provider[] = [
       { provide: DATA_SOURCE, useFactory: () => openDataSource(options, logger) },
-      { provide: RegistryDatabase, useFactory: (ds: DataSource) => new RegistryDatabase(ds), inject: [DATA_SOURCE] },
+      { provide: RegistryDatabase, useFactory: (ds: DataSource) => new RegistryDatabase(ds, options.transactionHook), inject: [DATA_SOURCE] },
       ...REPOSITORIES.map((cls) => ({ provide: cls, useFactory: (ds: DataSource) => new cls(ds), inject: [DATA_SOURCE] })),
     ];
     return { module: RegistryDbModule, providers, exports: [RegistryDatabase, ...REPOSITORIES] };

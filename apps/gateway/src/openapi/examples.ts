@@ -23,7 +23,7 @@ export const challengeExample: ChallengeView = {
 export const accountExample: AccountView = {
   id: '0b7f3c2a-5d41-4e8b-9c6f-2a1d3e4f5a6b',
   email: 'hong.gildong@example.kr',
-  locale: 'ko-KR',
+  locale: 'ko',
   reminders: { enabled: true, daysBefore: [30, 7, 1] },
   passwordReminder: { enabled: false, intervalDays: 90 },
   createdAt: '2026-11-29T03:00:12.345Z',

@@ -50,7 +50,13 @@ describe('request schemas', () => {
     expect(updateAccountBody.safeParse({}).success).toBe(false);
     expect(updateAccountBody.safeParse({ email: null }).success).toBe(true);
     expect(updateAccountBody.safeParse({ reminders: {} }).success).toBe(false);
-    expect(updateAccountBody.safeParse({ reminders: { daysBefore: [] } }).success).toBe(true);
+    expect(updateAccountBody.safeParse({ reminders: { daysBefore: [1] } }).success).toBe(true);
+  });
+
+  it("account patch: the registry's rules — locale ko or en, 1 to 10 distinct reminder days between 0 and 366", () => {
+    expect(updateAccountBody.parse({ locale: 'en', reminders: { daysBefore: [1, 30, 7] } })).toEqual({ locale: 'en', reminders: { daysBefore: [30, 7, 1] } });
+    for (const locale of ['ko-KR', 'fr', 'EN', '']) expect(updateAccountBody.safeParse({ locale }).success).toBe(false);
+    for (const daysBefore of [[], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [7, 7], [-1], [367], [1.5]]) expect(updateAccountBody.safeParse({ reminders: { daysBefore } }).success).toBe(false);
   });
 });
 

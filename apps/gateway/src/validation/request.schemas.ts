@@ -69,20 +69,12 @@ export const identityProof = z
 
 export const email = fields.email;
 
-export const locale = z
-  .string()
-  .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/, { message: 'must be a BCP 47 language tag such as ko or ko-KR' })
-  .max(35);
+export const locale = fields.locale.meta({ description: 'The language of emails and pages' });
 
 export const remindersPatch = z
   .strictObject({
     enabled: z.boolean().optional(),
-    daysBefore: z
-      .array(z.int().min(0).max(366))
-      .max(10)
-      .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a day' })
-      .optional()
-      .meta({ description: 'Days before notAfter at which a reminder is sent, e.g. [30, 7, 1]' }),
+    daysBefore: fields.reminderDays.optional().meta({ description: 'Days before notAfter at which a reminder is sent: 1 to 10 distinct days between 0 and 366, e.g. [30, 7, 1]' }),
   })
   .refine((r) => r.enabled !== undefined || r.daysBefore !== undefined, { message: 'give enabled and/or daysBefore' });
 

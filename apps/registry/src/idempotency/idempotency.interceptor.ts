@@ -27,7 +27,7 @@ function isRequestResultsConflict(err: unknown): boolean {
  * Idempotency for the patterns above: a message whose envelope carries an
  * idempotency key is answered from request_results when its first run
  * committed; otherwise the handler runs with the request pending, and its
- * transaction records the result (recordInTransaction). Two copies racing:
+ * transaction records the result (recordPendingResult). Two copies racing:
  * the loser's insert conflicts, its transaction rolls back (nothing done
  * twice), and it answers the winner's result.
  */

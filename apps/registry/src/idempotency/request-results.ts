@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { isRetryableTransactionError } from '@jointcert/common';
-import type { RegistryDatabase, Tx } from '@jointcert/registry-db';
+import type { RegistryDatabase, TransactionHook, Tx } from '@jointcert/registry-db';
 
 /**
  * The first result of a state-changing request, kept so that a repeat (the
@@ -16,7 +15,7 @@ import type { RegistryDatabase, Tx } from '@jointcert/registry-db';
  *   created_at = rows older than the retention are ignored and purged.
  *
  * The row is inserted in the transaction of the effect (see
- * recordInTransaction), or by the effect's single statement (the login, see
+ * recordPendingResult), or by the effect's single statement (the login, see
  * sealedForStatement), so "done" and "recorded" commit together.
  */
 export interface PendingRequest {
@@ -107,10 +106,6 @@ export class RequestResults {
     return { result: open(request.secret, { iv, tag, data }), ...(Object.keys(bound).length > 0 ? { bound } : {}) };
   }
 
-  async insert(manager: Tx, request: PendingRequest, result: unknown): Promise<void> {
-    await manager.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3)`, [request.requestId, request.action, JSON.stringify(seal(request.secret, result))]);
-  }
-
   /**
    * The record of the current pending request (if any, not yet recorded) for
    * an effect that is ONE statement of its own and inserts the row itself
@@ -148,43 +143,22 @@ export class RequestResults {
   }
 }
 
-/** Attempts of a transaction that failed with a serialization failure or deadlock (40001, 40P01) before the error (503) stands. */
-export const TRANSACTION_ATTEMPTS = 3;
-
 /**
- * Every `dataSource.transaction(fn)` of the registry, patched once at boot:
- *   - records the pending request (if any, once) with fn's result before it
- *     commits — the use cases keep calling dataSource.transaction as they
- *     do; the request reaches them through the async context set by
- *     IdempotencyInterceptor;
- *   - retries the whole transaction, a bounded number of times with a short
- *     random pause, when Postgres reports a serialization failure or a
- *     deadlock (the transaction callbacks do database work only). After that
- *     the error is a dependency outage: 503.
+ * The registry database's transaction hook (RegistryDbModule.forRoot): the
+ * first transaction that commits while a request is pending (set by
+ * IdempotencyInterceptor in the async context) records fn's result with it,
+ * so the use cases keep calling `transaction(fn)` as they do. A retried
+ * transaction (RegistryDatabase.transaction) records again in each attempt;
+ * only the committed one counts.
  */
-export function recordInTransaction(dataSource: RegistryDatabase, results: RequestResults): void {
-  const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
-  const patched = async (...args: unknown[]): Promise<unknown> => {
-    const fnIndex = args.findIndex((a) => typeof a === 'function');
-    if (fnIndex < 0) return original(...args);
-    const fn = args[fnIndex] as (manager: Tx) => Promise<unknown>;
+export const recordPendingResult: TransactionHook = {
+  async beforeCommit(tx: Tx, result: unknown): Promise<void> {
     const pending = RequestResults.current();
-    const record = pending !== undefined && !pending.recorded;
-    const wrapped = async (manager: Tx): Promise<unknown> => {
-      const result = await fn(manager);
-      if (record) await results.insert(manager, pending, result);
-      return result;
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await original(...args.slice(0, fnIndex), wrapped, ...args.slice(fnIndex + 1));
-        if (record) pending.recorded = true;
-        return result;
-      } catch (err) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-        await new Promise((done) => setTimeout(done, 5 + Math.random() * 20 * attempt));
-      }
-    }
-  };
-  (dataSource as unknown as { transaction: typeof patched }).transaction = patched;
-}
+    if (pending === undefined || pending.recorded) return;
+    await tx.query(`INSERT INTO request_results (request_id, action, result) VALUES ($1, $2, $3)`, [pending.requestId, pending.action, JSON.stringify(seal(pending.secret, result))]);
+  },
+  afterCommit(): void {
+    const pending = RequestResults.current();
+    if (pending !== undefined) pending.recorded = true;
+  },
+};

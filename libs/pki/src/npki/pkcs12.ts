@@ -25,6 +25,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { algorithm } from '../cert/parse';
 import type { AlgorithmIdentifier } from '../cert/types';
+import { DIGEST_BY_OID, DIGEST_OID, type DigestName } from '../crypto/digest';
 import { bytes, type DerCursor, derCursor, encoded, explicit, int, nul, octets, oid, readOid, readSmallInt, seq, set, Tag, type Tlv, tlv } from '../der';
 import { PkiError } from '../errors';
 import { addRandomNum, parsePkcs8 } from './keyfile';
@@ -50,14 +51,7 @@ export const P12_OID = {
   friendlyName: '1.2.840.113549.1.9.20',
 } as const;
 
-const DIGEST_OIDS: Record<string, 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512'> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-const HMAC_OIDS: Record<string, 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512'> = {
+const HMAC_OIDS: Record<string, DigestName> = {
   '1.2.840.113549.2.7': 'sha1',
   '1.2.840.113549.2.8': 'sha224',
   '1.2.840.113549.2.9': 'sha256',
@@ -261,7 +255,7 @@ export function importPkcs12(pfx: Uint8Array, password: string): Pkcs12Contents 
       const digestValue = bytes(pfx, di.expect(Tag.OCTET_STRING, 'digest'));
       const salt = bytes(pfx, md.expect(Tag.OCTET_STRING, 'macSalt'));
       const it = md.atEnd() ? 1 : iterationsOf(pfx, md.expect(Tag.INTEGER, 'iterations'));
-      const digest = DIGEST_OIDS[dAlg.oid];
+      const digest = DIGEST_BY_OID[dAlg.oid];
       if (!digest) throw new PkiError('UNSUPPORTED_ALGORITHM', `PKCS#12: MAC digest ${dAlg.oid}`);
       const key = p12Kdf(digest, p12Password(password), salt, it, 3, createHash(digest).digest().length);
       const mine = createHmac(digest, key).update(authSafe).digest();
@@ -354,6 +348,6 @@ export function exportPkcs12(pkcs8: Uint8Array, certificates: readonly Uint8Arra
   const macSalt = randomBytes(16);
   const macKey = p12Kdf(macDigest, p12Password(password), macSalt, o.iterations, 3, createHash(macDigest).digest().length);
   const mac = createHmac(macDigest, macKey).update(authSafe).digest();
-  const digestOid = macDigest === 'sha1' ? '1.3.14.3.2.26' : '2.16.840.1.101.3.4.2.1';
+  const digestOid = DIGEST_OID[macDigest];
   return seq(int(3), seq(oid(P12_OID.data), explicit(0, octets(authSafe))), seq(seq(seq(oid(digestOid), nul()), octets(mac)), octets(macSalt), int(o.iterations)));
 }

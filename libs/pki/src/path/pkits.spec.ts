@@ -216,9 +216,9 @@ describe('NIST PKITS path validation and CRL revocation', () => {
       // preloaded, indexed by issuer; no network) → checkPathWithCrls over the whole path
       const checker = new RevocationChecker({
         http: () => Promise.reject(new Error('no network in PKITS')),
-        clock: () => AT,
+        clock: { now: () => AT },
         order: ['crl'],
-        crl: new FetchingCrlSource({ fetch: (url) => Promise.reject(new Error(`no network: ${url}`)), clock: () => AT, maxSkewMs: 0, algorithms: ALGORITHMS, preloaded: crls, certificates: bag, profileExceptions: policy.profileExceptions }),
+        crl: new FetchingCrlSource({ fetch: (url) => Promise.reject(new Error(`no network: ${url}`)), clock: { now: () => AT }, maxSkewMs: 0, algorithms: ALGORITHMS, preloaded: crls, certificates: bag, profileExceptions: policy.profileExceptions }),
       });
       const statuses = r.ok ? (await checker.checkPath(r.path, AT)).map((x) => x.status) : [];
       // the engine called directly answers the same

@@ -8,6 +8,7 @@
  * answer's nextUpdate) with its injected clock on every read, so a cache that
  * keeps an entry too long cannot make it serve a stale "good".
  */
+import type { Clock } from '../clock';
 import type { RevocationStatus, RevocationUnknownReason } from './types';
 
 export type CachedEntry =
@@ -35,7 +36,7 @@ export interface RevocationCache {
 }
 
 export interface MemoryRevocationCacheOptions {
-  clock: () => number;
+  clock: Clock;
   /** Oldest entries are evicted beyond this many. Default 100,000. */
   maxEntries?: number;
 }
@@ -43,7 +44,7 @@ export interface MemoryRevocationCacheOptions {
 /** In-memory RevocationCache: a Map in insertion order with a TTL per entry, bounded in size. */
 export class MemoryRevocationCache implements RevocationCache {
   private readonly map = new Map<string, { entry: CachedEntry; until: number }>();
-  private readonly clock: () => number;
+  private readonly clock: Clock;
   private readonly maxEntries: number;
 
   constructor(opts: MemoryRevocationCacheOptions) {
@@ -58,7 +59,7 @@ export class MemoryRevocationCache implements RevocationCache {
   get(key: string): Promise<CachedEntry | undefined> {
     const hit = this.map.get(key);
     if (!hit) return Promise.resolve(undefined);
-    if (this.clock() >= hit.until) {
+    if (this.clock.now() >= hit.until) {
       this.map.delete(key);
       return Promise.resolve(undefined);
     }
@@ -69,7 +70,7 @@ export class MemoryRevocationCache implements RevocationCache {
     this.map.delete(key);
     if (ttlMs > 0) {
       while (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value!);
-      this.map.set(key, { entry, until: this.clock() + ttlMs });
+      this.map.set(key, { entry, until: this.clock.now() + ttlMs });
     }
     return Promise.resolve();
   }

@@ -40,7 +40,7 @@ afterAll(async () => {
 function checker(url: string, timeoutMs = 5000): RevocationChecker {
   return new RevocationChecker({
     http: counted,
-    clock: Date.now,
+    clock: { now: Date.now },
     ocspOverrides: [{ issuerName: 'CN=OCSP Test CA,OU=AccreditedCA,O=yessign,C=KR', url }],
     ocsp: { timeoutMs },
   });
@@ -68,7 +68,7 @@ describe('RevocationChecker with openssl ocsp', () => {
     const withUnknown = [res[0]!.status, { status: 'unknown' as const, reason: 'NO_SOURCE' as const, detail: '', attempts: [] }];
     expect(revocationVerdict(withUnknown, 'hard-fail').accepted).toBe(false);
     expect(revocationVerdict(withUnknown, 'soft-fail').accepted).toBe(true);
-    const soft = new RevocationChecker({ http: counted, clock: Date.now, mode: 'soft-fail', ocspOverrides: [{ issuerName: 'CN=OCSP Test CA,OU=AccreditedCA,O=yessign,C=KR', url: openssl.url }] });
+    const soft = new RevocationChecker({ http: counted, clock: { now: Date.now }, mode: 'soft-fail', ocspOverrides: [{ issuerName: 'CN=OCSP Test CA,OU=AccreditedCA,O=yessign,C=KR', url: openssl.url }] });
     const path = [pki.revoked, pki.caCert, pki.caCert];
     expect((await soft.checkPathVerdict(path, Date.now())).verdict).toMatchObject({ accepted: false, reason: 'REVOKED', revoked: [0], unknown: [1] });
     expect((await soft.checkPathVerdict([pki.good, pki.caCert, pki.caCert], Date.now())).verdict).toMatchObject({ accepted: true, unknown: [1] });

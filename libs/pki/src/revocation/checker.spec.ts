@@ -37,7 +37,7 @@ const noAia = leafWith('no-aia', false);
 
 /** A fake clock the test moves. */
 let now = TEST_TIME;
-const clock = (): number => now;
+const clock = { now: (): number => now };
 
 /** In-process OCSP responder: answers each CertID per `answer`, counts requests, can be switched off. */
 function responder(answer: (serialHex: string) => OcspStatusSpec = () => ({ status: 'good' }), validity = 60 * MIN) {

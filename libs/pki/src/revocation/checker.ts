@@ -28,6 +28,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Certificate } from '../cert/types';
+import type { Clock } from '../clock';
 import { type AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
 import { dnStringKey } from './crl/dp-names';
 import { type CachedEntry, MemoryRevocationCache, type RevocationCache } from './cache';
@@ -64,7 +65,7 @@ export interface RevocationCheckerOptions {
   http: HttpFetcher;
   /** The CRL side; without it CRL attempts answer NO_SOURCE. */
   crl?: CrlSource;
-  clock: () => number;
+  clock: Clock;
   /** Default: an in-memory cache on `clock`. */
   cache?: RevocationCache;
   /** Default ['ocsp', 'crl']. */
@@ -226,7 +227,7 @@ export class RevocationChecker {
 
   private async ocspLookup(url: string, key: string, query: RevocationQuery): Promise<RevocationStatus> {
     const skew = this.opts.maxSkewMs ?? 5 * 60_000;
-    const now = this.opts.clock();
+    const now = this.opts.clock.now();
     const hit = await this.cacheGet(key);
     if (hit?.kind === 'status' && now < hit.expiresAt && query.at < hit.expiresAt + skew) {
       const s = hit.status;
@@ -271,7 +272,7 @@ export class RevocationChecker {
       });
     }
 
-    const after = this.opts.clock();
+    const after = this.opts.clock.now();
     if (status.status === 'unknown' && SOURCE_FAILURES.has(status.reason)) {
       const failures = (neg?.kind === 'failure' ? neg.failures : 0) + 1;
       const maxBackoff = this.opts.backoffMaxMs ?? 30 * 60_000;

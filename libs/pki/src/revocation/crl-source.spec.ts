@@ -18,7 +18,7 @@ import type { HttpFetcher } from './types';
 
 const MIN = 60_000;
 let now = TEST_TIME;
-const clock = (): number => now;
+const clock = { now: (): number => now };
 
 let server: Server;
 let base: string;

@@ -30,6 +30,7 @@
 import type { AlgorithmPolicy } from '../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
 import type { Certificate, DistributionPoint } from '../cert/types';
+import type { Clock } from '../clock';
 import type { ProfileRule } from '../path/profile';
 import { oneLinkPath } from './crl/check';
 import type { CrlFetchResult } from './crl/fetch';
@@ -45,7 +46,7 @@ export interface CrlSource {
 export interface FetchingCrlSourceOptions {
   /** Fetch and parse one CRL, e.g. `(url) => fetchCrl(url, deps)` with the service's fetchers and allowlist. */
   fetch: (url: string) => Promise<CrlFetchResult>;
-  clock: () => number;
+  clock: Clock;
   maxSkewMs?: number;
   algorithms?: AlgorithmPolicy;
   /** refreshDue lists a CRL this long before its nextUpdate. Default 15 minutes. */
@@ -168,7 +169,7 @@ export class FetchingCrlSource implements CrlSource {
   }
 
   /** URLs whose CRL reaches nextUpdate (or has none) within the refresh margin at `now`. */
-  refreshDue(now: number = this.opts.clock()): string[] {
+  refreshDue(now: number = this.opts.clock.now()): string[] {
     const margin = this.opts.refreshMarginMs ?? 15 * 60_000;
     const out: string[] = [];
     for (const [url, h] of this.held) if (h.crl.nextUpdate === undefined || h.crl.nextUpdate - margin <= now) out.push(url);
@@ -181,7 +182,7 @@ export class FetchingCrlSource implements CrlSource {
   }
 
   private async crlFor(url: string): Promise<{ crl: Crl; cached: boolean } | { status: RevocationStatus }> {
-    const now = this.opts.clock();
+    const now = this.opts.clock.now();
     const h = this.held.get(url);
     if (h && h.crl.nextUpdate !== undefined && now < h.crl.nextUpdate) return { crl: h.crl, cached: true };
     const neg = this.failures.get(url);
@@ -215,7 +216,7 @@ export class FetchingCrlSource implements CrlSource {
   }
 
   private record(url: string, r: CrlFetchResult): void {
-    const now = this.opts.clock();
+    const now = this.opts.clock.now();
     if (r.ok) {
       this.failures.delete(url);
       const cur = this.held.get(url);

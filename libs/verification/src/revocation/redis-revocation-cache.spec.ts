@@ -52,7 +52,7 @@ describe('RedisRevocationCache', () => {
 
   it('the in-process layer: answers without Redis for at most localTtlMs (injected clock), never failure entries', async () => {
     let now = 1_000_000;
-    const cache = new RedisRevocationCache(redis, { prefix, clock: () => now, localTtlMs: 1_000 });
+    const cache = new RedisRevocationCache(redis, { prefix, clock: { now: () => now }, localTtlMs: 1_000 });
     await cache.set('local', good, 60_000);
     await redis.del(cache.redisKey('local')); // gone from Redis: only the local layer can answer now
     expect(await cache.get('local')).toEqual(good);
@@ -60,7 +60,7 @@ describe('RedisRevocationCache', () => {
     expect(await cache.get('local')).toBeUndefined();
     // a fresh instance (another replica) reads through Redis and then keeps it locally
     await cache.set('local', good, 60_000);
-    const other = new RedisRevocationCache(redis, { prefix, clock: () => now, localTtlMs: 1_000 });
+    const other = new RedisRevocationCache(redis, { prefix, clock: { now: () => now }, localTtlMs: 1_000 });
     expect(await other.get('local')).toEqual(good);
     await redis.del(other.redisKey('local'));
     expect(await other.get('local')).toEqual(good);
@@ -98,7 +98,7 @@ describe('RedisRevocationCache under the RevocationChecker', () => {
       peer.ocsp('/ocsp/shared', pki.ocspFor(chain.user, { status: 'good' }, { nextUpdate: AT + 2 * 3_600_000 }));
       let now = AT;
       const replica = (): RevocationChecker =>
-        new RevocationChecker({ http: createNodeHttpFetcher({ allowAddress: () => true }), clock: () => now, cache: new RedisRevocationCache(redis, { prefix }) });
+        new RevocationChecker({ http: createNodeHttpFetcher({ allowAddress: () => true }), clock: { now: () => now }, cache: new RedisRevocationCache(redis, { prefix }) });
       const query = { cert: parseCertificate(chain.user.der), issuer: parseCertificate(chain.ca.der), at: AT };
 
       const a = await replica().check(query);

@@ -23,6 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '@jointcert/common';
 import type { CachedEntry, RevocationCache } from '@jointcert/pki';
 
 export const DEFAULT_MAX_CACHE_TTL_MS = 26 * 60 * 60_000;
@@ -31,8 +32,8 @@ export interface RedisRevocationCacheOptions {
   /** Deployment prefix (REDIS_PREFIX). */
   prefix: string;
   maxTtlMs?: number;
-  /** The clock of the in-process layer (the service's injected clock). Default Date.now. */
-  clock?: () => number;
+  /** The clock of the in-process layer (the service's injected clock). Default the system clock. */
+  clock?: Clock;
   /** In-process layer: how long an answer is kept (0 turns the layer off). Default 10 s. */
   localTtlMs?: number;
   /** In-process layer: most entries (oldest evicted). Default 10,000. */
@@ -62,7 +63,7 @@ export function isCachedEntry(v: unknown): v is CachedEntry {
 
 export class RedisRevocationCache implements RevocationCache {
   private readonly maxTtlMs: number;
-  private readonly clock: () => number;
+  private readonly clock: Clock;
   private readonly localTtlMs: number;
   private readonly localMax: number;
   private readonly local = new Map<string, { entry: CachedEntry; until: number }>();
@@ -72,7 +73,7 @@ export class RedisRevocationCache implements RevocationCache {
     private readonly opts: RedisRevocationCacheOptions,
   ) {
     this.maxTtlMs = opts.maxTtlMs ?? DEFAULT_MAX_CACHE_TTL_MS;
-    this.clock = opts.clock ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
     this.localTtlMs = opts.localTtlMs ?? 10_000;
     this.localMax = opts.localMaxEntries ?? 10_000;
   }
@@ -81,7 +82,7 @@ export class RedisRevocationCache implements RevocationCache {
     if (this.localTtlMs <= 0 || entry.kind !== 'status') return;
     this.local.delete(key);
     while (this.local.size >= this.localMax) this.local.delete(this.local.keys().next().value!);
-    this.local.set(key, { entry, until: this.clock() + Math.min(ttlMs, this.localTtlMs) });
+    this.local.set(key, { entry, until: this.clock.now() + Math.min(ttlMs, this.localTtlMs) });
   }
 
   /** The Redis key for a checker key. */
@@ -92,7 +93,7 @@ export class RedisRevocationCache implements RevocationCache {
   async get(key: string): Promise<CachedEntry | undefined> {
     const hit = this.local.get(key);
     if (hit !== undefined) {
-      if (this.clock() < hit.until) return hit.entry;
+      if (this.clock.now() < hit.until) return hit.entry;
       this.local.delete(key);
     }
     const k = this.redisKey(key);

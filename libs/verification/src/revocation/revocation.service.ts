@@ -58,18 +58,16 @@ export class RevocationService implements OnModuleDestroy {
   ) {
     this.allow = createFetchAllow(config);
     const maxSkewMs = config.REVOCATION_SKEW_S * 1000;
-    // libs/pki (and its cache interface) takes time as a function: it depends on no service library
-    const now = (): number => clock.now();
-    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX, clock: now });
+    this.cache = new RedisRevocationCache(redis, { prefix: config.REDIS_PREFIX, clock });
     this.crl = new FetchingCrlSource({
       fetch: (url) => fetchCrl(url, { http, ldap, allow: this.allow, maxBytes: config.CRL_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS }),
-      clock: now,
+      clock,
       maxSkewMs,
     });
     this.checker = new RevocationChecker({
       http,
       crl: this.crl,
-      clock: now,
+      clock,
       cache: this.cache,
       order: config.REVOCATION_ORDER,
       allow: this.allow,
