@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule, VerifyChallengeUseCase } from '@jointcert/verification';
-import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../test/support/verifier';
 import { measure, measureAsync, report, type Rate } from './util';
 
 export async function run(): Promise<void> {

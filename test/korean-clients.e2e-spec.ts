@@ -16,7 +16,7 @@ import { createPublicKey } from 'node:crypto';
 import type { CertificateView, ChallengeView, ServerCertificateView, SessionTokens, ValidationReport } from '@jointcert/contracts';
 import { encryptVidMsg, parseCertificate } from '@jointcert/pki';
 import { issueKoreanChain, testKey } from '@jointcert/pki/testing';
-import { signCms } from '../libs/verification/test/verifier-fixtures';
+import { signCms } from './support/verifier';
 import { startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
 const run = promisify(execFile);

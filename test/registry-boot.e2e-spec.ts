@@ -9,7 +9,7 @@ import { Api, Patterns } from '@jointcert/contracts';
 import { MIGRATIONS } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
 import { createRegistry } from '../apps/registry/src/bootstrap';
-import { CLIENT } from './registry-support';
+import { CLIENT } from './support/registry';
 
 let db: TestDatabase;
 beforeEach(async () => {

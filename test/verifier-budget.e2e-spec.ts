@@ -5,7 +5,7 @@ import { type AppConfig, createMicroservice, createServiceClient, loadConfig, ty
 import { Api, type ValidationReport } from '@jointcert/contracts';
 import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule } from '@jointcert/verification';
-import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from './support/verifier';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
 // microservice (in-process, real Redis transport, real revocation peer): a

@@ -4,8 +4,8 @@ import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@jointcert/common';
 import { parseCertificate } from '@jointcert/pki';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
-import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
-import { DAY_MS } from '../src/notifier.tokens';
+import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+import { DAY_MS } from '../../apps/notifier/src/notifier.tokens';
 import { SmtpSink } from './smtp-sink';
 
 /** A configuration for one test file: its own Redis prefix (BullMQ keys too), database and SMTP sink. */

@@ -42,9 +42,9 @@ import {
   type Certificate,
 } from '@jointcert/pki';
 import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/testing';
-import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
-import { createRegistry } from '../apps/registry/src/bootstrap';
-import type { Clock } from '../apps/registry/src/registry.tokens';
+import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+import { createRegistry } from '../../apps/registry/src/bootstrap';
+import type { Clock } from '../../apps/registry/src/registry.tokens';
 
 export const CLIENT: ClientInfo = { ip: '203.0.113.7', userAgent: 'jest-registry/1.0' };
 
