@@ -6,3 +6,4 @@ export * from './profile';
 export * from './folder';
 export * from './km';
 export * from './pkcs12';
+export * from './subject';
