@@ -3,9 +3,9 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type ValidationReport } from '@jointcert/contracts';
-import { decoyIssuers, TEST_TIME } from '@jointcert/pki/testing';
+import { decoyIssuers, signCms, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule } from '@jointcert/verification';
-import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from './support/verifier';
+import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
 // microservice (in-process, real Redis transport, real revocation peer): a

@@ -27,6 +27,7 @@ import { Pool } from 'pg';
 import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { Patterns, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
+import { signCms, type CmsSignOptions } from '@jointcert/pki/testing';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
 import { DEV_KM_PASSWORD } from '../../apps/dev-ca/src/server-km';
 import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
@@ -34,7 +35,7 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
 import type { Clock } from '../../apps/registry/src/registry.tokens';
 import { verifierAppModule } from '@jointcert/verification';
-import { deleteKeys, signCms, type SignOptions } from './verifier';
+import { deleteKeys } from './verifier';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);
@@ -119,7 +120,7 @@ export interface System {
 }
 
 /** CMS SignedData (base64) over `content` by the holder, through our DER writer and Node's crypto. */
-export function signWithNode(h: Pick<Holder, 'der' | 'key'>, content: Buffer, opts: SignOptions = {}): string {
+export function signWithNode(h: Pick<Holder, 'der' | 'key'>, content: Buffer, opts: CmsSignOptions = {}): string {
   return signCms({ der: h.der, key: h.key }, content, opts).toString('base64');
 }
 

@@ -11,6 +11,7 @@
  *   npki-folder.ts writeNpkiFolder: NPKI/<CA>/USER/<cn=...>/signCert.der + signPri.key
  *   crl.ts         buildCrl, encodeRevokedEntries (written by the revocation work)
  *   ocsp.ts        buildOcspResponse (revocation work; export it here once it lands)
+ *   cms.ts         signCms: CMS SignedData as clients, OpenSSL and hostile peers make it
  */
 export * from './keys';
 export * from './names';
@@ -21,5 +22,6 @@ export * from './korean';
 export * from './npki-folder';
 export * from './crl';
 export * from './ocsp';
+export * from './cms';
 export * from './ldap-responder';
 export * from './decoys';
