@@ -63,7 +63,6 @@ const shared = {
     '^@jointcert/verification$': '<rootDir>/libs/verification/src/index.ts',
     '^@jointcert/client$': '<rootDir>/libs/client/src/index.ts',
   },
-  testTimeout: 30000,
 };
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -83,6 +82,8 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts', ...INTEGRATION.map((p) => `<rootDir>/${p}`)],
     },
   ],
+  // global, not per project: jest reads testTimeout from the global config
+  testTimeout: 30000,
   // A test that leaves a reconnect-forever Redis client or a BullMQ worker open must not hang CI
   // after every result is in; jest still prints "did not exit one second after" so the leak shows.
   forceExit: true,
