@@ -17,13 +17,13 @@ import {
   type Contract,
   type Envelope,
   type RequestMeta,
-  type SignerCertificate,
   type VerifyChallengeRequest,
   type VerifyChallengeResult,
 } from '@jointcert/contracts';
-import { certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData, identifyDataOf, parseCertificate, parseSignedData, verifyVid } from '@jointcert/pki';
+import { identifyDataOf, parseCertificate, parseSignedData, verifyVid } from '@jointcert/pki';
 import { DAY, issueKoreanChain, signCms, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/testing';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+import { signerCertificateOf } from '../../libs/verification/src/verification/views';
 import { deleteKeys } from './verifier';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
 import type { Clock } from '../../apps/registry/src/registry.tokens';
@@ -129,24 +129,7 @@ class StandInVerifierController {
       if (!check.ok) throw new DomainError('VID_MISMATCH', 'the identity does not match the certificate', { reason: check.reason });
       identityVerified = true;
     }
-    const type = classifyCertificate(cert);
-    const signer: SignerCertificate = {
-      subject: cert.subject.text,
-      issuer: cert.issuer.text,
-      serialHex: cert.serialHex,
-      fingerprintSha256: cert.fingerprintSha256,
-      notBefore: new Date(cert.notBefore).toISOString(),
-      notAfter: new Date(cert.notAfter).toISOString(),
-      der: Buffer.from(cert.der).toString('base64'),
-      issuerKey: cert.issuer.key,
-      policyOid: certificatePolicyOids(cert)[0] ?? null,
-      ca: type?.ca ?? null,
-      type: type ? `${type.holder}/${type.usage}` : null,
-      typeLabel: type?.label ?? null,
-      hasIdentifyData: hasIdentifyData(cert),
-      cnBase: cnBaseOf(commonNameOf(cert)),
-    };
-    return { certificate: signer, identityVerified, signingTime: null, revocation: [] };
+    return { certificate: signerCertificateOf(cert), identityVerified, signingTime: null, revocation: [] };
   }
 }
 
