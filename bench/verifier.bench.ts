@@ -18,7 +18,8 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule, VerifyChallengeUseCase } from '@jointcert/verification';
-import { deleteKeys, koreanMaterial, RevocationPeer } from '../test/support/verifier';
+import { deleteKeys } from '../test/support/redis';
+import { koreanMaterial, RevocationPeer } from '../test/support/verifier';
 import { measure, measureAsync, report, type Rate } from './util';
 
 export async function run(): Promise<void> {

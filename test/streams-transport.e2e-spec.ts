@@ -18,7 +18,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { createMicroservice, createServiceClient, DomainError, loadConfig, RedisStreamsServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { contract, type Envelope } from '@jointcert/contracts';
-import { deleteKeys } from './support/gateway-stand-ins';
+import { deleteKeys } from './support/redis';
 import { signWithNode, startSystem, until, type Holder, type System } from './support/system';
 
 const ROOT = join(__dirname, '..');

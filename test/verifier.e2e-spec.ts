@@ -9,7 +9,8 @@ import { type AppConfig, createMicroservice, createServiceClient, DomainError, l
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
 import { DAY, KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/testing';
 import { verifierAppModule } from '@jointcert/verification';
-import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
+import { deleteKeys } from './support/redis';
+import { deadUrl, type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
 
 // The verifier microservice started in-process on the real Redis transport,
 // driven through the typed ServiceClient; revocation from a real HTTP peer

@@ -24,7 +24,7 @@ import { identifyDataOf, parseCertificate, parseSignedData, verifyVid } from '@j
 import { DAY, issueKoreanChain, signCms, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/testing';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 import { signerCertificateOf } from '../../libs/verification/src/verification/views';
-import { deleteKeys } from './verifier';
+import { deleteKeys } from './redis';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
 import type { Clock } from '../../apps/registry/src/registry.tokens';
 

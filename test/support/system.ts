@@ -35,7 +35,7 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { createRegistry } from '../../apps/registry/src/bootstrap';
 import type { Clock } from '../../apps/registry/src/registry.tokens';
 import { verifierAppModule } from '@jointcert/verification';
-import { deleteKeys } from './verifier';
+import { deleteKeys } from './redis';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);

@@ -16,7 +16,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import { parseCertificate } from '@jointcert/pki';
 import { buildCrl, buildOcspResponse, type CrlEntrySpec, DAY, type Issued, issueKoreanChain, type KoreanChain, type KoreanChainOptions, type OcspStatusSpec, testCertId } from '@jointcert/pki/testing';
 
@@ -163,18 +162,4 @@ export function verifierTestEnv(pki: Pick<KoreanMaterial, 'trustDir' | 'intermed
     FETCH_TIMEOUT_MS: '2000',
     SERVICE_TIMEOUT_MS: '8000',
   };
-}
-
-// ------------------------------------------------------------------ Redis
-
-/** Delete every key under `prefix` (never FLUSHDB: the Redis is shared). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let n = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) n += await redis.del(...keys);
-  } while (cursor !== '0');
-  return n;
 }
