@@ -24,7 +24,7 @@ import { createDataSource, runMigrations } from '../libs/registry-db/src';
 import { createTestDatabase } from '../libs/registry-db/test-support/database';
 import { Notifier } from '../apps/notifier/src/notifier';
 import { IssuerDirectory } from '../apps/notifier/src/revocation/issuers';
-import { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import { SmtpSink } from '../test/support/smtp-sink';
 import { fmt } from './util';
 
 const N = Number(process.env.BENCH_NOTIFIER_CERTS ?? 1_000_000);

@@ -16,9 +16,10 @@ import { randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:cr
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
-import { KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
+import { KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { VerifierModule, VerifyChallengeUseCase } from '@jointcert/verification';
-import { deleteKeys, koreanMaterial, RevocationPeer, signCms } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys } from '../test/support/redis';
+import { koreanMaterial, RevocationPeer } from '../test/support/verifier';
 import { measure, measureAsync, report, type Rate } from './util';
 
 export async function run(): Promise<void> {

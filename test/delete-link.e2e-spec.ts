@@ -11,8 +11,8 @@ import { Redis } from 'ioredis';
 import type { SessionTokens } from '@jointcert/contracts';
 import { Notifier } from '../apps/notifier/src/notifier';
 import { DAY_MS } from '@jointcert/common';
-import { notifierConfig } from '../apps/notifier/test/notifier-fixtures';
-import { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import { notifierConfig } from './support/notifier';
+import { SmtpSink } from './support/smtp-sink';
 import { signWithNode, startSystem, type Holder, type System } from './support/system';
 import { enrolTotp, type EnrolledTotp } from './support/totp';
 

@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { Api } from '@jointcert/contracts';
 import { issueAccessToken, loadConfig, PROBLEM_TYPES, type AppConfig } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
-import { deleteKeys, startStandIns, type StandIns } from './support/gateway-stand-ins';
+import { startStandIns, type StandIns } from './support/gateway-stand-ins';
+import { deleteKeys } from './support/redis';
 
 // The gateway's edges: rate limits, client addresses behind a proxy, Redis
 // and services down, CORS, security headers, the OpenAPI document, metrics

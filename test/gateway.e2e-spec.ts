@@ -6,7 +6,8 @@ import { Api, type Caller, type ValidationReport } from '@jointcert/contracts';
 import { DomainError, issueAccessToken, loadConfig, SessionRevocations } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import * as ex from '../apps/gateway/src/openapi/examples';
-import { deleteKeys, startStandIns, type StandIns } from './support/gateway-stand-ins';
+import { startStandIns, type StandIns } from './support/gateway-stand-ins';
+import { deleteKeys } from './support/redis';
 
 // The REST gateway, route by route, through Fastify's inject, with stand-in
 // registry and verifier microservices on the real Redis transport.

@@ -15,8 +15,7 @@ import iconv from 'iconv-lite';
 import { createPublicKey } from 'node:crypto';
 import type { CertificateView, ChallengeView, ServerCertificateView, SessionTokens, ValidationReport } from '@jointcert/contracts';
 import { encryptVidMsg, parseCertificate } from '@jointcert/pki';
-import { issueKoreanChain, testKey } from '@jointcert/pki/issuing';
-import { signCms } from '../libs/verification/test/verifier-fixtures';
+import { issueKoreanChain, signCms, testKey } from '@jointcert/pki/issuing';
 import { startSystem, type ApiResponse, type Holder, type System } from './support/system';
 
 const run = promisify(execFile);

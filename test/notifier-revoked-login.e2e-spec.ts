@@ -1,6 +1,6 @@
 import { Api } from '@jointcert/contracts';
 import { createDataSource, NotifierRepository } from '@jointcert/registry-db';
-import { CLIENT, person, signedChallenge, startHarness, type Harness } from './registry-support';
+import { CLIENT, person, signedChallenge, startHarness, type Harness } from './support/registry';
 
 // A certificate the notifier's re-check found revoked cannot log in, even while
 // the verifier still answers "good" (its cached OCSP answer; here the stand-in

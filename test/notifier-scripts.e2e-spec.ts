@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { TestDatabase } from '../libs/registry-db/test-support/database';
-import { createAccount, createCertificate, openStack, type NotifierStack } from '../apps/notifier/test/notifier-fixtures';
-import type { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import { createAccount, createCertificate, openStack, type NotifierStack } from './support/notifier';
+import type { SmtpSink } from './support/smtp-sink';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');

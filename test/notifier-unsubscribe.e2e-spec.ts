@@ -7,8 +7,8 @@ import type { TestDatabase } from '../libs/registry-db/test-support/database';
 import { UnsubscribeTokens } from '../apps/notifier/src/mail/unsubscribe-token';
 import { Notifier, unsubscribeSecret } from '../apps/notifier/src/notifier';
 import { NotifierModule } from '../apps/notifier/src/notifier.module';
-import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from '../apps/notifier/test/notifier-fixtures';
-import type { SmtpSink } from '../apps/notifier/test/smtp-sink';
+import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './support/notifier';
+import type { SmtpSink } from './support/smtp-sink';
 
 // The unsubscribe link end to end: gateway route → Redis transport → notifier → Postgres.
 describe('unsubscribe link (gateway route, notifier handler)', () => {

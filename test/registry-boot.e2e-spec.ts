@@ -9,7 +9,7 @@ import { Api } from '@jointcert/contracts';
 import { MIGRATIONS } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
 import { RegistryModule } from '../apps/registry/src/registry.module';
-import { CLIENT } from './registry-support';
+import { CLIENT } from './support/registry';
 
 let db: TestDatabase;
 beforeEach(async () => {

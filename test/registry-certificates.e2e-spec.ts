@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { SessionRevocations, verifyAccessToken } from '@jointcert/common';
 import { Api, type Caller, type RegisterResult } from '@jointcert/contracts';
-import { CLIENT, DAY, person, signedChallenge, startHarness, type Harness, type Person } from './registry-support';
+import { CLIENT, DAY, person, signedChallenge, startHarness, type Harness, type Person } from './support/registry';
 
 let h: Harness;
 

@@ -6,7 +6,7 @@
 import { SessionRevocations, verifyAccessToken } from '@jointcert/common';
 import { Api, type SessionTokens } from '@jointcert/contracts';
 import { CHALLENGE_GRACE_S } from '../apps/registry/src/challenges/challenge.store';
-import { CLIENT, person, signedChallenge, signNonce, startHarness, type Harness, type Person } from './registry-support';
+import { CLIENT, person, signedChallenge, signNonce, startHarness, type Harness, type Person } from './support/registry';
 
 let h: Harness;
 let alice: Person;

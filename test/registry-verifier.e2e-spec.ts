@@ -12,8 +12,8 @@ import { createMicroservice, verifyAccessToken } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { DAY, issueKoreanChain, testKey, type KoreanChain } from '@jointcert/pki/issuing';
 import { VerifierModule } from '@jointcert/verification';
-import { koreanMaterial, RevocationPeer, type KoreanMaterial } from '../libs/verification/test/verifier-fixtures';
-import { CLIENT, signedChallenge, startHarness, type Harness } from './registry-support';
+import { koreanMaterial, RevocationPeer, type KoreanMaterial } from './support/verifier';
+import { CLIENT, signedChallenge, startHarness, type Harness } from './support/registry';
 
 /* The same behaviour with the verifier as a service over the transport (remote) and in the registry's process (VERIFIER_MODE=in-process). */
 describe.each(['remote', 'in-process'] as const)('VERIFIER_MODE=%s', (mode) => {

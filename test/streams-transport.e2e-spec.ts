@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { Redis } from 'ioredis';
 import { createMicroservice, createServiceClient, DomainError, loadConfig, RedisStreamsServer, type AppConfig, type ServiceClient } from '@jointcert/common';
 import { contract, type Envelope } from '@jointcert/contracts';
-import { deleteKeys } from './support/gateway-stand-ins';
+import { deleteKeys } from './support/redis';
 import { signWithNode, startSystem, until, type Holder, type System } from './support/system';
 
 const ROOT = join(__dirname, '..');

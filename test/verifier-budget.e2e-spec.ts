@@ -3,10 +3,11 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type ValidationReport } from '@jointcert/contracts';
-import { TEST_TIME } from '@jointcert/pki/issuing';
+import { signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { decoyIssuers } from '../libs/pki/test-support/decoys';
 import { VerifierModule } from '@jointcert/verification';
-import { deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys } from './support/redis';
+import { type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
 
 // Issue #9, "a message must not buy seconds of CPU", through the verifier
 // microservice (in-process, real Redis transport, real revocation peer): a

@@ -7,9 +7,10 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, createMicroservice, createServiceClient, DomainError, loadConfig, type ServiceClient } from '@jointcert/common';
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
-import { DAY, KOREAN_DEFAULTS, TEST_TIME } from '@jointcert/pki/issuing';
+import { DAY, KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { VerifierModule } from '@jointcert/verification';
-import { deadUrl, deleteKeys, type KoreanMaterial, koreanMaterial, RevocationPeer, signCms, verifierTestEnv } from '../libs/verification/test/verifier-fixtures';
+import { deleteKeys } from './support/redis';
+import { deadUrl, type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
 
 // The verifier microservice started in-process on the real Redis transport,
 // driven through the typed ServiceClient; revocation from a real HTTP peer

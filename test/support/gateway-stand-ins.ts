@@ -154,13 +154,3 @@ export async function startStandIns(config: AppConfig): Promise<StandIns> {
     },
   };
 }
-
-/** Delete every key under a test's prefix (never FLUSHDB: others share this Redis). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}

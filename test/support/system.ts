@@ -27,13 +27,14 @@ import { Pool } from 'pg';
 import { createMicroservice, createServiceClient, loadConfig, transportServer, type AppConfig, type Clock, type ServiceClient } from '@jointcert/common';
 import { Api, type ChallengeView } from '@jointcert/contracts';
 import { decodePem } from '@jointcert/pki';
+import { signCms, type CmsSignOptions } from '@jointcert/pki/issuing';
 import { startDevCa, type RunningDevCa } from '../../apps/dev-ca/src/bootstrap';
 import { DEV_KM_PASSWORD } from '../../apps/dev-ca/src/server-km';
 import type { IssueInput, IssueResult } from '../../apps/dev-ca/src/dev-ca';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { RegistryModule } from '../../apps/registry/src/registry.module';
 import { VerifierModule } from '@jointcert/verification';
-import { deleteKeys, signCms, type SignOptions } from '../../libs/verification/test/verifier-fixtures';
+import { deleteKeys } from './redis';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);
@@ -118,7 +119,7 @@ export interface System {
 }
 
 /** CMS SignedData (base64) over `content` by the holder, through our DER writer and Node's crypto. */
-export function signWithNode(h: Pick<Holder, 'der' | 'key'>, content: Buffer, opts: SignOptions = {}): string {
+export function signWithNode(h: Pick<Holder, 'der' | 'key'>, content: Buffer, opts: CmsSignOptions = {}): string {
   return signCms({ der: h.der, key: h.key }, content, opts).toString('base64');
 }
 

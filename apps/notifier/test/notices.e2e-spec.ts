@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { CertificateSecurityRepository } from '@jointcert/registry-db';
 import { Notifier } from '../src/notifier';
 import { DAY_MS } from '@jointcert/common';
-import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
-import type { SmtpSink } from './smtp-sink';
+import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from '../../../test/support/notifier';
+import type { SmtpSink } from '../../../test/support/smtp-sink';
 
 // Issue #17: the lock confirmation and the unused-certificate notice, on real Postgres (a database of its
 // own), real Redis (a key prefix of its own) and a real SMTP server; an injected clock.

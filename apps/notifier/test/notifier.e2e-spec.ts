@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
 import { DAY_MS } from '@jointcert/common';
-import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './notifier-fixtures';
-import type { SmtpSink } from './smtp-sink';
+import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from '../../../test/support/notifier';
+import type { SmtpSink } from '../../../test/support/smtp-sink';
 
 // Real Postgres (a database of its own), real Redis (a key prefix of its own, BullMQ's too)
 // and a real SMTP server; an injected clock.

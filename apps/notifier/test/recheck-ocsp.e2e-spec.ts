@@ -2,7 +2,7 @@ import type { Certificate } from '@jointcert/pki';
 import { ocspPki, startOpensslResponder, type OcspPki, type RunningResponder } from '../../../libs/pki/src/revocation/ocsp/openssl-responder.testkit';
 import { Notifier } from '../src/notifier';
 import { IssuerDirectory } from '../src/revocation/issuers';
-import { createAccount, notificationRows, notifierConfig, openStack, registerCertificate, type NotifierStack } from './notifier-fixtures';
+import { createAccount, notificationRows, notifierConfig, openStack, registerCertificate, type NotifierStack } from '../../../test/support/notifier';
 
 // Certificates without a CRL distribution point are re-checked over OCSP, against a real `openssl ocsp` responder.
 describe('notifier: revocation re-check over OCSP (no usable CRL)', () => {

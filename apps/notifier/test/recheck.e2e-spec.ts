@@ -9,8 +9,8 @@ import { crlLdif, startSlapd, type Slapd } from '../../../libs/pki/src/revocatio
 import type { TestDatabase } from '../../../libs/registry-db/test-support/database';
 import { Notifier } from '../src/notifier';
 import { IssuerDirectory } from '../src/revocation/issuers';
-import { createAccount, notificationRows, notifierConfig, registerCertificate, openStack, type NotifierStack } from './notifier-fixtures';
-import type { SmtpSink } from './smtp-sink';
+import { createAccount, notificationRows, notifierConfig, registerCertificate, openStack, type NotifierStack } from '../../../test/support/notifier';
+import type { SmtpSink } from '../../../test/support/smtp-sink';
 
 // The revocation re-check on real CRLs: one made with the libs/pki testing
 // toolkit (the dev CA's way) served over HTTP, one made by `openssl ca` served

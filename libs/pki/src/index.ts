@@ -90,6 +90,7 @@ export { listNpkiFolder } from './npki/folder';
 // Korean NPKI: identity (identifyData, VID) and the server's key-management exchange.
 export { computeVid, encodeIdentifyData, identifyDataOf, normalizeIdn, verifyVid, type IdentifyData } from './npki/vid';
 export { decryptEncryptedRandom, encryptVidMsg, type KmKeyPair } from './npki/km';
+export { cnBaseOf, commonNameOf, hasIdentifyData } from './npki/subject';
 
 // Korean NPKI: certificate policies and accepted certificate types.
 export {

@@ -62,8 +62,9 @@ export class VerifierModule {
       {
         provide: REDIS,
         // Reconnects forever with backoff; auto-pipelined (concurrent cache reads leave in one write); while down, cache reads fail fast (a miss) and the checker goes to the source.
-        useFactory: (logger: Logger): Promise<Redis> => openRedisConnection(config, { name: 'verifier', logger, commandTimeoutMs: 1000, autoPipelining: true }),
-        inject: [LOGGER],
+        // After the trust store: a verifier that cannot read its anchors fails before it opens a connection (Nest closes nothing of a module that failed to build).
+        useFactory: (logger: Logger, _trust: TrustStore): Promise<Redis> => openRedisConnection(config, { name: 'verifier', logger, commandTimeoutMs: 1000, autoPipelining: true }),
+        inject: [LOGGER, TRUST_STORE],
       },
       RedisLifecycle,
       { provide: HTTP_FETCHER, useValue: overrides.http ?? createGuardedHttpFetcher(config, createFetchAllow(config)) },

@@ -1,7 +1,7 @@
-import { createHash, sign as cryptoSign } from 'node:crypto';
-import { CMS_OID, DIGEST_OID, parseCertificate, verifySignedData, type Name } from '@jointcert/pki';
-import { explicit, int, nul, octets, oid, seq, set, tlv, utf8, printable } from '@jointcert/pki/der';
-import { issueKoreanChain, keyIdentifier, testKey } from '@jointcert/pki/issuing';
+import { createHash } from 'node:crypto';
+import { parseCertificate, verifySignedData, type Name } from '@jointcert/pki';
+import { oid, seq, set, tlv, utf8, printable } from '@jointcert/pki/der';
+import { issueKoreanChain, keyIdentifier, signCms, testKey } from '@jointcert/pki/issuing';
 import { signerOf } from './signer-fingerprint';
 
 /**
@@ -43,11 +43,7 @@ function reencode(name: Name, enc: Enc, pick: (i: number) => boolean): Buffer {
 }
 
 function cms(sid: Buffer, version: number, certs: Buffer[]): Buffer {
-  const digestAlg = seq(oid(DIGEST_OID.sha256), nul());
-  const signature = cryptoSign('sha256', content, chain.user.key);
-  const si = seq(int(version), sid, digestAlg, seq(oid('1.2.840.113549.1.1.1'), nul()), octets(signature));
-  const sd = seq(int(version === 3 ? 3 : version), set(digestAlg), seq(oid(CMS_OID.data), explicit(0, octets(content))), explicit(0, ...certs), set(si));
-  return seq(oid(CMS_OID.signedData), explicit(0, sd));
+  return signCms(chain.user, content, { noAttributes: true, digestNullParams: true, sid, version, certs });
 }
 
 interface Variant {

@@ -1,7 +1,7 @@
-import { createHash, sign as cryptoSign } from 'node:crypto';
-import { CMS_OID, DIGEST_OID, parseCertificate } from '@jointcert/pki';
-import { explicit, int, nul, octets, oid, seq, set, tlv } from '@jointcert/pki/der';
-import { issueKoreanChain, keyIdentifier, testKey } from '@jointcert/pki/issuing';
+import { createHash } from 'node:crypto';
+import { parseCertificate } from '@jointcert/pki';
+import { seq, tlv } from '@jointcert/pki/der';
+import { issueKoreanChain, keyIdentifier, signCms, testKey } from '@jointcert/pki/issuing';
 import { signerFingerprint } from './signer-fingerprint';
 
 const chain = issueKoreanChain({ user: { keys: testKey('fp-user') } });
@@ -9,11 +9,8 @@ const other = issueKoreanChain({ user: { keys: testKey('fp-other'), serial: 77n 
 const content = Buffer.from('nonce');
 
 function cms(sid: Buffer, certs: Buffer[]): string {
-  const digestAlg = seq(oid(DIGEST_OID.sha256), nul());
-  const signature = cryptoSign('sha256', content, chain.user.key);
-  const si = seq(int(sid[0] === 0x80 ? 3 : 1), sid, digestAlg, seq(oid('1.2.840.113549.1.1.1'), nul()), octets(signature));
-  const sd = seq(int(1), set(digestAlg), seq(oid(CMS_OID.data), explicit(0, octets(content))), explicit(0, ...certs), set(si));
-  return seq(oid(CMS_OID.signedData), explicit(0, sd)).toString('base64');
+  const version = sid[0] === 0x80 ? 3 : 1; // subjectKeyIdentifier: SignerInfo (and so SignedData) v3
+  return signCms(chain.user, content, { noAttributes: true, digestNullParams: true, sid, version, certs }).toString('base64');
 }
 
 describe('signerFingerprint (cheap parse for rate limiting)', () => {

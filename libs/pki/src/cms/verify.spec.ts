@@ -8,7 +8,7 @@
  * never throw.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, createPrivateKey, sign as cryptoSign, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, webcrypto, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
@@ -16,7 +16,7 @@ import { openssl, tempDir } from '../../test-support/openssl';
 import { YESSIGN, fixture } from '../../test-support/fixtures';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
-import { encodeOidContent, explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '../der';
+import { encodeOidContent, explicit, int, octets, oid, seq, set } from '../der';
 import { DIGEST_OID, type DigestName } from '../crypto/digest';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
 import { decryptSignPriKey } from '../npki/keyfile';
@@ -25,6 +25,7 @@ import { createValidationPolicy } from '../path/policy';
 import { certificateCacheSize } from './cert-cache';
 import { CMS_OID, parseSignedData } from './parse';
 import { clearCmsCaches, verifySignedData, type CmsReasonCode, type CmsVerification, type PathVerdict } from './verify';
+import { cmsAttribute, signCms } from '../issuing/cms';
 
 const AT = Date.UTC(2026, 5, 1);
 const NONCE = Buffer.from('3f1c9a0e5b7d2468ace013579bdf02468ace013579bdf02468ace013579bdf0', 'hex');
@@ -107,14 +108,11 @@ function codes(r: CmsVerification<PathVerdict>): CmsReasonCode[] {
   return r.reasons.map((x) => x.code);
 }
 
-// --- a CMS builder over our DER writer and Node's crypto (for what openssl will not make) ---
+// --- the toolkit's CMS builder with this file's signer and time (for what openssl will not make) ---
 
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-
-function attr(type: string, ...values: Buffer[]): Buffer {
-  return seq(oid(type), set(...values));
-}
+const attr = cmsAttribute;
 
 interface Build {
   content: Buffer;
@@ -134,40 +132,18 @@ interface Build {
 }
 
 function build(o: Build): Buffer {
-  const certDer = o.cert ?? pki.leaf;
-  const cert = parseCertificate(certDer);
-  const key = o.key ?? pki.leafKey;
-  const digest = o.digest ?? 'sha256';
-  const ect = o.eContentType ?? CMS_OID.data;
-  const digestAlg = seq(oid(o.digestAlgOid ?? DIGEST_OID[digest]));
-  const attrs =
-    o.attrs === false
-      ? undefined
-      : o.attrs === undefined || o.attrs === 'default'
-        ? [attr(CMS_OID.contentType, oid(ect)), attr(CMS_OID.signingTime, utcTime(o.signingTime ?? AT)), attr(CMS_OID.messageDigest, octets(createHash(digest).update(o.content).digest()))]
-        : o.attrs;
-  let signedAttrs: Buffer | undefined;
-  let toSign = o.content;
-  if (attrs) {
-    const asSet = setOf(...attrs);
-    toSign = asSet;
-    signedAttrs = Buffer.from(asSet);
-    signedAttrs[0] = 0xa0;
-    if (o.nonDerAttrs) {
-      expect(signedAttrs[1]! < 0x80).toBe(true);
-      signedAttrs = Buffer.concat([Buffer.from([0xa0, 0x81]), signedAttrs.subarray(1)]);
-    }
-  }
-  const signature = cryptoSign(digest, toSign, key);
-  const si = seq(int(1), seq(Buffer.from(cert.issuer.der), tlv(0x02, cert.serial)), digestAlg, signedAttrs, seq(oid(o.sigAlg ?? RSA_ENCRYPTION), nul()), octets(signature));
-  const sd = seq(
-    int(1),
-    set(digestAlg),
-    seq(oid(ect), o.detached ? undefined : explicit(0, octets(o.content))),
-    explicit(0, ...(o.certs ?? [certDer])), // [0] IMPLICIT SET OF: the same bytes as [0] around the list
-    set(si),
-  );
-  return seq(oid(CMS_OID.signedData), explicit(0, sd));
+  return signCms({ der: o.cert ?? pki.leaf, key: o.key ?? pki.leafKey }, o.content, {
+    digest: o.digest,
+    signatureAlgorithmOid: o.sigAlg,
+    noAttributes: o.attrs === false,
+    attributes: Array.isArray(o.attrs) ? o.attrs : undefined,
+    nonDerAttributes: o.nonDerAttrs,
+    detached: o.detached,
+    eContentType: o.eContentType,
+    certs: o.certs,
+    digestAlgorithmOid: o.digestAlgOid,
+    signingTime: o.signingTime ?? AT,
+  });
 }
 
 beforeAll(() => {

@@ -14,6 +14,7 @@
  *   crl.ts         buildCrl, encodeRevokedEntries (written by the revocation work)
  *   ocsp.ts        buildOcspResponse
  *   ldap-responder.ts  a minimal LDAP server answering CRL searches (the dev CA's)
+ *   cms.ts         signCms: CMS SignedData as clients, OpenSSL and hostile peers make it (tests)
  */
 export * from './keys';
 export * from './names';
@@ -24,4 +25,5 @@ export * from './korean';
 export * from './npki-folder';
 export * from './crl';
 export * from './ocsp';
+export * from './cms';
 export * from './ldap-responder';

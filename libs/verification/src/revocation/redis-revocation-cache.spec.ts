@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { type CachedEntry, createNodeHttpFetcher, parseCertificate, RevocationChecker } from '@jointcert/pki';
 import { DAY, TEST_TIME } from '@jointcert/pki/issuing';
-import { deleteKeys, koreanMaterial, RevocationPeer } from '../../test/verifier-fixtures';
+import { deleteKeys } from '../../../../test/support/redis';
+import { koreanMaterial, RevocationPeer } from '../../../../test/support/verifier';
 import { isCachedEntry, RedisRevocationCache } from './redis-revocation-cache';
 
 // The Redis RevocationCache on the machine's real Redis, alone and under the

@@ -3,7 +3,7 @@
  * plain JSON, times as ISO-8601, bytes as base64/hex.
  */
 import type { CertificateSummary, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
-import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, OID } from '@jointcert/pki';
+import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData } from '@jointcert/pki';
 
 export function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
@@ -39,30 +39,6 @@ function buildSummary(c: Certificate): CertificateSummary {
     notBefore: new Date(c.notBefore).toISOString(),
     notAfter: new Date(c.notAfter).toISOString(),
   };
-}
-
-/** The subject's first CN, if any. */
-export function commonNameOf(c: Certificate): string | undefined {
-  for (const rdn of c.subject.rdns) for (const atv of rdn) if (atv.type === OID.commonName && typeof atv.value === 'string') return atv.value;
-  return undefined;
-}
-
-/**
- * The CN without its per-issuance number. NPKI user CNs are the holder's name,
- * "()" (sometimes with a qualifier inside) and digits that the CA assigns per
- * issuance (`홍길동()0010041200601010001` → `홍길동()`); a re-issued certificate
- * of the same person keeps the part up to ")" and gets new digits. Rule: when
- * the CN ends in ")" followed by one or more ASCII digits, those digits are
- * dropped; any other CN is kept whole (it has no per-issuance part we know of).
- */
-export function cnBaseOf(cn: string | undefined): string | null {
-  if (cn === undefined) return null;
-  const m = /^(.*\))[0-9]+$/s.exec(cn);
-  return m ? m[1]! : cn;
-}
-
-export function hasIdentifyData(c: Certificate): boolean {
-  return (c.ext.subjectAltName ?? []).some((n) => n.type === 'otherName' && n.typeId === OID.npkiIdentifyData);
 }
 
 /** The contract's view of the signer's certificate (built once per certificate). */

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { DAY_MS, loadConfig, type AppConfig } from '@jointcert/common';
 import { parseCertificate } from '@jointcert/pki';
 import { createDataSource, runMigrations } from '@jointcert/registry-db';
-import { createTestDatabase, type TestDatabase } from '../../../libs/registry-db/test-support/database';
+import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+import { deleteKeys } from './redis';
 import { SmtpSink } from './smtp-sink';
 
 /** A configuration for one test file: its own Redis prefix (BullMQ keys too), database and SMTP sink. */
@@ -96,14 +97,7 @@ export async function openStack(poolSize = 8): Promise<NotifierStack> {
     async close() {
       await smtp.stop();
       const redis = new Redis('redis://127.0.0.1:6379/0');
-      for (const prefix of stack.prefixes) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
-      }
+      for (const prefix of stack.prefixes) await deleteKeys(redis, prefix);
       await redis.quit();
       await ds.destroy();
       await db.drop();

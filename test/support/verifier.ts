@@ -9,29 +9,16 @@
  *     the peer (its ARL, signed by the root) and whose user certificate points
  *     its OCSP URL and CRL DP wherever the test says; trust and intermediates
  *     directories for TRUST_ANCHORS_DIR / INTERMEDIATES_DIR;
- *   - signCms: CMS SignedData over our DER writer and Node's crypto (signed
- *     attributes contentType, signingTime, messageDigest; attached or detached);
  *   - deadUrl: an http URL on a port where nothing listens.
  */
-import { createHash, type KeyObject, sign as cryptoSign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
-import { DIGEST_OID, parseCertificate } from '@jointcert/pki';
-import { explicit, int, nul, octets, oid, seq, set, setOf, tlv, utcTime } from '@jointcert/pki/der';
+import { parseCertificate } from '@jointcert/pki';
 import { buildCrl, buildOcspResponse, type CrlEntrySpec, DAY, type Issued, issueKoreanChain, type KoreanChain, type KoreanChainOptions, type OcspStatusSpec, testCertId } from '@jointcert/pki/issuing';
 
-const CMS = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-} as const;
 const HOUR = 3_600_000;
 
 // ------------------------------------------------------------------ HTTP peer
@@ -163,25 +150,6 @@ export function koreanMaterial(peer: RevocationPeer, at: number): KoreanMaterial
   };
 }
 
-// ------------------------------------------------------------------ CMS
-
-export interface SignOptions {
-  detached?: boolean;
-  /** Certificates embedded (default: the signer's only). */
-  certs?: Buffer[];
-  signingTime?: number;
-  /** No signed attributes: the signature covers the content itself. */
-  noAttributes?: boolean;
-  digest?: 'sha1' | 'sha256' | 'sha384' | 'sha512';
-  /** Sign with this key instead of the certificate's. */
-  key?: KeyObject;
-  /** No certificates in the message at all (the verifier must know the signer's). */
-  noCertificates?: boolean;
-  /** The 2016 KOSCOM toolkit shape: SignedData v0 / SignerInfo v0, the sid's "issuer" the signer's own subject. */
-  koscomV0?: boolean;
-}
-
-/** CMS SignedData (DER) of `content` by `signer`. */
 /** The environment of a verifier under test: its own Redis prefix, the material's trust directories, fetches to the loopback peer. */
 export function verifierTestEnv(pki: Pick<KoreanMaterial, 'trustDir' | 'intermediatesDir'>, prefix: string): Record<string, string> {
   return {
@@ -194,44 +162,4 @@ export function verifierTestEnv(pki: Pick<KoreanMaterial, 'trustDir' | 'intermed
     FETCH_TIMEOUT_MS: '2000',
     SERVICE_TIMEOUT_MS: '8000',
   };
-}
-
-export function signCms(signer: Pick<Issued, 'der' | 'key'>, content: Buffer, opts: SignOptions = {}): Buffer {
-  const cert = parseCertificate(signer.der);
-  const digest = opts.digest ?? 'sha256';
-  const digestAlg = seq(oid(DIGEST_OID[digest]));
-  let toSign = content;
-  let signedAttrs: Buffer | undefined;
-  if (!opts.noAttributes) {
-    const attr = (type: string, value: Buffer): Buffer => seq(oid(type), set(value));
-    const attrs = setOf(
-      attr(CMS.contentType, oid(CMS.data)),
-      attr(CMS.signingTime, utcTime(opts.signingTime ?? Date.UTC(2026, 0, 15, 2, 59, 0))),
-      attr(CMS.messageDigest, octets(createHash(digest).update(content).digest())),
-    );
-    toSign = attrs;
-    signedAttrs = Buffer.from(attrs);
-    signedAttrs[0] = 0xa0; // [0] IMPLICIT SET OF Attribute
-  }
-  const signature = cryptoSign(digest, toSign, opts.key ?? signer.key);
-  const version = opts.koscomV0 ? 0 : 1;
-  const sidName = opts.koscomV0 ? cert.subject.der : cert.issuer.der;
-  const signerInfo = seq(int(version), seq(Buffer.from(sidName), tlv(0x02, cert.serial)), digestAlg, signedAttrs, seq(oid(CMS.rsaEncryption), nul()), octets(signature));
-  const certificates = opts.noCertificates ? undefined : explicit(0, ...(opts.certs ?? [signer.der]));
-  const sd = seq(int(version), set(digestAlg), seq(oid(CMS.data), opts.detached ? undefined : explicit(0, octets(content))), certificates, set(signerInfo));
-  return seq(oid(CMS.signedData), explicit(0, sd));
-}
-
-// ------------------------------------------------------------------ Redis
-
-/** Delete every key under `prefix` (never FLUSHDB: the Redis is shared). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let n = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) n += await redis.del(...keys);
-  } while (cursor !== '0');
-  return n;
 }

@@ -5,7 +5,7 @@
  * `verifier.verify-challenge` over the same Redis transport, a movable clock,
  * Korean-profile test certificates and CMS signatures over challenge nonces.
  */
-import { createHash, createPublicKey, randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
@@ -17,35 +17,15 @@ import {
   type Contract,
   type Envelope,
   type RequestMeta,
-  type SignerCertificate,
   type VerifyChallengeRequest,
   type VerifyChallengeResult,
 } from '@jointcert/contracts';
-import {
-  CMS_OID,
-  DIGEST_OID,
-  certificatePolicyOids,
-  classifyCertificate,
-  identifyDataOf,
-  parseCertificate,
-  parseSignedData,
-  verifyVid,
-  type Certificate,
-} from '@jointcert/pki';
-import {
-  explicit,
-  int,
-  nul,
-  octets,
-  oid,
-  seq,
-  set,
-  setOf,
-  tlv,
-} from '@jointcert/pki/der';
-import { DAY, issueKoreanChain, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/issuing';
-import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
-import { RegistryModule } from '../apps/registry/src/registry.module';
+import { identifyDataOf, parseCertificate, parseSignedData, verifyVid } from '@jointcert/pki';
+import { DAY, issueKoreanChain, signCms, testKey, type Issued, type KoreanChainOptions } from '@jointcert/pki/issuing';
+import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
+import { signerCertificateOf } from '../../libs/verification/src/verification/views';
+import { deleteKeys } from './redis';
+import { RegistryModule } from '../../apps/registry/src/registry.module';
 
 export const CLIENT: ClientInfo = { ip: '203.0.113.7', userAgent: 'jest-registry/1.0' };
 
@@ -101,39 +81,12 @@ export function person(name: string, opts: KoreanChainOptions & { cn?: string } 
 
 export { DAY };
 
-/** CMS SignedData (ContentInfo, DER, base64) over the nonce, signed attributes, the signer's certificate included. */
+/** CMS SignedData (ContentInfo, DER, base64) over the nonce, signed attributes (no signingTime), the signer's certificate included. */
 export function signNonce(p: Pick<Person, 'user'>, nonceBase64: string): string {
-  const content = Buffer.from(nonceBase64, 'base64');
-  const cert = parseCertificate(p.user.der);
-  const digestAlg = seq(oid(DIGEST_OID.sha256), nul());
-  const attrs = setOf(
-    seq(oid(CMS_OID.contentType), set(oid(CMS_OID.data))),
-    seq(oid(CMS_OID.messageDigest), set(octets(createHash('sha256').update(content).digest()))),
-  );
-  const signedAttrs = Buffer.from(attrs);
-  signedAttrs[0] = 0xa0;
-  const signature = cryptoSign('sha256', attrs, p.user.key);
-  const signerInfo = seq(
-    int(1),
-    seq(Buffer.from(cert.issuer.der), tlv(0x02, cert.serial)),
-    digestAlg,
-    signedAttrs,
-    seq(oid('1.2.840.113549.1.1.1'), nul()),
-    octets(signature),
-  );
-  const sd = seq(int(1), set(digestAlg), seq(oid(CMS_OID.data), explicit(0, octets(content))), explicit(0, p.user.der), set(signerInfo));
-  return seq(oid(CMS_OID.signedData), explicit(0, sd)).toString('base64');
+  return signCms(p.user, Buffer.from(nonceBase64, 'base64'), { digestNullParams: true, signingTime: null }).toString('base64');
 }
 
 // ------------------------------------------------------------ the stand-in verifier
-
-/** Mirrors the verifier's rule: a CN ending in ")" + digits loses the digits. */
-function cnBase(c: Certificate): string | null {
-  const cn = c.subject.rdns.flat().find((a) => a.type === '2.5.4.3')?.value;
-  if (typeof cn !== 'string') return null;
-  const m = /^(.*\))[0-9]+$/s.exec(cn);
-  return m ? m[1]! : cn;
-}
 
 export class StandInState {
   calls: VerifyChallengeRequest[] = [];
@@ -175,24 +128,7 @@ class StandInVerifierController {
       if (!check.ok) throw new DomainError('VID_MISMATCH', 'the identity does not match the certificate', { reason: check.reason });
       identityVerified = true;
     }
-    const type = classifyCertificate(cert);
-    const signer: SignerCertificate = {
-      subject: cert.subject.text,
-      issuer: cert.issuer.text,
-      serialHex: cert.serialHex,
-      fingerprintSha256: cert.fingerprintSha256,
-      notBefore: new Date(cert.notBefore).toISOString(),
-      notAfter: new Date(cert.notAfter).toISOString(),
-      der: Buffer.from(cert.der).toString('base64'),
-      issuerKey: cert.issuer.key,
-      policyOid: certificatePolicyOids(cert)[0] ?? null,
-      ca: type?.ca ?? null,
-      type: type ? `${type.holder}/${type.usage}` : null,
-      typeLabel: type?.label ?? null,
-      hasIdentifyData: (cert.ext.subjectAltName ?? []).some((n) => n.type === 'otherName'),
-      cnBase: cnBase(cert),
-    };
-    return { certificate: signer, identityVerified, signingTime: null, revocation: [] };
+    return { certificate: signerCertificateOf(cert), identityVerified, signingTime: null, revocation: [] };
   }
 }
 
@@ -283,12 +219,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
       await registry.close();
       await verifierApp?.close();
       await sql.end();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeys(redis, config.REDIS_PREFIX);
       await redis.quit();
       await db.drop();
     },
