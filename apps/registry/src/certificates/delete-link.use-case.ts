@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeleteLinks, DomainError, linkSecret, type AppConfig } from '@jointcert/common';
+import { CLOCK, CONFIG, DeleteLinks, DomainError, linkSecret, type AppConfig, type Clock } from '@jointcert/common';
 import type { DeleteLinkRequest, DeleteLinkView } from '@jointcert/contracts';
 import { CertificateSecurityRepository } from '@jointcert/registry-db';
 import { SecondFactor } from '../security/second-factor.service';
-import { APP_CONFIG, CLOCK, type Clock } from '../registry.tokens';
 import { DeleteCertificate, linkOutdated } from './delete.use-case';
 
 /**
@@ -35,7 +34,7 @@ export class DeleteByLink {
     private readonly security: CertificateSecurityRepository,
     private readonly secondFactor: SecondFactor,
     private readonly deleteCertificate: DeleteCertificate,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.links = new DeleteLinks(linkSecret(config));

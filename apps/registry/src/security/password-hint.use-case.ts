@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@jointcert/common';
+import { CLOCK, DomainError, type Clock } from '@jointcert/common';
 import type { CertificateView, PasswordChangedRequest } from '@jointcert/contracts';
 import { CertificateSecurityRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
-import { CLOCK, type Clock } from '../registry.tokens';
 import { certificateNotFound } from '../shared/errors';
 
 /** A reported change time may run ahead of the registry's clock by this much (client clocks drift); it is stored as now. */
