@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CLOCK, DomainError, type Clock } from '@jointcert/common';
 import type { CertificateView, PasswordChangedRequest } from '@jointcert/contracts';
-import { CertificateSecurityRepository } from '@jointcert/registry-db';
+import { CertificateSecurityRepository, RegistryDatabase } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateQueries } from '../certificates/certificate-queries';
 import { certificateNotFound } from '../shared/errors';
@@ -20,7 +19,7 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 @Injectable()
 export class PasswordHints {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: RegistryDatabase,
     private readonly security: CertificateSecurityRepository,
     private readonly queries: CertificateQueries,
     private readonly audit: AuditLog,
@@ -33,7 +32,7 @@ export class PasswordHints {
     const at = request.changedAt === undefined ? now : Date.parse(request.changedAt);
     try {
       if (at > now + FUTURE_SKEW_MS) throw new DomainError('MALFORMED_INPUT', 'changedAt lies in the future', { errors: [{ field: 'changedAt', message: 'must not be in the future' }] });
-      await this.dataSource.transaction(async (manager) => {
+      await this.db.transaction(async (manager) => {
         if (!(await this.security.recordPasswordChange(request.certificateId, accountId, new Date(Math.min(at, now)), manager))) throw certificateNotFound();
         await this.audit.success(
           { action: 'certificate.password-changed', client: request.client, accountId, certificateId: request.certificateId, details: { changedAt: new Date(Math.min(at, now)).toISOString(), bySession: request.caller.sessionId } },
