@@ -1,6 +1,7 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '@jointcert/contracts';
+import { ClientRateLimiter } from '../rate-limit/client-rate-limiter';
 import { Authenticator } from './authenticator';
 
 const CALLER = Symbol('jointcert.caller');
@@ -38,12 +39,57 @@ export class OptionalBearerGuard implements CanActivate {
   }
 }
 
-/** The Caller a BearerGuard established. */
+/**
+ * Spend one of the address's budget (ClientRateLimiter) and authenticate, in
+ * one Redis round trip: both commands are issued in the same tick, and the
+ * gateway's connection pipelines them into one write. The outcome is that of
+ * RateLimitGuard followed by a bearer guard: over the limit, or the limiter
+ * unavailable, wins over any token error; the budget is spent whatever the
+ * token (an invalid one costs a request, as before).
+ */
+async function limitThenAuthenticate(limiter: ClientRateLimiter, authenticator: Authenticator, req: WithCaller, optional: boolean): Promise<void> {
+  const header = req.headers.authorization;
+  if (optional && header === undefined) return limiter.consume(req.ip);
+  const [limit, caller] = await Promise.allSettled([limiter.consume(req.ip), authenticator.authenticate(header)]);
+  if (limit.status === 'rejected') throw limit.reason;
+  if (caller.status === 'rejected') throw caller.reason;
+  req[CALLER] = caller.value;
+}
+
+/** `@UseGuards(RateLimitGuard, BearerGuard)` in one Redis round trip. */
+@Injectable()
+export class RateLimitedBearerGuard implements CanActivate {
+  constructor(
+    private readonly limiter: ClientRateLimiter,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await limitThenAuthenticate(this.limiter, this.authenticator, request(context), false);
+    return true;
+  }
+}
+
+/** `@UseGuards(RateLimitGuard, OptionalBearerGuard)` in one Redis round trip. */
+@Injectable()
+export class RateLimitedOptionalBearerGuard implements CanActivate {
+  constructor(
+    private readonly limiter: ClientRateLimiter,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await limitThenAuthenticate(this.limiter, this.authenticator, request(context), true);
+    return true;
+  }
+}
+
+/** The Caller a BearerGuard (or RateLimitedBearerGuard) established. */
 export const AuthCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
   const caller = request(context)[CALLER];
   if (caller === undefined) throw new Error('AuthCaller used on a route without BearerGuard');
   return caller;
 });
 
-/** The Caller an OptionalBearerGuard established, if any. */
+/** The Caller an OptionalBearerGuard (or RateLimitedOptionalBearerGuard) established, if any. */
 export const OptionalCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller | undefined => request(context)[CALLER]);
