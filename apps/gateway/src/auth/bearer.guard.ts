@@ -40,48 +40,42 @@ export class OptionalBearerGuard implements CanActivate {
 }
 
 /**
- * Spend one of the address's budget (ClientRateLimiter) and authenticate, in
- * one Redis round trip: both commands are issued in the same tick, and the
- * gateway's connection pipelines them into one write. The outcome is that of
- * RateLimitGuard followed by a bearer guard: over the limit, or the limiter
- * unavailable, wins over any token error; the budget is spent whatever the
- * token (an invalid one costs a request, as before).
+ * `@UseGuards(RateLimitGuard, BearerGuard)` in one Redis round trip: spend one
+ * of the address's budget (ClientRateLimiter) and authenticate, both commands
+ * issued in the same tick, which the gateway's connection pipelines into one
+ * write. The outcome is that of the two guards in sequence: over the limit,
+ * or the limiter unavailable, wins over any token error; the budget is spent
+ * whatever the token (an invalid one costs a request, as before).
  */
-async function limitThenAuthenticate(limiter: ClientRateLimiter, authenticator: Authenticator, req: WithCaller, optional: boolean): Promise<void> {
-  const header = req.headers.authorization;
-  if (optional && header === undefined) return limiter.consume(req.ip);
-  const [limit, caller] = await Promise.allSettled([limiter.consume(req.ip), authenticator.authenticate(header)]);
-  if (limit.status === 'rejected') throw limit.reason;
-  if (caller.status === 'rejected') throw caller.reason;
-  req[CALLER] = caller.value;
-}
-
-/** `@UseGuards(RateLimitGuard, BearerGuard)` in one Redis round trip. */
 @Injectable()
 export class RateLimitedBearerGuard implements CanActivate {
+  /** No Authorization header → anonymous (RateLimitedOptionalBearerGuard). */
+  protected readonly optional: boolean = false;
+
   constructor(
     private readonly limiter: ClientRateLimiter,
     private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    await limitThenAuthenticate(this.limiter, this.authenticator, request(context), false);
+    const req = request(context);
+    const header = req.headers.authorization;
+    if (this.optional && header === undefined) {
+      await this.limiter.consume(req.ip);
+      return true;
+    }
+    const [limit, caller] = await Promise.allSettled([this.limiter.consume(req.ip), this.authenticator.authenticate(header)]);
+    if (limit.status === 'rejected') throw limit.reason;
+    if (caller.status === 'rejected') throw caller.reason;
+    req[CALLER] = caller.value;
     return true;
   }
 }
 
 /** `@UseGuards(RateLimitGuard, OptionalBearerGuard)` in one Redis round trip. */
 @Injectable()
-export class RateLimitedOptionalBearerGuard implements CanActivate {
-  constructor(
-    private readonly limiter: ClientRateLimiter,
-    private readonly authenticator: Authenticator,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    await limitThenAuthenticate(this.limiter, this.authenticator, request(context), true);
-    return true;
-  }
+export class RateLimitedOptionalBearerGuard extends RateLimitedBearerGuard {
+  protected override readonly optional: boolean = true;
 }
 
 /** The Caller a BearerGuard (or RateLimitedBearerGuard) established. */
