@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Use
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type CertificateView, type ClientInfo, type RegisterResult, type ReplaceResult } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
-import { AuthCaller, BearerGuard, OptionalBearerGuard, OptionalCaller } from '../auth/bearer.guard';
+import { AuthCaller, BearerGuard, OptionalCaller, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { certificateId, passwordChangedBody, registerBody, replaceBody, type PasswordChangedBody, type RegisterBody, type ReplaceBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 import { ApiTotpHeader, totpHeader, TOTP_HEADER } from '../security/totp-header';
@@ -20,7 +19,7 @@ export class CertificatesController {
   constructor(private readonly services: ServiceClient) {}
 
   @Post()
-  @UseGuards(RateLimitGuard, OptionalBearerGuard)
+  @UseGuards(RateLimitedOptionalBearerGuard)
   @ApiRoute({
     summary: 'Register a certificate: sign up (no token) or add it to your account (bearer token)',
     description:
@@ -53,7 +52,7 @@ export class CertificatesController {
 
   @Post(':id/replace')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiId
   @ApiRoute({
     summary: 'Replace a certificate with its successor (인증서 변경)',

@@ -2,10 +2,9 @@ import { Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/c
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type CertificateView, type ClientInfo } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
-import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
+import { AuthCaller, BearerGuard, RateLimitedBearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { certificateId } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 import { ApiTotpHeader, totpHeader, TOTP_HEADER } from './totp-header';
@@ -36,7 +35,7 @@ export class CertificateLockController {
 
   @Post(':id/unlock')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiId
   @ApiTotpHeader
   @ApiRoute({

@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Headers, HttpCode, Post, UseGuards } from '@n
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Api, type Caller, type ClientInfo, type TotpEnrolment, type TotpRecoveryCodes } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
-import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
+import { AuthCaller, BearerGuard, RateLimitedBearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ZodPipe } from '../validation/zod.pipe';
 import { totpConfirmBody, type TotpConfirmBody } from './second-factor.schemas';
 import { totpHeader, TOTP_HEADER } from './totp-header';
@@ -31,7 +30,7 @@ export class SecondFactorController {
 
   @Post('confirm')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiRoute({
     summary: 'Confirm the enrolment with a first code → ten single-use recovery codes (shown once)',
     description:
@@ -48,7 +47,7 @@ export class SecondFactorController {
 
   @Delete()
   @HttpCode(204)
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiHeader({ name: TOTP_HEADER, required: true, description: 'A current TOTP code or a recovery code' })
   @ApiRoute({ summary: 'Disable the second factor (needs a fresh code)', ok: { status: 204 }, errors: ['MALFORMED_INPUT', 'NOT_FOUND', 'TOTP_REQUIRED', 'TOTP_INVALID'], auth: 'required', rateLimited: true })
   async disable(@Headers(TOTP_HEADER) code: string | undefined, @AuthCaller() caller: Caller, @Client() client: ClientInfo): Promise<void> {

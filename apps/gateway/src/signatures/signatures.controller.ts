@@ -2,9 +2,8 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Api, type ValidationReport } from '@jointcert/contracts';
 import { ServiceClient } from '@jointcert/common';
-import { BearerGuard } from '../auth/bearer.guard';
+import { RateLimitedBearerGuard } from '../auth/bearer.guard';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { verifyDocumentBody, type VerifyDocumentBody } from '../validation/request.schemas';
 import { ZodPipe } from '../validation/zod.pipe';
 
@@ -17,7 +16,7 @@ export class SignaturesController {
   @HttpCode(200)
   // rate-limited like the login routes, before authentication: a document can
   // carry up to 32 certificates for path building, so each request buys work
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiRoute({
     summary: 'Verify a signed document (CMS SignedData, attached or detached) and get its validation report',
     description: '200 whatever the verdict: the request was fine even when the signature is not (verdict invalid or indeterminate, with reasons).',

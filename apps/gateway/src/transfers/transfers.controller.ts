@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Post, UseGuards, type
 import { ApiTags } from '@nestjs/swagger';
 import { Api, TRANSFER_FORMAT, type Caller, type ClientInfo, type TransferCreated, type TransferEnvelope } from '@jointcert/contracts';
 import { DomainError, ServiceClient } from '@jointcert/common';
-import { AuthCaller, BearerGuard } from '../auth/bearer.guard';
+import { AuthCaller, BearerGuard, RateLimitedBearerGuard } from '../auth/bearer.guard';
 import { Client } from '../auth/client-info.decorator';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
@@ -28,7 +28,7 @@ export class TransfersController {
   constructor(private readonly services: ServiceClient) {}
 
   @Post()
-  @UseGuards(RateLimitGuard, BearerGuard)
+  @UseGuards(RateLimitedBearerGuard)
   @ApiRoute({
     summary: 'Send a certificate to another device (인증서 복사 / 내보내기): leave the sealed bundle for one claim',
     description:
