@@ -56,7 +56,8 @@ export function findSignerCertificates(
     return { certificates: out, rule: 'subjectKeyIdentifier' };
   }
   let name: Name | undefined;
-  const named = (): Name => (name ??= nameFromDer(sid.issuer));
+  // a pool certificate's Name with these exact bytes has the same key and may be decoded already (cached certificates)
+  const named = (): Name => (name ??= sameDerName(sid.issuer, pool) ?? nameFromDer(sid.issuer));
   const out: Certificate[] = [];
   for (const c of pool) {
     if (!bytesEqual(c.serial, sid.serial)) continue;
@@ -69,6 +70,14 @@ export function findSignerCertificates(
   const only = sameSerial.length === 1 ? sameSerial[0]! : undefined;
   if (only && (bytesEqual(only.subject.der, sid.issuer) || only.subject.key === named().key)) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
   return sameSerial.length > 1 ? { certificates: [], rule: 'koscomSubjectAsIssuer', ambiguous: true } : { certificates: [], rule: 'issuerAndSerialNumber' };
+}
+
+function sameDerName(der: Uint8Array, pool: readonly Certificate[]): Name | undefined {
+  for (const c of pool) {
+    if (bytesEqual(c.issuer.der, der)) return c.issuer;
+    if (bytesEqual(c.subject.der, der)) return c.subject;
+  }
+  return undefined;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
