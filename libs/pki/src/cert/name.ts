@@ -22,7 +22,8 @@
  * readName checks the structure at once and decodes values, key and text on
  * first read; namesEqual compares identical encodings without decoding.
  */
-import { DerCursor, Tag, encoded, malformed, readOid, readString, readSingle, toHex, type Tlv } from '../der';
+import { DerCursor, Tag, malformed, readSingle, type Tlv } from '../der/reader';
+import { encoded, readOid, readString, toHex } from '../der/values';
 import { OID, type Name, type RelativeDistinguishedName } from './types';
 
 const STRING_TAGS = new Set<number>([

@@ -17,27 +17,9 @@
  * 20), negative or zero serials, an empty extensions SEQUENCE.
  */
 import { createHash } from 'node:crypto';
-import {
-  DEFAULT_MAX_INPUT,
-  DerCursor,
-  Tag,
-  bytes,
-  checkSize,
-  decodePemAll,
-  encoded,
-  integerBytes,
-  malformed,
-  readBitString,
-  readBoolean,
-  readOid,
-  readSingle,
-  readSmallInt,
-  readTime,
-  toDer,
-  toHex,
-  type Tlv,
-  enterSingleSequence,
-} from '../der';
+import { DEFAULT_MAX_INPUT, checkSize, decodePemAll, toDer } from '../der/encoding';
+import { DerCursor, Tag, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
+import { bytes, encoded, integerBytes, readBitString, readBoolean, readOid, readSmallInt, readTime, toHex } from '../der/values';
 import { PkiError } from '../errors';
 import { decodeExtensions } from './extensions';
 import { namesEqual, readName } from './name';
