@@ -20,7 +20,8 @@
  *
  * Decoding failures are MALFORMED_DER (the certificate parser wraps them).
  * readName checks the structure at once and decodes values, key and text on
- * first read; namesEqual compares identical encodings without decoding.
+ * first read; namesEqual settles identical encodings and different RDN counts
+ * without decoding.
  */
 import { DerCursor, Tag, malformed, readSingle, type Tlv } from '../der/reader';
 import { encoded, readOid, readString, toHex } from '../der/values';
@@ -66,29 +67,30 @@ export function isStringTag(tag: number): boolean {
  * cached intermediate) are matched by bytes and never need their names decoded.
  */
 export function readName(buf: Uint8Array, tlv: Tlv, parent?: DerCursor): Name {
-  walkName(buf, tlv, parent, false);
-  return new LazyName(encoded(buf, tlv));
+  return new LazyName(encoded(buf, tlv), walkName(buf, tlv, parent, false).count);
 }
 
 /** Walk a Name: structure only, or (`decode`) its values, key and text too. */
-function walkName(buf: Uint8Array, tlv: Tlv, parent: DerCursor | undefined, decode: boolean): DecodedName | undefined {
+function walkName(buf: Uint8Array, tlv: Tlv, parent: DerCursor | undefined, decode: boolean): { count: number; decoded?: DecodedName } {
   if (tlv.tag !== Tag.SEQUENCE) throw malformed('Name: expected SEQUENCE', tlv.start);
   const outer = parent ?? new DerCursor(buf, tlv.start, tlv.end);
   const cur = outer.enter(tlv);
   const rdns: RelativeDistinguishedName[] = [];
   const rdnKeys: string[] = [];
   const rdnTexts: string[] = [];
+  let count = 0;
   while (!cur.atEnd()) {
     const setTlv = cur.expect(Tag.SET, 'RelativeDistinguishedName');
     const r = walkRdn(buf, setTlv, cur, decode);
+    count++;
     if (!r) continue;
     rdns.push(r.rdn);
     rdnKeys.push(r.key);
     rdnTexts.push(r.text);
   }
-  if (!decode) return undefined;
+  if (!decode) return { count };
   rdnTexts.reverse();
-  return { rdns, key: rdnKeys.join(','), text: rdnTexts.join(',') };
+  return { count, decoded: { rdns, key: rdnKeys.join(','), text: rdnTexts.join(',') } };
 }
 
 interface DecodedName {
@@ -100,8 +102,19 @@ interface DecodedName {
 /** A Name whose values, key and text are decoded on first read (see readName). */
 class LazyName implements Name {
   #decoded: DecodedName | undefined;
+  readonly #rdnCount: number;
 
-  constructor(readonly der: Uint8Array) {}
+  constructor(
+    readonly der: Uint8Array,
+    rdnCount: number,
+  ) {
+    this.#rdnCount = rdnCount;
+  }
+
+  /** Number of RDNs, known without decoding (equal names have as many). */
+  static rdnCount(name: Name): number {
+    return #rdnCount in name ? name.#rdnCount : name.rdns.length;
+  }
 
   get rdns(): RelativeDistinguishedName[] {
     return this.#decode().rdns;
@@ -123,7 +136,7 @@ class LazyName implements Name {
 
   #decode(): DecodedName {
     // the structure was checked by readName, so this cannot throw
-    return (this.#decoded ??= walkName(this.der, readSingle(this.der, 'Name'), undefined, true)!);
+    return (this.#decoded ??= walkName(this.der, readSingle(this.der, 'Name'), undefined, true).decoded!);
   }
 }
 
@@ -201,8 +214,9 @@ export function nameFromDer(der: Uint8Array): Name {
 
 /** RFC 5280 §7.1 name equality (see the module comment for the normalisation). */
 export function namesEqual(a: Name, b: Name): boolean {
-  // identical encodings are equal names (and have equal keys): no decoding needed
-  return sameBytes(a.der, 0, a.der.length, b.der, 0, b.der.length) || a.key === b.key;
+  // identical encodings are equal names (and have equal keys), different RDN counts are not: no decoding needed
+  if (sameBytes(a.der, 0, a.der.length, b.der, 0, b.der.length)) return true;
+  return LazyName.rdnCount(a) === LazyName.rdnCount(b) && a.key === b.key;
 }
 
 /** The attribute values of one type, in order (e.g. all CNs). */
