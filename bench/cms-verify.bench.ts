@@ -32,7 +32,7 @@ interface Fixture {
   leafPem: Buffer;
 }
 
-function makeFixture(): Fixture {
+export function makeFixture(): Fixture {
   const { dir, cleanup } = tempDir('bench-cms-');
   try {
     const f = (n: string): string => join(dir, n);

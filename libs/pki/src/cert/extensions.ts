@@ -8,7 +8,8 @@
  * FALSE, GeneralSubtree minimum 0) is not DER but is common in old CA output,
  * so it is accepted; named-bit BIT STRINGs may carry trailing zero bits.
  */
-import { type DerCursor, Tag, bitsSet, bytes, derCursor, encoded, malformed, readBitString, readBoolean, readOid, readSmallInt, readString, type Tlv } from '../der';
+import { type DerCursor, Tag, derCursor, malformed, type Tlv } from '../der/reader';
+import { bitsSet, bytes, encoded, readBitString, readBoolean, readOid, readSmallInt, readString } from '../der/values';
 import { PkiError } from '../errors';
 import { readGeneralName, readGeneralNames } from './general-name';
 import { readRdn } from './name';

@@ -6,7 +6,8 @@
  * depth keeps counting) and throw MALFORMED_DER; callers decide the error code
  * (the certificate parser turns it into MALFORMED_EXTENSION with the OID).
  */
-import { type DerCursor, Tag, bytes, encoded, malformed, readOid, decodeOid, type Tlv } from '../der';
+import { type DerCursor, Tag, malformed, type Tlv } from '../der/reader';
+import { bytes, encoded, readOid, decodeOid } from '../der/values';
 import { readName } from './name';
 import type { GeneralName } from './types';
 

@@ -19,8 +19,12 @@
  * appear inside a value and different names never share a key.
  *
  * Decoding failures are MALFORMED_DER (the certificate parser wraps them).
+ * readName checks the structure at once and decodes values, key and text on
+ * first read; namesEqual settles identical encodings and different RDN counts
+ * without decoding.
  */
-import { DerCursor, Tag, encoded, malformed, readOid, readString, readSingle, toHex, type Tlv } from '../der';
+import { DerCursor, Tag, malformed, readSingle, type Tlv } from '../der/reader';
+import { encoded, readOid, readString, toHex } from '../der/values';
 import { OID, type Name, type RelativeDistinguishedName } from './types';
 
 const STRING_TAGS = new Set<number>([
@@ -54,23 +58,86 @@ export function isStringTag(tag: number): boolean {
   return STRING_TAGS.has(tag);
 }
 
-/** Decode a Name (RDNSequence) from its element in `buf`. */
+/**
+ * A Name (RDNSequence) from its element in `buf`. The structure is checked
+ * now (every error readName can raise is raised here); the values, the
+ * comparison key and the text are decoded on first read, from the Name's own
+ * DER (a view into `buf`: callers keep `buf` unchanged, as for every other
+ * parsed field). Most certificates parsed on a hot path (a CMS signer, a
+ * cached intermediate) are matched by bytes and never need their names decoded.
+ */
 export function readName(buf: Uint8Array, tlv: Tlv, parent?: DerCursor): Name {
+  return new LazyName(encoded(buf, tlv), walkName(buf, tlv, parent, false).count);
+}
+
+/** Walk a Name: structure only, or (`decode`) its values, key and text too. */
+function walkName(buf: Uint8Array, tlv: Tlv, parent: DerCursor | undefined, decode: boolean): { count: number; decoded?: DecodedName } {
   if (tlv.tag !== Tag.SEQUENCE) throw malformed('Name: expected SEQUENCE', tlv.start);
   const outer = parent ?? new DerCursor(buf, tlv.start, tlv.end);
   const cur = outer.enter(tlv);
   const rdns: RelativeDistinguishedName[] = [];
   const rdnKeys: string[] = [];
   const rdnTexts: string[] = [];
+  let count = 0;
   while (!cur.atEnd()) {
     const setTlv = cur.expect(Tag.SET, 'RelativeDistinguishedName');
-    const r = readRdn(buf, setTlv, cur);
+    const r = walkRdn(buf, setTlv, cur, decode);
+    count++;
+    if (!r) continue;
     rdns.push(r.rdn);
     rdnKeys.push(r.key);
     rdnTexts.push(r.text);
   }
+  if (!decode) return { count };
   rdnTexts.reverse();
-  return { der: encoded(buf, tlv), rdns, key: rdnKeys.join(','), text: rdnTexts.join(',') };
+  return { count, decoded: { rdns, key: rdnKeys.join(','), text: rdnTexts.join(',') } };
+}
+
+interface DecodedName {
+  rdns: RelativeDistinguishedName[];
+  key: string;
+  text: string;
+}
+
+/** A Name whose values, key and text are decoded on first read (see readName). */
+class LazyName implements Name {
+  #decoded: DecodedName | undefined;
+  readonly #rdnCount: number;
+
+  constructor(
+    readonly der: Uint8Array,
+    rdnCount: number,
+  ) {
+    this.#rdnCount = rdnCount;
+  }
+
+  /** Number of RDNs, known without decoding (equal names have as many). */
+  static rdnCount(name: Name): number {
+    return #rdnCount in name ? name.#rdnCount : name.rdns.length;
+  }
+
+  get rdns(): RelativeDistinguishedName[] {
+    return this.#decode().rdns;
+  }
+
+  get key(): string {
+    return this.#decode().key;
+  }
+
+  get text(): string {
+    return this.#decode().text;
+  }
+
+  /** The plain form (JSON, logs): every field, as an eagerly decoded Name had. */
+  toJSON(): Name {
+    const d = this.#decode();
+    return { der: this.der, rdns: d.rdns, key: d.key, text: d.text };
+  }
+
+  #decode(): DecodedName {
+    // the structure was checked by readName, so this cannot throw
+    return (this.#decoded ??= walkName(this.der, readSingle(this.der, 'Name'), undefined, true).decoded!);
+  }
 }
 
 export interface DecodedRdn {
@@ -86,7 +153,13 @@ export interface DecodedRdn {
  * with an IMPLICIT tag replacing it (nameRelativeToCRLIssuer [1]).
  */
 export function readRdn(buf: Uint8Array, setTlv: Tlv, cur: DerCursor): DecodedRdn {
+  return walkRdn(buf, setTlv, cur, true)!;
+}
+
+/** Walk one RDN: structure only, or (`decode`) its values, key and text too. */
+function walkRdn(buf: Uint8Array, setTlv: Tlv, cur: DerCursor, decode: boolean): DecodedRdn | undefined {
   const set = cur.enter(setTlv);
+  let count = 0;
   const rdn: RelativeDistinguishedName = [];
   const keys: string[] = [];
   const texts: string[] = [];
@@ -95,7 +168,7 @@ export function readRdn(buf: Uint8Array, setTlv: Tlv, cur: DerCursor): DecodedRd
   while (!set.atEnd()) {
     const atvTlv = set.expect(Tag.SEQUENCE, 'AttributeTypeAndValue');
     // DER orders SET OF by encoding; we accept any order (the key sorts) but reject repeated attributes
-    if (prevStart >= 0 && sameBytes(buf, prevStart, prevEnd, atvTlv.start, atvTlv.end)) {
+    if (prevStart >= 0 && sameBytes(buf, prevStart, prevEnd, buf, atvTlv.start, atvTlv.end)) {
       throw malformed('duplicate attribute in a RelativeDistinguishedName', atvTlv.start);
     }
     prevStart = atvTlv.start;
@@ -104,6 +177,8 @@ export function readRdn(buf: Uint8Array, setTlv: Tlv, cur: DerCursor): DecodedRd
     const type = readOid(buf, atv.expect(Tag.OID, 'attribute type'));
     const vTlv = atv.next();
     atv.done('AttributeTypeAndValue');
+    count++;
+    if (!decode) continue;
     const valueDer = encoded(buf, vTlv);
     let value: string | undefined;
     if (STRING_TAGS.has(vTlv.tag)) {
@@ -125,7 +200,8 @@ export function readRdn(buf: Uint8Array, setTlv: Tlv, cur: DerCursor): DecodedRd
       texts.push(`${short}=#${hex}`);
     }
   }
-  if (rdn.length === 0) throw malformed('empty RelativeDistinguishedName', setTlv.start);
+  if (count === 0) throw malformed('empty RelativeDistinguishedName', setTlv.start);
+  if (!decode) return undefined;
   if (keys.length > 1) keys.sort();
   return { rdn, key: keys.join('+'), text: texts.join('+') };
 }
@@ -138,7 +214,9 @@ export function nameFromDer(der: Uint8Array): Name {
 
 /** RFC 5280 §7.1 name equality (see the module comment for the normalisation). */
 export function namesEqual(a: Name, b: Name): boolean {
-  return a.key === b.key;
+  // identical encodings are equal names (and have equal keys), different RDN counts are not: no decoding needed
+  if (sameBytes(a.der, 0, a.der.length, b.der, 0, b.der.length)) return true;
+  return LazyName.rdnCount(a) === LazyName.rdnCount(b) && a.key === b.key;
 }
 
 /** The attribute values of one type, in order (e.g. all CNs). */
@@ -172,8 +250,8 @@ export function escape4514(s: string): string {
   return out;
 }
 
-function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, other: Uint8Array, b: number, bEnd: number): boolean {
   if (aEnd - a !== bEnd - b) return false;
-  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== other[b + i]) return false;
   return true;
 }

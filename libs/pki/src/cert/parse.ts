@@ -17,30 +17,12 @@
  * 20), negative or zero serials, an empty extensions SEQUENCE.
  */
 import { createHash } from 'node:crypto';
-import {
-  DEFAULT_MAX_INPUT,
-  DerCursor,
-  Tag,
-  bytes,
-  checkSize,
-  decodePemAll,
-  encoded,
-  integerBytes,
-  malformed,
-  readBitString,
-  readBoolean,
-  readOid,
-  readSingle,
-  readSmallInt,
-  readTime,
-  toDer,
-  toHex,
-  type Tlv,
-  enterSingleSequence,
-} from '../der';
+import { DEFAULT_MAX_INPUT, checkSize, decodePemAll, toDer } from '../der/encoding';
+import { DerCursor, Tag, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
+import { bytes, encoded, integerBytes, readBitString, readBoolean, readOid, readSmallInt, readTime, toHex } from '../der/values';
 import { PkiError } from '../errors';
 import { decodeExtensions } from './extensions';
-import { readName } from './name';
+import { namesEqual, readName } from './name';
 import { OID, type AlgorithmIdentifier, type Certificate, type Extension, type PublicKeyType, type SubjectPublicKeyInfo } from './types';
 
 export interface ParseCertificateOptions {
@@ -153,7 +135,7 @@ function walk(buf: Uint8Array): Certificate {
     extensions,
     ext,
     fingerprintSha256: '',
-    selfIssued: issuer.key === subject.key,
+    selfIssued: false,
   } satisfies Certificate;
   if (!issuerUniqueId) delete certificate.issuerUniqueId;
   if (!subjectUniqueId) delete certificate.subjectUniqueId;
@@ -163,6 +145,13 @@ function walk(buf: Uint8Array): Certificate {
     enumerable: true,
     configurable: true,
     get: () => (fp ??= createHash('sha256').update(buf).digest('hex')),
+  });
+  // selfIssued compares the names (RFC 5280 §7.1) on first read: identical encodings need no decoding
+  let self: boolean | undefined;
+  Object.defineProperty(certificate, 'selfIssued', {
+    enumerable: true,
+    configurable: true,
+    get: () => (self ??= namesEqual(issuer, subject)),
   });
   return certificate;
 }

@@ -11,7 +11,8 @@
  * per certificate; this costs a fraction of a microsecond.
  *
  * Entries are parsed from a private copy of the bytes, so a caller reusing its
- * input buffer cannot alter a cached certificate. Cached certificates are
+ * input buffer cannot alter a cached certificate (a copy, not `slice()`: on a
+ * Buffer that is a view). Cached certificates are
  * shared: treat them as read-only. Failed parses are not cached. Eviction:
  * least recently used first.
  */
@@ -44,7 +45,8 @@ export function cachedCertificate(der: Uint8Array): Certificate {
     return hit;
   }
   // a miss, or a different certificate with the same key: parse (the newer one takes the slot)
-  const cert = parseCertificate(der.slice());
+  // Buffer.from copies (small ones into Node's pool); Buffer#slice would be a view of the caller's bytes
+  const cert = parseCertificate(Buffer.from(der));
   if (hit) byTail.delete(key);
   else if (byTail.size >= CERT_CACHE_MAX) byTail.delete(byTail.keys().next().value!);
   byTail.set(key, cert);

@@ -206,4 +206,14 @@ describe('the certificate cache', () => {
     expect(cachedCertificate(b)).toBe(cb);
     expect(Buffer.from(cachedCertificate(a).der).equals(a)).toBe(true);
   });
+
+  it('keeps its own copy of the bytes, so a caller reusing a Buffer cannot alter a cached certificate', () => {
+    clearCertificateCache();
+    const original = YESSIGN.cert();
+    const input = Buffer.concat([Buffer.from([0]), original]).subarray(1); // a Buffer view, as parseSignedData hands out
+    const cert = cachedCertificate(input);
+    input.fill(0);
+    expect(Buffer.from(cert.der).equals(original)).toBe(true);
+    expect(Buffer.from(cert.spki.der).equals(Buffer.from(cachedCertificate(original).spki.der))).toBe(true);
+  });
 });

@@ -18,7 +18,7 @@
  * At most MAX_SIGNER_CANDIDATES certificates are returned (a planted
  * certificate with the same issuer and serial is tried, not trusted).
  */
-import { nameFromDer } from '../cert/name';
+import { nameFromDer, namesEqual } from '../cert/name';
 import type { Certificate, Name } from '../cert/types';
 import type { SignerIdentifier } from './parse';
 
@@ -56,19 +56,28 @@ export function findSignerCertificates(
     return { certificates: out, rule: 'subjectKeyIdentifier' };
   }
   let name: Name | undefined;
-  const named = (): Name => (name ??= nameFromDer(sid.issuer));
+  // a pool certificate's Name with these exact bytes has the same key and may be decoded already (cached certificates)
+  const named = (): Name => (name ??= sameDerName(sid.issuer, pool) ?? nameFromDer(sid.issuer));
   const out: Certificate[] = [];
   for (const c of pool) {
     if (!bytesEqual(c.serial, sid.serial)) continue;
-    if (!bytesEqual(c.issuer.der, sid.issuer) && c.issuer.key !== named().key) continue;
+    if (!bytesEqual(c.issuer.der, sid.issuer) && !namesEqual(c.issuer, named())) continue;
     out.push(c);
     if (out.length >= MAX_SIGNER_CANDIDATES) break;
   }
   if (out.length > 0 || signerInfoVersion !== 0) return { certificates: out, rule: 'issuerAndSerialNumber' };
   const sameSerial = embedded.filter((c) => bytesEqual(c.serial, sid.serial));
   const only = sameSerial.length === 1 ? sameSerial[0]! : undefined;
-  if (only && (bytesEqual(only.subject.der, sid.issuer) || only.subject.key === named().key)) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
+  if (only && (bytesEqual(only.subject.der, sid.issuer) || namesEqual(only.subject, named()))) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
   return sameSerial.length > 1 ? { certificates: [], rule: 'koscomSubjectAsIssuer', ambiguous: true } : { certificates: [], rule: 'issuerAndSerialNumber' };
+}
+
+function sameDerName(der: Uint8Array, pool: readonly Certificate[]): Name | undefined {
+  for (const c of pool) {
+    if (bytesEqual(c.issuer.der, der)) return c.issuer;
+    if (bytesEqual(c.subject.der, der)) return c.subject;
+  }
+  return undefined;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

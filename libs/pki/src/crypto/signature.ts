@@ -7,7 +7,8 @@
  * the SPKI bytes (bounded).
  */
 import { constants, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { type DerCursor, Tag, ctx, derCursor, readSmallInt, readOid, type Tlv } from '../der';
+import { type DerCursor, Tag, ctx, derCursor, type Tlv } from '../der/reader';
+import { readSmallInt, readOid } from '../der/values';
 import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../cert/types';
 import { OID } from '../cert/types';
 import { PkiError } from '../errors';

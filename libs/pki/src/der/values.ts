@@ -55,7 +55,8 @@ export function readSmallInt(buf: Uint8Array, tlv: Tlv): number {
   return Number(bigintFromTwos(b));
 }
 
-const oidCache = new Map<string, string>();
+/** Decoded OIDs by an FNV-1a hash of their content octets; a hit counts only when the octets are equal. */
+const oidCache = new Map<number, { octets: Uint8Array; oid: string }>();
 
 /** OBJECT IDENTIFIER in dotted form. Strict: minimal subidentifiers, no truncation. */
 export function readOid(buf: Uint8Array, tlv: Tlv): string {
@@ -66,11 +67,22 @@ export function readOid(buf: Uint8Array, tlv: Tlv): string {
 export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   if (end <= start) throw malformed('empty OBJECT IDENTIFIER', start);
   if (end - start > 64) throw malformed('OBJECT IDENTIFIER too long', start);
-  // short OIDs are decoded often (algorithms, attribute types): memoise by bytes
-  let key = '';
-  for (let i = start; i < end; i++) key += String.fromCharCode(buf[i]!);
-  const hit = oidCache.get(key);
-  if (hit !== undefined) return hit;
+  // short OIDs are decoded often (algorithms, attribute types): memoise by bytes (a number key:
+  // building a string key cost more than the lookup saved)
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  h >>>= 0;
+  const hit = oidCache.get(h);
+  if (hit !== undefined && hit.octets.length === end - start) {
+    let same = true;
+    for (let i = 0; i < hit.octets.length; i++) {
+      if (hit.octets[i] !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit.oid;
+  }
   const arcs: string[] = [];
   let v = 0n;
   let small = 0;
@@ -101,7 +113,7 @@ export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   }
   if (!fresh) throw malformed('truncated OID subidentifier', start);
   const oid = arcs.join('.');
-  if (oidCache.size < 4096) oidCache.set(key, oid);
+  if (oidCache.size < 4096 && hit === undefined) oidCache.set(h, { octets: new Uint8Array(buf.subarray(start, end)), oid }); // a copy (Buffer#slice is a view)
   return oid;
 }
 

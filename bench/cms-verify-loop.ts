@@ -1,0 +1,59 @@
+/**
+ * A quick loop over rows (a), (b), (b+), (c) of cms-verify.bench.ts, from the
+ * sources: `node -r ./scripts/ts-register.js bench/cms-verify-loop.ts [row] [ms]`.
+ * It measures CPU time (user+system, GC threads included) rather than wall
+ * time, runs five interleaved rounds and prints each row's median ratio to
+ * (a) and the five ratios (the first round is the JIT warm-up): on a machine
+ * shared with other processes the wall-clock best-of-3 of the bench swings
+ * by ±0.15. With a row name it runs only that row (for `node --cpu-prof`).
+ */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { clearCmsCaches, createValidationPolicy, parseCertificate, parseSignedData, validatePath, verifySignedData } from '@jointcert/pki';
+import { makeFixture } from './cms-verify.bench';
+
+/** CPU microseconds per call of `fn`, over about `ms` of wall time after a `warmMs` warm-up. */
+function cpuUsPerOp(fn: () => unknown, ms: number, warmMs: number): number {
+  const warmEnd = performance.now() + warmMs;
+  while (performance.now() < warmEnd) fn();
+  const c0 = process.cpuUsage();
+  const end = performance.now() + ms;
+  let ops = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 16; i++) fn();
+    ops += 16;
+  }
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / ops;
+}
+
+const fx = makeFixture();
+const si = parseSignedData(fx.message).signerInfos[0]!;
+const signedBytes = si.signedAttrs!.signedBytes;
+const key = createPublicKey(fx.leafPem);
+const at = Date.now();
+const opts = { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) };
+const policy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.root)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+const withPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
+const rows: Record<string, () => unknown> = {
+  a: () => cryptoVerify('sha256', signedBytes, key, si.signature),
+  b: () => verifySignedData(fx.message, opts),
+  bp: () => verifySignedData(fx.message, withPath),
+  c: () => {
+    clearCmsCaches();
+    return verifySignedData(fx.message, opts);
+  },
+};
+
+const only = process.argv[2];
+const ms = Number(process.argv[3] ?? 400);
+if (only) {
+  console.log(only, cpuUsPerOp(rows[only]!, ms, 200).toFixed(2), 'µs CPU/op');
+} else {
+  const us: Record<string, number[]> = {};
+  for (let round = 0; round < 5; round++) for (const [k, fn] of Object.entries(rows)) (us[k] ??= []).push(cpuUsPerOp(fn, ms, 100));
+  const median = (x: number[]): number => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)]!;
+  for (const k of Object.keys(rows)) {
+    const ratios = us[k]!.map((v, i) => us.a![i]! / v);
+    console.log(k.padEnd(3), `${median(us[k]!).toFixed(1)} µs CPU`, `median ratio ${median(ratios).toFixed(2)}`, ratios.map((r) => r.toFixed(2)).join(' '));
+  }
+}
