@@ -1,7 +1,7 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { createMicroservice, loadConfig, redisClient } from '@jointcert/common';
+import { createMicroservice, loadConfig, transportClient } from '@jointcert/common';
 import { Api, type PingResult } from '@jointcert/contracts';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import { VerifierModule } from '@jointcert/verification';
@@ -28,7 +28,7 @@ describe('boot', () => {
     beforeAll(async () => {
       service = await createMicroservice(VerifierModule, config);
       await service.listen();
-      client = redisClient(config);
+      client = transportClient(config);
       await client.connect();
     });
     afterAll(async () => {
@@ -47,7 +47,7 @@ describe('boot', () => {
       const other = loadConfig({ LOG_LEVEL: 'silent', REDIS_PREFIX: `jc-boot-other-${process.pid}:`, SERVICE_TIMEOUT_MS: '300' });
       const otherService = await createMicroservice(RegistryModule, other);
       await otherService.listen();
-      const otherClient = redisClient(other);
+      const otherClient = transportClient(other);
       await otherClient.connect();
       try {
         const mine = await firstValueFrom(client.send<PingResult>(Api.registry.ping.cmd, {}).pipe(timeout(300)), { defaultValue: undefined }).catch((e: Error) => e);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createMicroservice, loadConfig, ServiceClient, redisClient, type AppConfig } from '@jointcert/common';
+import { createMicroservice, loadConfig, ServiceClient, transportClient, type AppConfig } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { MIGRATIONS } from '@jointcert/registry-db';
 import { createTestDatabase, type TestDatabase } from '../libs/registry-db/test-support/database';
@@ -41,7 +41,7 @@ describe('registry boot', () => {
     const config = configFor();
     const app = await createMicroservice(RegistryModule.forRoot(config), config);
     await app.listen();
-    const client = new ServiceClient(redisClient(config), 5000);
+    const client = new ServiceClient(transportClient(config), 5000);
     try {
       expect((await query<{ name: string }>(`SELECT name FROM migrations ORDER BY id`)).map((m) => m.name)).toEqual(MIGRATIONS.map((m) => new m().name));
       expect((await client.send(Api.registry.ping, {})).service).toBe('registry');

@@ -10,7 +10,7 @@ import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/comm
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createMicroservice, DomainError, loadConfig, redisClient, ServiceClient, type AppConfig, type Clock, type ProblemCode } from '@jointcert/common';
+import { createMicroservice, DomainError, loadConfig, transportClient, ServiceClient, type AppConfig, type Clock, type ProblemCode } from '@jointcert/common';
 import {
   Api,
   type ClientInfo,
@@ -177,7 +177,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const registry = await createMicroservice(RegistryModule.forRoot(config, { clock }), config);
   await registry.listen();
   // the test's own client waits longer than the registry waits for the verifier, so a timeout seen here is the registry's answer
-  const client = new ServiceClient(redisClient(config), 10_000);
+  const client = new ServiceClient(transportClient(config), 10_000);
   const sql = new Pool({ connectionString: db.url, max: 2 });
   const redis = new Redis(config.REDIS_URL);
 

@@ -22,7 +22,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Certificate, decodePem, encodePem, parseCertificate } from '@jointcert/pki';
-import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/issuing';
+import { generateRsaKey, issue, type Issued, type IssueSpec, type NameSpec } from '@jointcert/pki/issuing';
 import { type Clock, DAY_MS } from '@jointcert/common';
 import { writeFileAtomic } from './files';
 
@@ -99,19 +99,16 @@ function load(dataDir: string, name: PartyName): CaParty {
   return party(der, key);
 }
 
+/** A service's certificate under `ca` (the OCSP responder's, the site's KM): a new RSA-2048 key, valid from a day before `now` for two years. */
+export function issueServiceCertificate(ca: CaParty, subject: NameSpec, now: number, extensions: IssueSpec['extensions']): Issued {
+  return issue({ keys: generateRsaKey(2048), issuer: ca, subject, notBefore: now - DAY_MS, notAfter: now + 2 * 365 * DAY_MS, extensions });
+}
+
 function issueOcspResponder(ca: CaParty, now: number): CaParty {
-  const keys = generateRsaKey(2048);
-  const r = issue({
-    keys,
-    issuer: ca,
-    subject: OCSP_SUBJECT,
-    notBefore: now - DAY_MS,
-    notAfter: now + 2 * 365 * DAY_MS,
-    extensions: {
-      keyUsage: { usages: ['digitalSignature'], critical: true },
-      extKeyUsage: [OCSP_SIGNING],
-      ocspNoCheck: true,
-    },
+  const r = issueServiceCertificate(ca, OCSP_SUBJECT, now, {
+    keyUsage: { usages: ['digitalSignature'], critical: true },
+    extKeyUsage: [OCSP_SIGNING],
+    ocspNoCheck: true,
   });
   return party(r.der, r.key);
 }

@@ -12,10 +12,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptSignPriKey } from '@jointcert/pki';
-import { generateRsaKey, issue, type NameSpec } from '@jointcert/pki/issuing';
-import { DAY_MS } from '@jointcert/common';
+import type { NameSpec } from '@jointcert/pki/issuing';
 import { writeFileAtomic } from './files';
-import type { CaParty } from './material';
+import { issueServiceCertificate, type CaParty } from './material';
 
 export const DEV_KM_PASSWORD = 'dev-km-password';
 
@@ -34,15 +33,7 @@ export function serverKmFiles(dataDir: string): { certFile: string; keyFile: str
 export function ensureServerKm(dataDir: string, ca: CaParty, now: number): { certFile: string; keyFile: string; created: boolean } {
   const files = serverKmFiles(dataDir);
   if (existsSync(files.certFile) && existsSync(files.keyFile)) return { ...files, created: false };
-  const keys = generateRsaKey(2048);
-  const c = issue({
-    keys,
-    issuer: ca,
-    subject: KM_SUBJECT,
-    notBefore: now - DAY_MS,
-    notAfter: now + 2 * 365 * DAY_MS,
-    extensions: { keyUsage: { usages: ['keyEncipherment', 'dataEncipherment'], critical: true } },
-  });
+  const c = issueServiceCertificate(ca, KM_SUBJECT, now, { keyUsage: { usages: ['keyEncipherment', 'dataEncipherment'], critical: true } });
   const pkcs8 = c.key.export({ type: 'pkcs8', format: 'der' });
   writeFileAtomic(files.keyFile, encryptSignPriKey(pkcs8, DEV_KM_PASSWORD), 0o600);
   writeFileAtomic(files.certFile, c.der);

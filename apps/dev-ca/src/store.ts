@@ -7,20 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RevocationReason } from '@jointcert/pki';
+import { REVOCATION_REASONS, type RevocationReason } from '@jointcert/pki';
 import { writeFileAtomic } from './files';
 
-export const REVOCATION_REASON_NAMES = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'privilegeWithdrawn',
-  'aACompromise',
-] as const satisfies readonly RevocationReason[];
+/** The reasons a revocation may give: RFC 5280's CRLReasons but removeFromCRL (which un-holds, in a delta CRL). */
+export type RevokeReason = Exclude<RevocationReason, 'removeFromCRL'>;
+
+export const REVOCATION_REASON_NAMES: readonly RevokeReason[] = Object.values(REVOCATION_REASONS).filter((r): r is RevokeReason => r !== 'removeFromCRL');
 
 const entrySchema = z.object({
   serialHex: z.string().regex(/^[0-9a-f]+$/),
@@ -45,7 +38,6 @@ const dbSchema = z.object({
   certificates: z.array(entrySchema),
 });
 
-export type RevokeReason = (typeof REVOCATION_REASON_NAMES)[number];
 export type IssuedEntry = z.infer<typeof entrySchema>;
 type Db = z.infer<typeof dbSchema>;
 

@@ -105,12 +105,3 @@ export function transportClient(config: AppConfig, logger?: Logger): ClientProxy
   }
   return new RedisStreamsClient(config, { ...streamsOptions(config), requestTtlMs: config.SERVICE_TIMEOUT_MS }, logger);
 }
-
-export function redisServer(config: AppConfig): PrefixedRedisServer {
-  return new PrefixedRedisServer(redisTransport(config).options, config.REDIS_PREFIX);
-}
-
-/** The client of the configured transport (the name predates TRANSPORT). */
-export function redisClient(config: AppConfig, logger?: Logger): ClientProxy {
-  return transportClient(config, logger);
-}

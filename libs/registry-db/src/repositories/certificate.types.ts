@@ -6,6 +6,7 @@ export interface RegisteredCertificate {
   accountId: string;
   status: CertificateStatus;
   der: Uint8Array;
+  /** Lower-case hex SHA-256 of the DER. */
   fingerprintSha256: string;
   issuerDn: string;
   issuerKey: string;
@@ -28,20 +29,9 @@ export interface RegisteredCertificate {
   updatedAt: Date;
 }
 
-/** What registering needs: the verified certificate's facts. */
-export interface NewCertificate {
-  accountId: string;
-  der: Uint8Array;
-  /** Lower-case hex SHA-256 of the DER. */
-  fingerprintSha256: string;
-  issuerDn: string;
-  issuerKey: string;
-  serialHex: string;
-  subjectDn: string;
-  policyOid?: string | null;
-  certType?: string | null;
-  ca?: string | null;
-  cnBase?: string | null;
-  notBefore: Date;
-  notAfter: Date;
-}
+/** What registering needs: the verified certificate's facts (the NPKI ones may be absent). */
+export type NewCertificate = Pick<
+  RegisteredCertificate,
+  'accountId' | 'der' | 'fingerprintSha256' | 'issuerDn' | 'issuerKey' | 'serialHex' | 'subjectDn' | 'notBefore' | 'notAfter'
+> &
+  Partial<Pick<RegisteredCertificate, 'policyOid' | 'certType' | 'ca' | 'cnBase'>>;
