@@ -19,22 +19,15 @@ import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { VerifierModule, VerifyChallengeUseCase } from '@jointcert/verification';
 import { deleteKeys } from '../test/support/redis';
-import { koreanMaterial, RevocationPeer } from '../test/support/verifier';
+import { koreanMaterial, RevocationPeer, verifierTestEnv } from '../test/support/verifier';
 import { measure, measureAsync, report, type Rate } from './util';
 
 export async function run(): Promise<void> {
   const peer = await new RevocationPeer().start();
   const pki = koreanMaterial(peer, TEST_TIME);
   const prefix = `jc-bench-verifier-${process.pid}:`;
-  const config = loadConfig({
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    REDIS_PREFIX: prefix,
-    TRUST_ANCHORS_DIR: pki.trustDir,
-    INTERMEDIATES_DIR: pki.intermediatesDir,
-    FETCH_ALLOW_HOSTS: '127.0.0.1',
-    FETCH_ALLOW_PRIVATE: 'true',
-  });
+  // the tests' verifier environment (its timeouts never fire here: the OCSP answer is cached after the warm-up)
+  const config = loadConfig({ ...process.env, ...verifierTestEnv(pki, prefix) });
   const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(config, { clock: { now: () => TEST_TIME } }), { logger: false });
   const redis = new Redis(config.REDIS_URL);
   try {
