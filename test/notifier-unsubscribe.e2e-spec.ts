@@ -1,11 +1,11 @@
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
-import { createMicroservice, DAY_MS } from '@jointcert/common';
+import { createMicroservice, DAY_MS, linkSecret } from '@jointcert/common';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import type { TestDatabase } from '../libs/registry-db/test-support/database';
 import { UnsubscribeTokens } from '../apps/notifier/src/mail/unsubscribe-token';
-import { Notifier, unsubscribeSecret } from '../apps/notifier/src/notifier';
+import { Notifier } from '../apps/notifier/src/notifier';
 import { NotifierModule } from '../apps/notifier/src/notifier.module';
 import { createAccount, createCertificate, notificationRows, notifierConfig, openStack, type NotifierStack } from './support/notifier';
 import type { SmtpSink } from './support/smtp-sink';
@@ -35,7 +35,7 @@ describe('unsubscribe link (gateway route, notifier handler)', () => {
     await gateway.init();
     await gateway.getHttpAdapter().getInstance().ready();
     scanner = await Notifier.open(config, { clock, dataSource: ds });
-    tokens = new UnsubscribeTokens(unsubscribeSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
+    tokens = new UnsubscribeTokens(linkSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
   });
 
   afterAll(async () => {

@@ -58,10 +58,11 @@ export class Notifier {
     this.repo = new NotifierRepository(dataSource);
     this.queues = new NotifierQueues(config, logger);
     this.metrics = new NotifierMetrics(() => this.queues.counts());
-    this.tokens = new UnsubscribeTokens(linkSecret(config), config.UNSUBSCRIBE_TTL_S * 1000);
+    const secret = linkSecret(config);
+    this.tokens = new UnsubscribeTokens(secret, config.UNSUBSCRIBE_TTL_S * 1000);
     this.mailer = options.mailer ?? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.NOTIFIER_CONCURRENCY);
     this.sender = new NotificationSender(this.repo, this.mailer, this.tokens, {
-      deleteLinks: new DeleteLinks(linkSecret(config)),
+      deleteLinks: new DeleteLinks(secret),
       deleteLinkTtlMs: config.DELETE_LINK_TTL_S * 1000,
       clock: this.clock,
       leaseMs: config.NOTIFIER_CLAIM_LEASE_S * 1000,
@@ -158,7 +159,6 @@ export class Notifier {
 }
 
 /** The key of the links in emails (libs/common signed-links). */
-export { linkSecret as unsubscribeSecret } from '@jointcert/common';
 
 function mailDomainOf(from: string): string {
   return /@([A-Za-z0-9.-]+)/.exec(from)?.[1] ?? 'localhost';

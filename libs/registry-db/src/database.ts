@@ -18,6 +18,12 @@ export function entityManager(tx: Tx | undefined, dataSource: DataSource): Entit
 }
 
 /** Attempts of a transaction that failed with a serialization failure or deadlock (40001, 40P01) before the error (a 503) stands. */
+/** TypeORM's postgres driver answers UPDATE … RETURNING with [rows, count]; INSERT … RETURNING with rows. */
+export function hasRow(result: unknown[]): boolean {
+  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1] > 0;
+  return result.length > 0;
+}
+
 export const TRANSACTION_ATTEMPTS = 3;
 
 /**

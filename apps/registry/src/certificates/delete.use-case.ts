@@ -3,6 +3,7 @@ import { DomainError, SessionRevocations, CLOCK, LOGGER, type Logger, type Clock
 import type { CertificateRequest, ClientInfo } from '@jointcert/contracts';
 import { CertificateRepository, CertificateSecurityRepository, RegistryDatabase, SessionRepository } from '@jointcert/registry-db';
 import { AuditLog } from '../audit/audit-log';
+import { revokeNow } from '../security/revoke-now';
 import { certificateNotFound } from '../shared/errors';
 
 /** Who asks for a deletion: a session (DELETE /v1/certificates/{id}) or a deletion link bound to a last use. */
@@ -59,13 +60,8 @@ export class DeleteCertificate {
       accountId,
       details: { requestedCertificateId: deletion.certificateId, ...via(deletion) },
     }));
-    try {
-      await this.revocations.revoke(revoked);
-    } catch (err) {
-      // The deletion is committed (and its sessions revoked in Postgres): answer success, but say loudly
-      // that the gateway's fast check may accept those sessions' access tokens until they expire.
-      this.logger.error({ err, sessionIds: revoked }, 'session revocations could not be recorded in Redis');
-    }
+    // committed (its sessions revoked in Postgres): a Redis failure here is logged, not answered
+    await revokeNow(this.revocations, this.logger, revoked);
     return { ok: true };
   }
 

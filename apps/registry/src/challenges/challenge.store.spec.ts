@@ -17,7 +17,7 @@ describe('ChallengeStore.consumeCounting (real Redis)', () => {
     await redis.quit();
   });
 
-  it('nonces are 32 random bytes, each handed out once, across pool refills', async () => {
+  it('nonces are 32 random bytes, each handed out once', async () => {
     const nonces = await Promise.all(Array.from({ length: 300 }, () => store.create().then(async (c) => (await store.consume(c.challengeId), c.nonce))));
     expect(nonces.every((n) => Buffer.from(n, 'base64').length === 32)).toBe(true);
     expect(new Set(nonces).size).toBe(nonces.length);

@@ -13,24 +13,6 @@ export const NONCE_BYTES = 32;
  */
 export const CHALLENGE_GRACE_S = 60;
 
-/**
- * Nonce bytes from a pool of CSPRNG output, refilled POOL_BYTES at a time:
- * one RAND_bytes call (and its fork-check getpid) per 128 nonces instead of
- * one per nonce. Each byte is handed out once; a refill is a new buffer, so
- * nothing handed out is ever overwritten.
- */
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let used = 0;
-function poolBytes(n: number): Buffer {
-  if (used + n > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    used = 0;
-  }
-  used += n;
-  return pool.subarray(used - n, used);
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface StoredChallenge {
@@ -82,7 +64,7 @@ export class ChallengeStore {
 
   async create(): Promise<Omit<ChallengeView, 'textToSign'>> {
     const challengeId = randomUUID();
-    const nonce = poolBytes(NONCE_BYTES).toString('base64');
+    const nonce = randomBytes(NONCE_BYTES).toString('base64');
     const expiresAt = this.clock.now() + this.config.CHALLENGE_TTL_S * 1000;
     const stored: StoredChallenge = { nonce, expiresAt };
     await this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Tx } from '../database';
+import { hasRow, type Tx } from '../database';
 
 /** Per-certificate facts the account-security views need besides the row itself. */
 export interface CertificateUsage {
@@ -60,9 +60,7 @@ export class CertificateSecurityRepository {
       `UPDATE certificates SET password_changed_at = greatest(password_changed_at, $3) WHERE id = $1 AND account_id = $2 AND status <> 'deleted' RETURNING id`,
       [id, accountId, at],
     );
-    // TypeORM answers an UPDATE … RETURNING with [rows, count]
-    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string }>;
-    return returned.length > 0;
+    return hasRow(rows);
   }
 
   private async forUpdate(id: string, accountId: string, tx: Tx): Promise<{ locked_at: Date | null; fingerprint_sha256: string } | undefined> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { hasRow } from '../database';
 
 export interface StoredSecondFactor {
   accountId: string;
@@ -75,10 +76,4 @@ export class SecondFactorRepository {
   async remove(accountId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM second_factors WHERE account_id = $1`, [accountId]);
   }
-}
-
-/** TypeORM's postgres driver answers UPDATE … RETURNING with [rows, count]; INSERT … RETURNING with rows. */
-function hasRow(result: unknown[]): boolean {
-  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1] > 0;
-  return result.length > 0;
 }
