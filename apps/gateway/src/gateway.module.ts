@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { createLogger, type AppConfig, type Logger } from '@jointcert/common';
 import { AccountsController } from './accounts/accounts.controller';
-import { BearerGuard, OptionalBearerGuard, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard } from './auth/bearer.guard';
+import { BearerGuard, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard } from './auth/bearer.guard';
 import { CertificatesController } from './certificates/certificates.controller';
 import { ChallengesController } from './challenges/challenges.controller';
 import { GatewayCoreModule } from './core/gateway-core.module';
@@ -36,7 +36,7 @@ export interface GatewayOverrides {
  */
 @Module({
   controllers: [ChallengesController, CertificatesController, SessionsController, AccountsController, SignaturesController, TransfersController, HealthController, MetricsController, ServerCertificateController, UnsubscribeController, DeleteLinkController, CertificateLockController, SecondFactorController, AccountSessionsController],
-  providers: [Readiness, BearerGuard, OptionalBearerGuard, RateLimitGuard, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard, LinkForms],
+  providers: [Readiness, BearerGuard, RateLimitGuard, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard, LinkForms],
 })
 export class GatewayModule {
   static forRoot(config: AppConfig, overrides: GatewayOverrides = {}): DynamicModule {

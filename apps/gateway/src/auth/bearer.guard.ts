@@ -24,22 +24,6 @@ export class BearerGuard implements CanActivate {
 }
 
 /**
- * Routes where authentication changes the meaning (POST /v1/certificates: add
- * to my account vs sign up): no Authorization header → anonymous; a header
- * that does not authenticate → 401, never a silent fallback to anonymous.
- */
-@Injectable()
-export class OptionalBearerGuard implements CanActivate {
-  constructor(private readonly authenticator: Authenticator) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = request(context);
-    if (req.headers.authorization !== undefined) req[CALLER] = await this.authenticator.authenticate(req.headers.authorization);
-    return true;
-  }
-}
-
-/**
  * `@UseGuards(RateLimitGuard, BearerGuard)` in one Redis round trip: spend one
  * of the address's budget (ClientRateLimiter) and authenticate, both commands
  * issued in the same tick, which the gateway's connection pipelines into one
@@ -72,7 +56,12 @@ export class RateLimitedBearerGuard implements CanActivate {
   }
 }
 
-/** `@UseGuards(RateLimitGuard, OptionalBearerGuard)` in one Redis round trip. */
+/**
+ * Routes where authentication changes the meaning (POST /v1/certificates: add
+ * to my account vs sign up), rate-limited in the same round trip: no
+ * Authorization header → anonymous; a header that does not authenticate →
+ * 401, never a silent fallback to anonymous.
+ */
 @Injectable()
 export class RateLimitedOptionalBearerGuard extends RateLimitedBearerGuard {
   protected override readonly optional: boolean = true;
@@ -85,5 +74,5 @@ export const AuthCaller = createParamDecorator((_: unknown, context: ExecutionCo
   return caller;
 });
 
-/** The Caller an OptionalBearerGuard (or RateLimitedOptionalBearerGuard) established, if any. */
+/** The Caller a RateLimitedOptionalBearerGuard established, if any. */
 export const OptionalCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller | undefined => request(context)[CALLER]);
