@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeWire, WireEncodingError } from './wire-encoding';
+import { decodeWire, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
 
 describe('decodeWire', () => {
   const der = Buffer.concat([Buffer.from([0x30, 0x81, 0x80]), randomBytes(128)]);
@@ -54,5 +54,57 @@ describe('decodeWire', () => {
       }
     }
     expect(errors).toBeGreaterThan(100);
+  });
+});
+
+describe('normaliseWire', () => {
+  /** What normaliseWire returned before its fast path: decode, then encode as standard base64. */
+  function reference(text: string, maxBytes: number, kind: WireKind): string | WireEncodingError {
+    try {
+      return decodeWire(text, maxBytes, kind).bytes.toString('base64');
+    } catch (e) {
+      return e as WireEncodingError;
+    }
+  }
+  function actual(text: string, maxBytes: number, kind: WireKind): string | WireEncodingError {
+    try {
+      return normaliseWire(text, maxBytes, kind);
+    } catch (e) {
+      return e as WireEncodingError;
+    }
+  }
+
+  it('returns standard base64 as sent, and refuses what the full path refuses, with the same error', () => {
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const texts: string[] = [];
+    for (let len = 1; len <= 48; len++) {
+      const bytes = randomBytes(len);
+      bytes[0] = 0x30;
+      const text = bytes.toString('base64');
+      texts.push(text, text.replace(/=+$/, ''), bytes.toString('hex'), `${text}\n`, ` ${text}`);
+      // every last digit before the padding: bits after the last byte make the text non-canonical
+      const body = text.replace(/=+$/, '');
+      const pad = text.slice(body.length);
+      for (const c of b64) texts.push(`${body.slice(0, -1)}${c}${pad}`);
+    }
+    // standard base64 made of hex digits only: hex wins where decodeWire takes hex
+    texts.push('30AB', '3012', 'AB30', '0'.repeat(40), '0'.repeat(36), '3'.repeat(40), '====', 'QQ=', 'QQ===', 'Q===', '');
+    let fast = 0;
+    for (const text of texts) {
+      for (const kind of ['cms', 'random'] as const) {
+        for (const max of [1, 16, 20, 30, 1024]) {
+          const want = reference(text, max, kind);
+          const got = actual(text, max, kind);
+          if (typeof want === 'string') {
+            expect([text, max, kind, got]).toEqual([text, max, kind, want]);
+            if (want === text) fast++;
+          } else {
+            expect(got).toBeInstanceOf(WireEncodingError);
+            expect([text, max, kind, (got as WireEncodingError).reason, (got as WireEncodingError).message]).toEqual([text, max, kind, want.reason, want.message]);
+          }
+        }
+      }
+    }
+    expect(fast).toBeGreaterThan(500);
   });
 });
