@@ -14,7 +14,8 @@
  * alternate the routes (and the trees, see JC_GW_TREES) so that a change of
  * the machine's load hits all of them.
  *
- *   JC_GW_TREES=/a/dist:/b/dist   compare builds (each a `dist` with this bench compiled in), interleaved
+ *   JC_GW_TREES=/a/dist:/b/dist   compare builds (each a `dist` with this bench compiled in), interleaved;
+ *                                 `/a/dist|--max-semi-space-size=32` adds node flags to one of them
  *   JC_GW_ROUTES=verify,login     only these routes
  *   JC_GW_ROUNDS=5 JC_GW_SECONDS=3
  *   JC_CPU_PROF_DIR=/tmp/prof     a V8 CPU profile of each gateway process
@@ -141,8 +142,10 @@ function next<T>(child: ChildProcess, key: string): Promise<T> {
 
 async function start(tree: string): Promise<Server> {
   const prof = process.env.JC_CPU_PROF_DIR;
-  const execArgv = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), ...(process.env.JC_GW_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
-  const child = fork(join(tree, 'bench', 'gateway-routes.bench.js'), ['serve'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // `dist|--flag --flag`: node flags for this tree's gateway only
+  const [dir, flags] = tree.split('|') as [string, string | undefined];
+  const execArgv = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), ...`${process.env.JC_GW_NODE_ARGS ?? ''} ${flags ?? ''}`.split(' ').filter(Boolean)];
+  const child = fork(join(dir, 'bench', 'gateway-routes.bench.js'), ['serve'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port, token } = await next<{ port: number; token: string }>(child, 'port');
   return { tree, child, port, token };
 }
