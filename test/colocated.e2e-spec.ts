@@ -9,10 +9,10 @@
  * or Redis is a 503 problem+json, never a 500 or an exit, until it is back.
  */
 import { randomUUID } from 'node:crypto';
-import { createServiceClient, type ServiceClient } from '@jointcert/common';
+import { createServiceClient, requestStream, type ServiceClient } from '@jointcert/common';
 import { Api, type SessionTokens } from '@jointcert/contracts';
 import { startPrivatePostgres, startPrivateRedis, type PrivateServer } from './support/private-servers';
-import { signWithNode, startSystem, until, type Holder, type System } from './support/system';
+import { signWithNode, startSystem, until, type ApiResponse, type Holder, type System } from './support/system';
 
 let redis: PrivateServer;
 let pg: PrivateServer;
@@ -52,7 +52,11 @@ describe('COLOCATE=registry,verifier (one gateway process)', () => {
     expect(ready).toMatchObject({ status: 200, body: { checks: { redis: 'up', registry: 'up', verifier: 'up' } } });
   });
 
-  it('sign-up, login, document verification: the wire’s answers; audit rows carry the request id', async () => {
+  it('sign-up, login, document verification: the wire’s answers, no message on the transport; audit rows carry the request id', async () => {
+    // every request stream's length: any message sent over the transport (gateway → registry → verifier) would add an entry
+    const streams = [requestStream(sys.config.REDIS_PREFIX, 'registry'), requestStream(sys.config.REDIS_PREFIX, 'verifier')];
+    const lengths = (): Promise<number[]> => Promise.all(streams.map((k) => sys.redis.xlen(k)));
+    const before = await lengths();
     holder = await sys.issue({ name: '동거', idn: '8501011234567' });
     const requestId = randomUUID();
     const up = await sys.api<{ session: SessionTokens; certificate: { id: string; notAfter: string } }>('POST', '/v1/certificates', { body: await signed(holder), headers: { 'x-request-id': requestId } });
@@ -76,6 +80,7 @@ describe('COLOCATE=registry,verifier (one gateway process)', () => {
     const doc = signWithNode(holder, Buffer.from('동거 계약서'));
     const verified = await sys.api<{ verdict: string }>('POST', '/v1/signatures/verify', { token, body: { signedData: doc } });
     expect(verified).toMatchObject({ status: 200, body: { verdict: 'valid' } });
+    expect(await lengths()).toEqual(before);
   });
 
   it('a refusal keeps its code and status: a used challenge → 400 CHALLENGE_UNKNOWN problem+json', async () => {
@@ -88,22 +93,20 @@ describe('COLOCATE=registry,verifier (one gateway process)', () => {
   });
 
   it('add and delete retried with the same Idempotency-Key: the same answers, done once', async () => {
-    const second = await sys.issue({ name: '추가동거', idn: '8601011234567' });
-    const body = await signed(second);
-    const key = randomUUID();
-    const add1 = await sys.api<{ certificate: { id: string } }>('POST', '/v1/certificates', { token, body, headers: { 'idempotency-key': key } });
-    const add2 = await sys.api<{ certificate: { id: string } }>('POST', '/v1/certificates', { token, body, headers: { 'idempotency-key': key } });
-    expect([add1.status, add2.status]).toEqual([201, 201]);
-    expect(add2.body).toEqual(add1.body);
+    /** The same request twice under one Idempotency-Key. */
+    const twice = async <T>(method: string, path: string, body?: unknown): Promise<Array<ApiResponse<T>>> => {
+      const headers = { 'idempotency-key': randomUUID() };
+      return [await sys.api<T>(method, path, { token, body, headers }), await sys.api<T>(method, path, { token, body, headers })];
+    };
+    const [add, addAgain] = await twice<{ certificate: { id: string } }>('POST', '/v1/certificates', await signed(await sys.issue({ name: '추가동거', idn: '8601011234567' })));
+    expect([add!.status, addAgain!.body]).toEqual([201, add!.body]);
     expect(await sys.count('certificates')).toBe(2);
-    const delKey = randomUUID();
-    const del1 = await sys.api('DELETE', `/v1/certificates/${add1.body.certificate.id}`, { token, headers: { 'idempotency-key': delKey } });
-    const del2 = await sys.api('DELETE', `/v1/certificates/${add1.body.certificate.id}`, { token, headers: { 'idempotency-key': delKey } });
-    expect([del1.status, del2.status]).toEqual([204, 204]);
+    const id = add!.body.certificate.id;
+    expect((await twice('DELETE', `/v1/certificates/${id}`)).map((r) => r.status)).toEqual([204, 204]);
     expect(await sys.count('audit_events', "action = 'delete' AND outcome = 'success'")).toBe(1);
     const list = await sys.api<Array<{ id: string; status: string }>>('GET', '/v1/certificates', { token });
     expect(list.status).toBe(200);
-    expect(list.body.find((c) => c.id === add1.body.certificate.id)?.status ?? 'gone').not.toBe('active');
+    expect(list.body.find((c) => c.id === id)?.status ?? 'gone').not.toBe('active');
   });
 
   it('Postgres stopped: 503 problem+json (never 500); started again: the same process serves again', async () => {

@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { Controller, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { pino } from 'pino';
 import { of } from 'rxjs';
 import { z } from 'zod';
 import { contract } from '@jointcert/contracts';
+import { LogCapture } from '../../../../test/support/log-capture';
 import { loadConfig } from '../config';
 import { DomainError } from '../errors/domain-error';
 import { RemoteInternalError } from '../errors/rpc';
@@ -40,20 +40,11 @@ class ColoController {
 @Module({ controllers: [ColoController] })
 class ColoModule {}
 
-function logged(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const dest = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, dest), lines };
-}
-
 /** A service hosted in this process (not listening: no transport connection), called as over the wire. */
 describe('ColocatedClientProxy', () => {
-  const { logger, lines } = logged();
+  const capture = new LogCapture();
+  const logger = pino({ level: 'info' }, capture);
+  const lines = capture.lines;
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   let hosted: HostedService;
   let remote: jest.Mock;
