@@ -17,16 +17,13 @@ import { signWithNode, startSystem, until, type ApiResponse, type Holder, type S
 let redis: PrivateServer;
 let pg: PrivateServer;
 let sys: System;
-let transport: ServiceClient;
 
 beforeAll(async () => {
   [redis, pg] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
   sys = await startSystem({ name: 'colocated', mode: 'processes', colocate: true, adminDatabaseUrl: pg.url, env: { REDIS_URL: redis.url, SERVICE_TIMEOUT_MS: '2000' } });
-  transport = createServiceClient({ ...sys.config, SERVICE_TIMEOUT_MS: 2000 });
 }, 180_000);
 
 afterAll(async () => {
-  await transport?.close();
   await sys?.close();
   await Promise.all([redis?.close(), pg?.close()]);
 });
@@ -46,8 +43,13 @@ describe('COLOCATE=registry,verifier (one gateway process)', () => {
     const pids = sys.pids();
     expect(pids.registry).toBe(pids.gateway);
     expect(pids.verifier).toBe(pids.gateway);
-    await expect(transport.send(Api.registry.ping, {})).resolves.toMatchObject({ service: 'registry' });
-    await expect(transport.send(Api.verifier.ping, {})).resolves.toMatchObject({ service: 'verifier' });
+    const transport: ServiceClient = createServiceClient({ ...sys.config, SERVICE_TIMEOUT_MS: 2000 });
+    try {
+      await expect(transport.send(Api.registry.ping, {})).resolves.toMatchObject({ service: 'registry' });
+      await expect(transport.send(Api.verifier.ping, {})).resolves.toMatchObject({ service: 'verifier' });
+    } finally {
+      await transport.close();
+    }
     const ready = await sys.api('GET', '/health/ready');
     expect(ready).toMatchObject({ status: 200, body: { checks: { redis: 'up', registry: 'up', verifier: 'up' } } });
   });
