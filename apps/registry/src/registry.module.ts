@@ -75,7 +75,7 @@ function registryService(config: AppConfig, overrides: RegistryOverrides): Dynam
     ],
     controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
     providers: [
-      ...serviceProviders('registry', config, { ...(overrides.clock ? { clock: overrides.clock } : {}), logger }),
+      ...serviceProviders('registry', config, { ...overrides, logger }),
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
       { provide: RequestResults, useFactory: (db: RegistryDatabase) => new RequestResults(db, config.IDEMPOTENCY_TTL_S), inject: [RegistryDatabase] },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
