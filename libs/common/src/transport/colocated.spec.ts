@@ -10,7 +10,7 @@ import { DomainError } from '../errors/domain-error';
 import { RemoteInternalError } from '../errors/rpc';
 import { currentRequestContext, runWithRequestContext } from '../logging/context';
 import { Handles } from '../messaging';
-import { ColocatedClientProxy, hostService, type HostedService } from './colocated';
+import { ColocatedClientProxy, hostService, overTheWire, type HostedService } from './colocated';
 import { ServiceClient } from './service-client';
 
 const echo = contract<{ n: number }, { n: number; at: Date; gone?: string; requestId?: string; idempotencyKey?: string }>('colo.echo', z.strictObject({ n: z.number().int() }));
@@ -92,5 +92,38 @@ describe('ColocatedClientProxy', () => {
   it('a pattern no hosted service handles goes over the transport', async () => {
     await expect(client.send(elsewhere, {})).resolves.toBe('from the transport');
     expect(remote).toHaveBeenCalledWith('other.ping', expect.objectContaining({ data: {} }));
+  });
+});
+
+describe('overTheWire', () => {
+  it('gives what a JSON round trip gives', () => {
+    const boxed = { n: Object(5) as unknown, s: Object('x') as unknown, b: Object(false) as unknown };
+    const values: unknown[] = [
+      undefined,
+      null,
+      'a"b\\c\u2028',
+      -0,
+      1.5,
+      NaN,
+      -Infinity,
+      true,
+      new Date(0),
+      new Date(NaN),
+      { a: undefined, b: () => 1, c: Symbol('s'), d: Object.assign(new Array<unknown>(5), { 0: undefined, 1: () => 1, 2: NaN, 4: 2 }), e: { f: new Date(1), g: null } },
+      Buffer.from('hi'),
+      new Map([[1, 2]]),
+      boxed,
+      JSON.parse('{"__proto__": {"polluted": true}, "x": 1}'),
+      { toJSON: (key: string) => ({ key }) },
+      { nested: { toJSON: (key: string) => `at ${key}` } },
+      [{ toJSON: (key: string) => `at ${key}` }],
+    ];
+    for (const v of values) {
+      const json: unknown = v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+      expect(overTheWire(v)).toStrictEqual(json);
+    }
+    expect(Object.prototype.hasOwnProperty.call(overTheWire(values[14]), '__proto__')).toBe(true);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(() => overTheWire({ n: 1n })).toThrow(TypeError);
   });
 });

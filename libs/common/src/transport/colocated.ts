@@ -39,9 +39,51 @@ export async function hostService(name: string, module: DynamicModule, config: A
   };
 }
 
-/** What the wire would deliver of `value`: its JSON (Dates become ISO strings, undefined fields vanish). */
-function overTheWire<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+/**
+ * What the wire would deliver of `value`: JSON.parse(JSON.stringify(value)),
+ * without encoding and re-reading the strings (a signedData is kilobytes of
+ * base64): toJSON applied (Dates become ISO strings), undefined, functions
+ * and symbols dropped from objects and null in arrays, non-finite numbers
+ * null, boxed primitives unboxed, plain objects and arrays throughout. A
+ * BigInt throws as JSON.stringify does.
+ */
+export function overTheWire<T>(value: T): T {
+  return wire(value, '') as T;
+}
+
+function wire(value: unknown, key: string): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(k: string): unknown }).toJSON(key);
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+  }
+  if (value === null) return null;
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return wire(value.valueOf(), key);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = wire(value[i], String(i)) ?? null;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = wire((value as Record<string, unknown>)[k], k);
+    if (v === undefined) continue;
+    // JSON.parse makes "__proto__" an own property, never the prototype
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** The context handlers get for a message that never was on a stream. */
@@ -112,8 +154,12 @@ export class ColocatedClientProxy extends ClientProxy {
     const envelope = overTheWire(data);
     return new Promise<WritePacket>((resolve) => {
       const settle = ({ err, response }: { err?: unknown; response?: unknown }): void => {
-        if (err !== undefined) resolve({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
-        else resolve({ response: overTheWire(response), isDisposed: true });
+        try {
+          if (err !== undefined) resolve({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
+          else resolve({ response: overTheWire(response), isDisposed: true });
+        } catch (unserialisable) {
+          resolve({ err: toWireError(unserialisable, this.logger), isDisposed: true });
+        }
       };
       runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
         let response: unknown;
