@@ -43,6 +43,15 @@ export default tseslint.config(
   },
   ...apps.map(appBoundary),
   {
+    // The gateway's one composition root with another app: COLOCATE hosts the registry's module in the gateway's process.
+    files: ['apps/gateway/src/colocation.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: apps.filter((a) => a !== 'gateway' && a !== 'registry').map((a) => ({ group: [`**/apps/${a}/**`, `**/${a}/src/**`], message: `apps never import other apps (gateway -> ${a})` })),
+      }],
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

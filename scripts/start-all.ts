@@ -14,6 +14,8 @@
  *      its root (TRUST_ANCHORS_DIR / INTERMEDIATES_DIR default to the dev CA's
  *      trust directories) and may fetch its OCSP/CRL on 127.0.0.1
  *      (FETCH_ALLOW_PRIVATE defaults to true);
+ *      COLOCATE=registry,verifier: no registry or verifier process, the gateway
+ *      hosts them (and migrates, as the registry would);
  *   4. a line "jointcert is up" once the gateway answers /health/live.
  *
  * Runs from dist (`node dist/scripts/start-all.js`) or from source
@@ -192,9 +194,12 @@ async function main(): Promise<void> {
   // the services never run the dev CA themselves
   const serviceEnv = { ...env };
   delete serviceEnv.DEV_CA_ENABLED;
-  // only the registry migrates, as the owner
+  // only the registry migrates, as the owner (in the gateway's process when it hosts the registry)
   const migration = stores.migrationDatabaseUrl ? { MIGRATION_DATABASE_URL: stores.migrationDatabaseUrl } : {};
-  for (const name of SERVICES) start(name, name === 'registry' ? { ...serviceEnv, ...migration } : serviceEnv);
+  const hosted: readonly string[] = config.COLOCATE;
+  const migrates = hosted.includes('registry') ? 'gateway' : 'registry';
+  if (hosted.length > 0) log(`COLOCATE=${hosted.join(',')}: the gateway hosts them`);
+  for (const name of SERVICES.filter((n) => !hosted.includes(n))) start(name, name === migrates ? { ...serviceEnv, ...migration } : serviceEnv);
 
   const gateway = running.find((r) => r.name === 'gateway')!;
   const gatewayUrl = `http://${loopback(config.GATEWAY_HOST)}:${config.GATEWAY_PORT}`;

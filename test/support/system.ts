@@ -11,6 +11,8 @@
  * (the benchmark) runs gateway, registry and verifier as child processes, like `npm start`
  * (compiled entries under dist/ when this file runs compiled, else from source through
  * scripts/ts-register.js). The dev CA always runs in this process.
+ * `colocate: true` (processes mode) starts only the gateway, with COLOCATE=registry,verifier:
+ * it hosts both services and calls them in its process (pids() names the gateway's for all three).
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
@@ -59,6 +61,8 @@ export interface SystemOptions {
   /** PEM roots the verifier trusts besides the dev CA's (written before it boots). */
   extraAnchors?: string[];
   mode?: 'in-process' | 'processes';
+  /** Processes mode: one gateway process hosting the registry and the verifier (COLOCATE=registry,verifier). */
+  colocate?: boolean;
   /** Admin URL of the Postgres to create the test database on (default: the machine's). */
   adminDatabaseUrl?: string;
 }
@@ -167,7 +171,7 @@ function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, 
   const entry = join(ROOT, 'apps', app, 'src', COMPILED ? 'main.js' : 'main.ts');
   // JC_CPU_PROF_DIR=<dir> (benchmarks): each app writes a V8 CPU profile there when it exits.
   const profDir = process.env.JC_CPU_PROF_DIR;
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${app}${env.COLOCATE ? '-colocated' : ''}.cpuprofile`] : [];
   const args = COMPILED ? [...prof, entry] : [...prof, '-r', join(ROOT, 'scripts', 'ts-register.js'), entry];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -191,6 +195,7 @@ function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, 
 
 export async function startSystem(opts: SystemOptions): Promise<System> {
   const mode = opts.mode ?? 'in-process';
+  if (opts.colocate && mode !== 'processes') throw new Error('colocate: processes mode only');
   const tag = `${opts.name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), `jc-system-${opts.name}-`));
   const db = await createTestDatabase(opts.adminDatabaseUrl);
@@ -317,6 +322,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       };
       let verifier: ChildApp | null = null;
       startVerifier = async () => {
+        if (opts.colocate) throw new Error('colocate: the verifier runs in the gateway');
         if (verifier) return;
         verifier = spawnApp('verifier', childEnv);
         await up(verifier, () => probe.send(Api.verifier.ping, {}).then(() => true));
@@ -326,17 +332,21 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         verifier = null;
         await v?.stop();
       };
-      await startVerifier();
-      await up(spawnApp('registry', childEnv), () => probe.send(Api.registry.ping, {}).then(() => true));
+      if (!opts.colocate) {
+        await startVerifier();
+        await up(spawnApp('registry', childEnv), () => probe.send(Api.registry.ping, {}).then(() => true));
+      }
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
+      await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port), ...(opts.colocate ? { COLOCATE: 'registry,verifier' } : {}) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
+      // co-located: the registry and the verifier are the gateway's process
+      const host = (name: 'gateway' | 'registry' | 'verifier'): string => (opts.colocate ? 'gateway' : name);
       pids = () => {
-        const of = (name: string): number => children.find((c) => c.name === name && c.child.exitCode === null)?.child.pid ?? 0;
+        const of = (name: 'gateway' | 'registry' | 'verifier'): number => children.find((c) => c.name === host(name) && c.child.exitCode === null)?.child.pid ?? 0;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
       };
       processes = () => {
-        const of = (name: string): ChildProcess | undefined => [...children].reverse().find((c) => c.name === name)?.child;
+        const of = (name: 'gateway' | 'registry' | 'verifier'): ChildProcess | undefined => [...children].reverse().find((c) => c.name === host(name))?.child;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
       };
       addProcess = async (kind) => {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
 import { createLogger, type AppConfig, type Logger } from '@jointcert/common';
 import { AccountsController } from './accounts/accounts.controller';
 import { BearerGuard, RateLimitedBearerGuard, RateLimitedOptionalBearerGuard } from './auth/bearer.guard';
@@ -25,6 +26,8 @@ export interface GatewayOverrides {
   logger?: Logger;
   /** Default: a registry on METRICS_ENABLED. createGateway passes the one its HTTP hooks observe into. */
   metrics?: GatewayMetrics;
+  /** The client to the services; default the transport's (main.ts passes a ColocatedClientProxy with COLOCATE). */
+  transport?: ClientProxy;
   /** Modules served beside the API (tests: probe routes). */
   imports?: ModuleMetadata['imports'];
 }
@@ -42,6 +45,6 @@ export class GatewayModule {
   static forRoot(config: AppConfig, overrides: GatewayOverrides = {}): DynamicModule {
     const logger = overrides.logger ?? createLogger(config, { name: 'gateway' });
     const metrics = overrides.metrics ?? new GatewayMetrics(config.METRICS_ENABLED);
-    return { module: GatewayModule, imports: [GatewayCoreModule.forRoot(config, logger, metrics), ...(overrides.imports ?? [])] };
+    return { module: GatewayModule, imports: [GatewayCoreModule.forRoot(config, logger, metrics, overrides.transport), ...(overrides.imports ?? [])] };
   }
 }

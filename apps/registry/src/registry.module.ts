@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { CLOCK, createLogger, serviceProviders, SessionRevocations, type AppConfig, type Clock, type ServiceOverrides } from '@jointcert/common';
+import { CLOCK, createLogger, serviceProviders, SessionRevocations, type AppConfig, type Clock, type ServiceCaller, type ServiceOverrides } from '@jointcert/common';
 import { RegistryDatabase, RegistryDbModule } from '@jointcert/registry-db';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -37,10 +37,15 @@ import { TransferStore } from './transfers/transfer.store';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersService } from './transfers/transfers.service';
 
+export interface RegistryOverrides extends ServiceOverrides {
+  /** The verifier to call (a process hosting both: the co-located one); default as VERIFIER_MODE says. */
+  verifier?: ServiceCaller;
+}
+
 /** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
 @Module({ controllers: [RegistryController] })
 export class RegistryModule {
-  static forRoot(config: AppConfig, overrides: ServiceOverrides = {}): DynamicModule {
+  static forRoot(config: AppConfig, overrides: RegistryOverrides = {}): DynamicModule {
     return registryService(config, overrides);
   }
 }
@@ -51,7 +56,7 @@ export class RegistryModule {
  * challenges, sessions, accounts, certificates — each controller → use case →
  * repository (libs/registry-db).
  */
-function registryService(config: AppConfig, overrides: ServiceOverrides): DynamicModule {
+function registryService(config: AppConfig, overrides: RegistryOverrides): DynamicModule {
   const logger = overrides.logger ?? createLogger(config, { name: 'registry' });
 
   return {
@@ -75,7 +80,7 @@ function registryService(config: AppConfig, overrides: ServiceOverrides): Dynami
       { provide: RequestResults, useFactory: (db: RegistryDatabase) => new RequestResults(db, config.IDEMPOTENCY_TTL_S), inject: [RegistryDatabase] },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: Redis, useFactory: () => openRedis(config, logger) },
-      { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
+      overrides.verifier ? { provide: VERIFIER, useValue: overrides.verifier } : { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },
       RegistryResources,
       AuditLog,

@@ -107,6 +107,8 @@ export const configSchema = z
     KM_KEY_PASSWORD: z.string().optional(),
     /** How the registry reaches the verifier: over the transport (remote), or its use case in the registry's own process (in-process; the registry then needs the verifier's configuration: trust anchors, revocation). */
     VERIFIER_MODE: z.enum(['remote', 'in-process']).default('remote'),
+    /** Services the gateway hosts in its own process and calls without a transport hop (registry, verifier); each still serves the transport as one more replica and runs its background work. The gateway then reads their configuration too. Empty = none. */
+    COLOCATE: list.pipe(z.array(z.enum(['registry', 'verifier']))).default([]),
     /** Revocation policy for register/login/replace. */
     REVOCATION_POLICY: z.enum(['hard-fail', 'soft-fail']).default('hard-fail'),
     /** Revocation sources in order of preference. */
@@ -228,6 +230,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   REMINDER_CRON: ['notifier'],
   REMINDER_DAYS: ['registry', 'notifier'],
   VERIFIER_MODE: ['registry'],
+  COLOCATE: ['gateway'],
   SITE_NAME: ['registry', 'verifier'],
   CHALLENGE_TEMPLATE: ['verifier'],
   ALLOW_SHA1_FOR: ['verifier'],

@@ -3,6 +3,7 @@ export * from './clock';
 export * from './tokens';
 export * from './transport';
 export * from './transport/service-client';
+export * from './transport/colocated';
 export * from './microservice';
 export * from './messaging';
 export * from './errors';

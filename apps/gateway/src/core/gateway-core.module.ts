@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { closeRedis, CONFIG, createRedisConnection, LOGGER, ServiceClient, transportClient, SessionRevocations, type AppConfig, type Logger } from '@jointcert/common';
 import { Authenticator } from '../auth/authenticator';
@@ -31,12 +32,13 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  static forRoot(config: AppConfig, logger: Logger, metrics: GatewayMetrics): DynamicModule {
+  /** `transport`: the client to the services (default: the transport's; with COLOCATE, one that calls the hosted services in this process). */
+  static forRoot(config: AppConfig, logger: Logger, metrics: GatewayMetrics, transport?: ClientProxy): DynamicModule {
     // Reconnects forever with backoff, fails fast while down (libs/common redis/connection).
     const redis = createRedisConnection(config, { name: 'gateway', logger, lazyConnect: true, commandTimeoutMs: probeTimeoutMs(config) });
     // Commands issued in one tick (many requests' EXISTS / rate-limit scripts) share one write.
     redis.options.enableAutoPipelining = true;
-    const proxy = transportClient(config, logger);
+    const proxy = transport ?? transportClient(config, logger);
     const services = new MeteredServiceClient(proxy, config.SERVICE_TIMEOUT_MS, logger, metrics);
     const revocations = new SessionRevocations(redis, config);
     return {

@@ -1,0 +1,221 @@
+import type { DynamicModule } from '@nestjs/common';
+import { BaseRpcContext, ClientProxy, type MessageHandler, type ReadPacket, type Server, type WritePacket } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { isWireError } from '@jointcert/contracts';
+import type { AppConfig } from '../config';
+import { toWireError } from '../errors/rpc';
+import { runWithRequestContext } from '../logging/context';
+import type { Logger } from '../logging/logger';
+import { messageRequestId } from '../logging/request-context.interceptor';
+import { createMicroservice } from '../microservice';
+import { transportServer } from '../transport';
+
+/**
+ * A service module hosted in another app's process (COLOCATE): the service's
+ * own Nest microservice on the configured transport, initialised (its
+ * handlers registered, its boot work started: migrations, revocation sync,
+ * ...) but not yet listening. `listen()` starts serving the transport, as
+ * one more replica of the service; `server` is what ColocatedClientProxy
+ * calls in this process.
+ */
+export interface HostedService {
+  readonly name: string;
+  readonly server: Server;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function hostService(name: string, module: DynamicModule, config: AppConfig, logger: Logger): Promise<HostedService> {
+  const server = transportServer(config, logger) as Server & ReturnType<typeof transportServer>;
+  const app = await createMicroservice(module, config, { logger, strategy: server });
+  await app.init();
+  return {
+    name,
+    server,
+    listen: async () => {
+      await app.listen();
+    },
+    close: () => app.close(),
+  };
+}
+
+/**
+ * What the wire would deliver of `value`: JSON.parse(JSON.stringify(value)),
+ * without encoding and re-reading the strings (a signedData is kilobytes of
+ * base64): toJSON applied (Dates become ISO strings), undefined, functions
+ * and symbols dropped from objects and null in arrays, non-finite numbers
+ * null, boxed primitives unboxed, plain objects and arrays throughout. A
+ * BigInt throws as JSON.stringify does.
+ */
+export function overTheWire<T>(value: T): T {
+  return wire(value, '') as T;
+}
+
+function wire(value: unknown, key: string): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(k: string): unknown }).toJSON(key);
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+  }
+  if (value === null) return null;
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return wire(value.valueOf(), key);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = wire(value[i], String(i)) ?? null;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = wire((value as Record<string, unknown>)[k], k);
+    if (v === undefined) continue;
+    // JSON.parse makes "__proto__" an own property, never the prototype
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The context handlers get for a message that never was on a stream. */
+class LocalContext extends BaseRpcContext<[string]> {
+  getPattern(): string {
+    return this.args[0];
+  }
+}
+
+interface Local {
+  server: Server;
+  handler: MessageHandler;
+}
+
+/**
+ * The client to the services for a process that hosts some of them: a
+ * request whose pattern a hosted service handles runs that service's Nest
+ * handler here — the same path as a message off the transport (the
+ * envelope's JSON, @Handles' schema parse, interceptors such as the
+ * registry's idempotency, RpcProblemFilter turning errors into WireErrors,
+ * the request context entered from the envelope's request id), and the reply
+ * is what the wire would have carried (its JSON). Every other pattern, and
+ * every event, goes over the transport. Wrapped in a ServiceClient, the
+ * caller's contract is unchanged: a bounded wait (the client's timeout →
+ * SERVICE_UNAVAILABLE; the handler still finishes, as a remote one would),
+ * WireErrors → DomainError / RemoteInternalError.
+ */
+export class ColocatedClientProxy extends ClientProxy {
+  private readonly locals = new Map<string, Local | null>();
+  private transport?: ClientProxy;
+
+  constructor(
+    private readonly servers: readonly Server[],
+    private readonly logger: Logger,
+    /** The transport client for what is not hosted here, created on first use. */
+    private readonly remote: () => ClientProxy,
+  ) {
+    super();
+  }
+
+  override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    const local = typeof pattern === 'string' ? this.local(pattern) : null;
+    if (!local) return this.transportClient().send<TResult, TInput>(pattern, data);
+    const answer = this.run(local, pattern as string, data);
+    return new Observable<TResult>((subscriber) => {
+      let live = true;
+      void answer.then((packet) => {
+        if (!live) return;
+        if (packet.err !== undefined) return subscriber.error(packet.err);
+        if (packet.response !== undefined) subscriber.next(packet.response as TResult);
+        subscriber.complete();
+      });
+      return () => (live = false);
+    });
+  }
+
+  override emit<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    // Events go to whichever replica reads them (possibly one hosted here).
+    return this.transportClient().emit<TResult, TInput>(pattern, data);
+  }
+
+  /**
+   * Handle the message to its end, like the Streams server: whether or not
+   * the caller still waits (a timed-out caller unsubscribes; the handler's
+   * observable is subscribed regardless, so its work completes).
+   */
+  private run(local: Local, pattern: string, data: unknown): Promise<WritePacket> {
+    const envelope = overTheWire(data);
+    return new Promise<WritePacket>((resolve) => {
+      const settle = ({ err, response }: { err?: unknown; response?: unknown }): void => {
+        try {
+          if (err !== undefined) resolve({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
+          else resolve({ response: overTheWire(response), isDisposed: true });
+        } catch (unserialisable) {
+          resolve({ err: toWireError(unserialisable, this.logger), isDisposed: true });
+        }
+      };
+      runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
+        let response: unknown;
+        Promise.resolve()
+          .then(() => local.handler(envelope, new LocalContext([pattern])))
+          .then((result) => {
+            local.server.transformToObservable(result as unknown).subscribe({
+              next: (v) => (response = v),
+              error: (err: unknown) => settle({ err }),
+              complete: () => settle({ response }),
+            });
+          })
+          .catch((err: unknown) => settle({ err }));
+      });
+    });
+  }
+
+  private local(pattern: string): Local | null {
+    let local = this.locals.get(pattern);
+    if (local === undefined) {
+      local = null;
+      for (const server of this.servers) {
+        const handler = server.getHandlerByPattern(pattern);
+        if (handler && !handler.isEventHandler) {
+          local = { server, handler };
+          break;
+        }
+      }
+      this.locals.set(pattern, local);
+    }
+    return local;
+  }
+
+  private transportClient(): ClientProxy {
+    return (this.transport ??= this.remote());
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.transport?.close();
+  }
+
+  unwrap<T>(): T {
+    throw new Error('a colocated client has no single connection to unwrap');
+  }
+
+  protected publish(_packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    // unused: send() is overridden
+    callback({ err: new Error('ColocatedClientProxy publishes through send()'), isDisposed: true });
+    return () => undefined;
+  }
+
+  protected dispatchEvent<T = unknown>(_packet: ReadPacket): Promise<T> {
+    return Promise.reject(new Error('ColocatedClientProxy emits through emit()'));
+  }
+}
