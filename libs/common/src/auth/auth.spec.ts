@@ -24,6 +24,25 @@ describe('access tokens', () => {
     expect(verifyAccessToken(config, t, now + 1000)).toEqual(caller);
   });
 
+  it('issues the bytes jsonwebtoken signed for the same claims (what issuing replaced), verifiable by it', () => {
+    // jsonwebtoken as issueAccessToken called it: iat given and noTimestamp set (so no iat), claims from options
+    const jsonwebtoken = (c: typeof caller, ms: number, secret: string): string => {
+      const iat = Math.floor(ms / 1000);
+      return jwt.sign({ sid: c.sessionId, iat, exp: iat + 900 }, secret, { algorithm: 'HS256', subject: c.accountId, issuer: 'jointcert', audience: 'jointcert-api', noTimestamp: true });
+    };
+    for (const [c, ms, secret] of [
+      [caller, now, config.ACCESS_TOKEN_SECRET],
+      [{ accountId: 'a"\\\u00e9한', sessionId: '' }, now + 999, 'ü'.repeat(40)],
+      [{ accountId: '3f1c8f4e-0000-4000-8000-00000000000a', sessionId: '3f1c8f4e-0000-4000-8000-00000000000b' }, 86_400_001, 'k'.repeat(64)],
+    ] as const) {
+      const t = issueAccessToken({ ACCESS_TOKEN_SECRET: secret, ACCESS_TOKEN_TTL_S: 900 }, c, ms);
+      expect(t).toBe(jsonwebtoken(c, ms, secret));
+      expect(jwt.verify(t, secret, { algorithms: ['HS256'], issuer: 'jointcert', audience: 'jointcert-api', clockTimestamp: Math.floor(ms / 1000) })).toEqual({
+        sid: c.sessionId, sub: c.accountId, exp: Math.floor(ms / 1000) + 900, iss: 'jointcert', aud: 'jointcert-api',
+      });
+    }
+  });
+
   it('refuses expired tokens, other keys, other algorithms and garbage as UNAUTHENTICATED', () => {
     const t = issueAccessToken(config, caller, now);
     const expired = failure(() => verifyAccessToken(config, t, now + 901_000));

@@ -33,30 +33,34 @@ export type LoginOutcome =
 
 /**
  * The login transaction as ONE statement (one round trip, its own implicit
- * transaction): share-lock the active registration of the fingerprint, read
- * its account, insert the session and the success audit row, and return what
- * the tokens need. The same guarantees as the step-by-step transaction it
- * replaces: the certificate row is share-locked until commit, so a concurrent
- * delete/replace (FOR UPDATE) either comes first (the row is no longer
- * 'active' when re-checked: nothing inserted) or after (and sees the session);
- * the session and its audit row commit together or not at all; nothing is
- * inserted when the certificate or account is missing.
+ * transaction): share-lock the active registration of the fingerprint (read
+ * with its account in the same scan), insert the session and the success
+ * audit row, and return what the tokens need. The same guarantees as the
+ * step-by-step transaction it replaces: the certificate row is share-locked
+ * until commit (`FOR SHARE OF c`; a row changed meanwhile is re-checked
+ * against the WHERE clause), so a concurrent delete/replace (FOR UPDATE)
+ * either comes first (the row is no longer 'active' when re-checked: nothing
+ * inserted) or after (and sees the session); the session and its audit row
+ * commit together or not at all; nothing is inserted when the certificate or
+ * account is missing.
  *
- * The idempotency record (request_results, when `record` is given) is one
- * more data-modifying CTE beside `audit`: recorded and done commit together,
- * there is no window between them.
+ * The idempotency record (request_results) is one more data-modifying CTE
+ * beside `audit` in LOGIN_RECORDED_SQL: recorded and done commit together,
+ * there is no window between them. A login without a record runs LOGIN_SQL,
+ * which does not carry that insert: every plan node and table in a statement
+ * is initialised (relation and indexes opened, locked) on every execution,
+ * whether it writes or not.
  */
-export const LOGIN_SQL = `
-WITH cert AS (
-  SELECT c.id, c.account_id FROM certificates c
+const LOGIN_WRITES = `
+WITH found AS (
+  SELECT c.id AS certificate_id, c.account_id, a.id AS found_account_id, a.email, a.locale, a.reminders_enabled, a.reminder_days,
+         a.password_reminder_enabled, a.password_reminder_days, a.created_at
+  FROM certificates c LEFT JOIN accounts a ON a.id = c.account_id
   WHERE c.fingerprint_sha256 = $1 AND c.status = 'active' AND c.locked_at IS NULL
-  FOR SHARE
-), acct AS (
-  SELECT a.id, a.email, a.locale, a.reminders_enabled, a.reminder_days, a.password_reminder_enabled, a.password_reminder_days, a.created_at
-  FROM accounts a JOIN cert ON a.id = cert.account_id
+  FOR SHARE OF c
 ), sess AS (
   INSERT INTO sessions (id, account_id, family_id, refresh_token_hash, certificate_id, expires_at, ip, user_agent)
-  SELECT $2::uuid, acct.id, $3::uuid, $4, cert.id, $5, $6::inet, $7 FROM cert JOIN acct ON acct.id = cert.account_id
+  SELECT $2::uuid, found.found_account_id, $3::uuid, $4, found.certificate_id, $5, $6::inet, $7 FROM found WHERE found.found_account_id IS NOT NULL
   RETURNING id, account_id, certificate_id
 ), audit AS (
   INSERT INTO audit_events (action, outcome, account_id, certificate_id, reason, request_id, ip, user_agent, details)
@@ -64,17 +68,25 @@ WITH cert AS (
          jsonb_build_object('fingerprint', $1::text, 'sessionId', sess.id)
   FROM sess
   RETURNING id
-), recorded AS (
+)`;
+
+const LOGIN_RESULT = `
+SELECT found.certificate_id, found.account_id, found.found_account_id, found.email, found.locale, found.reminders_enabled, found.reminder_days,
+       found.password_reminder_enabled, found.password_reminder_days, found.created_at,
+       (SELECT sess.id FROM sess) AS session_id, (SELECT audit.id FROM audit) AS audit_id`;
+
+/** A login without an idempotency record: parameters $1–$9. */
+export const LOGIN_SQL = `${LOGIN_WRITES}${LOGIN_RESULT}, NULL AS recorded_id
+FROM found`;
+
+/** A login with its idempotency record: parameters $1–$12 ($10 request id, $11 action, $12 the sealed result). */
+export const LOGIN_RECORDED_SQL = `${LOGIN_WRITES}, recorded AS (
   INSERT INTO request_results (request_id, action, result)
   SELECT $10::text, $11::text, $12::jsonb || jsonb_build_object('accountId', sess.account_id)
-  FROM sess WHERE $10::text IS NOT NULL
+  FROM sess
   RETURNING request_id
-)
-SELECT cert.id AS certificate_id, cert.account_id, acct.id AS found_account_id, acct.email, acct.locale,
-       acct.reminders_enabled, acct.reminder_days, acct.password_reminder_enabled, acct.password_reminder_days, acct.created_at,
-       (SELECT count(*) FROM sess)::int AS sessions, (SELECT count(*) FROM audit)::int AS audits,
-       (SELECT count(*) FROM recorded)::int AS recorded
-FROM cert LEFT JOIN acct ON acct.id = cert.account_id`;
+)${LOGIN_RESULT}, (SELECT recorded.request_id FROM recorded) AS recorded_id
+FROM found`;
 
 interface LoginRow {
   certificate_id: string;
@@ -87,9 +99,9 @@ interface LoginRow {
   password_reminder_enabled: boolean;
   password_reminder_days: number;
   created_at: Date;
-  sessions: number;
-  audits: number;
-  recorded: number;
+  session_id: string | null;
+  audit_id: string | null;
+  recorded_id: string | null;
 }
 
 /** The pg pool under a TypeORM DataSource (postgres driver), for statements that bypass entity building. */
@@ -107,29 +119,28 @@ export class LoginRepository {
 
   async openSession(input: LoginWrite): Promise<LoginOutcome> {
     const auditIp = input.ip && isIP(input.ip) !== 0 ? input.ip : null;
-    const result = await pgPool(this.dataSource).query<LoginRow>({
-      name: 'jointcert_login_v2',
-      text: LOGIN_SQL,
-      values: [
-        input.fingerprintSha256,
-        input.sessionId,
-        input.familyId,
-        input.refreshTokenHash,
-        input.expiresAt,
-        input.ip,
-        input.userAgent,
-        input.requestId,
-        auditIp,
-        input.record?.requestId ?? null,
-        input.record?.action ?? null,
-        input.record?.result ?? null,
-      ],
-    });
+    const values: unknown[] = [
+      input.fingerprintSha256,
+      input.sessionId,
+      input.familyId,
+      input.refreshTokenHash,
+      input.expiresAt,
+      input.ip,
+      input.userAgent,
+      input.requestId,
+      auditIp,
+    ];
+    const record = input.record ?? null;
+    const result = await pgPool(this.dataSource).query<LoginRow>(
+      record
+        ? { name: 'jointcert_login_recorded_v3', text: LOGIN_RECORDED_SQL, values: [...values, record.requestId, record.action, record.result] }
+        : { name: 'jointcert_login_v3', text: LOGIN_SQL, values },
+    );
     const row = result.rows[0];
     if (!row) return { kind: 'not-registered' };
     if (row.found_account_id === null) return { kind: 'account-missing', accountId: row.account_id, certificateId: row.certificate_id };
-    if (row.sessions !== 1 || row.audits !== 1 || row.recorded !== (input.record ? 1 : 0)) {
-      throw new Error(`login statement wrote ${row.sessions} session(s), ${row.audits} audit row(s) and ${row.recorded} request result(s)`);
+    if (row.session_id === null || row.audit_id === null || (record !== null) !== (row.recorded_id !== null)) {
+      throw new Error(`login statement wrote session ${row.session_id}, audit row ${row.audit_id}, request result ${row.recorded_id}`);
     }
     return {
       kind: 'opened',
