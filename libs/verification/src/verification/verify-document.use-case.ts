@@ -42,7 +42,7 @@ import { ValidationPolicies } from '../trust/validation-policies';
 import { CONFIG, type Clock, CLOCK } from '@jointcert/common';
 import { classifyPathFailure } from './failures';
 import { decodeField, notCms } from './input';
-import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
+import { algorithmName, iso, isoString, revocationViewOf, summaryOf } from './views';
 import { allowedDigestsFor } from './algorithm-rules';
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -110,7 +110,7 @@ export class VerifyDocumentUseCase {
     return {
       verdict,
       reasons,
-      validationTime: new Date(at).toISOString(),
+      validationTime: isoString(at),
       contentType: r.contentType || null,
       contentDigest: first?.contentDigest ?? null,
       contentLength: r.content?.length ?? null,
