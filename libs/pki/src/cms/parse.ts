@@ -145,8 +145,8 @@ export interface SignedData {
 }
 
 /** Parse a ContentInfo(SignedData) or a bare SignedData. Throws PkiError (see the module comment). */
-export function parseSignedData(input: Uint8Array, limits: Partial<CmsLimits> = {}): SignedData {
-  const lim: CmsLimits = { ...DEFAULT_CMS_LIMITS, ...limits };
+export function parseSignedData(input: Uint8Array, limits?: Partial<CmsLimits>): SignedData {
+  const lim: Readonly<CmsLimits> = limits === undefined ? DEFAULT_CMS_LIMITS : { ...DEFAULT_CMS_LIMITS, ...limits };
   checkSize(input.length, lim.maxBytes, 'CMS message');
   // walk a plain Uint8Array view: Buffer#subarray (a FastBuffer per field) is several times slower
   const buf = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
@@ -170,8 +170,11 @@ function bad(message: string, offset?: number): PkiError {
   return new PkiError('MALFORMED_CMS', message, offset === undefined ? undefined : { offset });
 }
 
-function walk(buf: Uint8Array, lim: CmsLimits): SignedData {
-  const derLimits: DerLimits = { maxDepth: lim.maxDepth, ber: true };
+/** The reader's limits for the default maxDepth, shared (a per-message object otherwise). */
+const DEFAULT_BER_LIMITS: Readonly<DerLimits> = Object.freeze({ maxDepth: DEFAULT_CMS_LIMITS.maxDepth, ber: true });
+
+function walk(buf: Uint8Array, lim: Readonly<CmsLimits>): SignedData {
+  const derLimits: DerLimits = lim.maxDepth === DEFAULT_BER_LIMITS.maxDepth ? DEFAULT_BER_LIMITS : { maxDepth: lim.maxDepth, ber: true };
   if (buf.length === 0) throw bad('CMS: empty input');
   const top = new DerCursor(buf, 0, buf.length, 0, derLimits);
   const outerTlv = top.expect(Tag.SEQUENCE, 'ContentInfo');
@@ -295,7 +298,7 @@ function reassemble(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Uint8Array {
   return out;
 }
 
-function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): SignerInfo {
+function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): SignerInfo {
   const c = parent.enter(tlv);
   const version = readSmallInt(buf, c.expect(Tag.INTEGER, 'SignerInfo version'));
   if (version !== 0 && version !== 1 && version !== 3) throw bad(`SignerInfo version ${version}`, tlv.start);
@@ -345,7 +348,7 @@ function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits
   return out;
 }
 
-function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): CmsAttribute[] {
+function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): CmsAttribute[] {
   const c = parent.enter(tlv);
   const out: CmsAttribute[] = [];
   while (!c.atEnd()) {
@@ -367,7 +370,7 @@ function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits
   return out;
 }
 
-function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): SignedAttributes {
+function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): SignedAttributes {
   if (tlv.indefinite) throw bad('signedAttrs must be DER (indefinite length found)', tlv.start);
   const der = encoded(buf, tlv);
   assertDer(der, lim.maxDepth);
