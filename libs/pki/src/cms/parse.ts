@@ -35,7 +35,7 @@
  */
 // direct module imports: the compiled barrel re-exports are getters, measurable on this hot path
 import { checkSize } from '../der/encoding';
-import { DerCursor, Tag, readTlv, type DerLimits, type Tlv } from '../der/reader';
+import { DerCursor, Tag, checkElements, readTlv, type DerLimits, type Tlv } from '../der/reader';
 import { bytes, encoded, integerBytes, readOid, readSmallInt, readTime } from '../der/values';
 import { algorithm } from '../cert/parse';
 import type { AlgorithmIdentifier } from '../cert/types';
@@ -376,8 +376,11 @@ function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Rea
   assertDer(der, lim.maxDepth);
   const attrs = attributes(buf, tlv, parent, lim);
   if (attrs.length === 0) throw bad('empty signedAttrs', tlv.start);
-  const out: SignedAttributes = { signedBytes: der.slice(), der, attributes: attrs };
-  out.signedBytes[0] = Tag.SET;
+  // a copy from Node's buffer pool (Uint8Array#slice allocates an ArrayBuffer of its own)
+  const signedBytes = Buffer.allocUnsafe(der.length);
+  signedBytes.set(der);
+  signedBytes[0] = Tag.SET;
+  const out: SignedAttributes = { signedBytes, der, attributes: attrs };
   for (const a of attrs) {
     switch (a.type) {
       case CMS_OID.contentType:
@@ -407,24 +410,19 @@ function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Rea
 function single(a: CmsAttribute, tag: number): Tlv {
   if (a.values.length !== 1) throw bad(`attribute ${a.type} must have exactly one value`);
   const v = a.values[0]!;
-  const t = readTlv(v, 0, v.length, 0, { maxDepth: 4, ber: false });
+  const t = readTlv(v, 0, v.length, 0, STRICT);
   if (t.tag !== tag || t.end !== v.length) throw bad(`attribute ${a.type}: value of the wrong type`);
   return t;
 }
 
 /** Walk an element and everything inside it with the strict DER reader. */
 function assertDer(der: Uint8Array, maxDepth: number): void {
-  const strict: DerLimits = { maxDepth, ber: false };
-  const visit = (c: DerCursor): void => {
-    while (!c.atEnd()) {
-      const t = c.next();
-      if (t.constructed) visit(c.enter(t));
-    }
-  };
   try {
-    visit(new DerCursor(der, 0, der.length, 0, strict));
+    checkElements(der, 0, der.length, 0, maxDepth === STRICT.maxDepth ? STRICT : { maxDepth, ber: false });
   } catch (e) {
     if (e instanceof PkiError) throw bad(`signedAttrs must be DER: ${e.message}`);
     throw e;
   }
 }
+
+const STRICT: Readonly<DerLimits> = Object.freeze({ maxDepth: DEFAULT_CMS_LIMITS.maxDepth, ber: false });
