@@ -148,36 +148,27 @@ function walk(buf: Uint8Array, der: Uint8Array): Certificate {
  * and kept. The getters are shared by every certificate (per-certificate
  * closures would give each its own hidden class), their results kept beside it.
  */
-const fingerprints = new WeakMap<object, string>();
-const selfIssuedOf = new WeakMap<object, boolean>();
+function computedOnce<T>(compute: (c: Certificate) => T): PropertyDescriptor {
+  const values = new WeakMap<object, T>();
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: Certificate): T {
+      let v = values.get(this);
+      if (v === undefined) {
+        v = compute(this);
+        values.set(this, v);
+      }
+      return v;
+    },
+  };
+}
 
 /** SHA-256 of the DER, on first read (most parses never need it). */
-const FINGERPRINT: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: Certificate): string {
-    let fp = fingerprints.get(this);
-    if (fp === undefined) {
-      fp = createHash('sha256').update(this.der).digest('hex');
-      fingerprints.set(this, fp);
-    }
-    return fp;
-  },
-};
+const FINGERPRINT = computedOnce((c) => createHash('sha256').update(c.der).digest('hex'));
 
 /** Issuer and subject compared (RFC 5280 §7.1) on first read: identical encodings need no decoding. */
-const SELF_ISSUED: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: Certificate): boolean {
-    let self = selfIssuedOf.get(this);
-    if (self === undefined) {
-      self = namesEqual(this.issuer, this.subject);
-      selfIssuedOf.set(this, self);
-    }
-    return self;
-  },
-};
+const SELF_ISSUED = computedOnce((c) => namesEqual(c.issuer, c.subject));
 
 /**
  * Extensions ::= SEQUENCE OF Extension, shared by certificates, CRLs (list and

@@ -29,6 +29,7 @@ import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, ty
 import {
   certificatePolicyOids,
   classifyCertificate,
+  isoString,
   type CmsReason,
   type CmsSignerResult,
   type CmsVerification,
@@ -42,7 +43,7 @@ import { ValidationPolicies } from '../trust/validation-policies';
 import { CONFIG, type Clock, CLOCK } from '@jointcert/common';
 import { classifyPathFailure } from './failures';
 import { decodeField, notCms } from './input';
-import { algorithmName, iso, isoString, revocationViewOf, summaryOf } from './views';
+import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
 import { allowedDigestsFor } from './algorithm-rules';
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
