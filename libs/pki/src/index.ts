@@ -49,7 +49,7 @@ export { KNOWN_EXTENSIONS } from './path/process';
 export { anchorDefects } from './path/profile';
 
 // Revocation: the checker (OCSP then CRL), its cache and fetchers, on the clock they are handed.
-export { type Clock } from './clock';
+export { type Clock, isoString } from './clock';
 export { REVOCATION_REASONS, type HttpFetcher, type RevocationReason, type RevocationStatus } from './revocation/types';
 export {
   RevocationChecker,

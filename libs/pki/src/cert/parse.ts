@@ -36,7 +36,8 @@ export const MAX_SERIAL_OCTETS = 64;
 export function parseCertificate(der: Uint8Array, opts: ParseCertificateOptions = {}): Certificate {
   checkSize(der.length, opts.maxBytes ?? DEFAULT_MAX_INPUT, 'certificate');
   try {
-    return walk(der);
+    // fields are views of a plain Uint8Array: Buffer#subarray (a FastBuffer per field) is several times slower
+    return walk(Buffer.isBuffer(der) ? new Uint8Array(der.buffer, der.byteOffset, der.byteLength) : der, der);
   } catch (e) {
     throw asCertificateError(e);
   }
@@ -66,7 +67,7 @@ const KEY_TYPES: Readonly<Record<string, PublicKeyType>> = {
   [OID.dsa]: 'dsa',
 };
 
-function walk(buf: Uint8Array): Certificate {
+function walk(buf: Uint8Array, der: Uint8Array): Certificate {
   const cert = enterSingleSequence(buf, 'Certificate');
   const tbsTlv = cert.expect(Tag.SEQUENCE, 'tbsCertificate');
   const signatureAlgorithm = algorithm(buf, cert.expect(Tag.SEQUENCE, 'signatureAlgorithm'), cert);
@@ -116,8 +117,10 @@ function walk(buf: Uint8Array): Certificate {
   tbs.done('tbsCertificate');
 
   const ext = decodeExtensions(extensions);
-  const certificate = {
-    der: buf,
+  // built in one shape (no `delete`, no data property turned accessor: either makes V8 keep the
+  // object as a hash table, and every later `cert.field` read on a path a dictionary lookup)
+  const certificate: Omit<Certificate, 'fingerprintSha256' | 'selfIssued'> = {
+    der,
     tbsDer: encoded(buf, tbsTlv),
     version,
     serial,
@@ -130,31 +133,42 @@ function walk(buf: Uint8Array): Certificate {
     notBefore,
     notAfter,
     spki,
-    issuerUniqueId,
-    subjectUniqueId,
     extensions,
     ext,
-    fingerprintSha256: '',
-    selfIssued: false,
-  } satisfies Certificate;
-  if (!issuerUniqueId) delete certificate.issuerUniqueId;
-  if (!subjectUniqueId) delete certificate.subjectUniqueId;
-  // the SHA-256 is computed on first read (most parses never need it) and kept
-  let fp: string | undefined;
-  Object.defineProperty(certificate, 'fingerprintSha256', {
-    enumerable: true,
-    configurable: true,
-    get: () => (fp ??= createHash('sha256').update(buf).digest('hex')),
-  });
-  // selfIssued compares the names (RFC 5280 §7.1) on first read: identical encodings need no decoding
-  let self: boolean | undefined;
-  Object.defineProperty(certificate, 'selfIssued', {
-    enumerable: true,
-    configurable: true,
-    get: () => (self ??= namesEqual(issuer, subject)),
-  });
-  return certificate;
+  };
+  if (issuerUniqueId) certificate.issuerUniqueId = issuerUniqueId;
+  if (subjectUniqueId) certificate.subjectUniqueId = subjectUniqueId;
+  Object.defineProperty(certificate, 'fingerprintSha256', FINGERPRINT);
+  Object.defineProperty(certificate, 'selfIssued', SELF_ISSUED);
+  return certificate as Certificate;
 }
+
+/*
+ * The two computed fields are enumerable own accessors, computed on first read
+ * and kept. The getters are shared by every certificate (per-certificate
+ * closures would give each its own hidden class), their results kept beside it.
+ */
+function computedOnce<T>(compute: (c: Certificate) => T): PropertyDescriptor {
+  const values = new WeakMap<object, T>();
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: Certificate): T {
+      let v = values.get(this);
+      if (v === undefined) {
+        v = compute(this);
+        values.set(this, v);
+      }
+      return v;
+    },
+  };
+}
+
+/** SHA-256 of the DER, on first read (most parses never need it). */
+const FINGERPRINT = computedOnce((c) => createHash('sha256').update(c.der).digest('hex'));
+
+/** Issuer and subject compared (RFC 5280 §7.1) on first read: identical encodings need no decoding. */
+const SELF_ISSUED = computedOnce((c) => namesEqual(c.issuer, c.subject));
 
 /**
  * Extensions ::= SEQUENCE OF Extension, shared by certificates, CRLs (list and
@@ -185,14 +199,64 @@ export function readExtensions(
   }
 }
 
-/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }.
+ *
+ * The few short encodings every certificate and CMS message repeats
+ * (sha256WithRSAEncryption + NULL, rsaEncryption + NULL, sha256, a named EC
+ * curve) are read once: a DER encoding of at most INTERN_MAX_BYTES that parsed
+ * is kept, frozen, with copies of its bytes, and the same bytes met again (at
+ * a depth the limits allow) return that object. Equal bytes parse to equal
+ * values; the objects are shared, so read-only, like cached certificates.
+ */
 export function algorithm(buf: Uint8Array, tlv: Tlv, parent: DerCursor): AlgorithmIdentifier {
+  const len = tlv.end - tlv.start;
+  let h = 0;
+  if (len <= INTERN_MAX_BYTES) {
+    h = (0x811c9dc5 ^ len) >>> 0;
+    for (let i = tlv.start; i < tlv.end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    h >>>= 0;
+    const hit = interned.get(h);
+    if (hit !== undefined && parent.depth + 1 <= parent.limits.maxDepth && sameRange(hit.der, buf, tlv.start, tlv.end)) return hit;
+  }
+  const out = readAlgorithm(buf, tlv, parent);
+  return (len <= INTERN_MAX_BYTES && interned.size < INTERN_MAX && !interned.has(h) && intern(h, out.der)) || out;
+}
+
+function readAlgorithm(buf: Uint8Array, tlv: Tlv, parent: DerCursor): AlgorithmIdentifier {
   const c = parent.enter(tlv);
   const oid = readOid(buf, c.expect(Tag.OID, 'algorithm'));
   const out: AlgorithmIdentifier = { oid, der: encoded(buf, tlv) };
   if (!c.atEnd()) out.params = encoded(buf, c.next());
   c.done('AlgorithmIdentifier');
   return out;
+}
+
+const INTERN_MAX_BYTES = 32;
+const INTERN_MAX = 256;
+/** Interned AlgorithmIdentifiers by an FNV-1a hash of their DER; a hit counts only when the bytes are equal. */
+const interned = new Map<number, AlgorithmIdentifier>();
+
+/** Keep (and return) a private, strictly DER-checked copy; none when DER refuses it (a BER reader accepted it). */
+function intern(h: number, der: Uint8Array): AlgorithmIdentifier | undefined {
+  const copy = new Uint8Array(der);
+  let alg: AlgorithmIdentifier;
+  try {
+    const root = new DerCursor(copy);
+    alg = readAlgorithm(copy, root.expect(Tag.SEQUENCE, 'AlgorithmIdentifier'), root);
+    root.done('AlgorithmIdentifier');
+  } catch {
+    return undefined;
+  }
+  const frozen = Object.freeze(alg);
+  interned.set(h, frozen);
+  return frozen;
+}
+
+function sameRange(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
 }
 
 function subjectPublicKeyInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor): SubjectPublicKeyInfo {

@@ -35,7 +35,7 @@
  */
 // direct module imports: the compiled barrel re-exports are getters, measurable on this hot path
 import { checkSize } from '../der/encoding';
-import { DerCursor, Tag, readTlv, type DerLimits, type Tlv } from '../der/reader';
+import { DerCursor, Tag, checkElements, readTlv, type DerLimits, type Tlv } from '../der/reader';
 import { bytes, encoded, integerBytes, readOid, readSmallInt, readTime } from '../der/values';
 import { algorithm } from '../cert/parse';
 import type { AlgorithmIdentifier } from '../cert/types';
@@ -145,8 +145,8 @@ export interface SignedData {
 }
 
 /** Parse a ContentInfo(SignedData) or a bare SignedData. Throws PkiError (see the module comment). */
-export function parseSignedData(input: Uint8Array, limits: Partial<CmsLimits> = {}): SignedData {
-  const lim: CmsLimits = { ...DEFAULT_CMS_LIMITS, ...limits };
+export function parseSignedData(input: Uint8Array, limits?: Partial<CmsLimits>): SignedData {
+  const lim: Readonly<CmsLimits> = limits === undefined ? DEFAULT_CMS_LIMITS : { ...DEFAULT_CMS_LIMITS, ...limits };
   checkSize(input.length, lim.maxBytes, 'CMS message');
   // walk a plain Uint8Array view: Buffer#subarray (a FastBuffer per field) is several times slower
   const buf = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
@@ -170,8 +170,11 @@ function bad(message: string, offset?: number): PkiError {
   return new PkiError('MALFORMED_CMS', message, offset === undefined ? undefined : { offset });
 }
 
-function walk(buf: Uint8Array, lim: CmsLimits): SignedData {
-  const derLimits: DerLimits = { maxDepth: lim.maxDepth, ber: true };
+/** The reader's limits for the default maxDepth, shared (a per-message object otherwise). */
+const DEFAULT_BER_LIMITS: Readonly<DerLimits> = Object.freeze({ maxDepth: DEFAULT_CMS_LIMITS.maxDepth, ber: true });
+
+function walk(buf: Uint8Array, lim: Readonly<CmsLimits>): SignedData {
+  const derLimits: DerLimits = lim.maxDepth === DEFAULT_BER_LIMITS.maxDepth ? DEFAULT_BER_LIMITS : { maxDepth: lim.maxDepth, ber: true };
   if (buf.length === 0) throw bad('CMS: empty input');
   const top = new DerCursor(buf, 0, buf.length, 0, derLimits);
   const outerTlv = top.expect(Tag.SEQUENCE, 'ContentInfo');
@@ -295,7 +298,7 @@ function reassemble(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Uint8Array {
   return out;
 }
 
-function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): SignerInfo {
+function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): SignerInfo {
   const c = parent.enter(tlv);
   const version = readSmallInt(buf, c.expect(Tag.INTEGER, 'SignerInfo version'));
   if (version !== 0 && version !== 1 && version !== 3) throw bad(`SignerInfo version ${version}`, tlv.start);
@@ -345,7 +348,7 @@ function signerInfo(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits
   return out;
 }
 
-function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): CmsAttribute[] {
+function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): CmsAttribute[] {
   const c = parent.enter(tlv);
   const out: CmsAttribute[] = [];
   while (!c.atEnd()) {
@@ -367,14 +370,17 @@ function attributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits
   return out;
 }
 
-function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: CmsLimits): SignedAttributes {
+function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Readonly<CmsLimits>): SignedAttributes {
   if (tlv.indefinite) throw bad('signedAttrs must be DER (indefinite length found)', tlv.start);
   const der = encoded(buf, tlv);
   assertDer(der, lim.maxDepth);
   const attrs = attributes(buf, tlv, parent, lim);
   if (attrs.length === 0) throw bad('empty signedAttrs', tlv.start);
-  const out: SignedAttributes = { signedBytes: der.slice(), der, attributes: attrs };
-  out.signedBytes[0] = Tag.SET;
+  // a copy from Node's buffer pool (Uint8Array#slice allocates an ArrayBuffer of its own)
+  const signedBytes = Buffer.allocUnsafe(der.length);
+  signedBytes.set(der);
+  signedBytes[0] = Tag.SET;
+  const out: SignedAttributes = { signedBytes, der, attributes: attrs };
   for (const a of attrs) {
     switch (a.type) {
       case CMS_OID.contentType:
@@ -404,24 +410,19 @@ function signedAttributes(buf: Uint8Array, tlv: Tlv, parent: DerCursor, lim: Cms
 function single(a: CmsAttribute, tag: number): Tlv {
   if (a.values.length !== 1) throw bad(`attribute ${a.type} must have exactly one value`);
   const v = a.values[0]!;
-  const t = readTlv(v, 0, v.length, 0, { maxDepth: 4, ber: false });
+  const t = readTlv(v, 0, v.length, 0, STRICT);
   if (t.tag !== tag || t.end !== v.length) throw bad(`attribute ${a.type}: value of the wrong type`);
   return t;
 }
 
 /** Walk an element and everything inside it with the strict DER reader. */
 function assertDer(der: Uint8Array, maxDepth: number): void {
-  const strict: DerLimits = { maxDepth, ber: false };
-  const visit = (c: DerCursor): void => {
-    while (!c.atEnd()) {
-      const t = c.next();
-      if (t.constructed) visit(c.enter(t));
-    }
-  };
   try {
-    visit(new DerCursor(der, 0, der.length, 0, strict));
+    checkElements(der, 0, der.length, 0, maxDepth === STRICT.maxDepth ? STRICT : { maxDepth, ber: false });
   } catch (e) {
     if (e instanceof PkiError) throw bad(`signedAttrs must be DER: ${e.message}`);
     throw e;
   }
 }
+
+const STRICT: Readonly<DerLimits> = Object.freeze({ maxDepth: DEFAULT_CMS_LIMITS.maxDepth, ber: false });

@@ -225,7 +225,10 @@ function verifyParsed<TPath extends PathVerdict>(sd: SignedData, embedded: Certi
   }
 
   const allowed = opts.allowedDigests ?? DEFAULT_ALLOWED_DIGESTS;
-  const policy: AlgorithmPolicy = { ...(opts.algorithms ?? DEFAULT_ALGORITHM_POLICY), allowSha1: allowed.includes('sha1') };
+  // the caller's policy with allowSha1 from `allowed` (as given when it already says so: no copy per message)
+  const given = opts.algorithms ?? DEFAULT_ALGORITHM_POLICY;
+  const allowSha1 = allowed.includes('sha1');
+  const policy: AlgorithmPolicy = given.allowSha1 === allowSha1 ? given : { ...given, allowSha1 };
   const extra = opts.extraCertificates ?? [];
   const pool = extra.length === 0 ? embedded : dedupe([...embedded, ...extra]);
   const digests = new Map<DigestName, Buffer>();

@@ -14,6 +14,19 @@ describe('base64', () => {
     expect(decodeBase64('')).toEqual(Buffer.alloc(0));
   });
 
+  it('decodes canonical text (its fast path) and every other accepted form to the same bytes', () => {
+    for (let n = 0; n < 40; n++) {
+      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 73 + n * 11) & 0xff));
+      const b64 = bytes.toString('base64');
+      for (const form of [b64, b64.replace(/=+$/, ''), bytes.toString('base64url'), b64.replace(/(.{4})/g, '$1\n'), ` ${b64}\t`]) {
+        expect(decodeBase64(form)).toEqual(bytes);
+      }
+    }
+    // non-zero bits in the last group's padding: not canonical, still base64 (as before)
+    expect(decodeBase64('QR==')).toEqual(Buffer.from('A'));
+    expect(decodeBase64('QUJ=')).toEqual(Buffer.from('AB'));
+  });
+
   it('rejects stray characters, mixed alphabets and broken padding', () => {
     for (const bad of ['ab$c', 'ab-+', 'abcde', 'ab=c', 'a===', 'YQ=', '한글']) {
       expect(code(() => decodeBase64(bad))).toBe('MALFORMED_BASE64');

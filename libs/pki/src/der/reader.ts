@@ -151,8 +151,21 @@ export function enterSingleSequence(buf: Uint8Array, what: string, limits: DerLi
   return root.enter(tlv);
 }
 
-/** Decode one TLV header at `pos`, bounded by `end`. */
-export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number, limits: DerLimits): Tlv {
+/*
+ * The header just scanned by scanHeader (read right after the call, before
+ * anything else scans): identifier octet, tag number, first value octet, and
+ * the value length (-1 for an indefinite length).
+ */
+let hTag = 0;
+let hTagNumber = 0;
+let hValueStart = 0;
+let hLength = 0;
+
+/**
+ * Decode the TLV header at `pos`, bounded by `end`, into the h* variables,
+ * allocating nothing. Every check of readTlv on the header is here.
+ */
+function scanHeader(buf: Uint8Array, pos: number, end: number, limits: DerLimits): void {
   const start = pos;
   if (pos >= end) throw malformed('unexpected end of input', pos);
   const tag = buf[pos++]!;
@@ -180,7 +193,7 @@ export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number
   } else if (first === 0x80) {
     if (!limits.ber) throw malformed('indefinite length is not DER', start);
     if (!constructed) throw malformed('indefinite length on a primitive element', start);
-    return readIndefinite(buf, start, tag, tagNumber, pos, end, depth, limits);
+    len = -1;
   } else {
     const n = first & 0x7f;
     if (n === 0x7f) throw malformed('reserved length octet', start);
@@ -191,7 +204,46 @@ export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number
     if (!limits.ber && (len < 0x80 || buf[pos - n] === 0)) throw malformed('non-minimal length encoding', start);
   }
   if (len > end - pos) throw malformed(`length ${len} exceeds the ${end - pos} bytes available`, start);
-  return { tag, tagNumber, constructed, start, valueStart: pos, valueEnd: pos + len, end: pos + len, indefinite: false };
+  hTag = tag;
+  hTagNumber = tagNumber;
+  hValueStart = pos;
+  hLength = len;
+}
+
+/** Decode one TLV header at `pos`, bounded by `end`. */
+export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number, limits: DerLimits): Tlv {
+  scanHeader(buf, pos, end, limits);
+  const tag = hTag;
+  const valueStart = hValueStart;
+  if (hLength < 0) return readIndefinite(buf, pos, tag, hTagNumber, valueStart, end, depth, limits);
+  const valueEnd = valueStart + hLength;
+  return { tag, tagNumber: hTagNumber, constructed: (tag & 0x20) !== 0, start: pos, valueStart, valueEnd, end: valueEnd, indefinite: false };
+}
+
+/**
+ * Check that buf[pos, end) is a sequence of complete elements, walking into
+ * every constructed one (depth counted from `depth`), under `limits`: what
+ * entering each element with a DerCursor checks, with no Tlv or cursor
+ * allocated. Throws the reader's PkiErrors.
+ */
+export function checkElements(buf: Uint8Array, pos: number, end: number, depth: number, limits: DerLimits): void {
+  while (pos < end) {
+    const start = pos;
+    scanHeader(buf, pos, end, limits);
+    if (hLength < 0) {
+      const t = readIndefinite(buf, start, hTag, hTagNumber, hValueStart, end, depth, limits);
+      checkElements(buf, t.valueStart, t.valueEnd, depth + 1, limits);
+      pos = t.end;
+      continue;
+    }
+    const valueStart = hValueStart;
+    const valueEnd = valueStart + hLength;
+    if ((hTag & 0x20) !== 0) {
+      if (depth + 1 > limits.maxDepth) throw new PkiError('NESTING_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`, { offset: start });
+      checkElements(buf, valueStart, valueEnd, depth + 1, limits);
+    }
+    pos = valueEnd;
+  }
 }
 
 function readIndefinite(

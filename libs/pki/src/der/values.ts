@@ -23,6 +23,11 @@ export function readBoolean(buf: Uint8Array, tlv: Tlv): boolean {
 
 /** INTEGER content octets, checked for minimal two's-complement encoding. */
 export function integerBytes(buf: Uint8Array, tlv: Tlv): Uint8Array {
+  checkInteger(buf, tlv);
+  return buf.subarray(tlv.valueStart, tlv.valueEnd);
+}
+
+function checkInteger(buf: Uint8Array, tlv: Tlv): void {
   const len = tlv.valueEnd - tlv.valueStart;
   if (len === 0) throw malformed('empty INTEGER', tlv.start);
   if (len > 1) {
@@ -32,7 +37,6 @@ export function integerBytes(buf: Uint8Array, tlv: Tlv): Uint8Array {
       throw malformed('non-minimal INTEGER encoding', tlv.start);
     }
   }
-  return buf.subarray(tlv.valueStart, tlv.valueEnd);
 }
 
 /** Two's-complement bytes to bigint. */
@@ -50,9 +54,13 @@ export function readBigInt(buf: Uint8Array, tlv: Tlv): bigint {
 
 /** A small INTEGER (or ENUMERATED) as a number; rejects values outside ±2^47. */
 export function readSmallInt(buf: Uint8Array, tlv: Tlv): number {
-  const b = integerBytes(buf, tlv);
-  if (b.length > 6) throw malformed('INTEGER too large', tlv.start);
-  return Number(bigintFromTwos(b));
+  checkInteger(buf, tlv);
+  const len = tlv.valueEnd - tlv.valueStart;
+  if (len > 6) throw malformed('INTEGER too large', tlv.start);
+  // at most 48 bits: exact in a double (no BigInt, no view)
+  let v = 0;
+  for (let i = tlv.valueStart; i < tlv.valueEnd; i++) v = v * 256 + buf[i]!;
+  return (buf[tlv.valueStart]! & 0x80) !== 0 ? v - 2 ** (8 * len) : v;
 }
 
 /** Decoded OIDs by an FNV-1a hash of their content octets; a hit counts only when the octets are equal. */

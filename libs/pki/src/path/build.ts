@@ -90,11 +90,22 @@ function spkiId(spki: SubjectPublicKeyInfo): string {
   return id;
 }
 
+/**
+ * A short id per distinct algorithm policy (equal JSON, equal id), part of
+ * every signature-cache key: the JSON itself (~200 characters) made each key
+ * a long string to build and hash per lookup.
+ */
 const algKeys = new WeakMap<object, string>();
+const algIds = new Map<string, string>();
 function algKey(policy: ValidationPolicy): string {
   let k = algKeys.get(policy.algorithms);
   if (!k) {
-    k = JSON.stringify(policy.algorithms);
+    const json = JSON.stringify(policy.algorithms);
+    k = algIds.get(json);
+    if (k === undefined) {
+      k = `a${algIds.size}`;
+      algIds.set(json, k);
+    }
     algKeys.set(policy.algorithms, k);
   }
   return k;

@@ -27,6 +27,7 @@
  * path (revocation/crl-path.ts for CRLs).
  */
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
+import { isoString } from '../clock';
 import { OID } from '../cert/types';
 import { hasDsaParameters, publicKeyProblem, type SignatureCheck } from '../crypto/signature';
 import { bitString, oid, seq } from '../der';
@@ -84,26 +85,10 @@ export function signatureReason(r: Exclude<SignatureCheck, { ok: true }>['reason
   }
 }
 
-/** Epoch ms as ISO 8601 UTC (no Date object: libs/pki keeps no clock, and this keeps it grep-obvious). */
+/** Epoch ms as ISO 8601 UTC to the second (for details: certificate and CRL times have four-digit years). */
 export function isoTime(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  const days = Math.floor(ms / 86_400_000);
-  const rem = ms - days * 86_400_000;
-  // civil-from-days (H. Hinnant)
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const p2 = (v: number): string => String(v).padStart(2, '0');
-  const h = Math.floor(rem / 3_600_000);
-  const mi = Math.floor((rem % 3_600_000) / 60_000);
-  const s = Math.floor((rem % 60_000) / 1000);
-  return `${String(y).padStart(4, '0')}-${p2(m)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}Z`;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return String(ms); // not a Date
+  return `${isoString(Math.floor(ms / 1000) * 1000).slice(0, -5)}Z`;
 }
 
 const inherited = new WeakMap<SubjectPublicKeyInfo, Map<string, SubjectPublicKeyInfo>>();

@@ -105,6 +105,25 @@ function unknown(source: RevocationSource, reason: RevocationUnknownReason, deta
   return { status: 'unknown', reason, detail, source, ...(url !== undefined ? { url } : {}), attempts };
 }
 
+/**
+ * What the checker hashes of an issuer, once per Certificate object (a cached
+ * CA is the same object on every request): the SHA-1 of its key (override
+ * lookup) and the id of its name and key in OCSP cache keys.
+ */
+const hashesOfIssuer = new WeakMap<Certificate, { keySha1: string; id: string }>();
+
+function issuerHashes(issuer: Certificate): { keySha1: string; id: string } {
+  let h = hashesOfIssuer.get(issuer);
+  if (h === undefined) {
+    h = {
+      keySha1: createHash('sha1').update(issuer.spki.publicKey).digest('hex'),
+      id: createHash('sha256').update(issuer.subject.der).update(issuer.spki.publicKey).digest('hex').slice(0, 32),
+    };
+    hashesOfIssuer.set(issuer, h);
+  }
+  return h;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -169,7 +188,7 @@ export class RevocationChecker {
 
   /** The OCSP URLs for a certificate: the issuer's override, else its AIA OCSP http(s) URLs. */
   ocspUrls(cert: Certificate, issuer: Certificate): string[] {
-    const keyHash = createHash('sha1').update(issuer.spki.publicKey).digest('hex');
+    const keyHash = issuerHashes(issuer).keySha1;
     const o = this.overridesByKey.get(keyHash) ?? this.overridesByName.get(issuer.subject.key);
     if (o !== undefined) return [o];
     const out: string[] = [];
@@ -194,11 +213,7 @@ export class RevocationChecker {
 
   private ocspShared(url: string, query: RevocationQuery): Promise<RevocationStatus> {
     const hash = this.opts.ocsp?.hash ?? 'sha1';
-    const id = createHash('sha256')
-      .update(query.issuer.subject.der)
-      .update(query.issuer.spki.publicKey)
-      .digest('hex')
-      .slice(0, 32);
+    const id = issuerHashes(query.issuer).id;
     const key = `ocsp|${hash}|${url}|${id}|${query.cert.serialHex}`;
     const existing = this.inflight.get(key);
     if (existing) return existing;

@@ -29,6 +29,7 @@ import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, ty
 import {
   certificatePolicyOids,
   classifyCertificate,
+  isoString,
   type CmsReason,
   type CmsSignerResult,
   type CmsVerification,
@@ -110,7 +111,7 @@ export class VerifyDocumentUseCase {
     return {
       verdict,
       reasons,
-      validationTime: new Date(at).toISOString(),
+      validationTime: isoString(at),
       contentType: r.contentType || null,
       contentDigest: first?.contentDigest ?? null,
       contentLength: r.content?.length ?? null,

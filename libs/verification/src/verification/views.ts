@@ -3,10 +3,10 @@
  * plain JSON, times as ISO-8601, bytes as base64/hex.
  */
 import type { CertificateSummary, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
-import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData } from '@jointcert/pki';
+import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData, isoString } from '@jointcert/pki';
 
 export function iso(ms: number | undefined): string | null {
-  return ms === undefined ? null : new Date(ms).toISOString();
+  return ms === undefined ? null : isoString(ms);
 }
 
 /*
@@ -36,8 +36,8 @@ function buildSummary(c: Certificate): CertificateSummary {
     issuer: c.issuer.text,
     serialHex: c.serialHex,
     fingerprintSha256: c.fingerprintSha256,
-    notBefore: new Date(c.notBefore).toISOString(),
-    notAfter: new Date(c.notAfter).toISOString(),
+    notBefore: isoString(c.notBefore),
+    notAfter: isoString(c.notAfter),
   };
 }
 
@@ -59,13 +59,15 @@ function buildSignerCertificate(c: Certificate): SignerCertificate {
   };
 }
 
+// each view is one literal: spreading a small fresh object (`{ ...base, … }`) made V8 build it
+// property by property in the runtime, ~10 µs a view where the literal takes tens of ns
 export function revocationViewOf(r: CertificateRevocation): RevocationCheckView {
   const s = r.status;
-  const base = { subject: r.subject, serialHex: r.serialHex };
   if (s.status === 'unknown') {
     const ev = s.attempts[0];
     return {
-      ...base,
+      subject: r.subject,
+      serialHex: r.serialHex,
       status: 'unknown',
       source: s.source ?? ev?.source ?? null,
       url: s.url ?? ev?.url ?? null,
@@ -80,7 +82,8 @@ export function revocationViewOf(r: CertificateRevocation): RevocationCheckView 
     };
   }
   return {
-    ...base,
+    subject: r.subject,
+    serialHex: r.serialHex,
     status: s.status,
     source: s.source,
     url: s.url ?? null,
