@@ -13,8 +13,17 @@
  * Run: `npm run bench transport`, or from source
  * `node -r ./scripts/ts-register.js bench/transport.bench.ts`.
  */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { SessionTokens } from '@jointcert/contracts';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Controller, Module } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { createMicroservice, createServiceClient, Handles, loadConfig } from '@jointcert/common';
+import { contract, type SessionTokens } from '@jointcert/contracts';
+import { deleteKeys } from '../test/support/redis';
 import { signWithNode, startSystem } from '../test/support/system';
 import { cannon, cpuUs, type Figures } from './system.bench';
 import { fmt } from './util';
@@ -52,7 +61,139 @@ async function measure(transport: 'redis' | 'streams', verifiers: number): Promi
   }
 }
 
+// ---------------------------------------------------------------- one hop: caller → Streams → Nest handler → caller
+
+const Echo = contract<{ n: number; s: string }, { n: number; s: string }>('benchecho.echo', z.object({ n: z.number(), s: z.string() }));
+
+@Controller()
+class EchoController {
+  @Handles(Echo)
+  echo(req: { n: number; s: string }): { n: number; s: string } {
+    return req;
+  }
+}
+
+@Module({ controllers: [EchoController] })
+class EchoModule {}
+
+/** The echo service in its own process (forked by hop()); tells the parent once it listens. */
+async function echoServer(): Promise<void> {
+  const app = await createMicroservice(EchoModule, loadConfig(process.env));
+  await app.listen();
+  process.send!('ready');
+  process.on('message', (m) => m === 'stop' && void app.close().then(() => process.exit(0)));
+}
+
+/** syscalls of a process (all threads) while `work` runs, by `strace -c -f -p`. */
+async function straced<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; counts: Array<Map<string, number>> }> {
+  const files = pids.map((pid) => join(tmpdir(), `jc-strace-${pid}-${randomBytes(3).toString('hex')}`));
+  const tracers = pids.map((pid, i) => spawn('strace', ['-c', '-f', '-o', files[i]!, '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  // attached once strace has said so for every thread
+  await Promise.all(tracers.map((t) => new Promise<void>((done) => {
+    let err = '';
+    t.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('attached')) setTimeout(done, 200);
+    });
+  })));
+  const result = await work();
+  const exited = tracers.map((t) => new Promise((done) => t.once('exit', done)));
+  for (const t of tracers) t.kill('SIGINT');
+  await Promise.all(exited);
+  const counts = files.map((f) => {
+    const m = new Map<string, number>();
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      const cols = line.trim().split(/\s+/);
+      // % time, seconds, usecs/call, calls, [errors], syscall
+      if (cols.length >= 5 && /^\d/.test(cols[0]!)) m.set(cols[cols.length - 1]!, Number(cols[3]));
+      else if (cols[cols.length - 1] === 'total') m.set('total', Number(cols[3]));
+    }
+    rmSync(f, { force: true });
+    return m;
+  });
+  return { result, counts };
+}
+
+interface HopRow {
+  inFlight: number;
+  calls: number;
+  callsPerS: number;
+  caller: number;
+  server: number;
+  redis: number;
+}
+
+/**
+ * CPU per call of one request/response over the Streams transport between
+ * this process (a ServiceClient) and a Nest microservice in a child process
+ * (an @Handles echo of a small payload): caller from process.cpuUsage, server
+ * and the Redis server from /proc (Redis is shared: an upper bound). With
+ * JC_STRACE=1 also syscalls per call of caller and server (strace slows them:
+ * read its counts, not its times).
+ */
+export async function hop(): Promise<void> {
+  const prefix = `jc-bench-hop-${process.pid}-${randomBytes(3).toString('hex')}:`;
+  const env = { ...process.env, LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, TRANSPORT: 'streams', JC_BENCH_ECHO_SERVER: '1' };
+  const redis = new Redis(loadConfig(env).REDIS_URL);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const child: ChildProcess = fork(__filename, [], { env, execArgv: process.execArgv, stdio: 'inherit' });
+  await new Promise<void>((done, fail) => {
+    child.once('message', () => done());
+    child.once('exit', (code) => fail(new Error(`echo server exited ${code}`)));
+  });
+  const client = createServiceClient(loadConfig(env));
+  const payload = { n: 0, s: 'x'.repeat(200) };
+  const calls = async (n: number, inFlight: number): Promise<void> => {
+    let left = n;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) await client.send(Echo, payload);
+    }));
+  };
+  const measure = async (n: number, inFlight: number): Promise<HopRow> => {
+    const t0 = process.hrtime.bigint();
+    const self = process.cpuUsage();
+    const server0 = cpuUs(child.pid!);
+    const redis0 = redisPid ? cpuUs(redisPid) : 0;
+    await calls(n, inFlight);
+    const used = process.cpuUsage(self);
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { inFlight, calls: n, callsPerS: n / s, caller: (used.user + used.system) / n, server: (cpuUs(child.pid!) - server0) / n, redis: redisPid ? (cpuUs(redisPid) - redis0) / n : NaN };
+  };
+  try {
+    await calls(3000, 16);
+    const rounds = Number(process.env.JC_HOP_ROUNDS ?? 3);
+    console.log('One hop (ServiceClient → Streams → Nest @Handles echo, 200-byte payload), CPU µs per call; best of', rounds, 'rounds');
+    for (const inFlight of [1, 32]) {
+      const n = inFlight === 1 ? 4000 : 20000;
+      const rows: HopRow[] = [];
+      for (let i = 0; i < rounds; i++) rows.push(await measure(n, inFlight));
+      const best = (k: keyof HopRow): number => Math.min(...rows.map((r) => r[k]));
+      console.log(
+        `  ${String(inFlight).padStart(2)} in flight: caller ${best('caller').toFixed(1)}, server ${best('server').toFixed(1)}, redis ${best('redis').toFixed(1)} µs/call` +
+          ` (rounds: ${rows.map((r) => `${r.caller.toFixed(0)}/${r.server.toFixed(0)}/${r.redis.toFixed(0)}`).join(' ')}); ${fmt(Math.max(...rows.map((r) => r.callsPerS)))} calls/s`,
+      );
+    }
+    if (process.env.JC_STRACE === '1') {
+      for (const inFlight of [1, 32]) {
+        const n = inFlight === 1 ? 2000 : 10000;
+        const { counts } = await straced([process.pid, child.pid!], () => calls(n, inFlight));
+        const per = (m: Map<string, number>, k: string): string => ((m.get(k) ?? 0) / n).toFixed(2);
+        const line = (m: Map<string, number>): string => `total ${per(m, 'total')}, write ${per(m, 'write')}, writev ${per(m, 'writev')}, read ${per(m, 'read')}, epoll_wait ${per(m, 'epoll_wait')}`;
+        console.log(`  syscalls per call, ${inFlight} in flight: caller ${line(counts[0]!)}; server ${line(counts[1]!)}`);
+      }
+    }
+  } finally {
+    await client.close();
+    child.send('stop');
+    await new Promise((done) => child.once('exit', done));
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+  }
+}
+
 export async function run(): Promise<void> {
+  await hop();
+  if (process.env.JC_HOP_ONLY === '1') return;
   const rows: Row[] = [];
   for (const [transport, verifiers] of [['redis', 1], ['streams', 1], ['streams', 2]] as const) rows.push(await measure(transport, verifiers));
   const base = rows[0]!;
@@ -71,7 +212,12 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
+if (process.env.JC_BENCH_ECHO_SERVER === '1') {
+  echoServer().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else if (require.main === module) {
   run().then(
     () => process.exit(0),
     (err: unknown) => {

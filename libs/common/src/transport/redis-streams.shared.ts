@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 /**
  * The Redis Streams transport's wire format, shared by RedisStreamsServer and
  * RedisStreamsClient.
@@ -7,9 +8,10 @@
  *                    → `verifier`). Every replica of the service reads it in the
  *                    consumer group `workers`, so each entry goes to exactly one
  *                    replica. Fields: p (pattern), d (JSON data), and for a
- *                    request (not an event): i (correlation id), r (the caller's
- *                    reply stream), x (deadline, epoch ms: after it the caller
- *                    has given up and the entry is dropped unhandled).
+ *                    request (not an event): i (correlation id, unique within
+ *                    the caller), r (the caller's reply stream), x (deadline,
+ *                    epoch ms: after it the caller has given up and the entry
+ *                    is dropped unhandled).
  *   reply stream     `<prefix>rpc-reply:<client uuid>` — one per client
  *                    process, read only by it. Fields: i (correlation id),
  *                    b (JSON WritePacket: {response} or {err}).
@@ -71,3 +73,49 @@ export function fieldsOf(flat: unknown): Record<string, string> {
 export type StreamRead = Array<[string, Array<[string, string[] | null]>]> | null;
 
 export const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** The socket under an ioredis connection (absent before the first connect). */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * The commands `fn` issues on `redis` leave in one socket write (the
+ * connection's socket is corked meanwhile): e.g. the answers ready now and the
+ * next blocking read behind them. Each command still resolves on its own
+ * reply, in order.
+ */
+export function inOneWrite<T>(redis: Redis, fn: () => T): T {
+  const socket = (redis as unknown as { stream?: Corkable }).stream;
+  socket?.cork();
+  try {
+    return fn();
+  } finally {
+    socket?.uncork();
+  }
+}
+
+/**
+ * Run `call(closed)` on a blocking connection (no resend, no command timeout):
+ * `closed` rejects if the connection drops meanwhile, so every command issued
+ * on it can be raced against it (ioredis would keep them pending forever),
+ * and so is the call's own result.
+ */
+export async function untilClosed<T>(redis: Redis, call: (closed: Promise<never>) => Promise<T>): Promise<T> {
+  let onClose: (() => void) | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('Connection is closed.'));
+    redis.once('close', onClose);
+  });
+  // A command failing first on the same close must not leave this one unhandled.
+  closed.catch(() => undefined);
+  try {
+    return await Promise.race([call(closed), closed]);
+  } finally {
+    if (onClose) redis.off('close', onClose);
+  }
+}
+
+/** Resolves in the check phase: after the callbacks and microtasks that a batch just read set off. */
+export const afterThisTurn = (): Promise<void> => new Promise((done) => setImmediate(done));
