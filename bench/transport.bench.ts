@@ -33,11 +33,15 @@ const DURATION_S = 4;
 interface Row extends Figures {
   transport: string;
   verifiers: number;
+  /** CPU µs per request of each verifier process (how the work was shared). */
+  perVerifier: number[];
 }
 
 async function measure(transport: 'redis' | 'streams', verifiers: number): Promise<Row> {
   const sys = await startSystem({ name: `bench-${transport}-${verifiers}`, mode: 'processes', env: { TRANSPORT: transport } });
+  const redis = new Redis(sys.config.REDIS_URL);
   try {
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
     const extra = [];
     for (let i = 1; i < verifiers; i++) extra.push(await sys.addProcess('verifier'));
     const holder = await sys.issue({ name: '홍길동', idn: '8001011234567' });
@@ -51,12 +55,20 @@ async function measure(transport: 'redis' | 'streams', verifiers: number): Promi
     await cannon('warm-up', { ...opts, duration: 1 });
     const pids = sys.pids();
     const verifierPids = [pids.verifier, ...extra.map((p) => p.pid!)];
-    const before = { gateway: cpuUs(pids.gateway), registry: cpuUs(pids.registry), verifier: verifierPids.reduce((s, p) => s + cpuUs(p), 0) };
+    const before = { gateway: cpuUs(pids.gateway), verifiers: verifierPids.map(cpuUs), redis: redisPid ? cpuUs(redisPid) : 0 };
     const f = await cannon(`${transport} × ${verifiers} verifier`, { ...opts, duration: DURATION_S });
-    const after = { gateway: cpuUs(pids.gateway), registry: cpuUs(pids.registry), verifier: verifierPids.reduce((s, p) => s + cpuUs(p), 0) };
-    f.cpu = { gateway: (after.gateway - before.gateway) / f.requests, verifier: (after.verifier - before.verifier) / f.requests };
-    return { ...f, transport, verifiers };
+    const perVerifier = verifierPids.map((p, i) => (cpuUs(p) - before.verifiers[i]!) / f.requests);
+    f.cpu = { gateway: (cpuUs(pids.gateway) - before.gateway) / f.requests, verifier: perVerifier.reduce((a, b) => a + b, 0), redis: redisPid ? (cpuUs(redisPid) - before.redis) / f.requests : NaN };
+    if (process.env.JC_STRACE === '1') {
+      const traced = [pids.gateway, ...verifierPids];
+      const { result, counts } = await straced(traced, () => cannon('strace', { ...opts, duration: 2 }));
+      const per = (m: Map<string, number>, k: string): string => ((m.get(k) ?? 0) / result.requests).toFixed(2);
+      const line = (m: Map<string, number>): string => `total ${per(m, 'total')}, writes ${((((m.get('write') ?? 0) + (m.get('writev') ?? 0)) / result.requests)).toFixed(2)}, read ${per(m, 'read')}`;
+      console.log(`  ${transport} × ${verifiers}: syscalls per request (strace -c -f, ${result.requests} requests): gateway ${line(counts[0]!)}; ${counts.slice(1).map((m, i) => `verifier ${i + 1} ${line(m)}`).join('; ')}`);
+    }
+    return { ...f, transport, verifiers, perVerifier };
   } finally {
+    await redis.quit();
     await sys.close();
   }
 }
@@ -119,7 +131,10 @@ interface HopRow {
   calls: number;
   callsPerS: number;
   caller: number;
+  /** Summed over the server processes, */
   server: number;
+  /** and each one's. */
+  servers: number[];
   redis: number;
 }
 
@@ -136,11 +151,17 @@ export async function hop(): Promise<void> {
   const env = { ...process.env, LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, TRANSPORT: 'streams', JC_BENCH_ECHO_SERVER: '1' };
   const redis = new Redis(loadConfig(env).REDIS_URL);
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-  const child: ChildProcess = fork(__filename, [], { env, execArgv: process.execArgv, stdio: 'inherit' });
-  await new Promise<void>((done, fail) => {
-    child.once('message', () => done());
-    child.once('exit', (code) => fail(new Error(`echo server exited ${code}`)));
-  });
+  // JC_HOP_SERVERS=2: two replicas of the echo service (one consumer group)
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < Number(process.env.JC_HOP_SERVERS ?? 1); i++) {
+    const child = fork(__filename, [], { env, execArgv: process.execArgv, stdio: 'inherit' });
+    children.push(child);
+    await new Promise<void>((done, fail) => {
+      child.once('message', () => done());
+      child.once('exit', (code) => fail(new Error(`echo server exited ${code}`)));
+    });
+  }
+  const serverCpu = (): number[] => children.map((c) => cpuUs(c.pid!));
   const client = createServiceClient(loadConfig(env));
   const payload = { n: 0, s: 'x'.repeat(200) };
   const calls = async (n: number, inFlight: number): Promise<void> => {
@@ -152,40 +173,43 @@ export async function hop(): Promise<void> {
   const measure = async (n: number, inFlight: number): Promise<HopRow> => {
     const t0 = process.hrtime.bigint();
     const self = process.cpuUsage();
-    const server0 = cpuUs(child.pid!);
+    const server0 = serverCpu();
     const redis0 = redisPid ? cpuUs(redisPid) : 0;
     await calls(n, inFlight);
     const used = process.cpuUsage(self);
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { inFlight, calls: n, callsPerS: n / s, caller: (used.user + used.system) / n, server: (cpuUs(child.pid!) - server0) / n, redis: redisPid ? (cpuUs(redisPid) - redis0) / n : NaN };
+    const servers = serverCpu().map((t, i) => (t - server0[i]!) / n);
+    return { inFlight, calls: n, callsPerS: n / s, caller: (used.user + used.system) / n, server: servers.reduce((a, b) => a + b, 0), servers, redis: redisPid ? (cpuUs(redisPid) - redis0) / n : NaN };
   };
   try {
     await calls(3000, 16);
     const rounds = Number(process.env.JC_HOP_ROUNDS ?? 3);
-    console.log('One hop (ServiceClient → Streams → Nest @Handles echo, 200-byte payload), CPU µs per call; best of', rounds, 'rounds');
+    console.log(`One hop (ServiceClient → Streams → Nest @Handles echo, 200-byte payload; ${children.length} echo process${children.length > 1 ? 'es' : ''}), CPU µs per call; best of ${rounds} rounds`);
     for (const inFlight of [1, 32]) {
       const n = inFlight === 1 ? 4000 : 20000;
       const rows: HopRow[] = [];
       for (let i = 0; i < rounds; i++) rows.push(await measure(n, inFlight));
-      const best = (k: keyof HopRow): number => Math.min(...rows.map((r) => r[k]));
+      const best = (k: 'caller' | 'server' | 'redis'): number => Math.min(...rows.map((r) => r[k]));
       console.log(
         `  ${String(inFlight).padStart(2)} in flight: caller ${best('caller').toFixed(1)}, server ${best('server').toFixed(1)}, redis ${best('redis').toFixed(1)} µs/call` +
-          ` (rounds: ${rows.map((r) => `${r.caller.toFixed(0)}/${r.server.toFixed(0)}/${r.redis.toFixed(0)}`).join(' ')}); ${fmt(Math.max(...rows.map((r) => r.callsPerS)))} calls/s`,
+          ` (rounds: ${rows.map((r) => `${r.caller.toFixed(0)}/${r.servers.map((v) => v.toFixed(0)).join('+')}/${r.redis.toFixed(0)}`).join(' ')}); ${fmt(Math.max(...rows.map((r) => r.callsPerS)))} calls/s`,
       );
     }
     if (process.env.JC_STRACE === '1') {
       for (const inFlight of [1, 32]) {
         const n = inFlight === 1 ? 2000 : 10000;
-        const { counts } = await straced([process.pid, child.pid!], () => calls(n, inFlight));
+        const { counts } = await straced([process.pid, children[0]!.pid!], () => calls(n, inFlight));
         const per = (m: Map<string, number>, k: string): string => ((m.get(k) ?? 0) / n).toFixed(2);
-        const line = (m: Map<string, number>): string => `total ${per(m, 'total')}, write ${per(m, 'write')}, writev ${per(m, 'writev')}, read ${per(m, 'read')}, epoll_wait ${per(m, 'epoll_wait')}`;
-        console.log(`  syscalls per call, ${inFlight} in flight: caller ${line(counts[0]!)}; server ${line(counts[1]!)}`);
+        const line = (m: Map<string, number>): string => `total ${per(m, 'total')}, write ${per(m, 'write')}, writev ${per(m, 'writev')}, read ${per(m, 'read')}, epoll_pwait ${per(m, 'epoll_pwait')}`;
+        console.log(`  syscalls per call, ${inFlight} in flight: caller ${line(counts[0]!)}; server${children.length > 1 ? ' (the first)' : ''} ${line(counts[1]!)}`);
       }
     }
   } finally {
     await client.close();
-    child.send('stop');
-    await new Promise((done) => child.once('exit', done));
+    for (const child of children) {
+      child.send('stop');
+      await new Promise((done) => child.once('exit', done));
+    }
     await deleteKeys(redis, prefix);
     await redis.quit();
   }
@@ -195,7 +219,9 @@ export async function run(): Promise<void> {
   await hop();
   if (process.env.JC_HOP_ONLY === '1') return;
   const rows: Row[] = [];
-  for (const [transport, verifiers] of [['redis', 1], ['streams', 1], ['streams', 2]] as const) rows.push(await measure(transport, verifiers));
+  // JC_TRANSPORT_ROWS=streams:1,streams:2 measures only those (default: all three)
+  const wanted = (process.env.JC_TRANSPORT_ROWS ?? 'redis:1,streams:1,streams:2').split(',').map((r) => r.split(':') as ['redis' | 'streams', string]);
+  for (const [transport, verifiers] of wanted) rows.push(await measure(transport, Number(verifiers)));
   const base = rows[0]!;
   console.log(`POST /v1/signatures/verify through the gateway, autocannon 32 connections, ${DURATION_S} s each; shared 2-core machine`);
   console.log(
@@ -206,8 +232,8 @@ export async function run(): Promise<void> {
   );
   for (const r of rows) {
     console.log(
-      `${`${r.transport} transport, ${r.verifiers} verifier process${r.verifiers > 1 ? 'es' : ''}`.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${r.bad ? `  (${r.bad} errors/non-2xx!)` : ''}  ${(r.rps / base.rps).toFixed(2)}× pub/sub` +
-        `  CPU µs/request: gateway ${fmt(r.cpu!.gateway!)}, verifier(s) ${fmt(r.cpu!.verifier!)}`,
+      `${`${r.transport} transport, ${r.verifiers} verifier process${r.verifiers > 1 ? 'es' : ''}`.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${r.bad ? `  (${r.bad} errors/non-2xx!)` : ''}  ${(r.rps / base.rps).toFixed(2)}× ${base.transport} ×${base.verifiers}` +
+        `  CPU µs/request: gateway ${fmt(r.cpu!.gateway!)}, verifier(s) ${fmt(r.cpu!.verifier!)} (${r.perVerifier.map((v) => fmt(v)).join(' + ')}), Redis ${fmt(r.cpu!.redis!)} (shared: upper bound)`,
     );
   }
 }
