@@ -8,13 +8,12 @@ import { closeRedis, createRedisConnection, reconnectDelayMs, whenReady } from '
 import {
   afterThisTurn,
   fieldsOf,
-  inOneWrite,
+  behindRead,
   REPLY_MAXLEN,
   replyStream,
   requestStream,
   serviceOf,
   sleep,
-  untilClosed,
   type StreamRead,
   type StreamsTransportOptions,
 } from './redis-streams.shared';
@@ -163,12 +162,13 @@ export class RedisStreamsClient extends ClientProxy {
     if (reader.status !== 'ready') this.flushRiding();
     const requests = this.riding ?? [];
     this.riding = undefined;
-    return untilClosed(reader, (closed) =>
-      inOneWrite(reader, () => {
-        for (const r of requests) Promise.race([reader.xadd(r.stream, ...r.args), closed]).catch(r.failed);
-        return reader.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId);
-      }),
+    const { read, sent } = behindRead(
+      reader,
+      () => requests.map((r) => reader.xadd(r.stream, ...r.args)),
+      () => reader.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId) as Promise<StreamRead>,
     );
+    requests.forEach((r, i) => void sent[i]!.catch(r.failed));
+    return read;
   }
 
   /** Requests waiting for a read that is not coming soon leave on the command connection. */

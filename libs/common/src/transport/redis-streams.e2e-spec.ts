@@ -77,6 +77,9 @@ describe('Streams transport: one write per hop where the turn allows', () => {
     await app.listen();
     client = createServiceClient(config);
     await client.send(Work, { n: 0 });
+    // (the service counts a handling once its answer's write is acknowledged, after the caller may have read it)
+    await eventually(() => Promise.resolve(server.handled === 1));
+    expect(server.handled).toBe(1);
   });
 
   afterAll(async () => {
@@ -102,7 +105,6 @@ describe('Streams transport: one write per hop where the turn allows', () => {
       }),
     );
     expect(got).toEqual(Array.from({ length: chains }, (_, c) => Array.from({ length: perChain }, (_, i) => 2 * (c * 1000 + i))));
-    // (the service counts a handling once its answer's write is acknowledged, after the caller may have read it)
     await eventually(() => Promise.resolve(server.handled - handled0 === chains * perChain));
     expect(server.handled - handled0).toBe(chains * perChain);
     expect(requests.cmd.count + requests.reader.count).toBe(chains * perChain);

@@ -19,8 +19,7 @@ import {
   sleep,
   type StreamRead,
   type StreamsTransportOptions,
-  inOneWrite,
-  untilClosed,
+  behindRead,
 } from './redis-streams.shared';
 
 export const STREAMS_TRANSPORT = Symbol('redis-streams');
@@ -176,19 +175,20 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (reader.status !== 'ready') this.flushRiding();
     const answers = this.riding ?? [];
     this.riding = undefined;
-    return untilClosed(reader, (closed) =>
-      inOneWrite(reader, () => {
-        for (const a of answers) this.sendAnswer(reader, a, closed);
-        return reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')) as Promise<StreamRead>;
-      }),
+    const { read, sent } = behindRead(
+      reader,
+      () => answers.map((a) => this.sendAnswer(reader, a)),
+      () => reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')) as Promise<StreamRead>,
     );
+    answers.forEach((a, i) => void sent[i]!.then(() => a.sent(), a.failed));
+    return read;
   }
 
   /** Answers waiting for a read that is not coming soon leave on the command connection. */
   private flushRiding(): void {
     const answers = this.riding;
     this.riding = undefined;
-    for (const a of answers ?? []) this.sendAnswer(this.cmd!, a);
+    for (const a of answers ?? []) void this.sendAnswer(this.cmd!, a).then(() => a.sent(), a.failed);
   }
 
   private dispatch(stream: string, id: string, f: Record<string, string>): void {
@@ -274,16 +274,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     return new Promise<void>((sent, failed) => {
       const answer: Answer = { reply, correlationId, body: JSON.stringify(packet), stream, id, sent, failed };
       if (this.riding && !this.closing) this.riding.push(answer);
-      else this.sendAnswer(this.cmd!, answer);
+      else void this.sendAnswer(this.cmd!, answer).then(() => sent(), failed);
     });
   }
 
-  private sendAnswer(redis: Redis, a: Answer, closed?: Promise<never>): void {
+  private sendAnswer(redis: Redis, a: Answer): Promise<unknown> {
     // NOMKSTREAM: a caller that is gone (its stream expired) gets no stream recreated for it.
     const answered = redis.xadd(a.reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', a.correlationId, 'b', a.body);
-    const both = Promise.all([answered, redis.xack(a.stream, GROUP, a.id)]);
-    (closed ? Promise.race([both, closed]) : both).then(() => a.sent(), a.failed);
+    return Promise.all([answered, redis.xack(a.stream, GROUP, a.id)]);
   }
+
 
   /**
    * Patterns on this transport are plain strings, the handler map's keys: look

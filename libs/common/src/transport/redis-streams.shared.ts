@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { blockingCall } from '../redis/connection';
 /**
  * The Redis Streams transport's wire format, shared by RedisStreamsServer and
  * RedisStreamsClient.
@@ -97,24 +98,21 @@ export function inOneWrite<T>(redis: Redis, fn: () => T): T {
 }
 
 /**
- * Run `call(closed)` on a blocking connection (no resend, no command timeout):
- * `closed` rejects if the connection drops meanwhile, so every command issued
- * on it can be raced against it (ioredis would keep them pending forever),
- * and so is the call's own result.
+ * `commands` and then the blocking `read` on a blocking connection (no
+ * resend, no command timeout), in one socket write. Each command's promise
+ * (in `sent`) also fails when the connection drops before its reply (ioredis
+ * would keep it pending) — replies come in order, so one still pending when
+ * the read settles was cut with it.
  */
-export async function untilClosed<T>(redis: Redis, call: (closed: Promise<never>) => Promise<T>): Promise<T> {
-  let onClose: (() => void) | undefined;
-  const closed = new Promise<never>((_, reject) => {
-    onClose = () => reject(new Error('Connection is closed.'));
-    redis.once('close', onClose);
-  });
-  // A command failing first on the same close must not leave this one unhandled.
-  closed.catch(() => undefined);
-  try {
-    return await Promise.race([call(closed), closed]);
-  } finally {
-    if (onClose) redis.off('close', onClose);
-  }
+export function behindRead<T>(redis: Redis, commands: () => Array<Promise<unknown>>, read: () => Promise<T>): { read: Promise<T>; sent: Array<Promise<unknown>> } {
+  let sent: Array<Promise<unknown>> = [];
+  const result = blockingCall(redis, () =>
+    inOneWrite(redis, () => {
+      sent = commands();
+      return read();
+    }),
+  );
+  return { read: result, sent: sent.map((p) => Promise.race([p, result.then(() => p)])) };
 }
 
 /** Resolves in the check phase: after the callbacks and microtasks that a batch just read set off. */
