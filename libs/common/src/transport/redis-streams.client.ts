@@ -175,7 +175,11 @@ export class RedisStreamsClient extends ClientProxy {
   private flushRiding(): void {
     const requests = this.riding;
     this.riding = undefined;
-    for (const r of requests ?? []) this.cmd!.xadd(r.stream, ...r.args).catch(r.failed);
+    for (const r of requests ?? []) {
+      // closing: their callers were answered 'Connection is closed.' already; nothing is sent
+      if (this.closed) r.failed(new Error('Connection is closed.'));
+      else this.cmd!.xadd(r.stream, ...r.args).catch(r.failed);
+    }
   }
 
   private deliver(f: Record<string, string>): void {
