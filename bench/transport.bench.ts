@@ -226,9 +226,10 @@ export async function run(): Promise<void> {
   console.log(`POST /v1/signatures/verify through the gateway, autocannon 32 connections, ${DURATION_S} s each; shared 2-core machine`);
   console.log(
     'Projection: the Streams transport costs about as much CPU per request as pub/sub, and unlike pub/sub lets verifier replicas share the work. ' +
-      'Here 2 cores are shared by gateway, registry, verifier(s), Redis, Postgres and autocannon, so a second verifier adds little; ' +
-      'with more cores, verify throughput grows with verifier replicas until the gateway (one process) or Redis saturates: ' +
-      'about (cores for verifiers) × 10^6 / (verifier CPU µs per request) req/s, gateway replicas behind a balancer lifting the next limit.',
+      'Here 2 cores are shared by gateway, registry, verifier(s), Redis, Postgres and autocannon: a second verifier finds no idle core, ' +
+      'so it adds CPU per request (smaller batches per read, a second heap on the same cores) and no throughput. ' +
+      'With a core per process, verify throughput grows with verifier replicas until the gateway (one process, about as much CPU per request as a verifier) ' +
+      'or Redis saturates: about min(gateway cores × 10^6 / gateway µs, verifier cores × 10^6 / verifier µs, 10^6 / Redis µs) req/s; gateway replicas behind a balancer lift the first limit.',
   );
   for (const r of rows) {
     console.log(
