@@ -3,8 +3,20 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logging/logger';
-import { blockingCall, closeRedis, createRedisConnection, reconnectDelayMs, whenReady } from '../redis/connection';
-import { fieldsOf, REPLY_MAXLEN, replyStream, requestStream, serviceOf, sleep, type StreamRead, type StreamsTransportOptions } from './redis-streams.shared';
+import { TimeoutError } from 'rxjs';
+import { closeRedis, createRedisConnection, reconnectDelayMs, whenReady } from '../redis/connection';
+import {
+  afterThisTurn,
+  fieldsOf,
+  behindRead,
+  REPLY_MAXLEN,
+  replyStream,
+  requestStream,
+  serviceOf,
+  sleep,
+  type StreamRead,
+  type StreamsTransportOptions,
+} from './redis-streams.shared';
 
 export interface StreamsClientOptions extends StreamsTransportOptions {
   /** How long a request stays worth handling (the caller's bounded wait, SERVICE_TIMEOUT_MS). */
@@ -14,11 +26,28 @@ export interface StreamsClientOptions extends StreamsTransportOptions {
 /** A caller's reply stream lives this long without the caller renewing it. */
 const REPLY_STREAM_TTL_MS = 10 * 60_000;
 
+/** A call waiting for its answer: until `deadline` (epoch ms; Infinity when the caller bounds the wait itself). */
+interface Pending {
+  callback: (packet: WritePacket) => void;
+  deadline: number;
+}
+
+/** A request (XADD arguments after the key) waiting to leave with the next reply read. */
+interface Request {
+  stream: string;
+  args: string[];
+  failed: (err: unknown) => void;
+}
+
 /**
  * The caller side of the Redis Streams transport (wire format in
  * redis-streams.shared.ts): XADD to the service's stream with a correlation
  * id, the deadline and this client's reply stream; one blocking reader per
- * client process takes the answers. While Redis is down a send fails at once
+ * client process takes the answers. Requests made in the turn a batch of
+ * answers arrived (callers sending their next request) go out in the same
+ * socket write as the next reply read; others on the auto-pipelined command
+ * connection. `request()` is the promise-returning call ServiceClient uses
+ * (no Observable, one deadline sweep for all calls instead of a timer each). While Redis is down a send fails at once
  * (an Error → SERVICE_UNAVAILABLE in ServiceClient); the reader reconnects
  * forever and re-creates its reply stream if Redis lost it.
  */
@@ -27,7 +56,12 @@ export class RedisStreamsClient extends ClientProxy {
   private readonly replies: string;
   private cmd?: Redis;
   private reader?: Redis;
-  private readonly pending = new Map<string, (packet: WritePacket) => void>();
+  private readonly pending = new Map<string, Pending>();
+  /** Defined between a batch of answers and the next read: requests made meanwhile leave with that read. */
+  private riding: Request[] | undefined;
+  private sweeper?: NodeJS.Timeout;
+  /** Calls made so far: the next call's correlation id. */
+  private calls = 0;
   private lastId = '$';
   private replyReady = false;
   private replyReadyWaiters: Array<() => void> = [];
@@ -59,6 +93,8 @@ export class RedisStreamsClient extends ClientProxy {
       this.loop = this.readLoop();
       this.keepAlive = setInterval(() => void this.cmd?.pexpire(this.replies, REPLY_STREAM_TTL_MS).then((n) => n === 0 && (this.replyReady = false)).catch(() => undefined), REPLY_STREAM_TTL_MS / 4);
       this.keepAlive.unref();
+      this.sweeper = setInterval(() => this.sweep(), Math.max(5, Math.min(50, Math.floor(this.opts.requestTtlMs / 20))));
+      this.sweeper.unref();
     }
     if (this.replyReady) return;
     // Bounded: a send while Redis is down fails fast rather than waiting for it.
@@ -90,19 +126,25 @@ export class RedisStreamsClient extends ClientProxy {
     while (!this.closed) {
       try {
         if (!this.replyReady) {
+          this.flushRiding();
           if (this.cmd!.status !== 'ready') await whenReady(this.cmd!, 1000);
           await this.ensureReplyStream();
         }
-        const reader = this.reader!;
-        const res = (await blockingCall(reader, () => reader.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId))) as StreamRead;
+        const res = await this.read();
         failures = 0;
-        for (const [, entries] of res ?? []) {
-          for (const [id, fields] of entries) {
-            this.lastId = id;
-            this.deliver(fieldsOf(fields));
+        if (res) {
+          this.riding = [];
+          for (const [, entries] of res) {
+            for (const [id, fields] of entries) {
+              this.lastId = id;
+              this.deliver(fieldsOf(fields));
+            }
           }
+          // Callers answered now may send again within this turn: those requests ride with the next read.
+          await afterThisTurn();
         }
       } catch (err) {
+        this.flushRiding();
         if (this.closed) break;
         // Redis went away (maybe restarted empty): re-create the reply stream once it is back.
         this.replyReady = false;
@@ -111,12 +153,39 @@ export class RedisStreamsClient extends ClientProxy {
         await sleep(reconnectDelayMs(failures));
       }
     }
+    this.flushRiding();
+  }
+
+  /** XREAD of the reply stream, behind the requests waiting to ride with it (one write). */
+  private read(): Promise<StreamRead> {
+    const reader = this.reader!;
+    if (reader.status !== 'ready') this.flushRiding();
+    const requests = this.riding ?? [];
+    this.riding = undefined;
+    const { read, sent } = behindRead(
+      reader,
+      () => requests.map((r) => reader.xadd(r.stream, ...r.args)),
+      () => reader.xread('COUNT', 256, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.replies, this.lastId) as Promise<StreamRead>,
+    );
+    requests.forEach((r, i) => void sent[i]!.catch(r.failed));
+    return read;
+  }
+
+  /** Requests waiting for a read that is not coming soon leave on the command connection. */
+  private flushRiding(): void {
+    const requests = this.riding;
+    this.riding = undefined;
+    for (const r of requests ?? []) {
+      // closing: their callers were answered 'Connection is closed.' already; nothing is sent
+      if (this.closed) r.failed(new Error('Connection is closed.'));
+      else this.cmd!.xadd(r.stream, ...r.args).catch(r.failed);
+    }
   }
 
   private deliver(f: Record<string, string>): void {
     if (f.i === undefined || f.b === undefined) return;
-    const callback = this.pending.get(f.i);
-    if (!callback) return; // answered after the caller gave up
+    const call = this.pending.get(f.i);
+    if (!call) return; // answered after the caller gave up
     let packet: WritePacket;
     try {
       packet = JSON.parse(f.b) as WritePacket;
@@ -124,18 +193,59 @@ export class RedisStreamsClient extends ClientProxy {
       packet = { err: 'unreadable reply', isDisposed: true };
     }
     this.pending.delete(f.i);
-    callback({ ...packet, isDisposed: true });
+    packet.isDisposed = true;
+    call.callback(packet);
+  }
+
+  /** Calls past their deadline end with a TimeoutError (one timer for all of them). */
+  private sweep(): void {
+    if (this.pending.size === 0) return;
+    const now = Date.now();
+    for (const [id, call] of this.pending) {
+      if (call.deadline > now) continue;
+      this.pending.delete(id);
+      call.callback({ err: new TimeoutError(), isDisposed: true });
+    }
+  }
+
+  /** Send `data` to `pattern`'s service and wait (at most `timeoutMs`) for the answer (its response, or rejects with its error; TimeoutError after the wait). */
+  async request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    const deadline = Date.now() + timeoutMs;
+    if (!this.replyReady || !this.cmd) {
+      // Connecting (Redis down: up to its own bound) counts against the wait.
+      const connecting = this.connect();
+      connecting.catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([connecting, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError()), timeoutMs)))]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      // The error as it came: a WireError object (what ServiceClient maps), TimeoutError or a connection's Error.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      this.enqueue(pattern, data, deadline, (p) => (p.err ? reject(p.err) : resolve(p.response)));
+    });
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const pattern = this.normalizePattern(packet.pattern as string);
-    const id = randomUUID();
-    this.pending.set(id, callback);
-    const fields = ['p', pattern, 'i', id, 'r', this.replies, 'x', String(Date.now() + this.opts.requestTtlMs), 'd', JSON.stringify(packet.data ?? null)];
-    this.cmd!.xadd(requestStream(this.opts.prefix, serviceOf(pattern)), 'MAXLEN', '~', this.opts.maxLen, '*', ...fields).catch((err: unknown) => {
-      if (this.pending.delete(id)) callback({ err, isDisposed: true });
-    });
+    const id = this.enqueue(this.normalizePattern(packet.pattern as string), packet.data, Infinity, callback);
     return () => this.pending.delete(id);
+  }
+
+  private enqueue(pattern: string, data: unknown, deadline: number, callback: (packet: WritePacket) => void): string {
+    // Unique within this client, and answers come back on this client's own reply stream only.
+    const id = (++this.calls).toString(36);
+    this.pending.set(id, { callback, deadline });
+    const failed = (err: unknown): void => {
+      if (this.pending.delete(id)) callback({ err, isDisposed: true });
+    };
+    const args = ['MAXLEN', '~', String(this.opts.maxLen), '*', 'p', pattern, 'i', id, 'r', this.replies, 'x', String(Date.now() + this.opts.requestTtlMs), 'd', JSON.stringify(data ?? null)];
+    const stream = requestStream(this.opts.prefix, serviceOf(pattern));
+    if (this.riding && !this.closed) this.riding.push({ stream, args, failed });
+    else this.cmd!.xadd(stream, ...args).catch(failed);
+    return id;
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
@@ -148,7 +258,8 @@ export class RedisStreamsClient extends ClientProxy {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
-    for (const [, callback] of this.pending) callback({ err: new Error('Connection is closed.'), isDisposed: true });
+    clearInterval(this.sweeper);
+    for (const [, call] of this.pending) call.callback({ err: new Error('Connection is closed.'), isDisposed: true });
     this.pending.clear();
     this.reader?.disconnect();
     await this.loop;

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler, type WritePacket } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
+import { isObservable } from 'rxjs';
 import type { AppConfig } from '../config';
 import { runWithRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { messageRequestId } from '../logging/request-context.interceptor';
-import { blockingCall, closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/connection';
+import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/connection';
 import {
+  afterThisTurn,
   deadLetterStream,
   fieldsOf,
   GROUP,
@@ -17,6 +19,7 @@ import {
   sleep,
   type StreamRead,
   type StreamsTransportOptions,
+  behindRead,
 } from './redis-streams.shared';
 
 export const STREAMS_TRANSPORT = Symbol('redis-streams');
@@ -46,13 +49,26 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** An answer (XADD to the caller's reply stream + XACK) waiting to leave with the next read. */
+interface Answer {
+  reply: string;
+  correlationId: string;
+  body: string;
+  stream: string;
+  id: string;
+  sent: () => void;
+  failed: (err: unknown) => void;
+}
+
 /**
  * The service side of the Redis Streams transport (wire format in
  * redis-streams.shared.ts). Handlers are the usual @MessagePattern methods.
  *
  *   - reads its service streams in the consumer group (XREADGROUP), so each
  *     request is handled by exactly one replica; at most `concurrency` at once;
- *   - answers into the caller's reply stream, then XACKs;
+ *   - answers into the caller's reply stream, then XACKs; the answers ready
+ *     when the next read is issued (handlers that finished in the turn their
+ *     batch arrived) go out in the same socket write as that read;
  *   - every claimIdleMs/2: keeps its own in-flight entries fresh (XCLAIM
  *     JUSTID), and takes over entries left pending on a silent replica
  *     (XAUTOCLAIM) — re-handled, or after maxDeliveries moved to the
@@ -74,6 +90,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private closing = false;
   private readonly inFlight = new Map<string, InFlight>();
   private slotFreed: (() => void) | undefined;
+  /** Defined between a batch's dispatch and the next read: answers made meanwhile leave with that read. */
+  private riding: Answer[] | undefined;
   private loop?: Promise<void>;
   private claimTimer?: NodeJS.Timeout;
   private claiming = false;
@@ -121,26 +139,56 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     while (!this.closing) {
       const free = this.concurrency - this.inFlight.size;
       if (free <= 0) {
+        this.flushRiding();
         await new Promise<void>((done) => (this.slotFreed = done));
         continue;
       }
       try {
         if (!groupsReady) {
+          this.flushRiding();
           await this.ensureGroups();
           groupsReady = true;
         }
-        const keys = this.streams;
-        const reader = this.reader!;
-        const res = (await blockingCall(reader, () => reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))) as StreamRead;
+        const res = await this.read(free);
         failures = 0;
-        for (const [stream, entries] of res ?? []) for (const [id, fields] of entries) this.dispatch(stream, id, fieldsOf(fields));
+        if (res) {
+          this.riding = [];
+          for (const [stream, entries] of res) for (const [id, fields] of entries) this.dispatch(stream, id, fieldsOf(fields));
+          // Handlers that need no I/O answer within this turn; their answers then ride with the next read.
+          await afterThisTurn();
+        }
       } catch (err) {
+        this.flushRiding();
         if (this.closing) break;
         if (err instanceof Error && err.message.startsWith('NOGROUP')) groupsReady = false;
         else failures++;
         await sleep(reconnectDelayMs(Math.max(failures, 1)));
       }
     }
+    this.flushRiding();
+  }
+
+  /** XREADGROUP for up to `free` new entries, behind the answers waiting to ride with it (one write). */
+  private read(free: number): Promise<StreamRead> {
+    const reader = this.reader!;
+    const keys = this.streams;
+    if (reader.status !== 'ready') this.flushRiding();
+    const answers = this.riding ?? [];
+    this.riding = undefined;
+    const { read, sent } = behindRead(
+      reader,
+      () => answers.map((a) => this.sendAnswer(reader, a)),
+      () => reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', free, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')) as Promise<StreamRead>,
+    );
+    answers.forEach((a, i) => void sent[i]!.then(() => a.sent(), a.failed));
+    return read;
+  }
+
+  /** Answers waiting for a read that is not coming soon leave on the command connection. */
+  private flushRiding(): void {
+    const answers = this.riding;
+    this.riding = undefined;
+    for (const a of answers ?? []) void this.sendAnswer(this.cmd!, a).then(() => a.sent(), a.failed);
   }
 
   private dispatch(stream: string, id: string, f: Record<string, string>): void {
@@ -189,11 +237,17 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return;
     }
     const packet: WritePacket = await new Promise<WritePacket>((resolve) => {
-      let err: unknown;
-      let response: unknown;
       const run = async (): Promise<void> => {
-        const response$ = this.transformToObservable(await handler(data, ctx));
-        this.send(response$, (p) => {
+        const result: unknown = await handler(data, ctx);
+        // A plain result (the usual handler) is the answer; an Observable (an interceptor's, or the
+        // exception filter's error) goes through Nest's pipeline, which keeps the last value or the error.
+        if (!isObservable(result)) {
+          resolve({ response: result, isDisposed: true });
+          return;
+        }
+        let err: unknown;
+        let response: unknown;
+        this.send(this.transformToObservable(result), (p) => {
           if (p.err !== undefined) err = p.err;
           else if (p.response !== undefined) response = p.response;
           if (p.isDisposed || err !== undefined) resolve(err !== undefined ? { err, isDisposed: true } : { response, isDisposed: true });
@@ -207,18 +261,29 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   /**
-   * The answer and the XACK sent together (the command connection
-   * auto-pipelines: one write for them and for whatever else is answered in
-   * the same turn of the event loop; one round trip). The XACK no longer
-   * waits for the answer's XADD: the only XADD failure that leaves the
-   * connection up is Redis refusing writes (OOM), when a re-run could not
-   * answer either and the caller's bounded wait ends it.
+   * The answer and the XACK sent together: with the next read when one is
+   * about to be issued (the handler finished in its batch's turn), else on the
+   * command connection, which auto-pipelines (one write for them and whatever
+   * else is answered in the same turn). The XACK does not wait for the
+   * answer's XADD: the only XADD failure that leaves the connection up is
+   * Redis refusing writes (OOM), when a re-run could not answer either and the
+   * caller's bounded wait ends it. A failed answer leaves the entry pending
+   * (reclaimed later).
    */
-  private async answerAndAck(reply: string, correlationId: string, packet: WritePacket, stream: string, id: string): Promise<void> {
-    // NOMKSTREAM: a caller that is gone (its stream expired) gets no stream recreated for it.
-    const answered = this.cmd!.xadd(reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', correlationId, 'b', JSON.stringify(packet));
-    await Promise.all([answered, this.cmd!.xack(stream, GROUP, id)]);
+  private answerAndAck(reply: string, correlationId: string, packet: WritePacket, stream: string, id: string): Promise<void> {
+    return new Promise<void>((sent, failed) => {
+      const answer: Answer = { reply, correlationId, body: JSON.stringify(packet), stream, id, sent, failed };
+      if (this.riding && !this.closing) this.riding.push(answer);
+      else void this.sendAnswer(this.cmd!, answer).then(() => sent(), failed);
+    });
   }
+
+  private sendAnswer(redis: Redis, a: Answer): Promise<unknown> {
+    // NOMKSTREAM: a caller that is gone (its stream expired) gets no stream recreated for it.
+    const answered = redis.xadd(a.reply, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 'i', a.correlationId, 'b', a.body);
+    return Promise.all([answered, redis.xack(a.stream, GROUP, a.id)]);
+  }
+
 
   /**
    * Patterns on this transport are plain strings, the handler map's keys: look

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { blockingCall } from '../redis/connection';
 /**
  * The Redis Streams transport's wire format, shared by RedisStreamsServer and
  * RedisStreamsClient.
@@ -7,9 +9,10 @@
  *                    → `verifier`). Every replica of the service reads it in the
  *                    consumer group `workers`, so each entry goes to exactly one
  *                    replica. Fields: p (pattern), d (JSON data), and for a
- *                    request (not an event): i (correlation id), r (the caller's
- *                    reply stream), x (deadline, epoch ms: after it the caller
- *                    has given up and the entry is dropped unhandled).
+ *                    request (not an event): i (correlation id, unique within
+ *                    the caller), r (the caller's reply stream), x (deadline,
+ *                    epoch ms: after it the caller has given up and the entry
+ *                    is dropped unhandled).
  *   reply stream     `<prefix>rpc-reply:<client uuid>` — one per client
  *                    process, read only by it. Fields: i (correlation id),
  *                    b (JSON WritePacket: {response} or {err}).
@@ -71,3 +74,46 @@ export function fieldsOf(flat: unknown): Record<string, string> {
 export type StreamRead = Array<[string, Array<[string, string[] | null]>]> | null;
 
 export const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** The socket under an ioredis connection (absent before the first connect). */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * The commands `fn` issues on `redis` leave in one socket write (the
+ * connection's socket is corked meanwhile): e.g. the answers ready now and the
+ * next blocking read behind them. Each command still resolves on its own
+ * reply, in order.
+ */
+export function inOneWrite<T>(redis: Redis, fn: () => T): T {
+  const socket = (redis as unknown as { stream?: Corkable }).stream;
+  socket?.cork();
+  try {
+    return fn();
+  } finally {
+    socket?.uncork();
+  }
+}
+
+/**
+ * `commands` and then the blocking `read` on a blocking connection (no
+ * resend, no command timeout), in one socket write. Each command's promise
+ * (in `sent`) also fails when the connection drops before its reply (ioredis
+ * would keep it pending) — replies come in order, so one still pending when
+ * the read settles was cut with it.
+ */
+export function behindRead<T>(redis: Redis, commands: () => Array<Promise<unknown>>, read: () => Promise<T>): { read: Promise<T>; sent: Array<Promise<unknown>> } {
+  let sent: Array<Promise<unknown>> = [];
+  const result = blockingCall(redis, () =>
+    inOneWrite(redis, () => {
+      sent = commands();
+      return read();
+    }),
+  );
+  return { read: result, sent: sent.map((p) => Promise.race([p, result.then(() => p)])) };
+}
+
+/** Resolves in the check phase: after the callbacks and microtasks that a batch just read set off. */
+export const afterThisTurn = (): Promise<void> => new Promise((done) => setImmediate(done));
