@@ -137,4 +137,25 @@ describe('one message delivered twice (the transport redelivering, a lost reply)
     expect(late.refreshToken).toBe(ok[0]);
     expect(await sys.count('sessions')).toBe(before + 1);
   });
+
+  it('a key made for the call (callKey): its first delivery runs without a lookup, and the result is still recorded for a redelivery', async () => {
+    const holder = await sys.issue({ name: '한번', idn: '8801011234567' });
+    const c0 = await sys.challenge();
+    const up = await sys.api('POST', '/v1/certificates', { body: { challengeId: c0.challengeId, signedData: signWithNode(holder, Buffer.from(c0.nonce, 'base64')) } });
+    expect(up.status).toBe(201);
+    const key = randomUUID();
+    const request = { client: { ip: '127.0.0.1' }, ...(await signed(holder)) };
+    const results = await sys.count('request_results');
+    const first = await client.send(Api.registry.login, request, { requestId: randomUUID(), idempotencyKey: key, callKey: true });
+    expect(await sys.count('request_results')).toBe(results + 1);
+    // sent again as a new message (a caller breaking the callKey promise): a first delivery, so no
+    // lookup — it runs, and the used challenge refuses it; nothing is written
+    const sessions = await sys.count('sessions');
+    await expect(client.send(Api.registry.login, request, { requestId: randomUUID(), idempotencyKey: key, callKey: true })).rejects.toMatchObject({ code: 'CHALLENGE_UNKNOWN' });
+    expect(await sys.count('sessions')).toBe(sessions);
+    // what a redelivery does (the lookup): the recorded first answer
+    const again = await client.send(Api.registry.login, request, { requestId: randomUUID(), idempotencyKey: key });
+    expect(again.refreshToken).toBe(first.refreshToken);
+    expect(await sys.count('sessions')).toBe(sessions);
+  });
 });

@@ -4,6 +4,7 @@ export * from './tokens';
 export * from './transport';
 export * from './transport/service-client';
 export * from './transport/colocated';
+export * from './transport/delivery';
 export * from './microservice';
 export * from './messaging';
 export * from './errors';

@@ -21,6 +21,13 @@ export interface RequestMeta {
    * `Idempotency-Key`, else one per call): the registry answers a repeat with the first result.
    */
   idempotencyKey?: string;
+  /**
+   * The key was made by the caller for this one call (the client sent no
+   * `Idempotency-Key`): no earlier run of it can exist unless the transport
+   * delivers this same message again, so a first delivery need not look for
+   * a stored result before running.
+   */
+  callKey?: true;
 }
 
 /** What actually crosses the transport for a request: metadata plus the typed payload. */

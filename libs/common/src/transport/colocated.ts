@@ -91,6 +91,10 @@ class LocalContext extends BaseRpcContext<[string]> {
   getPattern(): string {
     return this.args[0];
   }
+  /** A call in this process is handed over once: never delivered again. */
+  firstDelivery(): boolean {
+    return true;
+  }
 }
 
 interface Local {

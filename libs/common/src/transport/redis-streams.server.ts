@@ -25,7 +25,7 @@ import {
 export const STREAMS_TRANSPORT = Symbol('redis-streams');
 
 /** What a handler may ask about its message: the stream, the entry id and the pattern. */
-export class StreamsContext extends BaseRpcContext<[string, string, string]> {
+export class StreamsContext extends BaseRpcContext<[string, string, string, boolean?]> {
   getStream(): string {
     return this.args[0];
   }
@@ -34,6 +34,10 @@ export class StreamsContext extends BaseRpcContext<[string, string, string]> {
   }
   getPattern(): string {
     return this.args[2];
+  }
+  /** Read as a new entry (not taken over from a silent replica, nor read again): see isFirstDelivery. */
+  firstDelivery(): boolean {
+    return this.args[3] !== true;
   }
 }
 
@@ -191,9 +195,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     for (const a of answers ?? []) void this.sendAnswer(this.cmd!, a).then(() => a.sent(), a.failed);
   }
 
-  private dispatch(stream: string, id: string, f: Record<string, string>): void {
+  private dispatch(stream: string, id: string, f: Record<string, string>, redelivered = false): void {
     if (this.inFlight.has(id)) return;
-    const done = this.handle(stream, id, f)
+    const done = this.handle(stream, id, f, redelivered)
       .catch((err: unknown) => this.log?.warn({ err, stream, id }, 'stream entry not answered; it stays pending and will be retried'))
       .finally(() => {
         this.inFlight.delete(id);
@@ -204,7 +208,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.inFlight.set(id, { stream, done });
   }
 
-  private async handle(stream: string, id: string, f: Record<string, string>): Promise<void> {
+  private async handle(stream: string, id: string, f: Record<string, string>, redelivered: boolean): Promise<void> {
     const pattern = f.p;
     const deadline = f.x !== undefined ? Number(f.x) : undefined;
     if (pattern === undefined || f.d === undefined || (deadline !== undefined && Date.now() > deadline)) {
@@ -218,7 +222,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     } catch {
       data = undefined;
     }
-    const ctx = new StreamsContext([stream, id, pattern]);
+    const ctx = new StreamsContext([stream, id, pattern, redelivered]);
     // The message's request context (its id in log lines, audit rows and onward calls), entered here
     // rather than by a Nest interceptor: one interceptor layer fewer per message.
     const requestContext = { requestId: messageRequestId(data) };
@@ -317,7 +321,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           if (deliveries > this.opts.maxDeliveries) await this.deadLetter(stream, id, f, deliveries);
           else {
             this.log?.info({ stream, id, deliveries, pattern: f.p }, 'took over a stream entry from a silent replica');
-            this.dispatch(stream, id, f);
+            this.dispatch(stream, id, f, true);
           }
         }
       }

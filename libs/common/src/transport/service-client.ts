@@ -10,10 +10,11 @@ import type { Logger } from '../logging/logger';
 import { transportClient } from '../transport';
 import { RedisStreamsClient } from './redis-streams.client';
 
-/** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it). */
+/** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it; marked `callKey`). */
 function defaultMeta(): RequestMeta {
   const ctx = currentRequestContext();
-  return { requestId: ctx?.requestId ?? randomUUID(), idempotencyKey: ctx?.idempotencyKey ?? randomUUID() };
+  const requestId = ctx?.requestId ?? randomUUID();
+  return ctx?.idempotencyKey !== undefined ? { requestId, idempotencyKey: ctx.idempotencyKey } : { requestId, idempotencyKey: randomUUID(), callKey: true };
 }
 
 /**
