@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { CLOCK, createLogger, serviceProviders, SessionRevocations, type AppConfig, type Clock, type ServiceCaller, type ServiceOverrides } from '@jointcert/common';
 import { RegistryDatabase, RegistryDbModule } from '@jointcert/registry-db';
@@ -14,7 +13,7 @@ import { RegisterCertificate } from './certificates/register.use-case';
 import { ReplaceCertificate } from './certificates/replace.use-case';
 import { ChallengeStore } from './challenges/challenge.store';
 import { ChallengesController } from './challenges/challenges.controller';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor, RequestResultsPurge } from './idempotency/idempotency.interceptor';
 import { recordPendingResult, RequestResults } from './idempotency/request-results';
 import { openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
@@ -43,6 +42,9 @@ export interface RegistryOverrides extends ServiceOverrides {
 }
 
 /** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
+/** The registry's message handlers. */
+export const REGISTRY_CONTROLLERS = [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController] as const;
+
 @Module({ controllers: [RegistryController] })
 export class RegistryModule {
   static forRoot(config: AppConfig, overrides: RegistryOverrides = {}): DynamicModule {
@@ -73,12 +75,13 @@ function registryService(config: AppConfig, overrides: RegistryOverrides): Dynam
         logger,
       ),
     ],
-    controllers: [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController],
+    controllers: [...REGISTRY_CONTROLLERS],
     providers: [
       ...serviceProviders('registry', config, { ...overrides, logger }),
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
       { provide: RequestResults, useFactory: (db: RegistryDatabase) => new RequestResults(db, config.IDEMPOTENCY_TTL_S), inject: [RegistryDatabase] },
-      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      IdempotencyInterceptor,
+      RequestResultsPurge,
       { provide: Redis, useFactory: () => openRedis(config, logger) },
       overrides.verifier ? { provide: VERIFIER, useValue: overrides.verifier } : { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },
       { provide: SessionRevocations, useFactory: (redis: Redis) => new SessionRevocations(redis, config), inject: [Redis] },

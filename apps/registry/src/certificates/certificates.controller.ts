@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { Handles } from '@jointcert/common';
 import {
   Api,
@@ -13,6 +13,7 @@ import {
   type ReplaceResult,
   type SecondFactorCertificateRequest,
 } from '@jointcert/contracts';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CertificateQueries } from './certificate-queries';
 import { DeleteByLink } from './delete-link.use-case';
 import { DeleteCertificate } from './delete.use-case';
@@ -33,6 +34,7 @@ export class CertificatesController {
   ) {}
 
   @Handles(Api.registry.register)
+  @UseInterceptors(IdempotencyInterceptor)
   register(request: RegisterRequest): Promise<RegisterResult> {
     return this.registerCertificate.execute(request);
   }
@@ -48,12 +50,14 @@ export class CertificatesController {
   }
 
   @Handles(Api.registry.replaceCertificate)
+  @UseInterceptors(IdempotencyInterceptor)
   async replace(request: ReplaceRequest): Promise<ReplaceResult> {
     await this.guard(request, 'replace');
     return this.replaceCertificate.execute(request);
   }
 
   @Handles(Api.registry.deleteCertificate)
+  @UseInterceptors(IdempotencyInterceptor)
   async delete(request: SecondFactorCertificateRequest): Promise<{ ok: true }> {
     await this.guard(request, 'delete');
     return this.deleteCertificate.execute(request);

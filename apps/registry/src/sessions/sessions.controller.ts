@@ -1,6 +1,7 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { Handles } from '@jointcert/common';
 import { Api, type CallerRequest, type LoginRequest, type RefreshRequest, type SessionTokens } from '@jointcert/contracts';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { LogIn } from './login.use-case';
 import { LogOut } from './logout.use-case';
 import { RefreshSession } from './refresh.use-case';
@@ -15,6 +16,7 @@ export class SessionsController {
   ) {}
 
   @Handles(Api.registry.login)
+  @UseInterceptors(IdempotencyInterceptor)
   login(request: LoginRequest): Promise<SessionTokens> {
     return this.logIn.execute(request);
   }
