@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, timeout } from 'rxjs';
 import type { Contract, Envelope, RequestMeta } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { DomainError } from '../errors/domain-error';
-import { fromRpcError, RemoteInternalError, toWireError } from '../errors/rpc';
+import { fromRpcError } from '../errors/rpc';
 import { currentRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { transportClient } from '../transport';
@@ -51,55 +51,10 @@ export class ServiceClient implements ServiceCaller {
   }
 }
 
-/** A typed way to call a service: over the transport (ServiceClient) or in this process (LocalServiceClient). */
+/** A typed way to call a service (ServiceClient: over the transport, or in this process through ColocatedClientProxy). */
 export interface ServiceCaller {
   send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res>;
   close(): Promise<void>;
-}
-
-/**
- * A service's handlers called in this process (a co-located deployment): the
- * same contract as ServiceClient — a bounded wait (SERVICE_UNAVAILABLE), a
- * DomainError comes out as the DomainError the transport would have carried,
- * anything else is logged with an errorId and surfaces as RemoteInternalError
- * — without serialising the request, publishing it and parsing the reply. The
- * request id is the caller's own (same async context).
- */
-export class LocalServiceClient implements ServiceCaller {
-  private readonly handlers = new Map<string, (data: unknown) => Promise<unknown>>();
-
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly logger: Logger,
-    private readonly onClose: () => Promise<void> = () => Promise.resolve(),
-  ) {}
-
-  handle<Req, Res>(contract: Contract<Req, Res>, handler: (data: Req) => Promise<Res>): this {
-    this.handlers.set(contract.cmd, handler as (data: unknown) => Promise<unknown>);
-    return this;
-  }
-
-  async send<Req, Res>(contract: Contract<Req, Res>, data: Req): Promise<Res> {
-    const handler = this.handlers.get(contract.cmd);
-    if (!handler) throw new RemoteInternalError(undefined, contract.cmd);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError()), this.timeoutMs);
-    });
-    try {
-      return (await Promise.race([handler(data), timedOut])) as Res;
-    } catch (err) {
-      const mapped = fromRpcError(err instanceof TimeoutError ? err : toWireError(err, this.logger), contract.cmd, this.timeoutMs);
-      if (mapped instanceof DomainError && mapped.code === 'SERVICE_UNAVAILABLE') this.logger.warn({ pattern: contract.cmd }, 'in-process service call timed out');
-      throw mapped;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  close(): Promise<void> {
-    return this.onClose();
-  }
 }
 
 export function createServiceClient(config: AppConfig, logger?: Logger): ServiceClient {
