@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { BaseRpcContext, ClientProxy, type MessageHandler, type ReadPacket, type Server, type WritePacket } from '@nestjs/microservices';
-import { Observable } from 'rxjs';
+import { firstValueFrom, Observable, timeout, TimeoutError } from 'rxjs';
 import { isWireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { toWireError } from '../errors/rpc';
@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger';
 import { messageRequestId } from '../logging/request-context.interceptor';
 import { createMicroservice } from '../microservice';
 import { transportServer } from '../transport';
+import { canRequest, type RequestingProxy } from './requesting';
 
 /**
  * A service module hosted in another app's process (COLOCATE): the service's
@@ -115,7 +116,7 @@ interface Local {
  * SERVICE_UNAVAILABLE; the handler still finishes, as a remote one would),
  * WireErrors → DomainError / RemoteInternalError.
  */
-export class ColocatedClientProxy extends ClientProxy {
+export class ColocatedClientProxy extends ClientProxy implements RequestingProxy {
   private readonly locals = new Map<string, Local | null>();
   private transport?: ClientProxy;
 
@@ -141,6 +142,29 @@ export class ColocatedClientProxy extends ClientProxy {
         subscriber.complete();
       });
       return () => (live = false);
+    });
+  }
+
+  /**
+   * The promise form ServiceClient calls: a hosted pattern runs here, its wait
+   * bounded by `timeoutMs` (TimeoutError; the handler still runs to its end),
+   * any other goes over the transport.
+   */
+  request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    const local = this.local(pattern);
+    if (!local) {
+      const remote = this.transportClient();
+      return canRequest(remote) ? remote.request(pattern, data, timeoutMs) : firstValueFrom(remote.send(pattern, data).pipe(timeout(timeoutMs)), { defaultValue: undefined });
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
+      void this.run(local, pattern, data).then((packet) => {
+        clearTimeout(timer);
+        // The error as the wire carries it (a WireError object), which ServiceClient maps.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        if (packet.err !== undefined) reject(packet.err);
+        else resolve(packet.response);
+      });
     });
   }
 

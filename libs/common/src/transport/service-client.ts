@@ -8,7 +8,7 @@ import { fromRpcError } from '../errors/rpc';
 import { currentRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { transportClient } from '../transport';
-import { RedisStreamsClient } from './redis-streams.client';
+import { canRequest } from './requesting';
 
 /** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it; marked `callKey`). */
 function defaultMeta(): RequestMeta {
@@ -32,8 +32,8 @@ export class ServiceClient implements ServiceCaller {
   async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
     const envelope: Envelope<Req> = { meta: meta ?? defaultMeta(), data };
     try {
-      // The Streams client answers with a promise and bounds the wait itself; other proxies through Nest's Observable.
-      if (this.proxy instanceof RedisStreamsClient) return (await this.proxy.request(contract.cmd, envelope, this.timeoutMs)) as Res;
+      // The Streams and co-located clients answer with a promise and bound the wait themselves; others through Nest's Observable.
+      if (canRequest(this.proxy)) return (await this.proxy.request(contract.cmd, envelope, this.timeoutMs)) as Res;
       return await firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), {
         defaultValue: undefined as Res,
       });

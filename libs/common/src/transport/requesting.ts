@@ -1,0 +1,13 @@
+/**
+ * A client proxy that answers a request with a promise and bounds the wait
+ * itself (rejecting with rxjs' TimeoutError after `timeoutMs`):
+ * RedisStreamsClient and ColocatedClientProxy. ServiceClient calls it instead
+ * of Nest's Observable `send` and an rxjs timeout per call.
+ */
+export interface RequestingProxy {
+  request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown>;
+}
+
+export function canRequest(proxy: unknown): proxy is RequestingProxy {
+  return typeof (proxy as { request?: unknown } | null)?.request === 'function';
+}
