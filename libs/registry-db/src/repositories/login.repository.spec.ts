@@ -292,10 +292,13 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
           await ds.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
         });
         expect(repo.statements).toMatchObject({ groups: 1, rerun: 0 });
-        for (const s of settled) {
-          expect(s.status).toBe('rejected');
-          expect(isDependencyOutage((s as PromiseRejectedResult).reason)).toBe(true);
+        const reasons = settled.map((s) => (s.status === 'rejected' ? (s.reason as Error) : null));
+        for (const reason of reasons) {
+          expect(isDependencyOutage(reason)).toBe(true);
+          expect(reason).toMatchObject({ constructor: reasons[0]!.constructor, message: reasons[0]!.message });
         }
+        // one object each: a caller marks the error it gets with its own facts (audit-log's withFacts)
+        expect(new Set(reasons).size).toBe(reasons.length);
         expect(await count('SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)', [writes.map((w) => w.sessionId)])).toBe(0);
         expect((await repo.openSession(write(others[0].fingerprint))).kind).toBe('opened');
       } finally {

@@ -259,7 +259,8 @@ export class LoginRepository {
       rows = await this.group(logins.map((l) => l.input));
     } catch (err) {
       if (!refusedByPostgres(err)) {
-        for (const login of logins) login.reject(err);
+        // each caller its own error object: callers attach their own facts to the error they are given (audit-log's withFacts)
+        logins.forEach((login, i) => login.reject(i === 0 ? err : copyOf(err)));
         return;
       }
       this.statements.rerun++;
@@ -374,4 +375,9 @@ function outcome(row: LoginRow | undefined, input: LoginWrite): LoginOutcome {
  */
 function refusedByPostgres(err: unknown): boolean {
   return err instanceof DatabaseError && typeof err.code === 'string' && !/^(08|53|57)/.test(err.code);
+}
+
+/** A shallow copy of an error: the same class, message, stack and fields (pg's code, severity, ...), another object. */
+function copyOf(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? Object.create(Object.getPrototypeOf(err) as object | null, Object.getOwnPropertyDescriptors(err)) as object : err;
 }
