@@ -103,7 +103,11 @@ FROM found`;
  * above the ORDER BY) and LoginRepository orders a group by fingerprint, so
  * any two groups take their share locks in one order. One result row per
  * login found (`ord`, 1-based), none for a fingerprint without an active
- * registration.
+ * registration. Plan (generic, 50,000 certificates): a nested loop over the
+ * unnested arrays probing uq_certificates_active_fingerprint and pk_accounts,
+ * already in ordinal order (no sort), the row locking above it; on small
+ * tables the planner may hash-join a sequential scan instead, sorted by `ord`
+ * before the locking all the same.
  */
 export const LOGIN_GROUP_SQL = `
 WITH found AS (
