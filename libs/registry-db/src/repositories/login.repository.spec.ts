@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { QueryConfig } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { isDependencyOutage } from '@jointcert/common';
 import { createTestDatabase, type TestDatabase } from '../../test-support/database';
 import { createDataSource, runMigrations } from '../data-source';
@@ -60,6 +60,28 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
 
   const count = async (sql: string, params: unknown[]): Promise<number> => (await ds.query<Array<{ n: number }>>(sql, params))[0]!.n;
 
+  /** Run fn while another transaction holds the certificate's row FOR UPDATE (as a delete or replace does); rolled back unless fn committed. */
+  async function whileRowLocked(certificateId: string, fn: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query('SELECT id FROM certificates WHERE id = $1 FOR UPDATE', [certificateId]);
+      await fn(runner);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  async function lockWaits(): Promise<number> {
+    let waiting = 0;
+    for (let i = 0; i < 2000 && waiting === 0; i++) {
+      waiting = await count("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", []);
+    }
+    return waiting;
+  }
+
   it('opens the session and its success audit row together, and returns the account', async () => {
     const { accountId, certificateId, fingerprint } = await registered();
     const w = write(fingerprint);
@@ -90,25 +112,15 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
 
   it('waits for a concurrent delete holding the row (FOR UPDATE) and then refuses, writing nothing', async () => {
     const { certificateId, fingerprint } = await registered();
-    const runner = ds.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      await runner.query('SELECT id FROM certificates WHERE id = $1 FOR UPDATE', [certificateId]);
+    await whileRowLocked(certificateId, async (runner) => {
       const w = write(fingerprint);
       const pending = logins.openSession(w);
-      let waiting = 0;
-      for (let i = 0; i < 2000 && waiting === 0; i++) {
-        waiting = await count("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", []);
-      }
-      expect(waiting).toBe(1);
+      expect(await lockWaits()).toBe(1);
       await runner.query("UPDATE certificates SET status = 'deleted' WHERE id = $1", [certificateId]);
       await runner.commitTransaction();
       expect(await pending).toEqual({ kind: 'not-registered' });
       expect(await count('SELECT count(*)::int AS n FROM sessions WHERE certificate_id = $1', [certificateId])).toBe(0);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('without a client address neither row has one', async () => {
@@ -142,6 +154,7 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
     expect(await logins.openSession({ ...write(randomBytes(32).toString('hex')), record })).toEqual({ kind: 'not-registered' });
     expect(await count('SELECT count(*)::int AS n FROM request_results WHERE request_id = $1', [record.requestId])).toBe(0);
   });
+
   describe('concurrent logins share statements (group commit)', () => {
     const sealed = (): { requestId: string; action: string; result: string } => ({ requestId: randomBytes(32).toString('hex'), action: 'login', result: JSON.stringify({ iv: 'i', tag: 't', data: 'd' }) });
 
@@ -156,14 +169,6 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
       expect((await lone).kind).toBe('opened');
       if (whileWaiting) await whileWaiting();
       return { repo, settled: await settled };
-    }
-
-    async function lockWaits(): Promise<number> {
-      let waiting = 0;
-      for (let i = 0; i < 2000 && waiting === 0; i++) {
-        waiting = await count("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", []);
-      }
-      return waiting;
     }
 
     it('a lone login goes out at once, alone', async () => {
@@ -260,11 +265,7 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
       const victim = await registered();
       const others = await Promise.all([registered(), registered()]);
       const writes = [write(victim.fingerprint), write(others[0].fingerprint), write(victim.fingerprint), write(others[1].fingerprint)];
-      const runner = ds.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      try {
-        await runner.query('SELECT id FROM certificates WHERE id = $1 FOR UPDATE', [victim.certificateId]);
+      await whileRowLocked(victim.certificateId, async (runner) => {
         const { repo, settled } = await inOneGroup(writes, async () => {
           expect(await lockWaits()).toBe(1);
           await runner.query("UPDATE certificates SET status = 'deleted' WHERE id = $1", [victim.certificateId]);
@@ -273,20 +274,14 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
         expect(repo.statements).toMatchObject({ groups: 1, rerun: 0 });
         expect(settled.map((s) => s.status === 'fulfilled' && s.value.kind)).toEqual(['not-registered', 'opened', 'not-registered', 'opened']);
         expect(await count('SELECT count(*)::int AS n FROM sessions WHERE certificate_id = $1', [victim.certificateId])).toBe(0);
-      } finally {
-        await runner.release();
-      }
+      });
     });
 
     it('the connection fails under a statement: every login of it rejects with the outage (no re-run), and the next login works', async () => {
       const victim = await registered();
       const others = await Promise.all([registered(), registered()]);
       const writes = [write(others[0].fingerprint), write(victim.fingerprint), write(others[1].fingerprint)];
-      const runner = ds.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      try {
-        await runner.query('SELECT id FROM certificates WHERE id = $1 FOR UPDATE', [victim.certificateId]);
+      await whileRowLocked(victim.certificateId, async () => {
         const { repo, settled } = await inOneGroup(writes, async () => {
           expect(await lockWaits()).toBe(1);
           await ds.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
@@ -301,10 +296,7 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
         expect(new Set(reasons).size).toBe(reasons.length);
         expect(await count('SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)', [writes.map((w) => w.sessionId)])).toBe(0);
         expect((await repo.openSession(write(others[0].fingerprint))).kind).toBe('opened');
-      } finally {
-        await runner.rollbackTransaction();
-        await runner.release();
-      }
+      });
     });
 
     it('statements in flight stay within maxInFlight, groups within maxBatch, and every login is answered', async () => {

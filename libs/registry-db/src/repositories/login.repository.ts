@@ -292,17 +292,7 @@ export class LoginRepository {
 
   /** LOGIN_SQL or LOGIN_RECORDED_SQL: the row of the login, if its certificate was found. */
   private async one(input: LoginWrite): Promise<LoginRow | undefined> {
-    const values: unknown[] = [
-      input.fingerprintSha256,
-      input.sessionId,
-      input.familyId,
-      input.refreshTokenHash,
-      input.expiresAt,
-      input.ip,
-      input.userAgent,
-      input.requestId,
-      auditIp(input),
-    ];
+    const values = parameters(input);
     const record = input.record ?? null;
     this.statements.sent++;
     const result = await pgPool(this.dataSource).query<LoginRow>(
@@ -318,20 +308,7 @@ export class LoginRepository {
     const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(inputs.length));
     inputs.forEach((input, i) => {
       const record = input.record ?? null;
-      const row = [
-        input.fingerprintSha256,
-        input.sessionId,
-        input.familyId,
-        input.refreshTokenHash,
-        input.expiresAt,
-        input.ip,
-        input.userAgent,
-        input.requestId,
-        auditIp(input),
-        record?.requestId ?? null,
-        record?.action ?? null,
-        record?.result ?? null,
-      ];
+      const row = [...parameters(input), record?.requestId ?? null, record?.action ?? null, record?.result ?? null];
       row.forEach((value, c) => (columns[c]![i] = value));
     });
     this.statements.sent++;
@@ -342,9 +319,10 @@ export class LoginRepository {
   }
 }
 
-/** The client address for the audit row: only a valid one (the session's `ip` is the caller's as given). */
-function auditIp(input: LoginWrite): string | null {
-  return input.ip && isIP(input.ip) !== 0 ? input.ip : null;
+/** $1–$9 of LOGIN_SQL (of LOGIN_GROUP_SQL: one element of each array); the audit row's address only when valid (the session's is the caller's as given). */
+function parameters(input: LoginWrite): unknown[] {
+  const auditIp = input.ip && isIP(input.ip) !== 0 ? input.ip : null;
+  return [input.fingerprintSha256, input.sessionId, input.familyId, input.refreshTokenHash, input.expiresAt, input.ip, input.userAgent, input.requestId, auditIp];
 }
 
 /** A login's outcome from its row (none: its certificate was not found); throws when the statement did not write what it should have. */
