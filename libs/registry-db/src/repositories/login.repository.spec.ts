@@ -184,8 +184,8 @@ describe('LoginRepository.openSession: the login transaction as one statement (r
       expect(repo.statements).toEqual({ sent: 2, groups: 1, groupedLogins: 6, rerun: 0 });
       settled.forEach((s, i) => expect(s).toEqual({ status: 'fulfilled', value: expect.objectContaining({ kind: 'opened', certificateId: users[i]!.certificateId, account: expect.objectContaining({ id: users[i]!.accountId }) }) }));
       for (const [i, w] of writes.entries()) {
-        const [session] = await ds.query<Array<Record<string, unknown>>>('SELECT account_id, certificate_id, family_id, refresh_token_hash, host(ip) AS ip FROM sessions WHERE id = $1', [w.sessionId]);
-        expect(session).toEqual({ account_id: users[i]!.accountId, certificate_id: users[i]!.certificateId, family_id: w.familyId, refresh_token_hash: w.refreshTokenHash, ip: w.ip });
+        const [session] = await ds.query<Array<Record<string, unknown>>>('SELECT account_id, certificate_id, family_id, refresh_token_hash, expires_at, host(ip) AS ip, user_agent FROM sessions WHERE id = $1', [w.sessionId]);
+        expect(session).toEqual({ account_id: users[i]!.accountId, certificate_id: users[i]!.certificateId, family_id: w.familyId, refresh_token_hash: w.refreshTokenHash, expires_at: w.expiresAt, ip: w.ip, user_agent: 'jest' });
         const audit = await ds.query<Array<Record<string, unknown>>>('SELECT action, outcome, account_id, host(ip) AS ip, user_agent, details FROM audit_events WHERE request_id = $1', [w.requestId]);
         expect(audit).toEqual([{ action: 'login', outcome: 'success', account_id: users[i]!.accountId, ip: w.ip, user_agent: 'jest', details: { fingerprint: users[i]!.fingerprint, sessionId: w.sessionId } }]);
         if (w.record) {
