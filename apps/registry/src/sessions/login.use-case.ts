@@ -20,7 +20,9 @@ import { SessionIssuer } from './session-issuer';
  * session and its audit row commit together: one statement
  * (LoginRepository.openSession), one round trip to Postgres, which also
  * records the result for repeats when the message carried an idempotency key
- * (the draft sealed beforehand, see login-replay.ts).
+ * (the draft sealed beforehand, see login-replay.ts). Under load that
+ * statement carries the other logins waiting beside this one (group commit),
+ * each with the outcome it would have had alone.
  */
 @Injectable()
 export class LogIn {
