@@ -23,10 +23,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { SessionTokens } from '@jointcert/contracts';
-import { signWithNode, startSystem, type Holder, type System } from '../test/support/system';
+import { cpuUs, signWithNode, startSystem, type Holder, type System } from '../test/support/system';
 import { fmt } from './util';
 
 const DURATION_S = 5;
@@ -45,11 +44,7 @@ export interface Figures {
   cpu?: Record<string, number>;
 }
 
-/** CPU time (µs) a process has used so far, from /proc (clock ticks of 10 ms). */
-export function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+export { cpuUs };
 
 /** CPU µs of a process, null when it is gone (a Postgres backend that closed). */
 function cpuUsOrNull(pid: number): number | null {
