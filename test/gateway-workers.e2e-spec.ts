@@ -11,9 +11,13 @@
  *     new process, which serves too), and counts the restart;
  *   - SIGTERM to the primary under load: requests in flight are answered,
  *     later ones get 503 problem+json or a refused connection, every process
- *     exits and the primary exits 0.
+ *     exits and the primary exits 0;
+ *   - a worker that cannot start (no trust anchors): the primary exits 1
+ *     with the worker's reason, as one process would, and leaves no worker.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SessionTokens } from '@jointcert/contracts';
 import { childPids, cpuUs, sendOnce, signWithNode, startSystem, until, type Answer, type Holder, type System } from './support/system';
 
@@ -161,6 +165,38 @@ describe('GATEWAY_WORKERS=2, COLOCATE=registry,verifier', () => {
     const wrong = answers.filter((a) => !(a.status === 'refused' || a.status === 'error:ECONNRESET' || (typeof a.status === 'number' && (a.status < 500 || a.status === 503))));
     expect(wrong).toEqual([]);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.contentType).toMatch(/^application\/problem\+json/);
+    for (const pid of workers) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  }, 60_000);
+});
+
+describe('GATEWAY_WORKERS=2: a worker that cannot start', () => {
+  it('the primary exits 1 with the reason, leaving no worker (the first worker boots alone: the second never starts)', async () => {
+    const root = join(__dirname, '..');
+    const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'ts-register.js'), join(root, 'apps', 'gateway', 'src', 'main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'warn',
+        GATEWAY_WORKERS: '2',
+        GATEWAY_HOST: '127.0.0.1',
+        GATEWAY_PORT: '0',
+        COLOCATE: 'registry,verifier',
+        // no TRUST_ANCHORS_DIR: the hosted verifier refuses to start
+        REDIS_PREFIX: `jc-workers-unstartable-${process.pid}:`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const workers = new Set<number>();
+    const watch = setInterval(() => childPids(child.pid!).forEach((pid) => workers.add(pid)), 20);
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+    clearInterval(watch);
+    expect(code).toBe(1);
+    expect(out).toMatch(/TRUST_ANCHORS_DIR is not set/);
+    expect(out).toMatch(/worker exited while starting; stopping/);
+    expect(workers.size).toBe(1);
     for (const pid of workers) expect(existsSync(`/proc/${pid}`)).toBe(false);
   }, 60_000);
 });

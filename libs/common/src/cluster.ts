@@ -237,9 +237,9 @@ export function runPrimary(options: PrimaryOptions): void {
         Object.assign(slot, { ready: true, served: true, port: m.port });
         if (phase === 'starting' && slots.every((s) => s.ready)) {
           phase = 'running';
-          logger.info({ port: slot.port, workers: slots.map((s) => s.worker!.process.pid) }, `${options.name} listening with ${slots.length} workers`);
+          logger.info({ port: slot.port, workerPids: slots.map((s) => s.worker!.process.pid) }, `${options.name} listening with ${slots.length} workers`);
         } else if (phase === 'running') {
-          logger.info({ worker: worker.id, pid: worker.process.pid }, `${options.name} worker replaced`);
+          logger.info({ worker: worker.id, workerPid: worker.process.pid }, `${options.name} worker replaced`);
         }
         return;
       case 'metrics?':
@@ -263,7 +263,7 @@ export function runPrimary(options: PrimaryOptions): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
     slot.ready = false;
-    const how = { worker: worker.id, pid: worker.process.pid, code, signal };
+    const how = { worker: worker.id, workerPid: worker.process.pid, code, signal };
     if (phase === 'stopping') {
       // a worker that never listened had nothing in flight: the signal's default end is fine
       if (slot.served && code !== 0) exitCode = 1;

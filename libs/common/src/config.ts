@@ -30,7 +30,7 @@ export const configSchema = z
     MIGRATION_DATABASE_URL: z.url().optional(),
     GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
     GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** Gateway worker processes sharing GATEWAY_PORT (node:cluster; each a whole gateway, with COLOCATE each hosting its own registry and verifier replicas), under one primary that restarts a worker that dies; 1 = one process, no primary; auto = one per CPU. */
+    /** Gateway worker processes sharing GATEWAY_PORT (node:cluster; each a whole gateway, with COLOCATE each hosting its own registry and verifier replicas), under one primary that restarts a worker that dies; 1 = one process, no primary; auto = one per CPU this process may run on (os.availableParallelism(): a cpuset counts, a CPU quota does not). */
     GATEWAY_WORKERS: z
       .string()
       .regex(/^(auto|[1-9][0-9]?)$/, 'a number of worker processes (1 to 99) or auto (one per CPU)')
