@@ -19,7 +19,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionTokens } from '@jointcert/contracts';
-import { childPids, cpuUs, sendOnce, signWithNode, startSystem, until, type Answer, type Holder, type System } from './support/system';
+import { cpuUs, sendOnce, signWithNode, startSystem, until, type Answer, type Holder, type System } from './support/system';
+import { childrenOf } from './support/start-all-process';
 
 let sys: System;
 
@@ -122,11 +123,11 @@ describe('GATEWAY_WORKERS=2, COLOCATE=registry,verifier', () => {
     const served: Array<number | string> = [];
     const replaced = until('a replacement listening', async () => {
       served.push((await sendOnce(sys.url, 'POST', '/v1/challenges')).status);
-      return childPids(primary!).length === 2 && (await metric(WORKERS)) === 2;
+      return childrenOf(primary!).length === 2 && (await metric(WORKERS)) === 2;
     }, 60_000);
     await replaced;
     expect(new Set(served)).toEqual(new Set([201]));
-    const workers = childPids(primary!);
+    const workers = childrenOf(primary!);
     expect(workers).toContain(survivor);
     expect(workers).not.toContain(killed);
     expect(await metric(RESTARTS)).toBe(1);
@@ -137,7 +138,7 @@ describe('GATEWAY_WORKERS=2, COLOCATE=registry,verifier', () => {
 
   it('SIGTERM to the primary under load: in-flight requests answered, then 503 problem+json or refused; every worker exits, the primary with 0', async () => {
     const gateway = sys.processes().gateway!;
-    const workers = childPids(gateway.pid!);
+    const workers = childrenOf(gateway.pid!);
     const exited = new Promise<number | null>((done) => gateway.once('exit', (code) => done(code)));
     const answers: Answer[] = [];
     let stop = false;
@@ -190,7 +191,7 @@ describe('GATEWAY_WORKERS=2: a worker that cannot start', () => {
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const workers = new Set<number>();
-    const watch = setInterval(() => childPids(child.pid!).forEach((pid) => workers.add(pid)), 20);
+    const watch = setInterval(() => childrenOf(child.pid!).forEach((pid) => workers.add(pid)), 20);
     const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
     clearInterval(watch);
     expect(code).toBe(1);

@@ -39,6 +39,7 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { RegistryModule } from '../../apps/registry/src/registry.module';
 import { VerifierModule } from '@jointcert/verification';
 import { deleteKeys } from './redis';
+import { childrenOf } from './start-all-process';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);
@@ -386,7 +387,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       };
       gatewayPids = () => {
         const primary = pids().gateway;
-        return primary ? [primary, ...childPids(primary)] : [];
+        return primary ? [primary, ...childrenOf(primary)] : [];
       };
       processes = () => {
         const of = (name: 'gateway' | 'registry' | 'verifier'): ChildProcess | undefined => [...children].reverse().find((c) => c.name === host(name))?.child;
@@ -462,24 +463,6 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
 export function cpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-/** The live child processes of `pid` (a gateway primary's workers), from /proc's parent ids. */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // after "pid (comm) ": state, then the parent's pid; a zombie has exited
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
 }
 
 export async function freePort(): Promise<number> {
