@@ -17,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { SessionTokens } from '@jointcert/contracts';
 import { cpuUs, sendOnce, signWithNode, startSystem, until, type Answer, type Holder, type System } from './support/system';
@@ -37,19 +38,33 @@ async function signed(h: Holder): Promise<{ challengeId: string; signedData: str
   return { challengeId: c.challengeId, signedData: signWithNode(h, Buffer.from(c.nonce, 'base64')) };
 }
 
-/** `n` POST /v1/challenges, `parallel` at a time (keep-alive connections, spread over the workers by the primary); their statuses. */
+/**
+ * `n` POST /v1/challenges, `parallel` at a time on keep-alive connections of
+ * their own (opened for this burst, so the primary hands them to the workers
+ * in turn); their statuses.
+ */
 async function burst(n: number, parallel = 16): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: parallel });
+  const post = (): Promise<number> =>
+    new Promise((done, failed) => {
+      const req = httpRequest(`${sys.url}/v1/challenges`, { method: 'POST', agent }, (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      });
+      req.on('error', failed);
+      req.end();
+    });
   const statuses: number[] = [];
   let started = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (started++ < n) {
-        const r = await fetch(`${sys.url}/v1/challenges`, { method: 'POST' });
-        await r.arrayBuffer();
-        statuses.push(r.status);
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (started++ < n) statuses.push(await post());
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
   return statuses;
 }
 
