@@ -43,7 +43,7 @@ export interface Figures {
   p99: number;
   bad: number;
   requests: number;
-  /** CPU µs per request by process (gateway, registry, verifier; bench = autocannon and the dev CA). */
+  /** CPU µs per request by process (gateway, registry, verifier; workers = the gateway's workers under GATEWAY_WORKERS; bench = autocannon and the dev CA). */
   cpu?: Record<string, number>;
 }
 

@@ -174,16 +174,18 @@ export function runPrimary(options: PrimaryOptions): void {
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let exitCode = 0;
 
+  // the primary's own, beside the workers' (the gateway's: jointcert_gateway_workers, jointcert_gateway_worker_restarts_total)
   const registry = new Registry();
+  const prefix = `jointcert_${options.name.replace(/[^a-z0-9]/gi, '_')}`;
   new Gauge({
-    name: 'jointcert_gateway_workers',
-    help: 'Gateway worker processes listening (GATEWAY_WORKERS)',
+    name: `${prefix}_workers`,
+    help: `${options.name} worker processes listening`,
     registers: [registry],
     collect() {
       this.set(slots.filter((s) => s.ready).length);
     },
   });
-  const restarts = new Counter({ name: 'jointcert_gateway_worker_restarts_total', help: 'Gateway workers that died and were replaced', registers: [registry] });
+  const restarts = new Counter({ name: `${prefix}_worker_restarts_total`, help: `${options.name} workers that died and were replaced`, registers: [registry] });
 
   const pending = new Map<string, { resolve: (metrics: unknown[]) => void; reject: (err: Error) => void }>();
   let collections = 0;
@@ -201,6 +203,7 @@ export function runPrimary(options: PrimaryOptions): void {
         },
         reject: (err) => {
           clearTimeout(timer);
+          pending.delete(key);
           reject(err);
         },
       });
@@ -263,6 +266,8 @@ export function runPrimary(options: PrimaryOptions): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
     slot.ready = false;
+    // a scrape waiting for it fails now rather than at its timeout
+    for (const [key, waiter] of pending) if (key.startsWith(`${worker.id}:`)) waiter.reject(new Error(`worker ${worker.id} exited`));
     const how = { worker: worker.id, workerPid: worker.process.pid, code, signal };
     if (phase === 'stopping') {
       // a worker that never listened had nothing in flight: the signal's default end is fine
