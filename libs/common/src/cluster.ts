@@ -52,11 +52,30 @@ const STABLE_MS = 10_000;
 /** The primary's wait for the workers' metrics. */
 const COLLECT_TIMEOUT_MS = 3000;
 
+/** A reply awaited over IPC. */
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+/** The reply awaited under `key` in `waiting` (settled through it, then forgotten), failed with `timeout` after `ms`. */
+function awaitReply<K, T>(waiting: Map<K, Waiter<T>>, key: K, ms: number, timeout: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const settle = (then: () => void): void => {
+      clearTimeout(timer);
+      waiting.delete(key);
+      then();
+    };
+    const timer = setTimeout(() => settle(() => reject(new Error(timeout))), ms);
+    waiting.set(key, { resolve: (value) => settle(() => resolve(value)), reject: (err) => settle(() => reject(err)) });
+  });
+}
+
 // ---- worker side
 
 let collected: Registry | undefined;
 let onListen: (() => void) | undefined;
-const asked = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void }>();
+const asked = new Map<number, Waiter<string>>();
 let asks = 0;
 let listening = false;
 
@@ -82,7 +101,6 @@ function listenToPrimary(): void {
         return;
       case 'metrics': {
         const waiter = asked.get(m.id);
-        asked.delete(m.id);
         if (m.text !== undefined) waiter?.resolve(m.text);
         else waiter?.reject(new Error(m.error ?? 'no metrics'));
         return;
@@ -122,23 +140,9 @@ export function workerListening(port: number | null): void {
 export function clusterMetrics(): Promise<string> {
   listenToPrimary();
   const id = ++asks;
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      asked.delete(id);
-      reject(new Error('the primary did not answer'));
-    }, COLLECT_TIMEOUT_MS + 1000);
-    asked.set(id, {
-      resolve: (text) => {
-        clearTimeout(timer);
-        resolve(text);
-      },
-      reject: (err) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    });
-    toPrimary({ [TAG]: 'metrics?', id });
-  }).catch((err: unknown) => {
+  const reply = awaitReply(asked, id, COLLECT_TIMEOUT_MS + 1000, 'the primary did not answer');
+  toPrimary({ [TAG]: 'metrics?', id });
+  return reply.catch((err: unknown) => {
     throw new DomainError('SERVICE_UNAVAILABLE', `metrics not collected from every gateway worker: ${err instanceof Error ? err.message : String(err)}`);
   });
 }
@@ -187,28 +191,13 @@ export function runPrimary(options: PrimaryOptions): void {
   });
   const restarts = new Counter({ name: `${prefix}_worker_restarts_total`, help: `${options.name} workers that died and were replaced`, registers: [registry] });
 
-  const pending = new Map<string, { resolve: (metrics: unknown[]) => void; reject: (err: Error) => void }>();
+  const pending = new Map<string, Waiter<unknown[]>>();
   let collections = 0;
-  const collect = (worker: Worker, id: number): Promise<unknown[]> =>
-    new Promise<unknown[]>((resolve, reject) => {
-      const key = `${worker.id}:${id}`;
-      const timer = setTimeout(() => {
-        pending.delete(key);
-        reject(new Error(`worker ${worker.id} did not answer within ${COLLECT_TIMEOUT_MS} ms`));
-      }, COLLECT_TIMEOUT_MS);
-      pending.set(key, {
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          pending.delete(key);
-          reject(err);
-        },
-      });
-      send(worker, { [TAG]: 'collect', id });
-    });
+  const collect = (worker: Worker, id: number): Promise<unknown[]> => {
+    const reply = awaitReply(pending, `${worker.id}:${id}`, COLLECT_TIMEOUT_MS, `worker ${worker.id} did not answer within ${COLLECT_TIMEOUT_MS} ms`);
+    send(worker, { [TAG]: 'collect', id });
+    return reply;
+  };
   const aggregate = async (): Promise<string> => {
     const id = ++collections;
     const workers = slots.filter((s) => s.ready && s.worker?.isConnected()).map((s) => s.worker!);
@@ -252,9 +241,7 @@ export function runPrimary(options: PrimaryOptions): void {
         );
         return;
       case 'collected': {
-        const key = `${worker.id}:${m.id}`;
-        const waiter = pending.get(key);
-        pending.delete(key);
+        const waiter = pending.get(`${worker.id}:${m.id}`);
         if (m.metrics) waiter?.resolve(m.metrics);
         else waiter?.reject(new Error(m.error ?? 'no metrics'));
         return;
