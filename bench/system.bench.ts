@@ -17,16 +17,18 @@
  *     session + audit rows, token). A client's challenge + login pair costs
  *     about 1 / (1/challenges + 1/logins) of the server's time; printed too.
  * Then the same three routes on a co-located system (COLOCATE=registry,verifier:
- * one gateway process hosting the registry and the verifier, no transport hop).
+ * one gateway process hosting the registry and the verifier, no transport hop),
+ * and on one with GATEWAY_WORKERS=2 besides (a primary and two such worker
+ * processes sharing the port: CPU as "gateway" for the primary, "workers" for
+ * the two together).
  * Services log at warn (no access lines). Read the ratios: the load generator
  * shares the machine.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { SessionTokens } from '@jointcert/contracts';
-import { signWithNode, startSystem, type Holder, type System } from '../test/support/system';
+import { cpuUs, signWithNode, startSystem, type Holder, type System } from '../test/support/system';
 import { fmt } from './util';
 
 const DURATION_S = 5;
@@ -41,15 +43,11 @@ export interface Figures {
   p99: number;
   bad: number;
   requests: number;
-  /** CPU µs per request by process (gateway, registry, verifier; bench = autocannon and the dev CA). */
+  /** CPU µs per request by process (gateway, registry, verifier; workers = the gateway's workers under GATEWAY_WORKERS; bench = autocannon and the dev CA). */
   cpu?: Record<string, number>;
 }
 
-/** CPU time (µs) a process has used so far, from /proc (clock ticks of 10 ms). */
-export function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+export { cpuUs };
 
 /** CPU µs of a process, null when it is gone (a Postgres backend that closed). */
 function cpuUsOrNull(pid: number): number | null {
@@ -75,9 +73,11 @@ async function serverPids(sys: System): Promise<Record<string, number[]>> {
 /** Run `f` and attribute the CPU each process (apps, Postgres backends, Redis) used to its requests. */
 async function withCpu(sys: System | null, f: () => Promise<Figures>): Promise<Figures> {
   if (!sys) return f();
-  // co-located services share the gateway's pid: each process counted once, under its first name
+  // co-located services share the gateway's pid: each process counted once, under its first name;
+  // GATEWAY_WORKERS > 1: the gateway's primary, and its workers together
   const apps = Object.entries(sys.pids()).filter(([, pid], i, all) => all.findIndex(([, p]) => p === pid) === i);
-  const groups: Record<string, number[]> = { ...Object.fromEntries(apps.map(([k, pid]) => [k, [pid]])), ...(await serverPids(sys)) };
+  const [, ...workers] = sys.gatewayPids();
+  const groups: Record<string, number[]> = { ...Object.fromEntries(apps.map(([k, pid]) => [k, [pid]])), ...(workers.length > 0 ? { workers } : {}), ...(await serverPids(sys)) };
   const before = new Map(Object.values(groups).flat().map((pid) => [pid, cpuUsOrNull(pid)]));
   const self = process.cpuUsage();
   const r = await f();
@@ -185,39 +185,43 @@ export async function run(): Promise<void> {
   const sys = await startSystem({ name: 'bench', mode: 'processes' });
   let inProcess: System | null = null;
   let colocated: System | null = null;
+  let workers2: System | null = null;
   try {
     // beside it, the gateway hosting the registry and the verifier (no transport hop); each route measured on both, one after the other
     colocated = await startSystem({ name: 'bench-coloc', mode: 'processes', colocate: true });
-    const both = [sys, colocated];
-    const users = [await signedUp(sys), await signedUp(colocated)];
-    for (const [i, s] of both.entries()) {
+    // and that, as two worker processes sharing the port
+    workers2 = await startSystem({ name: 'bench-workers', mode: 'processes', colocate: true, gatewayWorkers: 2 });
+    const all = [sys, colocated, workers2];
+    const users = [await signedUp(sys), await signedUp(colocated), await signedUp(workers2)];
+    for (const [i, s] of all.entries()) {
       const first = await s.api<{ verdict: string }>('POST', '/v1/signatures/verify', { token: users[i]!.token, payload: users[i]!.doc });
       if (first.status !== 200 || first.body.verdict !== 'valid') throw new Error(`verify answered ${first.status}: ${JSON.stringify(first.body)}`);
     }
-    const label = (s: System, name: string): string => (s === colocated ? `${name} (co-located)` : name);
+    const label = (s: System, name: string): string => (s === colocated ? `${name} (co-located)` : s === workers2 ? `${name} (co-located, 2 workers)` : name);
 
     const floor = await load('bare Fastify GET / (hello world, own process)', { url: bare.url });
-    const [verify, coVerify] = await sequence(both, (s, i) =>
-      load(s === colocated ? 'POST /v1/signatures/verify (co-located, cached)' : 'POST /v1/signatures/verify (repeat signer, cached)', {
+    const [verify, coVerify, wVerify] = await sequence(all, (s, i) =>
+      load(s === sys ? 'POST /v1/signatures/verify (repeat signer, cached)' : s === colocated ? 'POST /v1/signatures/verify (co-located, cached)' : 'POST /v1/signatures/verify (co-located, 2 workers)', {
         url: `${s.url}/v1/signatures/verify`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${users[i]!.token}` },
         body: users[i]!.doc,
       }, s),
     );
-    const [challenges, coChallenges] = await sequence(both, (s) => load(label(s, 'POST /v1/challenges'), { url: `${s.url}/v1/challenges`, method: 'POST' }, s));
-    const [remote, coLogin] = await sequence(both, (s, i) => logins(s, users[i]!.holder, s === colocated ? 'COLOCATE=registry,verifier' : 'VERIFIER_MODE=remote'));
+    const [challenges, coChallenges, wChallenges] = await sequence(all, (s) => load(label(s, 'POST /v1/challenges'), { url: `${s.url}/v1/challenges`, method: 'POST' }, s));
+    const [remote, coLogin, wLogin] = await sequence(all, (s, i) => logins(s, users[i]!.holder, s === sys ? 'VERIFIER_MODE=remote' : s === colocated ? 'COLOCATE=registry,verifier' : 'COLOCATE, 2 workers'));
     await sys.close();
     await colocated.close();
+    await workers2.close();
 
     // the same logins with the verifier's use case in the registry's process
     inProcess = await startSystem({ name: 'bench-inproc', mode: 'processes', env: { VERIFIER_MODE: 'in-process' } });
     const local = await logins(inProcess, (await signedUp(inProcess)).holder, 'VERIFIER_MODE=in-process');
     const floorAfter = await load('bare Fastify GET / (again, after the runs)', { url: bare.url });
 
-    console.log(`autocannon (in the bench process): ${CONNECTIONS} connections, ${DURATION_S} s each (logins: a fixed count of pre-signed challenges); gateway, registry, verifier each a child process (co-located: the gateway's process hosts both); CPU from /proc (postgres: the backends of the bench database; redis: the whole server, shared)`);
-    for (const f of [floor, verify!, coVerify!, challenges!, coChallenges!, remote!, coLogin!, local, floorAfter]) print(f, floor);
-    for (const [name, c, l] of [['remote', challenges!, remote!], ['in-process', challenges!, local], ['co-located', coChallenges!, coLogin!]] as const) {
+    console.log(`autocannon (in the bench process): ${CONNECTIONS} connections, ${DURATION_S} s each (logins: a fixed count of pre-signed challenges); gateway, registry, verifier each a child process (co-located: the gateway's process hosts both; 2 workers: two such processes under a primary); CPU from /proc (postgres: the backends of the bench database; redis: the whole server, shared)`);
+    for (const f of [floor, verify!, coVerify!, wVerify!, challenges!, coChallenges!, wChallenges!, remote!, coLogin!, wLogin!, local, floorAfter]) print(f, floor);
+    for (const [name, c, l] of [['remote', challenges!, remote!], ['in-process', challenges!, local], ['co-located', coChallenges!, coLogin!], ['co-located, 2 workers', wChallenges!, wLogin!]] as const) {
       console.log(`${`challenge + login pair (derived, ${name})`.padEnd(52)} ${fmt(1 / (1 / c.rps + 1 / l.rps)).padStart(7)} pairs/s`);
     }
     console.log(`issue 14 goals: login ≥ 2,000 req/s, p99 < 50 ms, ≤ 1,000 µs CPU; verify ≥ 8,000 req/s; challenges ≥ 15,000 req/s (machine shared: read the hello-world ratio)`);
@@ -225,6 +229,7 @@ export async function run(): Promise<void> {
     await bare.stop();
     await sys.close().catch(() => undefined);
     await colocated?.close().catch(() => undefined);
+    await workers2?.close().catch(() => undefined);
     await inProcess?.close();
   }
 }

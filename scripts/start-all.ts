@@ -15,7 +15,10 @@
  *      trust directories) and may fetch its OCSP/CRL on 127.0.0.1
  *      (FETCH_ALLOW_PRIVATE defaults to true);
  *      COLOCATE=registry,verifier: no registry or verifier process, the gateway
- *      hosts them (and migrates, as the registry would);
+ *      hosts them (and migrates, as the registry would); GATEWAY_WORKERS=n
+ *      (or auto): the gateway process is the primary of n workers sharing its
+ *      port (with COLOCATE, each hosts its own registry and verifier replicas;
+ *      their output comes through the gateway's);
  *   4. a line "jointcert is up" once the gateway answers /health/live.
  *
  * Runs from dist (`node dist/scripts/start-all.js`) or from source
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
   const hosted: readonly string[] = config.COLOCATE;
   const migrates = hosted.includes('registry') ? 'gateway' : 'registry';
   if (hosted.length > 0) log(`COLOCATE=${hosted.join(',')}: the gateway hosts them`);
+  if (config.GATEWAY_WORKERS > 1) log(`GATEWAY_WORKERS=${config.GATEWAY_WORKERS}: the gateway runs as that many worker processes sharing port ${config.GATEWAY_PORT}`);
   for (const name of SERVICES.filter((n) => !hosted.includes(n))) start(name, name === migrates ? { ...serviceEnv, ...migration } : serviceEnv);
 
   const gateway = running.find((r) => r.name === 'gateway')!;

@@ -5,6 +5,7 @@
  * database and free ports. It creates the database, starts the dev CA first,
  * hands the verifier the dev CA's trust directories, brings the gateway up,
  * and on SIGTERM stops every child. Without Postgres or Redis it says so.
+ * The gateway runs as two workers (GATEWAY_WORKERS=2) under its primary.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ describe('npm start (scripts/start-all.ts)', () => {
   afterAll(() => inst.cleanup());
 
   it('creates the database, starts the dev CA then the services, and stops every child on SIGTERM', async () => {
-    const { s, gatewayPort, devCaPort } = await inst.start();
+    const { s, gatewayPort, devCaPort } = await inst.start({ GATEWAY_WORKERS: '2' });
     try {
       await s.waitFor(/jointcert is up/);
       const live = await fetch(`http://127.0.0.1:${gatewayPort}/health/live`);
@@ -39,10 +40,14 @@ describe('npm start (scripts/start-all.ts)', () => {
       expect(byApp('dev-ca').DEV_CA_ENABLED).toBe('true');
       expect(byApp('gateway').DEV_CA_ENABLED).toBeUndefined();
       for (const e of envs) expect(e.REDIS_PREFIX).toBe(inst.prefix);
+      // the gateway's primary and its two workers
+      expect(s.output()).toContain('GATEWAY_WORKERS=2');
+      const workers = childrenOf(kids[envs.indexOf(byApp('gateway'))]!);
+      expect(workers).toHaveLength(2);
 
       s.child.kill('SIGTERM');
       expect(await s.exited).toBe(0);
-      for (const pid of kids) expect(alive(pid)).toBe(false);
+      for (const pid of [...kids, ...workers]) expect(alive(pid)).toBe(false);
       for (const app of ['dev-ca', 'verifier', 'registry', 'notifier', 'gateway']) expect(s.output()).toContain(`${app} stopped`);
     } finally {
       if (s.child.exitCode === null) s.child.kill('SIGKILL');

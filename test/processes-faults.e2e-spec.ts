@@ -13,43 +13,17 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import type { SessionTokens } from '@jointcert/contracts';
 import { startPrivateRedis, type PrivateServer } from './support/private-servers';
-import { signWithNode, startSystem, until, type Holder, type System } from './support/system';
+import { sendOnce, signWithNode, startSystem, until, type Answer, type Holder, type System } from './support/system';
 
 let redis: PrivateServer;
 let sys: System;
 const holders: Holder[] = [];
 const WORKERS = 4;
 
-interface Answer {
-  status: number | string;
-  contentType?: string;
-  body?: Record<string, unknown>;
-  ms: number;
-}
-
 /** One request on a connection of its own (no keep-alive: a refused connection is told apart from a cut one). */
-function send(method: string, path: string, body?: unknown): Promise<Answer> {
-  const url = new URL(sys.url + path);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const t0 = performance.now();
-  return new Promise((done) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method, agent: false, timeout: 8000, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => done({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: performance.now() - t0 }));
-        res.on('error', (e: NodeJS.ErrnoException) => done({ status: `cut:${e.code ?? e.message}`, ms: performance.now() - t0 }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('hang')));
-    req.on('error', (e: NodeJS.ErrnoException) => done({ status: e.code === 'ECONNREFUSED' ? 'refused' : `error:${e.code ?? e.message}`, ms: performance.now() - t0 }));
-    req.end(payload);
-  });
-}
+const send = (method: string, path: string, body?: unknown): Promise<Answer> => sendOnce(sys.url, method, path, body);
 
 async function login(h: Holder): Promise<Answer> {
   const c = await send('POST', '/v1/challenges');

@@ -72,17 +72,20 @@ export function startAll(env: Record<string, string>): Started {
   };
 }
 
+/** The live child processes of `pid` (a zombie has exited), in pid order. */
 export function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .filter((d) => {
       try {
-        return /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1] === String(pid);
+        const status = readFileSync(`/proc/${d}/status`, 'utf8');
+        return /^PPid:\s+(\d+)$/m.exec(status)?.[1] === String(pid) && !/^State:\s+Z/m.test(status);
       } catch {
         return false;
       }
     })
-    .map(Number);
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 export function environOf(pid: number): Record<string, string> {

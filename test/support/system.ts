@@ -13,11 +13,13 @@
  * scripts/ts-register.js). The dev CA always runs in this process.
  * `colocate: true` (processes mode) starts only the gateway, with COLOCATE=registry,verifier:
  * it hosts both services and calls them in its process (pids() names the gateway's for all three).
+ * `gatewayWorkers: n` (processes mode) starts the gateway with GATEWAY_WORKERS=n: a primary and
+ * n worker processes sharing its port (pids() names the primary; gatewayPids() all of them).
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +39,7 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { RegistryModule } from '../../apps/registry/src/registry.module';
 import { VerifierModule } from '@jointcert/verification';
 import { deleteKeys } from './redis';
+import { childrenOf } from './start-all-process';
 import { createTestDatabase, type TestDatabase } from '../../libs/registry-db/test-support/database';
 
 const execFileAsync = promisify(execFile);
@@ -63,6 +66,8 @@ export interface SystemOptions {
   mode?: 'in-process' | 'processes';
   /** Processes mode: one gateway process hosting the registry and the verifier (COLOCATE=registry,verifier). */
   colocate?: boolean;
+  /** Processes mode: GATEWAY_WORKERS (worker processes under the gateway's primary; each hosts the services with `colocate`). */
+  gatewayWorkers?: number;
   /** Admin URL of the Postgres to create the test database on (default: the machine's). */
   adminDatabaseUrl?: string;
 }
@@ -107,8 +112,10 @@ export interface System {
   revoke(serialHex: string, reason?: string): Promise<void>;
   challenge(): Promise<ChallengeView>;
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
-  /** The running apps and their process ids (in-process mode: this process for all). */
+  /** The running apps and their process ids (in-process mode: this process for all; GATEWAY_WORKERS > 1: the gateway's primary). */
   pids(): Record<'gateway' | 'registry' | 'verifier', number>;
+  /** The gateway's processes: its primary first, then its live workers (GATEWAY_WORKERS > 1); in-process mode: this process. */
+  gatewayPids(): number[];
   stopVerifier(): Promise<void>;
   startVerifier(): Promise<void>;
   /** Processes mode: the child process of each app (the latest one started), its exit awaited by tests that signal it. */
@@ -145,6 +152,35 @@ export async function signWithOpenssl(pems: { certificatePem: string; privateKey
   }
 }
 
+/** What a request on a connection of its own got: a status, or how it failed ('refused', 'error:ECONNRESET', 'cut:…'). */
+export interface Answer {
+  status: number | string;
+  contentType?: string;
+  body?: Record<string, unknown>;
+  ms: number;
+}
+
+/** One request on a connection of its own (no keep-alive: a refused connection is told apart from a cut one). */
+export function sendOnce(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const url = new URL(baseUrl + path);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const t0 = performance.now();
+  return new Promise((done) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method, agent: false, timeout: 8000, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: performance.now() - t0 }));
+        res.on('error', (e: NodeJS.ErrnoException) => done({ status: `cut:${e.code ?? e.message}`, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('hang')));
+    req.on('error', (e: NodeJS.ErrnoException) => done({ status: e.code === 'ECONNREFUSED' ? 'refused' : `error:${e.code ?? e.message}`, ms: performance.now() - t0 }));
+    req.end(payload);
+  });
+}
+
 /** Poll `probe` until it resolves truthy, at most `ms` (a bounded wait on a condition, no fixed sleep). */
 export async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -171,7 +207,9 @@ function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, 
   const entry = join(ROOT, 'apps', app, 'src', COMPILED ? 'main.js' : 'main.ts');
   // JC_CPU_PROF_DIR=<dir> (benchmarks): each app writes a V8 CPU profile there when it exits.
   const profDir = process.env.JC_CPU_PROF_DIR;
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${app}${env.COLOCATE ? '-colocated' : ''}.cpuprofile`] : [];
+  // (gateway workers inherit the flags: one fixed name would be written by each in turn, so the default one, with the pid)
+  const name = Number(env.GATEWAY_WORKERS ?? 1) > 1 ? [] : [`--cpu-prof-name=${app}${env.COLOCATE ? '-colocated' : ''}.cpuprofile`];
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...name] : [];
   const args = COMPILED ? [...prof, entry] : [...prof, '-r', join(ROOT, 'scripts', 'ts-register.js'), entry];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -195,7 +233,7 @@ function spawnApp(app: 'gateway' | 'registry' | 'verifier', env: Record<string, 
 
 export async function startSystem(opts: SystemOptions): Promise<System> {
   const mode = opts.mode ?? 'in-process';
-  if (opts.colocate && mode !== 'processes') throw new Error('colocate: processes mode only');
+  if ((opts.colocate || opts.gatewayWorkers) && mode !== 'processes') throw new Error('colocate, gatewayWorkers: processes mode only');
   const tag = `${opts.name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), `jc-system-${opts.name}-`));
   const db = await createTestDatabase(opts.adminDatabaseUrl);
@@ -261,6 +299,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
 
     let url: string;
     let pids: System['pids'] = () => ({ gateway: process.pid, registry: process.pid, verifier: process.pid });
+    let gatewayPids: System['gatewayPids'] = () => [process.pid];
     let stopVerifier: () => Promise<void>;
     let startVerifier: () => Promise<void>;
     const servers: System['servers'] = { verifier: [], registry: [] };
@@ -338,12 +377,17 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       }
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port), ...(opts.colocate ? { COLOCATE: 'registry,verifier' } : {}) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
+      const workers: Record<string, string> = opts.gatewayWorkers ? { GATEWAY_WORKERS: String(opts.gatewayWorkers) } : {};
+      await up(spawnApp('gateway', { ...childEnv, GATEWAY_PORT: String(port), ...workers, ...(opts.colocate ? { COLOCATE: 'registry,verifier' } : {}) }), () => fetch(`${url}/health/ready`).then((r) => r.ok));
       // co-located: the registry and the verifier are the gateway's process
       const host = (name: 'gateway' | 'registry' | 'verifier'): string => (opts.colocate ? 'gateway' : name);
       pids = () => {
         const of = (name: 'gateway' | 'registry' | 'verifier'): number => children.find((c) => c.name === host(name) && c.child.exitCode === null)?.child.pid ?? 0;
         return { gateway: of('gateway'), registry: of('registry'), verifier: of('verifier') };
+      };
+      gatewayPids = () => {
+        const primary = pids().gateway;
+        return primary ? [primary, ...childrenOf(primary)] : [];
       };
       processes = () => {
         const of = (name: 'gateway' | 'registry' | 'verifier'): ChildProcess | undefined => [...children].reverse().find((c) => c.name === host(name))?.child;
@@ -399,6 +443,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         return r.rows[0]!.n;
       },
       pids: () => pids(),
+      gatewayPids: () => gatewayPids(),
       servers,
       processes: () => processes(),
       addProcess: (kind) => addProcess(kind),
@@ -412,6 +457,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     await cleanup();
     throw e;
   }
+}
+
+/** CPU time (µs) a process has used so far, from /proc (clock ticks of 10 ms). */
+export function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 export async function freePort(): Promise<number> {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -10,6 +11,15 @@ describe('loadConfig', () => {
 
   it('coerces and validates', () => {
     expect(loadConfig({ GATEWAY_PORT: '8080', DEV_CA_ENABLED: 'yes' })).toMatchObject({ GATEWAY_PORT: 8080, DEV_CA_ENABLED: true });
+  });
+
+  it('GATEWAY_WORKERS: 1 by default (one process), a number of workers, or auto (one per CPU); nothing else', () => {
+    expect(loadConfig({}).GATEWAY_WORKERS).toBe(1);
+    expect(loadConfig({ GATEWAY_WORKERS: '4' }, 'gateway').GATEWAY_WORKERS).toBe(4);
+    expect(loadConfig({ GATEWAY_WORKERS: 'auto' }, 'gateway').GATEWAY_WORKERS).toBe(availableParallelism());
+    for (const bad of ['0', '-1', '2.5', '100', 'all']) expect(() => loadConfig({ GATEWAY_WORKERS: bad }, 'gateway')).toThrow(/GATEWAY_WORKERS: a number of worker processes/);
+    // read by the gateway only
+    expect(loadConfig({ GATEWAY_WORKERS: 'all' }, 'registry').GATEWAY_WORKERS).toBe(1);
   });
 
   it('refuses bad values naming each variable', () => {

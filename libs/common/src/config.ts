@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,12 @@ export const configSchema = z
     MIGRATION_DATABASE_URL: z.url().optional(),
     GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
     GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Gateway worker processes sharing GATEWAY_PORT (node:cluster; each a whole gateway, with COLOCATE each hosting its own registry and verifier replicas), under one primary that restarts a worker that dies; 1 = one process, no primary; auto = one per CPU this process may run on (os.availableParallelism(): a cpuset counts, a CPU quota does not). */
+    GATEWAY_WORKERS: z
+      .string()
+      .regex(/^(auto|[1-9][0-9]?)$/, 'a number of worker processes (1 to 99) or auto (one per CPU)')
+      .transform((v) => (v === 'auto' ? availableParallelism() : Number(v)))
+      .default(1),
     /** Prefix for every Redis key and channel this deployment uses. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('jc:'),
     /** Bounded wait for a service reply before the gateway answers 503. */
@@ -197,6 +204,7 @@ const READ_BY: Partial<Record<keyof AppConfig, readonly ServiceName[]>> = {
   MIGRATION_DATABASE_URL: ['registry'],
   GATEWAY_HOST: ['gateway'],
   GATEWAY_PORT: ['gateway'],
+  GATEWAY_WORKERS: ['gateway'],
   SERVICE_TIMEOUT_MS: ['gateway', 'registry', 'notifier'],
   CORS_ORIGINS: ['gateway'],
   BODY_LIMIT_BYTES: ['gateway'],

@@ -14,3 +14,4 @@ export * from './fetch-guard';
 export * from './redis/connection';
 export * from './shutdown';
 export * from './metrics-server';
+export * from './cluster';
