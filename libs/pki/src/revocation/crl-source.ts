@@ -35,7 +35,7 @@ import type { ProfileRule } from '../path/profile';
 import { oneLinkPath } from './crl/check';
 import type { CrlFetchResult } from './crl/fetch';
 import type { Crl } from './crl/types';
-import { checkPathWithCrls } from './crl-path';
+import { checkPathWithCrlsOutcome, crlFreshAt } from './crl-path';
 import type { RevocationQuery, RevocationStatus } from './types';
 
 /** Answers "is this certificate on its CRL?" for the checker. Never rejects. */
@@ -65,6 +65,31 @@ export interface FetchingCrlSourceOptions {
 }
 
 type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
+
+/** The engine's answers kept per source (least recently used evicted). */
+const ENGINE_CACHE_MAX = 1024;
+
+/** A number per parsed CRL object (a CRL fetched again is a new object, hence a new number). */
+const crlIds = new WeakMap<Crl, number>();
+let nextCrlId = 0;
+function crlId(c: Crl): number {
+  let id = crlIds.get(c);
+  if (id === undefined) {
+    id = nextCrlId++;
+    crlIds.set(c, id);
+  }
+  return id;
+}
+
+/** Freeze a status shared between requests (its lists too). */
+function freezeStatus(s: RevocationStatus): RevocationStatus {
+  if (s.status === 'unknown') {
+    for (const a of s.attempts) Object.freeze(a);
+    Object.freeze(s.attempts);
+  }
+  else if (s.notes) Object.freeze(s.notes);
+  return Object.freeze(s);
+}
 
 interface Held {
   crl: Crl;
@@ -101,8 +126,15 @@ export class FetchingCrlSource implements CrlSource {
   private readonly inflight = new Map<string, Promise<CrlFetchResult>>();
   private readonly failures = new Map<string, { failures: number; retryAt: number; reason: 'FETCH_FAILED' | 'MALFORMED_RESPONSE'; detail: string }>();
   private readonly preloadedByIssuer = new Map<string, Crl[]>();
+  /**
+   * The engine's statuses for a path and a list of CRLs, reused at any
+   * instant where each of those CRLs is fresh (see `engine`).
+   */
+  private readonly engineCache = new Map<string, { statuses: readonly RevocationStatus[]; crls: readonly Crl[] }>();
   /** Number of fetches started (for tests and metrics). */
   fetches = 0;
+  /** Number of runs of the CRL engine (engine answers reused are not counted; for tests and metrics). */
+  engineRuns = 0;
 
   constructor(private readonly opts: FetchingCrlSourceOptions) {
     for (const c of opts.preloaded ?? []) {
@@ -151,21 +183,57 @@ export class FetchingCrlSource implements CrlSource {
       const first = failures[0]!;
       return { ...first, attempts: failures.flatMap((f) => f.attempts) };
     }
-    const anchor = path[path.length - 1]!;
-    const result = onPath ? { ...oneLinkPath(cert, issuer), path: [...path], anchor } : oneLinkPath(cert, issuer);
-    const statuses = checkPathWithCrls(result, crls, {
-      at,
-      maxSkewMs: this.opts.maxSkewMs ?? 5 * 60_000,
-      algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
-      anchors: [anchor],
-      certificates: this.opts.certificates ?? [],
-      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
-    });
+    const statuses = this.engine(onPath ? path : [cert, issuer], crls, at);
     const labelled = labelEvidence(statuses[index]!, crls, origin);
     if (labelled.status !== 'unknown' || failures.length === 0) return labelled;
     // nothing in scope answered and some distribution point failed: that failure is the more telling answer
     const primary = labelled.reason === 'NO_SOURCE' || labelled.reason === 'SCOPE_MISMATCH' ? failures[0]! : labelled;
     return { ...primary, attempts: [...labelled.attempts, ...failures.flatMap((f) => f.attempts)] };
+  }
+
+  /**
+   * checkPathWithCrls on `path` (leaf first, its last certificate the anchor)
+   * with `crls` at `at`, or the statuses it gave before for the same inputs.
+   * Why the key is complete: the engine's inputs are the path (the
+   * certificates' fingerprints, in order; the anchor is the last one), the
+   * CRLs (each parsed CRL object by identity, in order: parsed CRLs are never
+   * changed, and a CRL fetched again is another object), this source's
+   * options (fixed for its life: skew, algorithms, signer candidates, profile
+   * exceptions) and `at`. `at` is left out: an entry is only stored when the
+   * engine validated no CRL issuer path (the one use of `at` besides
+   * freshness) and every CRL was fresh, and it is only used at an instant
+   * where every one of its CRLs is still fresh (crlFreshAt, the engine's own
+   * test) — there every freshness test has the same outcome, so the engine
+   * would make the same decisions. A revoked certificate stays revoked: the
+   * answer comes from the same CRL objects, never from a looser source.
+   */
+  private engine(path: readonly Certificate[], crls: Crl[], at: number): readonly RevocationStatus[] {
+    const skew = this.opts.maxSkewMs ?? 5 * 60_000;
+    let key = '';
+    for (const c of path) key += `${c.fingerprintSha256},`;
+    for (const c of crls) key += `|${crlId(c)}`;
+    const hit = this.engineCache.get(key);
+    if (hit && hit.crls.every((c) => crlFreshAt(c, at, skew))) {
+      this.engineCache.delete(key);
+      this.engineCache.set(key, hit);
+      return hit.statuses;
+    }
+    this.engineRuns++;
+    const anchor = path[path.length - 1]!;
+    const result = { ...oneLinkPath(path[0]!, path[1]!), path: [...path], anchor };
+    const out = checkPathWithCrlsOutcome(result, crls, {
+      at,
+      maxSkewMs: skew,
+      algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
+      anchors: [anchor],
+      certificates: this.opts.certificates ?? [],
+      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
+    });
+    if (out.freshnessOnly && crls.every((c) => crlFreshAt(c, at, skew))) {
+      if (this.engineCache.size >= ENGINE_CACHE_MAX) this.engineCache.delete(this.engineCache.keys().next().value!);
+      this.engineCache.set(key, { statuses: Object.freeze(out.statuses.map(freezeStatus)), crls: Object.freeze([...crls]) });
+    }
+    return out.statuses;
   }
 
   /** URLs whose CRL reaches nextUpdate (or has none) within the refresh margin at `now`. */
