@@ -46,6 +46,7 @@
  * Failures are never cached: a refusal is always worked out anew.
  */
 import { createHash } from 'node:crypto';
+import { certId } from '../cert/cert-id';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
@@ -127,14 +128,15 @@ function algKey(policy: ValidationPolicy): string {
 // Why the key is complete. A search's result is a function of (1) the leaf,
 // (2) the caller's intermediates in order, (3) every field of the policy and
 // (4) the signature cache's state (only through the budgets). The key holds
-// (1) the leaf's fingerprint (the SHA-256 of its DER: a certificate is its
-// DER); (2) the fingerprints of the intermediates in the given order (the
-// order decides the trial order among them); (3) every field of the policy
-// but `at`: primitives by value, the algorithm policy by content (algKey),
-// every other object (the frozen anchor and intermediate lists, subtrees,
-// policy sets, leafChecks...) by identity — a policy is only cached when each
-// of them is frozen, so the same identity is the same content (a reloaded
-// trust store makes new lists, hence new keys: nothing to invalidate).
+// (1) the leaf's id, one per fingerprint (the SHA-256 of its DER: a
+// certificate is its DER); (2) the ids of the intermediates in the given
+// order (the order decides the trial order among them); (3) the id of every
+// field of the policy but `at`: primitives by value, the algorithm policy by
+// content (algKey), every other object (the frozen anchor and intermediate
+// lists, subtrees, policy sets, leafChecks...) by identity — a policy is only
+// cached when each of them is frozen, so the same identity is the same
+// content (a reloaded trust store makes new lists, hence new keys: nothing to
+// invalidate).
 // `at` is not in the key: the entry keeps the window [notBefore, notAfter]
 // (intersection over the path and a certificate anchor) outside which it is
 // not used. (4) is made irrelevant: only searches whose path fits the
@@ -146,12 +148,14 @@ function algKey(policy: ValidationPolicy): string {
 const PATH_CACHE_MAX = 2_000;
 
 interface CachedPath {
-  result: PathResult;
-  /** The window of validation times in which the same search gives `result`: every validity check passes. */
+  /** The result as a hit returns it: nothing searched (no signature, no candidate), frozen (shared). */
+  hit: PathResult;
+  /** The window of validation times in which the same search gives the result: every validity check passes. */
   from: number;
   until: number;
 }
 
+/** Oldest entry evicted first (no reordering on a hit: a hit stays a few map reads). */
 const pathCache = new Map<string, CachedPath>();
 let pathCacheHits = 0;
 
@@ -165,30 +169,62 @@ export function pathCacheStats(): { size: number; hits: number; max: number } {
   return { size: pathCache.size, hits: pathCacheHits, max: PATH_CACHE_MAX };
 }
 
+/** Short ids for policies and their objects, never reused (a counter). */
+let nextId = 0;
 /** Identity numbers of the policy's frozen objects (lists, functions). */
 const objectIds = new WeakMap<object, number>();
-let nextObjectId = 0;
 function objectId(o: object): number {
   let id = objectIds.get(o);
   if (id === undefined) {
-    id = nextObjectId++;
+    id = nextId++;
     objectIds.set(o, id);
   }
   return id;
 }
 
-/** The policy's fields but `at`, as a key part; undefined when some object in it could still change (not cached then). */
-const policyKeys = new WeakMap<ValidationPolicy, string | null>();
-function policyKeyOf(policy: ValidationPolicy): string | undefined {
-  let k = policyKeys.get(policy);
-  if (k === undefined) {
-    k = computePolicyKey(policy);
-    policyKeys.set(policy, k);
+/**
+ * The policy's fields but `at`, as a short id; undefined when some object in
+ * it is not frozen (could still change: not cached then). Per policy object,
+ * and for a per-request copy (another `at`, every other field the same
+ * values as the last policy seen with its anchor list) taken from that one
+ * without building the key again.
+ */
+const policyIds = new WeakMap<ValidationPolicy, number | null>();
+const policyKeyIds = new Map<string, number>();
+const lastByAnchors = new WeakMap<readonly TrustAnchor[], { policy: ValidationPolicy; id: number | null }>();
+function policyIdOf(policy: ValidationPolicy): number | undefined {
+  let id = policyIds.get(policy);
+  if (id === undefined) {
+    const last = lastByAnchors.get(policy.trustAnchors);
+    if (last !== undefined && sameButAt(last.policy, policy)) id = last.id;
+    else {
+      const key = policyKey(policy);
+      if (key === null) id = null;
+      else {
+        id = policyKeyIds.get(key);
+        if (id === undefined) {
+          id = nextId++;
+          policyKeyIds.set(key, id);
+        }
+      }
+    }
+    policyIds.set(policy, id);
+    if (policy.trustAnchors) lastByAnchors.set(policy.trustAnchors, { policy, id });
   }
-  return k ?? undefined;
+  return id ?? undefined;
 }
 
-function computePolicyKey(policy: ValidationPolicy): string | null {
+function sameButAt(a: ValidationPolicy, b: ValidationPolicy): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  for (const k of kb) if (k !== 'at' && (!(k in ra) || !Object.is(ra[k], rb[k]))) return false;
+  return true;
+}
+
+function policyKey(policy: ValidationPolicy): string | null {
   const parts: string[] = [algKey(policy)];
   for (const name of Object.keys(policy).sort()) {
     if (name === 'at' || name === 'algorithms') continue;
@@ -202,22 +238,20 @@ function computePolicyKey(policy: ValidationPolicy): string | null {
 }
 
 function pathCacheKey(policy: ValidationPolicy, leaf: Certificate, intermediates: readonly Certificate[]): string | undefined {
-  const pk = policyKeyOf(policy);
-  if (pk === undefined || typeof leaf?.fingerprintSha256 !== 'string') return undefined;
-  let k = `${pk}|${leaf.fingerprintSha256}`;
-  for (const c of intermediates) k += c && typeof c.fingerprintSha256 === 'string' ? `,${c.fingerprintSha256}` : ',-';
+  const pid = policyIdOf(policy);
+  if (pid === undefined || typeof leaf?.fingerprintSha256 !== 'string') return undefined;
+  let k = `${pid}|${certId(leaf)}`;
+  for (const c of intermediates) k += c && typeof c.fingerprintSha256 === 'string' ? `,${certId(c)}` : ',-';
   return k;
 }
 
 function pathCacheGet(key: string, at: number, leaf: Certificate): PathResult | undefined {
   const e = pathCache.get(key);
   if (e === undefined || at < e.from || at > e.until) return undefined;
-  pathCache.delete(key);
-  pathCache.set(key, e);
   pathCacheHits++;
-  const r = e.result;
-  // nothing was searched this time; the path starts with the caller's own leaf object (same DER)
-  return { ...r, path: r.path[0] === leaf ? r.path : [leaf, ...r.path.slice(1)], signatureChecks: 0, signatureCost: 0, candidatesTried: 0 };
+  const r = e.hit;
+  // the path starts with the caller's own leaf object (same DER)
+  return r.path[0] === leaf ? r : { ...r, path: [leaf, ...r.path.slice(1)] };
 }
 
 /** Store `result` when the search went straight to its anchor and would fit the budgets with a cold signature cache. */
@@ -244,7 +278,7 @@ function pathCachePut(key: string, search: Search, result: PathResult, policy: V
   Object.freeze(result.validPolicies);
   Object.freeze(result.reasons);
   if (pathCache.size >= PATH_CACHE_MAX) pathCache.delete(pathCache.keys().next().value!);
-  pathCache.set(key, { result: Object.freeze({ ...result }), from, until });
+  pathCache.set(key, { hit: Object.freeze({ ...result, signatureChecks: 0, signatureCost: 0, candidatesTried: 0 }), from, until });
 }
 
 // ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@
  */
 import type { AlgorithmPolicy } from '../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
+import { certId } from '../cert/cert-id';
 import type { Certificate, DistributionPoint } from '../cert/types';
 import type { Clock } from '../clock';
 import type { ProfileRule } from '../path/profile';
@@ -66,7 +67,7 @@ export interface FetchingCrlSourceOptions {
 
 type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
 
-/** The engine's answers kept per source (least recently used evicted). */
+/** The engine's answers kept per source (oldest evicted first). */
 const ENGINE_CACHE_MAX = 1024;
 
 /** A number per parsed CRL object (a CRL fetched again is a new object, hence a new number). */
@@ -111,6 +112,39 @@ export function crlUrlsOf(query: RevocationQuery): string[] {
   return dpUrls(query.cert.ext.crlDistributionPoints);
 }
 
+/*
+ * What check() reads off a certificate or a CRL depends on nothing else:
+ * worked out once per (immutable, parsed) object, kept weakly.
+ */
+interface CertUrls {
+  /** crlDistributionPoints URIs. */
+  crl: readonly string[];
+  /** freshestCRL URIs (delta CRLs). */
+  delta: readonly string[];
+  /** Issuer names whose preloaded CRLs may speak for it: its issuer, and each cRLIssuer of its distribution points. */
+  issuerKeys: readonly string[];
+}
+const certUrls = new WeakMap<Certificate, CertUrls>();
+function urlsOfCert(c: Certificate): CertUrls {
+  let u = certUrls.get(c);
+  if (u === undefined) {
+    const dps = c.ext.crlDistributionPoints ?? [];
+    const issuerKeys = [...new Set([c.issuer.key, ...dps.flatMap((dp) => (dp.crlIssuer ?? []).flatMap((g) => (g.type === 'directoryName' ? [g.name.key] : [])))])];
+    u = Object.freeze({ crl: Object.freeze(dpUrls(dps)), delta: Object.freeze(dpUrls(c.ext.freshestCrl)), issuerKeys: Object.freeze(issuerKeys) });
+    certUrls.set(c, u);
+  }
+  return u;
+}
+const crlDeltaUrls = new WeakMap<Crl, readonly string[]>();
+function deltaUrlsOfCrl(c: Crl): readonly string[] {
+  let u = crlDeltaUrls.get(c);
+  if (u === undefined) {
+    u = Object.freeze(dpUrls(c.freshestCrl));
+    crlDeltaUrls.set(c, u);
+  }
+  return u;
+}
+
 /** The engine's evidence labelled with the URL (and cache state) of the CRL it came from (matched by issuer and thisUpdate). */
 function labelEvidence(s: RevocationStatus, crls: readonly Crl[], origin: ReadonlyMap<Crl, { url: string; cached: boolean }>): RevocationStatus {
   const find = (e: { thisUpdate?: number; signer?: string }): { url: string; cached: boolean } | undefined => {
@@ -151,13 +185,16 @@ export class FetchingCrlSource implements CrlSource {
     const onPath = query.path !== undefined && i >= 0 && query.path[i + 1] === issuer;
     const path = onPath ? query.path! : [cert, issuer];
     const index = onPath ? i : 0;
-    const checked = path.slice(0, -1);
     // fetched: this certificate's distribution points (and deltas) only — other certificates' CRLs are
     // fetched when they are checked; preloaded CRLs of every issuer on the path are used as they are
-    const urls = crlUrlsOf(query);
+    const own = urlsOfCert(cert);
+    const urls = own.crl;
     // preloaded CRLs of the issuers, or of a cRLIssuer a distribution point names
-    const issuerKeys = new Set(checked.flatMap((c) => [c.issuer.key, ...(c.ext.crlDistributionPoints ?? []).flatMap((dp) => (dp.crlIssuer ?? []).flatMap((g) => (g.type === 'directoryName' ? [g.name.key] : [])))]));
-    const preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
+    let preloaded: Crl[] = [];
+    if (this.preloadedByIssuer.size > 0) {
+      const issuerKeys = new Set(path.slice(0, -1).flatMap((c) => urlsOfCert(c).issuerKeys));
+      preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
+    }
     if (urls.length === 0 && preloaded.length === 0) return { status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] };
 
     const origin = new Map<Crl, { url: string; cached: boolean }>();
@@ -173,17 +210,19 @@ export class FetchingCrlSource implements CrlSource {
       }
       return out;
     };
-    const complete = await gather(urls);
+    // every CRL held and current (the usual case): no promise to wait for
+    const complete = this.allHeld(urls, origin) ?? (await gather(urls));
     // delta CRLs: freshestCRL of the certificate and of each complete CRL (§5.2.6)
-    const deltaUrls = dpUrls(cert.ext.freshestCrl);
-    for (const c of [...complete, ...preloaded]) dpUrls(c.freshestCrl, deltaUrls);
-    const deltas = await gather(deltaUrls.filter((u) => !urls.includes(u)));
-    const crls = [...complete, ...deltas, ...preloaded];
+    const deltaUrls = [...own.delta];
+    for (const c of complete) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    for (const c of preloaded) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    const deltas = deltaUrls.length === 0 ? [] : await gather(deltaUrls.filter((u) => !urls.includes(u)));
+    const crls = deltas.length === 0 && preloaded.length === 0 ? complete : [...complete, ...deltas, ...preloaded];
     if (crls.length === 0) {
       const first = failures[0]!;
       return { ...first, attempts: failures.flatMap((f) => f.attempts) };
     }
-    const statuses = this.engine(onPath ? path : [cert, issuer], crls, at);
+    const statuses = this.engine(path, crls, at);
     const labelled = labelEvidence(statuses[index]!, crls, origin);
     if (labelled.status !== 'unknown' || failures.length === 0) return labelled;
     // nothing in scope answered and some distribution point failed: that failure is the more telling answer
@@ -195,7 +234,8 @@ export class FetchingCrlSource implements CrlSource {
    * checkPathWithCrls on `path` (leaf first, its last certificate the anchor)
    * with `crls` at `at`, or the statuses it gave before for the same inputs.
    * Why the key is complete: the engine's inputs are the path (the
-   * certificates' fingerprints, in order; the anchor is the last one), the
+   * certificates, in order, by cert/cert-id.ts's id: one per fingerprint; the
+   * anchor is the last one), the
    * CRLs (each parsed CRL object by identity, in order: parsed CRLs are never
    * changed, and a CRL fetched again is another object), this source's
    * options (fixed for its life: skew, algorithms, signer candidates, profile
@@ -210,14 +250,10 @@ export class FetchingCrlSource implements CrlSource {
   private engine(path: readonly Certificate[], crls: Crl[], at: number): readonly RevocationStatus[] {
     const skew = this.opts.maxSkewMs ?? 5 * 60_000;
     let key = '';
-    for (const c of path) key += `${c.fingerprintSha256},`;
+    for (const c of path) key += `${certId(c)},`;
     for (const c of crls) key += `|${crlId(c)}`;
     const hit = this.engineCache.get(key);
-    if (hit && hit.crls.every((c) => crlFreshAt(c, at, skew))) {
-      this.engineCache.delete(key);
-      this.engineCache.set(key, hit);
-      return hit.statuses;
-    }
+    if (hit && hit.crls.every((c) => crlFreshAt(c, at, skew))) return hit.statuses;
     this.engineRuns++;
     const anchor = path[path.length - 1]!;
     const result = { ...oneLinkPath(path[0]!, path[1]!), path: [...path], anchor };
@@ -249,10 +285,29 @@ export class FetchingCrlSource implements CrlSource {
     return this.fetchShared(url);
   }
 
+  /** The held CRLs of `urls`, labelled in `origin` as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
+  private allHeld(urls: readonly string[], origin: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
+    const now = this.opts.clock.now();
+    const out: Crl[] = [];
+    for (const url of urls) {
+      const crl = this.current(url, now);
+      if (crl === undefined) return undefined;
+      out.push(crl);
+    }
+    urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
+    return out;
+  }
+
+  /** The CRL held for `url` when `now` is before its nextUpdate (crlFor's cache test). */
+  private current(url: string, now: number): Crl | undefined {
+    const h = this.held.get(url);
+    return h && h.crl.nextUpdate !== undefined && now < h.crl.nextUpdate ? h.crl : undefined;
+  }
+
   private async crlFor(url: string): Promise<{ crl: Crl; cached: boolean } | { status: RevocationStatus }> {
     const now = this.opts.clock.now();
-    const h = this.held.get(url);
-    if (h && h.crl.nextUpdate !== undefined && now < h.crl.nextUpdate) return { crl: h.crl, cached: true };
+    const held = this.current(url, now);
+    if (held) return { crl: held, cached: true };
     const neg = this.failures.get(url);
     if (neg && now < neg.retryAt) {
       return {
