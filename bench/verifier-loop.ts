@@ -13,13 +13,9 @@
  * Needs Redis on REDIS_URL (keys under a unique prefix, deleted afterwards).
  */
 import { randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
-import { loadConfig } from '@jointcert/common';
-import { signCms, TEST_TIME } from '@jointcert/pki/issuing';
-import { VerifierModule, VerifyChallengeUseCase, VerifyDocumentUseCase } from '@jointcert/verification';
-import { deleteKeys } from '../test/support/redis';
-import { koreanMaterial, RevocationPeer, verifierTestEnv } from '../test/support/verifier';
+import { signCms } from '@jointcert/pki/issuing';
+import { VerifyChallengeUseCase, VerifyDocumentUseCase } from '@jointcert/verification';
+import { withBenchVerifier } from './verifier.bench';
 
 async function cpuUsPerOp(fn: () => unknown, ms: number, warmMs: number): Promise<number> {
   const warmEnd = performance.now() + warmMs;
@@ -37,13 +33,7 @@ async function cpuUsPerOp(fn: () => unknown, ms: number, warmMs: number): Promis
 
 async function main(): Promise<void> {
   const ms = Number(process.argv[2] ?? 600);
-  const peer = await new RevocationPeer().start();
-  const pki = koreanMaterial(peer, TEST_TIME);
-  const prefix = `jc-bench-verifier-loop-${process.pid}:`;
-  const config = loadConfig({ ...process.env, ...verifierTestEnv(pki, prefix) });
-  const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(config, { clock: { now: () => TEST_TIME } }), { logger: false });
-  const redis = new Redis(config.REDIS_URL);
-  try {
+  await withBenchVerifier('verifier-loop', async ({ app, peer, pki }) => {
     const chain = pki.user({ serial: 0x3101n, ocspUrl: false, crlUrls: [peer.crl('/crl/ca.crl', pki.crlOf([]))] });
     const nonce = randomBytes(32);
     const login = { signedData: signCms(chain.user, nonce).toString('base64'), expectedContent: nonce.toString('base64'), purpose: 'login' as const };
@@ -71,13 +61,7 @@ async function main(): Promise<void> {
       const ratios = us[k]!.map((v, i) => v / us.a![i]!);
       console.log(k.padEnd(6), `${median(us[k]!).toFixed(1)} µs CPU`, `median ×a ${median(ratios).toFixed(2)}`, `(${ratios.map((r) => r.toFixed(2)).join(' ')})`);
     }
-  } finally {
-    await app.close();
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-    await peer.stop();
-    pki.cleanup();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

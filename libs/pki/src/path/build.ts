@@ -46,7 +46,7 @@
  * Failures are never cached: a refusal is always worked out anew.
  */
 import { createHash } from 'node:crypto';
-import { certId } from '../cert/cert-id';
+import { certId, objectId } from '../cache-ids';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
@@ -169,18 +169,8 @@ export function pathCacheStats(): { size: number; hits: number; max: number } {
   return { size: pathCache.size, hits: pathCacheHits, max: PATH_CACHE_MAX };
 }
 
-/** Short ids for policies and their objects, never reused (a counter). */
-let nextId = 0;
-/** Identity numbers of the policy's frozen objects (lists, functions). */
-const objectIds = new WeakMap<object, number>();
-function objectId(o: object): number {
-  let id = objectIds.get(o);
-  if (id === undefined) {
-    id = nextId++;
-    objectIds.set(o, id);
-  }
-  return id;
-}
+/** Short ids for policies, never reused (a counter). */
+let nextPolicyId = 0;
 
 /**
  * The policy's fields but `at`, as a short id; undefined when some object in
@@ -203,7 +193,7 @@ function policyIdOf(policy: ValidationPolicy): number | undefined {
       else {
         id = policyKeyIds.get(key);
         if (id === undefined) {
-          id = nextId++;
+          id = nextPolicyId++;
           policyKeyIds.set(key, id);
         }
       }

@@ -29,7 +29,7 @@
  */
 import type { AlgorithmPolicy } from '../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
-import { certId } from '../cert/cert-id';
+import { certId, objectId } from '../cache-ids';
 import type { Certificate, DistributionPoint } from '../cert/types';
 import type { Clock } from '../clock';
 import type { ProfileRule } from '../path/profile';
@@ -69,18 +69,6 @@ type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
 
 /** The engine's answers kept per source (oldest evicted first). */
 const ENGINE_CACHE_MAX = 1024;
-
-/** A number per parsed CRL object (a CRL fetched again is a new object, hence a new number). */
-const crlIds = new WeakMap<Crl, number>();
-let nextCrlId = 0;
-function crlId(c: Crl): number {
-  let id = crlIds.get(c);
-  if (id === undefined) {
-    id = nextCrlId++;
-    crlIds.set(c, id);
-  }
-  return id;
-}
 
 /** Freeze a status shared between requests (its lists too). */
 function freezeStatus(s: RevocationStatus): RevocationStatus {
@@ -251,7 +239,7 @@ export class FetchingCrlSource implements CrlSource {
     const skew = this.opts.maxSkewMs ?? 5 * 60_000;
     let key = '';
     for (const c of path) key += `${certId(c)},`;
-    for (const c of crls) key += `|${crlId(c)}`;
+    for (const c of crls) key += `|${objectId(c)}`; // a CRL fetched again is a new object, hence a new id
     const hit = this.engineCache.get(key);
     if (hit && hit.crls.every((c) => crlFreshAt(c, at, skew))) return hit.statuses;
     this.engineRuns++;
