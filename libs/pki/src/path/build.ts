@@ -215,6 +215,9 @@ function sameButAt(a: ValidationPolicy, b: ValidationPolicy): boolean {
 }
 
 function policyKey(policy: ValidationPolicy): string | null {
+  // the algorithm policy is keyed by its content (algKey's JSON, kept per object): it must not change either
+  const alg: object = policy.algorithms;
+  if (!Object.isFrozen(alg) || Object.values(alg).some((v) => typeof v === 'object' && v !== null && !Object.isFrozen(v))) return null;
   const parts: string[] = [algKey(policy)];
   for (const name of Object.keys(policy).sort()) {
     if (name === 'at' || name === 'algorithms') continue;

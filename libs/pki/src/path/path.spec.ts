@@ -203,6 +203,10 @@ describe('validatePath: path cache (repeat signer)', () => {
     const notFrozen = { ...policy };
     expect(validatePath(user, [ca], notFrozen).ok).toBe(true);
     expect(pathCacheStats().size).toBe(0);
+    // a list inside the algorithm policy that could still change
+    const openList = createValidationPolicy({ trustAnchors: [root], at: chain.at, algorithms: { ...DEFAULT_ALGORITHM_POLICY, curves: [OID.prime256v1] } });
+    expect(validatePath(user, [ca], openList).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
   });
 
   it('a path that would not fit the signature budget with a cold signature cache is not cached', () => {
