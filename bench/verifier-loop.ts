@@ -1,6 +1,6 @@
 /**
  * CPU time of one verification in the verifier, in process (no transport):
- * `node dist/bench/verifier-loop.js [ms]` after `npm run bench verifier` (or
+ * `node dist/bench/verifier-loop.js [ms] [row]` after `npm run bench verifier` (or
  * the two tsc steps). Rows, each a repeat signer of the Korean test PKI
  * (RSA-2048 root → CA → user, the CA's ARL and the user's CRL served by a
  * local peer and held in process, OCSP absent as in the dev CA's chains):
@@ -10,6 +10,7 @@
  * It measures CPU time (user + system, GC included) over awaited calls, a
  * warm-up round then five interleaved rounds, and prints each row's median µs and its ratio to (a)
  * per round: on a shared machine the ratio is steadier than either figure.
+ * With a row name it runs only that row (for `node --cpu-prof`).
  * Needs Redis on REDIS_URL (keys under a unique prefix, deleted afterwards).
  */
 import { randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
       doc: () => documents.execute(doc),
       login: () => challenges.execute(login),
     };
+    const only = process.argv[3];
+    if (only) {
+      // one row alone (for `node --cpu-prof`)
+      console.log(only, (await cpuUsPerOp(rows[only]!, ms, 300)).toFixed(1), 'µs CPU/op');
+      return;
+    }
     // JIT warm-up: a round of every row, not counted
     for (const fn of Object.values(rows)) await cpuUsPerOp(fn, ms, 300);
     const us: Record<string, number[]> = {};
