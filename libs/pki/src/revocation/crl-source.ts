@@ -23,6 +23,12 @@
  *     `refreshMarginMs`, and `refresh(url)` fetches one: the service's
  *     scheduler calls them so CRLs are renewed before they go stale.
  *
+ * The engine's statuses for one path and one list of CRL objects are kept
+ * and reused at any instant where each of those CRLs is still fresh (see
+ * `engine`): a repeat signer's revocation costs a lookup, not a §6.3 run,
+ * while the CRLs it rests on are the same. A CRL fetched again is another
+ * object, hence other statuses.
+ *
  * Parsed CRLs (with their serial index) stay in process memory: they are
  * large, and re-parsing a cached blob costs more than fetching it from a CA's
  * directory nearby.
