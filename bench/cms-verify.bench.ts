@@ -15,7 +15,8 @@
  *
  * (b)/(c) inject a trivial validatePath, so they measure the CMS work alone;
  * (b+) injects the real one (libs/pki/src/path, root as the anchor, its
- * signature cache warm).
+ * signature and path caches warm: a repeat signer's path comes from the path
+ * cache, its validity window checked).
  */
 import { createPublicKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

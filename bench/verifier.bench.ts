@@ -13,24 +13,38 @@
  * prefix, deleted afterwards.
  */
 import { randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
 import { KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { VerifierModule, VerifyChallengeUseCase } from '@jointcert/verification';
 import { deleteKeys } from '../test/support/redis';
-import { koreanMaterial, RevocationPeer, verifierTestEnv } from '../test/support/verifier';
+import { type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from '../test/support/verifier';
 import { measure, measureAsync, report, type Rate } from './util';
 
-export async function run(): Promise<void> {
+/** A verifier (Nest application context) on the Korean test PKI at TEST_TIME, its revocation peer, torn down after `fn`. */
+export async function withBenchVerifier(name: string, fn: (v: { app: INestApplicationContext; peer: RevocationPeer; pki: KoreanMaterial }) => Promise<void>): Promise<void> {
   const peer = await new RevocationPeer().start();
   const pki = koreanMaterial(peer, TEST_TIME);
-  const prefix = `jc-bench-verifier-${process.pid}:`;
-  // the tests' verifier environment (its timeouts never fire here: the OCSP answer is cached after the warm-up)
+  const prefix = `jc-bench-${name}-${process.pid}:`;
+  // the tests' verifier environment (its timeouts never fire here: revocation answers are cached after the warm-up)
   const config = loadConfig({ ...process.env, ...verifierTestEnv(pki, prefix) });
   const app = await NestFactory.createApplicationContext(VerifierModule.forRoot(config, { clock: { now: () => TEST_TIME } }), { logger: false });
   const redis = new Redis(config.REDIS_URL);
   try {
+    await fn({ app, peer, pki });
+  } finally {
+    await app.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+    await peer.stop();
+    pki.cleanup();
+  }
+}
+
+export async function run(): Promise<void> {
+  await withBenchVerifier('verifier', async ({ app, peer, pki }) => {
     const chain = pki.user({ serial: 0x3001n, ocspUrl: `${peer.base}/ocsp/bench`, crlUrls: false });
     peer.ocsp('/ocsp/bench', pki.ocspFor(chain.user, { status: 'good' }));
     const nonce = randomBytes(32);
@@ -59,11 +73,5 @@ export async function run(): Promise<void> {
     report('(a) crypto.verify RSA-2048, cached key', best.a!);
     report('(b) verifyChallenge, repeat signer, cached', best.b!, best.a);
     report('(c) (b) + VID check', best.c!, best.a);
-  } finally {
-    await app.close();
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-    await peer.stop();
-    pki.cleanup();
-  }
+  });
 }

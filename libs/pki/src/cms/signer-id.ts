@@ -82,5 +82,10 @@ function sameDerName(der: Uint8Array, pool: readonly Certificate[]): Name | unde
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
+  // serials, key identifiers and names: a loop beats making a Buffer view to call equals
+  if (a.length <= 128) {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

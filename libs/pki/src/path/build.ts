@@ -34,10 +34,19 @@
  *
  * Signature results are cached across calls in a bounded LRU keyed by (child
  * fingerprint, issuer fingerprint or SPKI hash, algorithm policy): a repeat
- * signer's chain costs no public-key operation the second time. Everything
- * time-dependent (validity, and all of §6.1) still runs on every call.
+ * signer's chain costs no public-key operation the second time.
+ *
+ * Whole results are cached too, for a repeat signer (see "path cache" below):
+ * a successful search that went straight to its anchor (no dead end, no
+ * backtracking) is remembered with the time window in which every
+ * certificate of its path, and the anchor, is within its validity period.
+ * The same inputs at a time inside that window make the search take the very
+ * same steps to the very same checks (validity is the only input of §6.1 that
+ * depends on the time), so the result is returned without searching again.
+ * Failures are never cached: a refusal is always worked out anew.
  */
 import { createHash } from 'node:crypto';
+import { certId, objectId } from '../cache-ids';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
@@ -55,8 +64,9 @@ const sigCache = new Map<string, SignatureCheck>();
 let sigCacheHits = 0;
 let sigCacheMisses = 0;
 
-/** Drop every cached signature result (tests, benchmarks). */
+/** Drop every cached signature result, and the cached paths built on them (tests, benchmarks). */
 export function clearSignatureCache(): void {
+  clearPathCache();
   sigCache.clear();
   sigCacheHits = 0;
   sigCacheMisses = 0;
@@ -109,6 +119,159 @@ function algKey(policy: ValidationPolicy): string {
     algKeys.set(policy.algorithms, k);
   }
   return k;
+}
+
+// ---------------------------------------------------------------------------
+// path cache (bounded LRU, process-wide): successful results of searches that
+// never backtracked, for a repeat signer.
+//
+// Why the key is complete. A search's result is a function of (1) the leaf,
+// (2) the caller's intermediates in order, (3) every field of the policy and
+// (4) the signature cache's state (only through the budgets). The key holds
+// (1) the leaf's id, one per fingerprint (the SHA-256 of its DER: a
+// certificate is its DER); (2) the ids of the intermediates in the given
+// order (the order decides the trial order among them); (3) the id of every
+// field of the policy but `at`: primitives by value, the algorithm policy by
+// content (algKey), every other object (the frozen anchor and intermediate
+// lists, subtrees, policy sets, leafChecks...) by identity — a policy is only
+// cached when each of them is frozen, so the same identity is the same
+// content (a reloaded trust store makes new lists, hence new keys: nothing to
+// invalidate).
+// `at` is not in the key: the entry keeps the window [notBefore, notAfter]
+// (intersection over the path and a certificate anchor) outside which it is
+// not used. (4) is made irrelevant: only searches whose path fits the
+// signature budgets with every signature computed (a cold signature cache)
+// are stored, so no budget can turn that search into a refusal.
+// leafChecks receive only the leaf and are taken as functions of it (the
+// Korean type profile); revocation is not part of path validation.
+
+const PATH_CACHE_MAX = 2_000;
+
+interface CachedPath {
+  /** The result as a hit returns it: nothing searched (no signature, no candidate), frozen (shared). */
+  hit: PathResult;
+  /** The window of validation times in which the same search gives the result: every validity check passes. */
+  from: number;
+  until: number;
+}
+
+/** Oldest entry evicted first (no reordering on a hit: a hit stays a few map reads). */
+const pathCache = new Map<string, CachedPath>();
+let pathCacheHits = 0;
+
+/** Drop every cached path (tests, benchmarks: a first-seen signer). */
+export function clearPathCache(): void {
+  pathCache.clear();
+  pathCacheHits = 0;
+}
+
+export function pathCacheStats(): { size: number; hits: number; max: number } {
+  return { size: pathCache.size, hits: pathCacheHits, max: PATH_CACHE_MAX };
+}
+
+/** Short ids for policies, never reused (a counter). */
+let nextPolicyId = 0;
+
+/**
+ * The policy's fields but `at`, as a short id; undefined when some object in
+ * it is not frozen (could still change: not cached then). Per policy object,
+ * and for a per-request copy (another `at`, every other field the same
+ * values as the last policy seen with its anchor list) taken from that one
+ * without building the key again.
+ */
+const policyIds = new WeakMap<ValidationPolicy, number | null>();
+const policyKeyIds = new Map<string, number>();
+const lastByAnchors = new WeakMap<readonly TrustAnchor[], { policy: ValidationPolicy; id: number | null }>();
+function policyIdOf(policy: ValidationPolicy): number | undefined {
+  let id = policyIds.get(policy);
+  if (id === undefined) {
+    const last = lastByAnchors.get(policy.trustAnchors);
+    if (last !== undefined && sameButAt(last.policy, policy)) id = last.id;
+    else {
+      const key = policyKey(policy);
+      if (key === null) id = null;
+      else {
+        id = policyKeyIds.get(key);
+        if (id === undefined) {
+          id = nextPolicyId++;
+          policyKeyIds.set(key, id);
+        }
+      }
+    }
+    policyIds.set(policy, id);
+    if (policy.trustAnchors) lastByAnchors.set(policy.trustAnchors, { policy, id });
+  }
+  return id ?? undefined;
+}
+
+function sameButAt(a: ValidationPolicy, b: ValidationPolicy): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  for (const k of kb) if (k !== 'at' && (!(k in ra) || !Object.is(ra[k], rb[k]))) return false;
+  return true;
+}
+
+function policyKey(policy: ValidationPolicy): string | null {
+  // the algorithm policy is keyed by its content (algKey's JSON, kept per object): it must not change either
+  const alg: object = policy.algorithms;
+  if (!Object.isFrozen(alg) || Object.values(alg).some((v) => typeof v === 'object' && v !== null && !Object.isFrozen(v))) return null;
+  const parts: string[] = [algKey(policy)];
+  for (const name of Object.keys(policy).sort()) {
+    if (name === 'at' || name === 'algorithms') continue;
+    const v: unknown = (policy as unknown as Record<string, unknown>)[name];
+    if (v === undefined) parts.push(`${name}=u`);
+    else if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') parts.push(`${name}=${typeof v}:${String(v)}`);
+    else if (typeof v === 'object' && Object.isFrozen(v)) parts.push(`${name}=#${objectId(v)}`);
+    else return null;
+  }
+  return parts.join('|');
+}
+
+function pathCacheKey(policy: ValidationPolicy, leaf: Certificate, intermediates: readonly Certificate[]): string | undefined {
+  const pid = policyIdOf(policy);
+  if (pid === undefined || typeof leaf?.fingerprintSha256 !== 'string') return undefined;
+  let k = `${pid}|${certId(leaf)}`;
+  for (const c of intermediates) k += c && typeof c.fingerprintSha256 === 'string' ? `,${certId(c)}` : ',-';
+  return k;
+}
+
+function pathCacheGet(key: string, at: number, leaf: Certificate): PathResult | undefined {
+  const e = pathCache.get(key);
+  if (e === undefined || at < e.from || at > e.until) return undefined;
+  pathCacheHits++;
+  const r = e.hit;
+  // the path starts with the caller's own leaf object (same DER)
+  return r.path[0] === leaf ? r : { ...r, path: [leaf, ...r.path.slice(1)] };
+}
+
+/** Store `result` when the search went straight to its anchor and would fit the budgets with a cold signature cache. */
+function pathCachePut(key: string, search: Search, result: PathResult, policy: ValidationPolicy): void {
+  if (!result.ok || search.best !== undefined || search.budgetExceeded || result.anchor === undefined) return;
+  const anchor = result.anchor;
+  const certs = isCertificateAnchor(anchor) && result.path[result.path.length - 1] === anchor ? result.path.slice(0, -1) : result.path;
+  // cold-cache cost of the path's signatures: one per certificate, by its issuer's key
+  let cost = 0;
+  for (let i = 0; i < certs.length; i++) cost += signatureCost(i + 1 < certs.length ? certs[i + 1]!.spki : anchor.spki);
+  if (certs.length > policy.maxSignatureChecks || cost > policy.maxSignatureCost || search.candidatesTried > policy.maxCandidates) return;
+  let from = -Infinity;
+  let until = Infinity;
+  // the same comparisons as process.ts: valid iff !(at < notBefore) && !(at > notAfter + 999)
+  for (const c of isCertificateAnchor(anchor) ? [...certs, anchor] : certs) {
+    from = Math.max(from, c.notBefore);
+    until = Math.min(until, c.notAfter + 999);
+  }
+  if (!(policy.at >= from && policy.at <= until)) return;
+  // shared between callers from now on: frozen, so no caller can change another's result
+  for (const c of result.checks) Object.freeze(c);
+  Object.freeze(result.checks);
+  Object.freeze(result.path);
+  Object.freeze(result.validPolicies);
+  Object.freeze(result.reasons);
+  if (pathCache.size >= PATH_CACHE_MAX) pathCache.delete(pathCache.keys().next().value!);
+  pathCache.set(key, { hit: Object.freeze({ ...result, signatureChecks: 0, signatureCost: 0, candidatesTried: 0 }), from, until });
 }
 
 // ---------------------------------------------------------------------------
@@ -402,7 +565,14 @@ function reasonsOf(checks: readonly PathCheck[]): PathReason[] {
  */
 export function validatePath(leaf: Certificate, intermediates: readonly Certificate[], policy: ValidationPolicy): PathResult {
   const pol = Object.isFrozen(policy) ? policy : createValidationPolicy(policy);
-  const search = new Search(pol, leaf, Array.isArray(intermediates) ? intermediates : []);
+  const bag = Array.isArray(intermediates) ? intermediates : [];
+  // a policy made here is new on every call: caching under it would only fill the cache
+  const key = pol === policy ? pathCacheKey(pol, leaf, bag) : undefined;
+  if (key !== undefined) {
+    const hit = pathCacheGet(key, pol.at, leaf);
+    if (hit) return hit;
+  }
+  const search = new Search(pol, leaf, bag);
   try {
     const loopKeys = new Set<string>([loopKey(leaf)]);
     search.dfs([leaf], new Set([leaf.fingerprintSha256]), loopKeys);
@@ -414,7 +584,9 @@ export function validatePath(leaf: Certificate, intermediates: readonly Certific
   const base = { signatureChecks: search.signatureChecks, signatureCost: search.signatureCost, candidatesTried: search.candidatesTried };
   if (search.success) {
     const s = search.success;
-    return { ok: true, path: s.path, anchor: s.anchor, checks: s.checks, reasons: [], validPolicies: s.validPolicies, ...base };
+    const result: PathResult = { ok: true, path: s.path, anchor: s.anchor, checks: s.checks, reasons: [], validPolicies: s.validPolicies, ...base };
+    if (key !== undefined) pathCachePut(key, search, result, pol);
+    return result;
   }
   if (search.budgetExceeded) {
     const b = search.best;

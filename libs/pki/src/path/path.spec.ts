@@ -6,7 +6,7 @@ import { OID, type Certificate, type GeneralName } from '../cert/types';
 import { decodePemAll } from '../der';
 import { isPkiError } from '../errors';
 import { DAY, TEST_TIME, issue, issueChain, issueKoreanChain, KOREAN_DEFAULTS, testKey, type Issued } from '../issuing';
-import { clearSignatureCache, signatureCacheStats, validatePath, validatePathDer } from './build';
+import { clearPathCache, clearSignatureCache, pathCacheStats, signatureCacheStats, validatePath, validatePathDer } from './build';
 import { nameConstraintViolation, uriHost } from './name-constraints';
 import { createValidationPolicy, type ValidationPolicyInput } from './policy';
 import { DEFAULT_ALGORITHM_POLICY, verifySignature } from '../crypto/signature';
@@ -119,7 +119,9 @@ describe('validatePath: Korean-profile chains', () => {
     clearSignatureCache();
     const first = validatePath(user, [ca], npkiPolicy);
     expect(first.signatureChecks).toBe(2);
-    const again = validatePath(parseCertificate(chain.user.der), [parseCertificate(chain.ca.der)], npkiPolicy);
+    // the same content under another policy object: no cached path, the cached signatures
+    const samePolicy = createValidationPolicy({ trustAnchors: [root], at: chain.at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+    const again = validatePath(parseCertificate(chain.user.der), [parseCertificate(chain.ca.der)], samePolicy);
     expect(again.ok).toBe(true);
     expect(again.signatureChecks).toBe(0);
     expect(signatureCacheStats().hits).toBeGreaterThanOrEqual(2);
@@ -131,6 +133,91 @@ describe('validatePath: Korean-profile chains', () => {
     const strict = createValidationPolicy({ trustAnchors: [root], at: chain.at, algorithms: { minRsaBits: 4096 } as never });
     const s = validatePath(user, [ca], strict);
     expect(s.reasons).toEqual(['WEAK_KEY']);
+  });
+});
+
+describe('validatePath: path cache (repeat signer)', () => {
+  const chain = issueKoreanChain();
+  const root = p(chain.root);
+  const ca = p(chain.ca);
+  const user = p(chain.user);
+  const policy = createValidationPolicy({ trustAnchors: [root], at: chain.at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+  // a per-request copy at another instant, as ValidationPolicies.at makes
+  const at = (t: number) => Object.freeze({ ...policy, at: t });
+  beforeEach(() => clearSignatureCache());
+
+  it('a straight search is reused at another instant inside every validity period: same result, nothing searched', () => {
+    const first = validatePath(user, [ca], policy);
+    expect(first.ok).toBe(true);
+    expect(pathCacheStats().size).toBe(1);
+    const hits = pathCacheStats().hits;
+    const userAgain = parseCertificate(chain.user.der);
+    const again = validatePath(userAgain, [parseCertificate(chain.ca.der)], at(chain.at + DAY));
+    expect(pathCacheStats().hits).toBe(hits + 1);
+    expect(again).toMatchObject({ ok: true, checks: first.checks, validPolicies: first.validPolicies, anchor: root, signatureChecks: 0, candidatesTried: 0 });
+    expect(again.path[0]).toBe(userAgain); // the caller's own leaf
+    expect(again.path.map((c) => c.fingerprintSha256)).toEqual(first.path.map((c) => c.fingerprintSha256));
+    // the cached result is shared, hence frozen
+    expect(() => (again.checks as unknown[]).push({})).toThrow(TypeError);
+  });
+
+  it('outside a validity period of the path (leaf, CA or anchor) the search runs again and refuses', () => {
+    expect(validatePath(user, [ca], policy).ok).toBe(true);
+    const hits = pathCacheStats().hits;
+    const late = validatePath(user, [ca], at(user.notAfter + 1000));
+    expect(late.reasons).toEqual(['EXPIRED']);
+    const early = validatePath(user, [ca], at(user.notBefore - 1));
+    expect(early.reasons).toEqual(['NOT_YET_VALID']);
+    expect(pathCacheStats().hits).toBe(hits);
+    // notAfter's whole second still counts as valid, as in process.ts
+    expect(validatePath(user, [ca], at(user.notAfter + 999)).ok).toBe(true);
+    expect(pathCacheStats().hits).toBe(hits + 1);
+  });
+
+  it('other intermediates, another order, other policy fields or another anchor list are other keys', () => {
+    expect(validatePath(user, [ca], policy).ok).toBe(true);
+    const hits = pathCacheStats().hits;
+    const other = issueChain([{ subject: 'CN=Unrelated' }], 'pc-other')[0]!;
+    expect(validatePath(user, [ca, p(other)], policy).ok).toBe(true);
+    expect(validatePath(user, [p(other), ca], policy).ok).toBe(true);
+    const keyUsage = Object.freeze({ ...policy, requiredKeyUsage: Object.freeze(['keyAgreement'] as const) });
+    expect(validatePath(user, [ca], keyUsage).reasons).toEqual(['KEY_USAGE']);
+    const depth = Object.freeze({ ...policy, maxDepth: 1 });
+    expect(validatePath(user, [ca], depth).ok).toBe(false);
+    const otherRoot = p(issueChain([{ subject: 'CN=Other Root' }], 'pc-root')[0]!);
+    expect(validatePath(user, [ca], Object.freeze({ ...policy, trustAnchors: Object.freeze([otherRoot]) })).ok).toBe(false);
+    expect(pathCacheStats().hits).toBe(hits);
+  });
+
+  it('a search that backtracked (a decoy CA first) is not cached; neither is a refusal, nor a policy made per call', () => {
+    // the CA's name and key identifier (so it is tried first), another key: the user's signature fails under it
+    const decoy = p(
+      issue({ keys: testKey('pc-decoy'), issuer: chain.root, subject: KOREAN_DEFAULTS.caSubject, extensions: { basicConstraints: { ca: true }, keyUsage: ['keyCertSign'], subjectKeyIdentifier: ca.ext.subjectKeyIdentifier! } }),
+    );
+    expect(decoy.subject.key).toBe(ca.subject.key);
+    const r = validatePath(user, [decoy, ca], policy);
+    expect(r.ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
+    expect(validatePath(user, [], policy).ok).toBe(false);
+    expect(pathCacheStats().size).toBe(0);
+    const notFrozen = { ...policy };
+    expect(validatePath(user, [ca], notFrozen).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
+    // a list inside the algorithm policy that could still change
+    const openList = createValidationPolicy({ trustAnchors: [root], at: chain.at, algorithms: { ...DEFAULT_ALGORITHM_POLICY, curves: [OID.prime256v1] } });
+    expect(validatePath(user, [ca], openList).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
+  });
+
+  it('a path that would not fit the signature budget with a cold signature cache is not cached', () => {
+    const tight = createValidationPolicy({ trustAnchors: [root], at: chain.at, maxSignatureChecks: 2 });
+    expect(validatePath(user, [ca], tight).ok).toBe(true); // two signatures: fits
+    expect(pathCacheStats().size).toBe(1);
+    clearPathCache();
+    const tighter = createValidationPolicy({ trustAnchors: [root], at: chain.at, maxSignatureChecks: 1 });
+    // signatures cached by the first call: this search computes none and succeeds, but a cold one would not
+    expect(validatePath(user, [ca], tighter).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
   });
 });
 

@@ -136,6 +136,30 @@ type SignerOutcome = { ok: true; key: SubjectPublicKeyInfo; cert: Certificate | 
  * validation or its anchor is not among `opts.anchors`.
  */
 export function checkPathWithCrls(result: PathResult, crls: readonly Crl[], opts: CrlPathOptions): RevocationStatus[] {
+  return checkPathWithCrlsOutcome(result, crls, opts).statuses;
+}
+
+/** checkPathWithCrls's statuses, and whether they depend on `opts.at` only through the CRLs' freshness. */
+export interface CrlPathOutcome {
+  statuses: RevocationStatus[];
+  /**
+   * True when no CRL issuer path was validated (validatePath at `opts.at`):
+   * then `at` enters only through the freshness test of each CRL given
+   * (`crlFreshAt`), and at any instant where every one of `crls` is fresh the
+   * same path, CRLs and options give these same statuses.
+   */
+  freshnessOnly: boolean;
+}
+
+/**
+ * The engine's freshness test (`freshness` below): thisUpdate ≤ at + skew and
+ * nextUpdate ≥ at − skew, a CRL without nextUpdate never fresh.
+ */
+export function crlFreshAt(crl: Crl, at: number, maxSkewMs: number): boolean {
+  return crl.nextUpdate !== undefined && !(crl.thisUpdate > at + maxSkewMs) && !(crl.nextUpdate < at - maxSkewMs);
+}
+
+export function checkPathWithCrlsOutcome(result: PathResult, crls: readonly Crl[], opts: CrlPathOptions): CrlPathOutcome {
   if (!result || !result.ok || !result.anchor || !Array.isArray(result.path) || result.path.length === 0) {
     throw new PkiError('INVALID_ARGUMENT', 'checkPathWithCrls: needs the result of a successful path validation');
   }
@@ -146,7 +170,8 @@ export function checkPathWithCrls(result: PathResult, crls: readonly Crl[], opts
     throw new PkiError('INVALID_ARGUMENT', 'checkPathWithCrls: at and maxSkewMs must be numbers');
   }
   const checker = new CrlPathChecker(crls, opts, result.anchor);
-  return checker.checkPath(result.path, result.anchor, 0, new Set());
+  const statuses = checker.checkPath(result.path, result.anchor, 0, new Set());
+  return { statuses, freshnessOnly: checker.signerValidations === 0 };
 }
 
 class CrlPathChecker {
@@ -157,7 +182,7 @@ class CrlPathChecker {
   /** Per call: statuses already worked out (an intermediate shared by a CRL issuer path), by fingerprint. */
   private readonly statusMemo = new Map<string, RevocationStatus>();
   /** CRL issuer paths validated so far in this call (bounded by MAX_SIGNER_VALIDATIONS). */
-  private signerValidations = 0;
+  signerValidations = 0;
   /** Per call: CRL issuer certificates already judged, by fingerprint. */
   private readonly signerMemo = new Map<string, SignerOutcome>();
 
@@ -411,6 +436,7 @@ class CrlPathChecker {
     return f ? { ok: false, fail: f } : v;
   }
 
+  /** Keep in step with crlFreshAt (undefined here iff crlFreshAt). */
   private freshness(crl: Crl): Fail | undefined {
     const { at, maxSkewMs } = this.opts;
     if (crl.thisUpdate > at + maxSkewMs) return { reason: 'STALE', detail: `CRL of ${crl.issuer.text}: thisUpdate ${isoTime(crl.thisUpdate)} is after ${isoTime(at)}` };

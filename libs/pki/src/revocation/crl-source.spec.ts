@@ -160,6 +160,45 @@ describe('FetchingCrlSource with the CRL engine', () => {
     expect(s.fetches).toBe(2); // base and delta, each once
   });
 
+  it('the engine answer for a path and its CRLs is reused while every CRL is fresh; a refetched or stale CRL runs the engine again', async () => {
+    const s = new FetchingCrlSource({ fetch: () => Promise.reject(new Error('no network')), clock, preloaded: [parseCrl(makeCrl(now - MIN, now + 60 * MIN))], maxSkewMs: 0 });
+    const noDp = (serial: bigint): Certificate => parseCertificate(issue({ subject: `CN=e${serial},O=yessign,C=KR`, serial, keys: testKey('cs-leaf', 'ec-p256'), issuer: caI }).der);
+    const ok = noDp(0x3001n);
+    const bad = noDp(0x2002n);
+    expect(await s.check({ cert: ok, issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
+    expect(await s.check({ cert: bad, issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    expect(s.engineRuns).toBe(2);
+    // the same questions later, the CRL still fresh: the same answers, no engine run
+    now += 30 * MIN;
+    expect(await s.check({ cert: ok, issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
+    const again = await s.check({ cert: bad, issuer: ca, at: now }, now);
+    expect(again).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    expect(s.engineRuns).toBe(2);
+    // at the CRL's nextUpdate it is still fresh (skew 0); one millisecond later it is not: the engine says STALE
+    expect(await s.check({ cert: ok, issuer: ca, at: now + 30 * MIN }, now + 30 * MIN)).toMatchObject({ status: 'good' });
+    expect(s.engineRuns).toBe(2);
+    expect(await s.check({ cert: ok, issuer: ca, at: now + 30 * MIN + 1 }, now + 30 * MIN + 1)).toMatchObject({ status: 'unknown', reason: 'STALE' });
+    expect(s.engineRuns).toBe(3);
+    // a stale answer is not kept: asked again, the engine runs again
+    await s.check({ cert: ok, issuer: ca, at: now + 30 * MIN + 1 }, now + 30 * MIN + 1);
+    expect(s.engineRuns).toBe(4);
+    // before the CRL's thisUpdate (skew 0): not fresh either
+    expect(await s.check({ cert: ok, issuer: ca, at: TEST_TIME - MIN - 1 }, TEST_TIME - MIN - 1)).toMatchObject({ status: 'unknown', reason: 'STALE' });
+  });
+
+  it('a CRL refreshed is a new CRL for the engine: its answer is not taken from the old one', async () => {
+    const s = source();
+    expect(await s.check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
+    expect(await s.check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
+    expect(s.engineRuns).toBe(1);
+    // refreshed while the old CRL is still fresh: the newer CRL, which lists the certificate, answers
+    now += 10 * MIN;
+    crlDer = buildCrl({ issuer: 'CN=CRL CA,O=yessign,C=KR', issuerKey: caI.key, thisUpdate: now - MIN, nextUpdate: now + 60 * MIN, crlNumber: 2, entries: [{ serial: 0x2001n, revokedAt: now - 2 * MIN, reason: 'superseded' }] });
+    expect((await s.refresh(`${base}/ca.crl`)).ok).toBe(true);
+    expect(await s.check({ cert: good, issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'superseded' });
+    expect(s.engineRuns).toBe(2);
+  });
+
   it('preloaded CRLs are indexed by issuer: a certificate without a distribution point is answered from them', async () => {
     const noDp = parseCertificate(issue({ subject: 'CN=nodp,O=yessign,C=KR', serial: 0x2002n, keys: testKey('cs-leaf', 'ec-p256'), issuer: caI }).der);
     const s = new FetchingCrlSource({ fetch: () => Promise.reject(new Error('no network')), clock, preloaded: [parseCrl(makeCrl(now - MIN, now + 60 * MIN))] });

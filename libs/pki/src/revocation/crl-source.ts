@@ -23,19 +23,26 @@
  *     `refreshMarginMs`, and `refresh(url)` fetches one: the service's
  *     scheduler calls them so CRLs are renewed before they go stale.
  *
+ * The engine's statuses for one path and one list of CRL objects are kept
+ * and reused at any instant where each of those CRLs is still fresh (see
+ * `engine`): a repeat signer's revocation costs a lookup, not a §6.3 run,
+ * while the CRLs it rests on are the same. A CRL fetched again is another
+ * object, hence other statuses.
+ *
  * Parsed CRLs (with their serial index) stay in process memory: they are
  * large, and re-parsing a cached blob costs more than fetching it from a CA's
  * directory nearby.
  */
 import type { AlgorithmPolicy } from '../crypto/signature';
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
+import { certId, objectId } from '../cache-ids';
 import type { Certificate, DistributionPoint } from '../cert/types';
 import type { Clock } from '../clock';
 import type { ProfileRule } from '../path/profile';
 import { oneLinkPath } from './crl/check';
 import type { CrlFetchResult } from './crl/fetch';
 import type { Crl } from './crl/types';
-import { checkPathWithCrls } from './crl-path';
+import { checkPathWithCrlsOutcome, crlFreshAt } from './crl-path';
 import type { RevocationQuery, RevocationStatus } from './types';
 
 /** Answers "is this certificate on its CRL?" for the checker. Never rejects. */
@@ -66,6 +73,19 @@ export interface FetchingCrlSourceOptions {
 
 type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
 
+/** The engine's answers kept per source (oldest evicted first). */
+const ENGINE_CACHE_MAX = 1024;
+
+/** Freeze a status shared between requests (its lists too). */
+function freezeStatus(s: RevocationStatus): RevocationStatus {
+  if (s.status === 'unknown') {
+    for (const a of s.attempts) Object.freeze(a);
+    Object.freeze(s.attempts);
+  }
+  else if (s.notes) Object.freeze(s.notes);
+  return Object.freeze(s);
+}
+
 interface Held {
   crl: Crl;
   fetchedAt: number;
@@ -86,6 +106,39 @@ export function crlUrlsOf(query: RevocationQuery): string[] {
   return dpUrls(query.cert.ext.crlDistributionPoints);
 }
 
+/*
+ * What check() reads off a certificate or a CRL depends on nothing else:
+ * worked out once per (immutable, parsed) object, kept weakly.
+ */
+interface CertUrls {
+  /** crlDistributionPoints URIs. */
+  crl: readonly string[];
+  /** freshestCRL URIs (delta CRLs). */
+  delta: readonly string[];
+  /** Issuer names whose preloaded CRLs may speak for it: its issuer, and each cRLIssuer of its distribution points. */
+  issuerKeys: readonly string[];
+}
+const certUrls = new WeakMap<Certificate, CertUrls>();
+function urlsOfCert(c: Certificate): CertUrls {
+  let u = certUrls.get(c);
+  if (u === undefined) {
+    const dps = c.ext.crlDistributionPoints ?? [];
+    const issuerKeys = [...new Set([c.issuer.key, ...dps.flatMap((dp) => (dp.crlIssuer ?? []).flatMap((g) => (g.type === 'directoryName' ? [g.name.key] : [])))])];
+    u = Object.freeze({ crl: Object.freeze(dpUrls(dps)), delta: Object.freeze(dpUrls(c.ext.freshestCrl)), issuerKeys: Object.freeze(issuerKeys) });
+    certUrls.set(c, u);
+  }
+  return u;
+}
+const crlDeltaUrls = new WeakMap<Crl, readonly string[]>();
+function deltaUrlsOfCrl(c: Crl): readonly string[] {
+  let u = crlDeltaUrls.get(c);
+  if (u === undefined) {
+    u = Object.freeze(dpUrls(c.freshestCrl));
+    crlDeltaUrls.set(c, u);
+  }
+  return u;
+}
+
 /** The engine's evidence labelled with the URL (and cache state) of the CRL it came from (matched by issuer and thisUpdate). */
 function labelEvidence(s: RevocationStatus, crls: readonly Crl[], origin: ReadonlyMap<Crl, { url: string; cached: boolean }>): RevocationStatus {
   const find = (e: { thisUpdate?: number; signer?: string }): { url: string; cached: boolean } | undefined => {
@@ -101,8 +154,15 @@ export class FetchingCrlSource implements CrlSource {
   private readonly inflight = new Map<string, Promise<CrlFetchResult>>();
   private readonly failures = new Map<string, { failures: number; retryAt: number; reason: 'FETCH_FAILED' | 'MALFORMED_RESPONSE'; detail: string }>();
   private readonly preloadedByIssuer = new Map<string, Crl[]>();
+  /**
+   * The engine's statuses for a path and a list of CRLs, reused at any
+   * instant where each of those CRLs is fresh (see `engine`).
+   */
+  private readonly engineCache = new Map<string, { statuses: readonly RevocationStatus[]; crls: readonly Crl[] }>();
   /** Number of fetches started (for tests and metrics). */
   fetches = 0;
+  /** Number of runs of the CRL engine (engine answers reused are not counted; for tests and metrics). */
+  engineRuns = 0;
 
   constructor(private readonly opts: FetchingCrlSourceOptions) {
     for (const c of opts.preloaded ?? []) {
@@ -119,13 +179,16 @@ export class FetchingCrlSource implements CrlSource {
     const onPath = query.path !== undefined && i >= 0 && query.path[i + 1] === issuer;
     const path = onPath ? query.path! : [cert, issuer];
     const index = onPath ? i : 0;
-    const checked = path.slice(0, -1);
     // fetched: this certificate's distribution points (and deltas) only — other certificates' CRLs are
     // fetched when they are checked; preloaded CRLs of every issuer on the path are used as they are
-    const urls = crlUrlsOf(query);
+    const own = urlsOfCert(cert);
+    const urls = own.crl;
     // preloaded CRLs of the issuers, or of a cRLIssuer a distribution point names
-    const issuerKeys = new Set(checked.flatMap((c) => [c.issuer.key, ...(c.ext.crlDistributionPoints ?? []).flatMap((dp) => (dp.crlIssuer ?? []).flatMap((g) => (g.type === 'directoryName' ? [g.name.key] : [])))]));
-    const preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
+    let preloaded: Crl[] = [];
+    if (this.preloadedByIssuer.size > 0) {
+      const issuerKeys = new Set(path.slice(0, -1).flatMap((c) => urlsOfCert(c).issuerKeys));
+      preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
+    }
     if (urls.length === 0 && preloaded.length === 0) return { status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] };
 
     const origin = new Map<Crl, { url: string; cached: boolean }>();
@@ -141,31 +204,66 @@ export class FetchingCrlSource implements CrlSource {
       }
       return out;
     };
-    const complete = await gather(urls);
+    // every CRL held and current (the usual case): no promise to wait for
+    const complete = this.allHeld(urls, origin) ?? (await gather(urls));
     // delta CRLs: freshestCRL of the certificate and of each complete CRL (§5.2.6)
-    const deltaUrls = dpUrls(cert.ext.freshestCrl);
-    for (const c of [...complete, ...preloaded]) dpUrls(c.freshestCrl, deltaUrls);
-    const deltas = await gather(deltaUrls.filter((u) => !urls.includes(u)));
-    const crls = [...complete, ...deltas, ...preloaded];
+    const deltaUrls = [...own.delta];
+    for (const c of complete) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    for (const c of preloaded) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    const deltas = deltaUrls.length === 0 ? [] : await gather(deltaUrls.filter((u) => !urls.includes(u)));
+    const crls = deltas.length === 0 && preloaded.length === 0 ? complete : [...complete, ...deltas, ...preloaded];
     if (crls.length === 0) {
       const first = failures[0]!;
       return { ...first, attempts: failures.flatMap((f) => f.attempts) };
     }
-    const anchor = path[path.length - 1]!;
-    const result = onPath ? { ...oneLinkPath(cert, issuer), path: [...path], anchor } : oneLinkPath(cert, issuer);
-    const statuses = checkPathWithCrls(result, crls, {
-      at,
-      maxSkewMs: this.opts.maxSkewMs ?? 5 * 60_000,
-      algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
-      anchors: [anchor],
-      certificates: this.opts.certificates ?? [],
-      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
-    });
+    const statuses = this.engine(path, crls, at);
     const labelled = labelEvidence(statuses[index]!, crls, origin);
     if (labelled.status !== 'unknown' || failures.length === 0) return labelled;
     // nothing in scope answered and some distribution point failed: that failure is the more telling answer
     const primary = labelled.reason === 'NO_SOURCE' || labelled.reason === 'SCOPE_MISMATCH' ? failures[0]! : labelled;
     return { ...primary, attempts: [...labelled.attempts, ...failures.flatMap((f) => f.attempts)] };
+  }
+
+  /**
+   * checkPathWithCrls on `path` (leaf first, its last certificate the anchor)
+   * with `crls` at `at`, or the statuses it gave before for the same inputs.
+   * Why the key is complete: the engine's inputs are the path (the
+   * certificates, in order, by cert/cert-id.ts's id: one per fingerprint; the
+   * anchor is the last one), the
+   * CRLs (each parsed CRL object by identity, in order: parsed CRLs are never
+   * changed, and a CRL fetched again is another object), this source's
+   * options (fixed for its life: skew, algorithms, signer candidates, profile
+   * exceptions) and `at`. `at` is left out: an entry is only stored when the
+   * engine validated no CRL issuer path (the one use of `at` besides
+   * freshness) and every CRL was fresh, and it is only used at an instant
+   * where every one of its CRLs is still fresh (crlFreshAt, the engine's own
+   * test) — there every freshness test has the same outcome, so the engine
+   * would make the same decisions. A revoked certificate stays revoked: the
+   * answer comes from the same CRL objects, never from a looser source.
+   */
+  private engine(path: readonly Certificate[], crls: Crl[], at: number): readonly RevocationStatus[] {
+    const skew = this.opts.maxSkewMs ?? 5 * 60_000;
+    let key = '';
+    for (const c of path) key += `${certId(c)},`;
+    for (const c of crls) key += `|${objectId(c)}`; // a CRL fetched again is a new object, hence a new id
+    const hit = this.engineCache.get(key);
+    if (hit && hit.crls.every((c) => crlFreshAt(c, at, skew))) return hit.statuses;
+    this.engineRuns++;
+    const anchor = path[path.length - 1]!;
+    const result = { ...oneLinkPath(path[0]!, path[1]!), path: [...path], anchor };
+    const out = checkPathWithCrlsOutcome(result, crls, {
+      at,
+      maxSkewMs: skew,
+      algorithms: this.opts.algorithms ?? DEFAULT_ALGORITHM_POLICY,
+      anchors: [anchor],
+      certificates: this.opts.certificates ?? [],
+      ...(this.opts.profileExceptions ? { profileExceptions: this.opts.profileExceptions } : {}),
+    });
+    if (out.freshnessOnly && crls.every((c) => crlFreshAt(c, at, skew))) {
+      if (this.engineCache.size >= ENGINE_CACHE_MAX) this.engineCache.delete(this.engineCache.keys().next().value!);
+      this.engineCache.set(key, { statuses: Object.freeze(out.statuses.map(freezeStatus)), crls: Object.freeze([...crls]) });
+    }
+    return out.statuses;
   }
 
   /** URLs whose CRL reaches nextUpdate (or has none) within the refresh margin at `now`. */
@@ -181,10 +279,29 @@ export class FetchingCrlSource implements CrlSource {
     return this.fetchShared(url);
   }
 
+  /** The held CRLs of `urls`, labelled in `origin` as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
+  private allHeld(urls: readonly string[], origin: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
+    const now = this.opts.clock.now();
+    const out: Crl[] = [];
+    for (const url of urls) {
+      const crl = this.current(url, now);
+      if (crl === undefined) return undefined;
+      out.push(crl);
+    }
+    urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
+    return out;
+  }
+
+  /** The CRL held for `url` when `now` is before its nextUpdate (crlFor's cache test). */
+  private current(url: string, now: number): Crl | undefined {
+    const h = this.held.get(url);
+    return h && h.crl.nextUpdate !== undefined && now < h.crl.nextUpdate ? h.crl : undefined;
+  }
+
   private async crlFor(url: string): Promise<{ crl: Crl; cached: boolean } | { status: RevocationStatus }> {
     const now = this.opts.clock.now();
-    const h = this.held.get(url);
-    if (h && h.crl.nextUpdate !== undefined && now < h.crl.nextUpdate) return { crl: h.crl, cached: true };
+    const held = this.current(url, now);
+    if (held) return { crl: held, cached: true };
     const neg = this.failures.get(url);
     if (neg && now < neg.retryAt) {
       return {

@@ -43,7 +43,7 @@ import { ValidationPolicies } from '../trust/validation-policies';
 import { CONFIG, type Clock, CLOCK } from '@jointcert/common';
 import { classifyPathFailure } from './failures';
 import { decodeField, notCms } from './input';
-import { algorithmName, iso, revocationViewOf, summaryOf } from './views';
+import { algorithmName, iso, pathChecksOf, revocationViewOf, summaryOf } from './views';
 import { allowedDigestsFor } from './algorithm-rules';
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -144,7 +144,7 @@ export class VerifyDocumentUseCase {
     let path = s.path;
     if (!path && cert) path = validatePath(cert, [...r.certificates, ...this.policies.intermediates], policy);
     if (path) {
-      for (const c of path.checks) checks.push({ check: `path.${c.check}`, cert: c.cert, ok: c.ok, ...(c.reason ? { reason: c.reason } : {}), ...(c.detail ? { detail: c.detail } : {}) });
+      for (const c of pathChecksOf(path.checks)) checks.push(c);
       if (!path.ok) {
         const { cls, check } = classifyPathFailure(path);
         fail(cls === 'CERT_EXPIRED' ? 'indeterminate' : 'invalid', `${cls}:${check?.reason ?? path.reasons[0] ?? 'NO_PATH'}`);

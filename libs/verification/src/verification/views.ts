@@ -2,11 +2,26 @@
  * Mapping libs/pki results to the contract's views (libs/contracts api.ts):
  * plain JSON, times as ISO-8601, bytes as base64/hex.
  */
-import type { CertificateSummary, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
-import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData, isoString } from '@jointcert/pki';
+import type { CertificateSummary, ReportCheck, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
+import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData, isoString, type PathCheck } from '@jointcert/pki';
+
+/**
+ * The times a report shows repeat from request to request (a held CRL's
+ * thisUpdate and nextUpdate, a repeat signer's validity): each written once,
+ * kept in a small table (emptied when full).
+ */
+const ISO_MEMO_MAX = 4096;
+const isoMemo = new Map<number, string>();
 
 export function iso(ms: number | undefined): string | null {
-  return ms === undefined ? null : isoString(ms);
+  if (ms === undefined) return null;
+  let s = isoMemo.get(ms);
+  if (s === undefined) {
+    s = isoString(ms);
+    if (isoMemo.size >= ISO_MEMO_MAX) isoMemo.clear();
+    isoMemo.set(ms, s);
+  }
+  return s;
 }
 
 /*
@@ -57,6 +72,31 @@ function buildSignerCertificate(c: Certificate): SignerCertificate {
     hasIdentifyData: hasIdentifyData(c),
     cnBase: cnBaseOf(commonNameOf(c)),
   };
+}
+
+/*
+ * A path's checks as report checks (`path.<check>`). A repeat signer's path
+ * result comes from libs/pki's path cache with the same frozen checks list
+ * every time: its views are built once per list and handed out frozen. A
+ * list that is not frozen could still change and is mapped anew.
+ */
+const pathCheckViews = new WeakMap<readonly PathCheck[], readonly ReportCheck[]>();
+export function pathChecksOf(checks: readonly PathCheck[]): readonly ReportCheck[] {
+  const hit = pathCheckViews.get(checks);
+  if (hit !== undefined) return hit;
+  const out = checks.map(pathCheckView);
+  if (Object.isFrozen(checks) && checks.every((c) => Object.isFrozen(c))) {
+    for (const v of out) Object.freeze(v);
+    pathCheckViews.set(checks, Object.freeze(out));
+  }
+  return out;
+}
+
+function pathCheckView(c: PathCheck): ReportCheck {
+  const v: ReportCheck = { check: `path.${c.check}`, cert: c.cert, ok: c.ok };
+  if (c.reason) v.reason = c.reason;
+  if (c.detail) v.detail = c.detail;
+  return v;
 }
 
 // each view is one literal: spreading a small fresh object (`{ ...base, … }`) made V8 build it

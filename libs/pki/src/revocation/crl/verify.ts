@@ -8,7 +8,8 @@ import { DEFAULT_ALGORITHM_POLICY, verifySignature, type AlgorithmPolicy, type S
 import { toHex } from '../../der';
 import type { Crl } from './types';
 
-const memo = new WeakMap<Crl, Map<string, SignatureCheck>>();
+/** CRL → key id → policy id → result (nested: the ids are interned strings, so a lookup hashes no new string). */
+const memo = new WeakMap<Crl, Map<string, Map<string, SignatureCheck>>>();
 /** Hex of a key's DER, per DER buffer (parsed keys are never written to). */
 const keyIds = new WeakMap<Uint8Array, string>();
 /** The JSON of a frozen policy (its lists frozen too): computed once per policy object. */
@@ -45,9 +46,11 @@ export function verifyCrlSignature(crl: Crl, issuerCert: Certificate, algorithms
  * and run every time.
  */
 export function verifyCrlSignatureWithKey(crl: Crl, spki: SubjectPublicKeyInfo, algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY): SignatureCheck {
-  const key = `${keyId(spki)}|${policyId(algorithms)}`;
+  const kid = keyId(spki);
+  const pid = policyId(algorithms);
   let byKey = memo.get(crl);
-  const hit = byKey?.get(key);
+  let byPolicy = byKey?.get(kid);
+  const hit = byPolicy?.get(pid);
   if (hit) return hit;
   const res: SignatureCheck =
     crl.signatureUnusedBits !== 0
@@ -57,7 +60,11 @@ export function verifyCrlSignatureWithKey(crl: Crl, spki: SubjectPublicKeyInfo, 
     byKey = new Map();
     memo.set(crl, byKey);
   }
-  if (byKey.size < 16) byKey.set(key, res);
+  if (!byPolicy && byKey.size < 16) {
+    byPolicy = new Map();
+    byKey.set(kid, byPolicy);
+  }
+  if (byPolicy && byPolicy.size < 16) byPolicy.set(pid, res);
   return res;
 }
 
@@ -72,7 +79,7 @@ export function crlSignerProblem(crl: Crl, signer: Certificate): { reason: 'BAD_
   }
   const aki = crl.authorityKeyIdentifier?.keyIdentifier;
   const ski = signer.ext.subjectKeyIdentifier;
-  if (aki && ski && toHex(aki) !== toHex(ski)) {
+  if (aki && ski && !Buffer.from(aki.buffer, aki.byteOffset, aki.byteLength).equals(ski)) {
     return { reason: 'BAD_SIGNATURE', detail: `CRL authorityKeyIdentifier ${toHex(aki)} is not the issuer key ${toHex(ski)}` };
   }
   const ku = signer.ext.keyUsage;
