@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytesPooled } from '@jointcert/common';
 import type { RegistryDatabase, TransactionHook, Tx } from '@jointcert/registry-db';
 
 /**
@@ -72,7 +73,7 @@ export function pendingRequest(action: string, key: string, data: unknown): Pend
 }
 
 function seal(secret: Buffer, result: unknown): Sealed {
-  const iv = randomBytes(12);
+  const iv = randomBytesPooled(12);
   const cipher = createCipheriv('aes-256-gcm', secret, iv);
   const data = Buffer.concat([cipher.update(JSON.stringify(result ?? null), 'utf8'), cipher.final()]);
   return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
