@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytesPooled } from '@jointcert/common';
+import { contextSlot, randomBytesPooled } from '@jointcert/common';
 import type { RegistryDatabase, TransactionHook, Tx } from '@jointcert/registry-db';
 
 /**
@@ -26,7 +25,8 @@ export interface PendingRequest {
   recorded: boolean;
 }
 
-const context = new AsyncLocalStorage<PendingRequest>();
+/** The pending request of the async context: a slot of the request context (one AsyncLocalStorage per process). */
+const context = contextSlot<PendingRequest>('pending request');
 
 interface Sealed {
   iv: string;
@@ -140,7 +140,7 @@ export class RequestResults {
   }
 
   static current(): PendingRequest | undefined {
-    return context.getStore();
+    return context.get();
   }
 }
 
