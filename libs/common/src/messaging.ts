@@ -50,6 +50,12 @@ export function parseMessage<Req>(contract: Contract<Req, unknown>, payload: unk
   throw malformedInput('the request', fieldErrorsOf(result.error));
 }
 
+/** A method decorator that replaces the method with a wrapper: give the wrapper the original's name and metadata (its pattern, ...). */
+export function carryHandlerMetadata(original: (...args: never[]) => unknown, wrapper: (...args: never[]) => unknown): void {
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  for (const k of Reflect.getMetadataKeys(original)) Reflect.defineMetadata(k, Reflect.getMetadata(k, original), wrapper);
+}
+
 type Handler<Req, Res> = (request: Req) => Res | Promise<Res>;
 
 /**
@@ -66,9 +72,8 @@ export function Handles<Req, Res>(contract: Contract<Req, Res>) {
     const parsed = function (this: unknown, envelope: unknown): Res | Promise<Res> {
       return handler.call(this, parseMessage(contract, (envelope as Partial<Envelope<unknown>> | null)?.data));
     };
-    Object.defineProperty(parsed, 'name', { value: handler.name });
     // decorators applied before this one (below it) left their metadata on the original
-    for (const k of Reflect.getMetadataKeys(handler)) Reflect.defineMetadata(k, Reflect.getMetadata(k, handler), parsed);
+    carryHandlerMetadata(handler, parsed);
     descriptor.value = parsed as M;
     MessagePattern(contract.cmd)(target, key, descriptor);
   };

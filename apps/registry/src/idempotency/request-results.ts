@@ -147,7 +147,7 @@ export class RequestResults {
 /**
  * The registry database's transaction hook (RegistryDbModule.forRoot): the
  * first transaction that commits while a request is pending (set by
- * IdempotencyInterceptor in the async context) records fn's result with it,
+ * Idempotency in the async context) records fn's result with it,
  * so the use cases keep calling `transaction(fn)` as they do. A retried
  * transaction (RegistryDatabase.transaction) records again in each attempt;
  * only the committed one counts.
