@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { BaseRpcContext, ClientProxy, type MessageHandler, type ReadPacket, type Server, type WritePacket } from '@nestjs/microservices';
-import { firstValueFrom, Observable, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, isObservable, Observable, timeout, TimeoutError } from 'rxjs';
 import { isWireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { toWireError } from '../errors/rpc';
@@ -132,15 +132,19 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
     const local = typeof pattern === 'string' ? this.local(pattern) : null;
     if (!local) return this.transportClient().send<TResult, TInput>(pattern, data);
-    const answer = this.run(local, pattern as string, data);
+    let answer: WritePacket | undefined;
+    let deliver: ((packet: WritePacket) => void) | undefined;
+    this.run(local, pattern as string, overTheWire(data), (packet) => (deliver ? deliver(packet) : (answer = packet)));
     return new Observable<TResult>((subscriber) => {
       let live = true;
-      void answer.then((packet) => {
+      const to = (packet: WritePacket): void => {
         if (!live) return;
         if (packet.err !== undefined) return subscriber.error(packet.err);
         if (packet.response !== undefined) subscriber.next(packet.response as TResult);
         subscriber.complete();
-      });
+      };
+      if (answer) to(answer);
+      else deliver = to;
       return () => (live = false);
     });
   }
@@ -157,8 +161,9 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
       return canRequest(remote) ? remote.request(pattern, data, timeoutMs) : firstValueFrom(remote.send(pattern, data).pipe(timeout(timeoutMs)), { defaultValue: undefined });
     }
     return new Promise((resolve, reject) => {
+      const envelope = overTheWire(data); // unserialisable: thrown here, the promise rejects with it
       const timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
-      void this.run(local, pattern, data).then((packet) => {
+      this.run(local, pattern, envelope, (packet) => {
         clearTimeout(timer);
         // The error as the wire carries it (a WireError object), which ServiceClient maps.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -174,34 +179,39 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
   }
 
   /**
-   * Handle the message to its end, like the Streams server: whether or not
-   * the caller still waits (a timed-out caller unsubscribes; the handler's
-   * observable is subscribed regardless, so its work completes).
+   * Handle the message (`envelope`: already as the wire delivers it) to its end, like the Streams server, and hand `done`
+   * the packet the wire would carry: whether or not the caller still waits
+   * (a timed-out caller unsubscribes; the handler runs to its end, its
+   * observable subscribed regardless). The handler starts in this tick, in
+   * the message's request context. Its answer is usually a promise of the
+   * value (Nest's handler proxy awaits the method), taken with one `then`; an
+   * Observable (an exception filter's answer, an Observable-returning
+   * handler) gives its last value, as transformToObservable would.
    */
-  private run(local: Local, pattern: string, data: unknown): Promise<WritePacket> {
-    const envelope = overTheWire(data);
-    return new Promise<WritePacket>((resolve) => {
-      const settle = ({ err, response }: { err?: unknown; response?: unknown }): void => {
-        try {
-          if (err !== undefined) resolve({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
-          else resolve({ response: overTheWire(response), isDisposed: true });
-        } catch (unserialisable) {
-          resolve({ err: toWireError(unserialisable, this.logger), isDisposed: true });
-        }
-      };
-      runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
-        let response: unknown;
-        Promise.resolve()
-          .then(() => local.handler(envelope, new LocalContext([pattern])))
-          .then((result) => {
-            local.server.transformToObservable(result as unknown).subscribe({
-              next: (v) => (response = v),
-              error: (err: unknown) => settle({ err }),
-              complete: () => settle({ response }),
-            });
-          })
-          .catch((err: unknown) => settle({ err }));
-      });
+  private run(local: Local, pattern: string, envelope: unknown, done: (packet: WritePacket) => void): void {
+    const settle = (err: unknown, response: unknown): void => {
+      try {
+        if (err !== undefined) done({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
+        else done({ response: overTheWire(response), isDisposed: true });
+      } catch (unserialisable) {
+        done({ err: toWireError(unserialisable, this.logger), isDisposed: true });
+      }
+    };
+    const fail = (err: unknown): void => settle(err ?? new Error('handler failed with undefined'), undefined);
+    const answer = (result: unknown): void => {
+      if (!isObservable(result)) return settle(undefined, result);
+      let response: unknown;
+      result.subscribe({ next: (v) => (response = v), error: fail, complete: () => settle(undefined, response) });
+    };
+    runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
+      let result: unknown;
+      try {
+        result = local.handler(envelope, new LocalContext([pattern]));
+      } catch (err) {
+        return fail(err);
+      }
+      if (result instanceof Promise) result.then(answer, fail);
+      else answer(result);
     });
   }
 
