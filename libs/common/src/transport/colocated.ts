@@ -52,8 +52,21 @@ export function overTheWire<T>(value: T): T {
   return wire(value, '') as T;
 }
 
-function wire(value: unknown, key: string): unknown {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(k: string): unknown }).toJSON(key);
+// The copy walks every value of a report, so it avoids allocating what JSON.stringify would not need:
+// no key array per object (for-in over own keys: the same keys in the same order as Object.keys), no
+// index string per array element (made only for a toJSON that asks), strings taken without a call.
+
+/** `value` as the wire carries it; `key` is its property name or index (toJSON's argument). */
+function wire(value: unknown, key: string | number): unknown {
+  if (typeof value !== 'object' || value === null) return primitive(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const json = (value as { toJSON(k: string): unknown }).toJSON(String(key));
+    return typeof json !== 'object' || json === null ? primitive(json) : wireObject(json);
+  }
+  return wireObject(value);
+}
+
+function primitive(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -62,27 +75,35 @@ function wire(value: unknown, key: string): unknown {
       return Number.isFinite(value) ? value + 0 : null;
     case 'bigint':
       throw new TypeError('Do not know how to serialize a BigInt');
+    case 'object': // null
+      return null;
     case 'undefined':
     case 'function':
     case 'symbol':
       return undefined;
-    case 'object':
-      break;
   }
-  if (value === null) return null;
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) return wire(value.valueOf(), key);
+}
+
+function wireObject(value: object): unknown {
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return primitive(value.valueOf());
   if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = wire(value[i], String(i)) ?? null;
+    const n = value.length;
+    const out: unknown[] = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const v: unknown = value[i];
+      out[i] = (typeof v === 'string' ? v : wire(v, i)) ?? null;
+    }
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = wire((value as Record<string, unknown>)[k], k);
-    if (v === undefined) continue;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    const w = typeof v === 'string' ? v : wire(v, k);
+    if (w === undefined) continue;
     // JSON.parse makes "__proto__" an own property, never the prototype
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: w, enumerable: true, writable: true, configurable: true });
+    else out[k] = w;
   }
   return out;
 }
