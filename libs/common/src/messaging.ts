@@ -1,4 +1,5 @@
 import { MessagePattern } from '@nestjs/microservices';
+import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants';
 import type { z } from 'zod';
 import type { Contract, Envelope } from '@jointcert/contracts';
 import { DomainError } from './errors/domain-error';
@@ -64,6 +65,12 @@ type Handler<Req, Res> = (request: Req) => Res | Promise<Res>;
  * so a handler never sees an unvalidated payload and every service refuses a
  * bad one with the same problem. The method's signature is checked against
  * the contract.
+ *
+ * The handler declares no parameters to Nest (an empty parameter list, unless
+ * a parameter decorator declared some): Nest then calls it with the
+ * transport's arguments as they are (the envelope, the transport's context)
+ * and skips its pipes stage, an async step per parameter per message (no
+ * pipe is bound to a message parameter). @Idempotent reads the context so.
  */
 export function Handles<Req, Res>(contract: Contract<Req, Res>) {
   return <M extends Handler<Req, Res>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
@@ -76,5 +83,6 @@ export function Handles<Req, Res>(contract: Contract<Req, Res>) {
     carryHandlerMetadata(handler, parsed);
     descriptor.value = parsed as M;
     MessagePattern(contract.cmd)(target, key, descriptor);
+    if (!Reflect.hasOwnMetadata(PARAM_ARGS_METADATA, target.constructor, key)) Reflect.defineMetadata(PARAM_ARGS_METADATA, {}, target.constructor, key);
   };
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { carryHandlerMetadata, isDependencyOutage, isFirstDelivery, LOGGER, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
@@ -102,12 +101,13 @@ export class Idempotency {
 
 /**
  * Makes a message handler idempotent (Idempotency.handle around it). Goes
- * above @Handles (it wraps the handler Nest calls with the envelope); the
+ * above @Handles (it wraps the handler Nest calls with the envelope and the
+ * transport's context, see Handles); the
  * controller exposes its Idempotency as `idempotency`. The handler's pattern
  * must be one of IDEMPOTENT_PATTERNS.
  */
 export function Idempotent() {
-  return <T extends { readonly idempotency: Idempotency }, M extends (...args: never[]) => Promise<unknown>>(target: T, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+  return <T extends { readonly idempotency: Idempotency }, M extends (...args: never[]) => Promise<unknown>>(_target: T, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     const handler = descriptor.value as ((this: T, envelope: unknown, ctx: unknown) => unknown) | undefined;
     const patterns = handler ? (Reflect.getMetadata(PATTERN_METADATA, handler) as unknown[] | undefined) : undefined;
     const pattern = patterns?.length === 1 ? patterns[0] : undefined;
@@ -118,9 +118,6 @@ export function Idempotent() {
       return this.idempotency.handle(pattern, envelope, ctx, () => handler.call(this, envelope, ctx));
     };
     carryHandlerMetadata(handler, idempotent);
-    // Nest passes a handler only its payload unless told otherwise: the transport's context too (isFirstDelivery)
-    Payload()(target, key, 0);
-    Ctx()(target, key, 1);
     Reflect.defineMetadata(IDEMPOTENT_METADATA, true, idempotent);
     descriptor.value = idempotent as unknown as M;
   };
