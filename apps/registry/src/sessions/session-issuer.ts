@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { issueAccessToken, randomString, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { AccountView, ClientInfo, SessionTokens } from '@jointcert/contracts';
@@ -8,7 +8,7 @@ export const REFRESH_TOKEN_BYTES = 32;
 
 /** Only this is stored: lower-case hex SHA-256 of the refresh token. */
 export function refreshTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token); // a string is hashed as UTF-8
 }
 
 export interface OpenSession {
