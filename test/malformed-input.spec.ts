@@ -24,7 +24,9 @@ const CHALLENGE_ID = randomUUID();
 
 /** Every use case answers 'delegated': reaching one means the message was accepted. */
 const delegated = new Proxy({}, { get: () => () => Promise.resolve('delegated') }) as never;
-const registry = { sessions: new SessionsController(delegated, delegated, delegated), certificates: new CertificatesController(delegated, delegated, delegated, delegated, delegated, delegated) };
+/** @Idempotent handlers: no idempotency key in these envelopes, so the handler runs (as Idempotency.handle does without one). */
+const runs = { handle: (_pattern: string, _envelope: unknown, _ctx: unknown, run: () => unknown) => Promise.resolve(run()) } as never;
+const registry = { sessions: new SessionsController(delegated, delegated, delegated, runs), certificates: new CertificatesController(delegated, delegated, delegated, delegated, delegated, delegated, runs) };
 const verifier = new VerificationController(delegated, delegated);
 
 type Outcome = { accepted: true } | { accepted: false; problem: ProblemDocument };

@@ -13,7 +13,7 @@ import { RegisterCertificate } from './certificates/register.use-case';
 import { ReplaceCertificate } from './certificates/replace.use-case';
 import { ChallengeStore } from './challenges/challenge.store';
 import { ChallengesController } from './challenges/challenges.controller';
-import { IdempotencyInterceptor, RequestResultsPurge } from './idempotency/idempotency.interceptor';
+import { Idempotency, RequestResultsPurge } from './idempotency/idempotency';
 import { recordPendingResult, RequestResults } from './idempotency/request-results';
 import { openRedis, openVerifierClient, RegistryResources } from './infrastructure/resources';
 import { CertificateRateLimiter } from './proof/certificate-rate-limiter';
@@ -80,7 +80,7 @@ function registryService(config: AppConfig, overrides: RegistryOverrides): Dynam
       ...serviceProviders('registry', config, { ...overrides, logger }),
       // Idempotency: repeats of state-changing messages answer the first result (apps/registry/src/idempotency).
       { provide: RequestResults, useFactory: (db: RegistryDatabase) => new RequestResults(db, config.IDEMPOTENCY_TTL_S), inject: [RegistryDatabase] },
-      IdempotencyInterceptor,
+      Idempotency,
       RequestResultsPurge,
       { provide: Redis, useFactory: () => openRedis(config, logger) },
       overrides.verifier ? { provide: VERIFIER, useValue: overrides.verifier } : { provide: VERIFIER, useFactory: (clock: Clock) => openVerifierClient(config, logger, clock), inject: [CLOCK] },

@@ -11,6 +11,7 @@ export * from './errors';
 export * from './logging';
 export * from './auth';
 export * from './fetch-guard';
+export * from './random';
 export * from './redis/connection';
 export * from './shutdown';
 export * from './metrics-server';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { PARAM_ARGS_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { z } from 'zod';
 import { contract } from '@jointcert/contracts';
 import { DomainError } from './errors/domain-error';
@@ -60,5 +60,9 @@ describe('@Handles', () => {
     expect(() => call({ meta: { requestId: 'r' }, data: { n: 'two' } })).toThrow(expect.objectContaining({ code: 'MALFORMED_INPUT' }) as Error);
     expect(() => call(null)).toThrow(expect.objectContaining({ code: 'MALFORMED_INPUT' }) as Error);
     expect(handler.calls).toBe(1);
+  });
+
+  it('declares no parameters to Nest, which then passes the transport’s arguments (envelope, context) through without a pipes stage', () => {
+    expect(Reflect.getMetadata(PARAM_ARGS_METADATA, Echo, 'handle')).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import { MessagePattern } from '@nestjs/microservices';
+import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants';
 import type { z } from 'zod';
 import type { Contract, Envelope } from '@jointcert/contracts';
 import { DomainError } from './errors/domain-error';
@@ -50,6 +51,12 @@ export function parseMessage<Req>(contract: Contract<Req, unknown>, payload: unk
   throw malformedInput('the request', fieldErrorsOf(result.error));
 }
 
+/** A method decorator that replaces the method with a wrapper: give the wrapper the original's name and metadata (its pattern, ...). */
+export function carryHandlerMetadata(original: (...args: never[]) => unknown, wrapper: (...args: never[]) => unknown): void {
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  for (const k of Reflect.getMetadataKeys(original)) Reflect.defineMetadata(k, Reflect.getMetadata(k, original), wrapper);
+}
+
 type Handler<Req, Res> = (request: Req) => Res | Promise<Res>;
 
 /**
@@ -58,6 +65,12 @@ type Handler<Req, Res> = (request: Req) => Res | Promise<Res>;
  * so a handler never sees an unvalidated payload and every service refuses a
  * bad one with the same problem. The method's signature is checked against
  * the contract.
+ *
+ * The handler declares no parameters to Nest (an empty parameter list, unless
+ * a parameter decorator declared some): Nest then calls it with the
+ * transport's arguments as they are (the envelope, the transport's context)
+ * and skips its pipes stage, an async step per parameter per message (no
+ * pipe is bound to a message parameter). @Idempotent reads the context so.
  */
 export function Handles<Req, Res>(contract: Contract<Req, Res>) {
   return <M extends Handler<Req, Res>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
@@ -66,10 +79,10 @@ export function Handles<Req, Res>(contract: Contract<Req, Res>) {
     const parsed = function (this: unknown, envelope: unknown): Res | Promise<Res> {
       return handler.call(this, parseMessage(contract, (envelope as Partial<Envelope<unknown>> | null)?.data));
     };
-    Object.defineProperty(parsed, 'name', { value: handler.name });
     // decorators applied before this one (below it) left their metadata on the original
-    for (const k of Reflect.getMetadataKeys(handler)) Reflect.defineMetadata(k, Reflect.getMetadata(k, handler), parsed);
+    carryHandlerMetadata(handler, parsed);
     descriptor.value = parsed as M;
     MessagePattern(contract.cmd)(target, key, descriptor);
+    if (!Reflect.hasOwnMetadata(PARAM_ARGS_METADATA, target.constructor, key)) Reflect.defineMetadata(PARAM_ARGS_METADATA, {}, target.constructor, key);
   };
 }

@@ -14,17 +14,20 @@ export class MeteredServiceClient extends ServiceClient {
     super(proxy, timeoutMs, logger);
   }
 
-  override async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
+  override send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-    try {
-      const result = await super.send(contract, data, meta);
-      this.metrics.observeServiceCall(contract.cmd, 'ok', seconds());
-      return result;
-    } catch (err) {
-      const outcome = !(err instanceof DomainError) ? 'failed' : err.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'refused';
-      this.metrics.observeServiceCall(contract.cmd, outcome, seconds());
-      throw err;
-    }
+    // then, not async/await: one promise fewer per call (each is one more round of the async hooks)
+    return super.send(contract, data, meta).then(
+      (result) => {
+        this.metrics.observeServiceCall(contract.cmd, 'ok', seconds());
+        return result;
+      },
+      (err: unknown) => {
+        const outcome = !(err instanceof DomainError) ? 'failed' : err.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'refused';
+        this.metrics.observeServiceCall(contract.cmd, outcome, seconds());
+        throw err;
+      },
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Handles } from '@jointcert/common';
 import {
   Api,
@@ -13,7 +13,7 @@ import {
   type ReplaceResult,
   type SecondFactorCertificateRequest,
 } from '@jointcert/contracts';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { Idempotency, Idempotent } from '../idempotency/idempotency';
 import { CertificateQueries } from './certificate-queries';
 import { DeleteByLink } from './delete-link.use-case';
 import { DeleteCertificate } from './delete.use-case';
@@ -31,10 +31,11 @@ export class CertificatesController {
     private readonly queries: CertificateQueries,
     private readonly secondFactor: SecondFactor,
     private readonly deleteByLink: DeleteByLink,
+    readonly idempotency: Idempotency,
   ) {}
 
+  @Idempotent()
   @Handles(Api.registry.register)
-  @UseInterceptors(IdempotencyInterceptor)
   register(request: RegisterRequest): Promise<RegisterResult> {
     return this.registerCertificate.execute(request);
   }
@@ -49,15 +50,15 @@ export class CertificatesController {
     return this.queries.get(request.caller.accountId, request.certificateId);
   }
 
+  @Idempotent()
   @Handles(Api.registry.replaceCertificate)
-  @UseInterceptors(IdempotencyInterceptor)
   async replace(request: ReplaceRequest): Promise<ReplaceResult> {
     await this.guard(request, 'replace');
     return this.replaceCertificate.execute(request);
   }
 
+  @Idempotent()
   @Handles(Api.registry.deleteCertificate)
-  @UseInterceptors(IdempotencyInterceptor)
   async delete(request: SecondFactorCertificateRequest): Promise<{ ok: true }> {
     await this.guard(request, 'delete');
     return this.deleteCertificate.execute(request);

@@ -1,7 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DomainError, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, randomString, type AppConfig, type Clock } from '@jointcert/common';
 import type { ChallengeView } from '@jointcert/contracts';
 
 /** Nonce size: 256 bits (DESIGN: at least 128). */
@@ -64,7 +64,7 @@ export class ChallengeStore {
 
   async create(): Promise<Omit<ChallengeView, 'textToSign'>> {
     const challengeId = randomUUID();
-    const nonce = randomBytes(NONCE_BYTES).toString('base64');
+    const nonce = randomString(NONCE_BYTES, 'base64');
     const expiresAt = this.clock.now() + this.config.CHALLENGE_TTL_S * 1000;
     const stored: StoredChallenge = { nonce, expiresAt };
     await this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S);

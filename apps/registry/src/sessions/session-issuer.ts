@@ -1,6 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { issueAccessToken, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
+import { issueAccessToken, randomString, CONFIG, CLOCK, type AppConfig, type Clock } from '@jointcert/common';
 import type { AccountView, ClientInfo, SessionTokens } from '@jointcert/contracts';
 import { SessionRepository, type Tx } from '@jointcert/registry-db';
 
@@ -8,7 +8,7 @@ export const REFRESH_TOKEN_BYTES = 32;
 
 /** Only this is stored: lower-case hex SHA-256 of the refresh token. */
 export function refreshTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token); // a string is hashed as UTF-8
 }
 
 export interface OpenSession {
@@ -49,7 +49,7 @@ export class SessionIssuer {
 
   draft(client: ClientInfo, familyId?: string): SessionDraft {
     const now = this.clock.now();
-    const refreshToken = randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+    const refreshToken = randomString(REFRESH_TOKEN_BYTES, 'base64url');
     return {
       id: randomUUID(),
       familyId: familyId ?? randomUUID(),

@@ -1,7 +1,7 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Handles } from '@jointcert/common';
 import { Api, type CallerRequest, type LoginRequest, type RefreshRequest, type SessionTokens } from '@jointcert/contracts';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { Idempotency, Idempotent } from '../idempotency/idempotency';
 import { LogIn } from './login.use-case';
 import { LogOut } from './logout.use-case';
 import { RefreshSession } from './refresh.use-case';
@@ -13,10 +13,11 @@ export class SessionsController {
     private readonly logIn: LogIn,
     private readonly refreshSession: RefreshSession,
     private readonly logOut: LogOut,
+    readonly idempotency: Idempotency,
   ) {}
 
+  @Idempotent()
   @Handles(Api.registry.login)
-  @UseInterceptors(IdempotencyInterceptor)
   login(request: LoginRequest): Promise<SessionTokens> {
     return this.logIn.execute(request);
   }

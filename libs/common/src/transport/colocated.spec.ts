@@ -117,10 +117,14 @@ describe('overTheWire', () => {
       { toJSON: (key: string) => ({ key }) },
       { nested: { toJSON: (key: string) => `at ${key}` } },
       [{ toJSON: (key: string) => `at ${key}` }],
+      { toJSON: () => ({ inner: { toJSON: () => 'once more' }, boxed: Object(1) as unknown }) },
+      Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 }),
+      Object.assign(Object.create(null) as object, { 2: 'b', 1: 'a', z: 1, y: [1, 'two', undefined] }),
     ];
     for (const v of values) {
       const json: unknown = v === undefined ? undefined : JSON.parse(JSON.stringify(v));
       expect(overTheWire(v)).toStrictEqual(json);
+      expect(JSON.stringify(overTheWire(v))).toBe(JSON.stringify(json)); // the same keys in the same order
     }
     expect(Object.prototype.hasOwnProperty.call(overTheWire(values[14]), '__proto__')).toBe(true);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { BaseRpcContext, ClientProxy, type MessageHandler, type ReadPacket, type Server, type WritePacket } from '@nestjs/microservices';
-import { firstValueFrom, Observable, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, isObservable, Observable, timeout, TimeoutError } from 'rxjs';
 import { isWireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { toWireError } from '../errors/rpc';
@@ -52,8 +52,21 @@ export function overTheWire<T>(value: T): T {
   return wire(value, '') as T;
 }
 
-function wire(value: unknown, key: string): unknown {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(k: string): unknown }).toJSON(key);
+// The copy walks every value of a report, so it avoids allocating what JSON.stringify would not need:
+// no key array per object (for-in over own keys: the same keys in the same order as Object.keys), no
+// index string per array element (made only for a toJSON that asks), strings taken without a call.
+
+/** `value` as the wire carries it; `key` is its property name or index (toJSON's argument). */
+function wire(value: unknown, key: string | number): unknown {
+  if (typeof value !== 'object' || value === null) return primitive(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const json = (value as { toJSON(k: string): unknown }).toJSON(String(key));
+    return typeof json !== 'object' || json === null ? primitive(json) : wireObject(json);
+  }
+  return wireObject(value);
+}
+
+function primitive(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -62,27 +75,35 @@ function wire(value: unknown, key: string): unknown {
       return Number.isFinite(value) ? value + 0 : null;
     case 'bigint':
       throw new TypeError('Do not know how to serialize a BigInt');
+    case 'object': // null
+      return null;
     case 'undefined':
     case 'function':
     case 'symbol':
       return undefined;
-    case 'object':
-      break;
   }
-  if (value === null) return null;
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) return wire(value.valueOf(), key);
+}
+
+function wireObject(value: object): unknown {
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return primitive(value.valueOf());
   if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = wire(value[i], String(i)) ?? null;
+    const n = value.length;
+    const out: unknown[] = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const v: unknown = value[i];
+      out[i] = (typeof v === 'string' ? v : wire(v, i)) ?? null;
+    }
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = wire((value as Record<string, unknown>)[k], k);
-    if (v === undefined) continue;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    const w = typeof v === 'string' ? v : wire(v, k);
+    if (w === undefined) continue;
     // JSON.parse makes "__proto__" an own property, never the prototype
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: w, enumerable: true, writable: true, configurable: true });
+    else out[k] = w;
   }
   return out;
 }
@@ -132,15 +153,19 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
     const local = typeof pattern === 'string' ? this.local(pattern) : null;
     if (!local) return this.transportClient().send<TResult, TInput>(pattern, data);
-    const answer = this.run(local, pattern as string, data);
+    let answer: WritePacket | undefined;
+    let deliver: ((packet: WritePacket) => void) | undefined;
+    this.run(local, pattern as string, overTheWire(data), (packet) => (deliver ? deliver(packet) : (answer = packet)));
     return new Observable<TResult>((subscriber) => {
       let live = true;
-      void answer.then((packet) => {
+      const to = (packet: WritePacket): void => {
         if (!live) return;
         if (packet.err !== undefined) return subscriber.error(packet.err);
         if (packet.response !== undefined) subscriber.next(packet.response as TResult);
         subscriber.complete();
-      });
+      };
+      if (answer) to(answer);
+      else deliver = to;
       return () => (live = false);
     });
   }
@@ -157,8 +182,9 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
       return canRequest(remote) ? remote.request(pattern, data, timeoutMs) : firstValueFrom(remote.send(pattern, data).pipe(timeout(timeoutMs)), { defaultValue: undefined });
     }
     return new Promise((resolve, reject) => {
+      const envelope = overTheWire(data); // unserialisable: thrown here, the promise rejects with it
       const timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
-      void this.run(local, pattern, data).then((packet) => {
+      this.run(local, pattern, envelope, (packet) => {
         clearTimeout(timer);
         // The error as the wire carries it (a WireError object), which ServiceClient maps.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -174,34 +200,39 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
   }
 
   /**
-   * Handle the message to its end, like the Streams server: whether or not
-   * the caller still waits (a timed-out caller unsubscribes; the handler's
-   * observable is subscribed regardless, so its work completes).
+   * Handle the message (`envelope`: already as the wire delivers it) to its end, like the Streams server, and hand `done`
+   * the packet the wire would carry: whether or not the caller still waits
+   * (a timed-out caller unsubscribes; the handler runs to its end, its
+   * observable subscribed regardless). The handler starts in this tick, in
+   * the message's request context. Its answer is usually a promise of the
+   * value (Nest's handler proxy awaits the method), taken with one `then`; an
+   * Observable (an exception filter's answer, an Observable-returning
+   * handler) gives its last value, as transformToObservable would.
    */
-  private run(local: Local, pattern: string, data: unknown): Promise<WritePacket> {
-    const envelope = overTheWire(data);
-    return new Promise<WritePacket>((resolve) => {
-      const settle = ({ err, response }: { err?: unknown; response?: unknown }): void => {
-        try {
-          if (err !== undefined) resolve({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
-          else resolve({ response: overTheWire(response), isDisposed: true });
-        } catch (unserialisable) {
-          resolve({ err: toWireError(unserialisable, this.logger), isDisposed: true });
-        }
-      };
-      runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
-        let response: unknown;
-        Promise.resolve()
-          .then(() => local.handler(envelope, new LocalContext([pattern])))
-          .then((result) => {
-            local.server.transformToObservable(result as unknown).subscribe({
-              next: (v) => (response = v),
-              error: (err: unknown) => settle({ err }),
-              complete: () => settle({ response }),
-            });
-          })
-          .catch((err: unknown) => settle({ err }));
-      });
+  private run(local: Local, pattern: string, envelope: unknown, done: (packet: WritePacket) => void): void {
+    const settle = (err: unknown, response: unknown): void => {
+      try {
+        if (err !== undefined) done({ err: isWireError(err) ? overTheWire(err) : toWireError(err, this.logger), isDisposed: true });
+        else done({ response: overTheWire(response), isDisposed: true });
+      } catch (unserialisable) {
+        done({ err: toWireError(unserialisable, this.logger), isDisposed: true });
+      }
+    };
+    const fail = (err: unknown): void => settle(err ?? new Error('handler failed with undefined'), undefined);
+    const answer = (result: unknown): void => {
+      if (!isObservable(result)) return settle(undefined, result);
+      let response: unknown;
+      result.subscribe({ next: (v) => (response = v), error: fail, complete: () => settle(undefined, response) });
+    };
+    runWithRequestContext({ requestId: messageRequestId(envelope) }, () => {
+      let result: unknown;
+      try {
+        result = local.handler(envelope, new LocalContext([pattern]));
+      } catch (err) {
+        return fail(err);
+      }
+      if (result instanceof Promise) result.then(answer, fail);
+      else answer(result);
     });
   }
 

@@ -29,21 +29,30 @@ export class ServiceClient implements ServiceCaller {
     private readonly logger?: Logger,
   ) {}
 
-  async send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
+  /** One promise per call on top of the proxy's (no async function: each await is one more promise for the async hooks). */
+  send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
     const envelope: Envelope<Req> = { meta: meta ?? defaultMeta(), data };
+    let answer: Promise<unknown>;
     try {
       // The Streams and co-located clients answer with a promise and bound the wait themselves; others through Nest's Observable.
-      if (canRequest(this.proxy)) return (await this.proxy.request(contract.cmd, envelope, this.timeoutMs)) as Res;
-      return await firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), {
-        defaultValue: undefined as Res,
-      });
+      answer = canRequest(this.proxy)
+        ? this.proxy.request(contract.cmd, envelope, this.timeoutMs)
+        : firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), { defaultValue: undefined });
     } catch (err) {
-      const mapped = fromRpcError(err, contract.cmd, this.timeoutMs);
-      if (mapped instanceof DomainError && mapped.code === 'SERVICE_UNAVAILABLE') {
-        this.logger?.warn({ err, pattern: contract.cmd }, 'service call failed');
-      }
-      throw mapped;
+      return Promise.reject(this.failure(err, contract.cmd));
     }
+    return answer.then<Res, never>(undefined, (err: unknown) => {
+      throw this.failure(err, contract.cmd);
+    });
+  }
+
+  /** The caller's error for a failed call: DomainError or RemoteInternalError (fromRpcError); an unavailable service logged. */
+  private failure(err: unknown, pattern: string): Error {
+    const mapped = fromRpcError(err, pattern, this.timeoutMs);
+    if (mapped instanceof DomainError && mapped.code === 'SERVICE_UNAVAILABLE') {
+      this.logger?.warn({ err, pattern }, 'service call failed');
+    }
+    return mapped;
   }
 
   async close(): Promise<void> {
