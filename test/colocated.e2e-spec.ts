@@ -94,6 +94,22 @@ describe('COLOCATE=registry,verifier (one gateway process)', () => {
     expect(again.body).toMatchObject({ code: 'CHALLENGE_UNKNOWN' });
   });
 
+  it('a login without an Idempotency-Key records no result (its key is made for one in-process call: nothing can ask for it); with one, it is recorded and a retry answers it', async () => {
+    const results = await sys.count('request_results');
+    const sessions = await sys.count('sessions');
+    expect((await sys.api('POST', '/v1/sessions', { body: await signed(holder) })).status).toBe(201);
+    expect(await sys.count('sessions')).toBe(sessions + 1);
+    expect(await sys.count('request_results')).toBe(results);
+    const headers = { 'idempotency-key': randomUUID() };
+    const body = await signed(holder);
+    const first = await sys.api<SessionTokens>('POST', '/v1/sessions', { body, headers });
+    expect(first.status).toBe(201);
+    expect(await sys.count('request_results')).toBe(results + 1);
+    const again = await sys.api<SessionTokens>('POST', '/v1/sessions', { body, headers });
+    expect(again).toMatchObject({ status: 201, body: { refreshToken: first.body.refreshToken } });
+    expect(await sys.count('sessions')).toBe(sessions + 2);
+  });
+
   it('add and delete retried with the same Idempotency-Key: the same answers, done once', async () => {
     /** The same request twice under one Idempotency-Key. */
     const twice = async <T>(method: string, path: string, body?: unknown): Promise<Array<ApiResponse<T>>> => {

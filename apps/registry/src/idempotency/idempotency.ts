@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { carryHandlerMetadata, isDependencyOutage, isFirstDelivery, LOGGER, type Logger } from '@jointcert/common';
+import { carryHandlerMetadata, isDependencyOutage, isFirstDelivery, isOnlyDelivery, LOGGER, type Logger } from '@jointcert/common';
 import { Api } from '@jointcert/contracts';
 import { AccountRepository } from '@jointcert/registry-db';
 import { loginReplay } from '../sessions/login-replay';
@@ -39,7 +39,11 @@ type Envelope = { meta?: { idempotencyKey?: unknown; callKey?: unknown }; data?:
  * twice), and it answers the winner's result. The lookup before the run is
  * skipped for a key the caller made for this one call (`meta.callKey`, no
  * client Idempotency-Key) on the message's first delivery (isFirstDelivery):
- * no run can have recorded anything under it yet.
+ * no run can have recorded anything under it yet. With such a key on the
+ * message's only delivery (isOnlyDelivery: a co-located call in this
+ * process), nothing is recorded either: no later delivery exists to look it
+ * up, so the handler runs as for a message without a key (a login then takes
+ * the statement without the request_results insert, and seals nothing).
  *
  * Applied by @Idempotent around the four handlers, not as a Nest interceptor:
  * Nest's interceptor chain builds Observables and two AsyncResource.bind
@@ -76,6 +80,8 @@ export class Idempotency {
     const meta = (envelope as Envelope)?.meta;
     const key = meta?.idempotencyKey;
     if (!spec || typeof key !== 'string' || key.length === 0 || key.length > 255) return run();
+    // A key made for this one call, delivered once and never again: no one can ask for its result.
+    if (meta?.callKey === true && isOnlyDelivery(ctx)) return run();
     const request = pendingRequest(spec.action, key, (envelope as Envelope)?.data);
     // A key made for this one call, on its first delivery: nothing can be stored under it yet, so no
     // lookup (one Postgres round trip per login saved). The record is still written with the effect, and

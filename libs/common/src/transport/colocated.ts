@@ -117,6 +117,10 @@ class LocalContext extends BaseRpcContext<[string]> {
   firstDelivery(): boolean {
     return true;
   }
+  /** ... and never again (the caller is this process: no transport holds the message to deliver it elsewhere). */
+  onlyDelivery(): boolean {
+    return true;
+  }
 }
 
 interface Local {

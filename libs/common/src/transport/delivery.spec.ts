@@ -1,4 +1,4 @@
-import { isFirstDelivery } from './delivery';
+import { isFirstDelivery, isOnlyDelivery } from './delivery';
 import { StreamsContext } from './redis-streams.server';
 
 describe('isFirstDelivery', () => {
@@ -13,5 +13,19 @@ describe('isFirstDelivery', () => {
     expect(isFirstDelivery(null)).toBe(false);
     expect(isFirstDelivery({ getPattern: () => 'p' })).toBe(false);
     expect(isFirstDelivery({ firstDelivery: () => 'yes' })).toBe(false);
+  });
+});
+
+describe('isOnlyDelivery', () => {
+  it('no Streams entry is (another replica can take it over), first delivery or not', () => {
+    expect(isOnlyDelivery(new StreamsContext(['s', '1-0', 'p']))).toBe(false);
+    expect(isOnlyDelivery(new StreamsContext(['s', '1-0', 'p', true]))).toBe(false);
+  });
+
+  it('a context that vouches for nothing is not', () => {
+    expect(isOnlyDelivery(undefined)).toBe(false);
+    expect(isOnlyDelivery({ firstDelivery: () => true })).toBe(false);
+    expect(isOnlyDelivery({ onlyDelivery: () => 'yes' })).toBe(false);
+    expect(isOnlyDelivery({ onlyDelivery: () => true })).toBe(true);
   });
 });
