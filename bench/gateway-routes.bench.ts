@@ -84,9 +84,11 @@ async function serve(): Promise<void> {
     METRICS_ENABLED: 'true',
   });
   const gateway = await createGateway(config, { logger: createLogger(config, { destination: { write: () => undefined } }) });
-  // the transport client inside the ServiceClient answers at once (its private field)
-  const client = gateway.get<ServiceClient, { proxy: { send: (cmd: string) => unknown } }>(ServiceClient);
+  // the transport client inside the ServiceClient answers at once (its private field): both ways
+  // ServiceClient asks it (a RequestingProxy's promise `request`, else Nest's Observable `send`)
+  const client = gateway.get<ServiceClient, { proxy: { send: (cmd: string) => unknown; request?: (cmd: string) => Promise<unknown> } }>(ServiceClient);
   client.proxy.send = (cmd: string) => of(answers[cmd]);
+  client.proxy.request = (cmd: string) => Promise.resolve(answers[cmd]);
   await gateway.listen(0, '127.0.0.1');
   const redis = new Redis(config.REDIS_URL);
   await new SessionRevocations(redis, config).markLoaded();
@@ -176,7 +178,7 @@ async function measureOnce(s: Server, r: Route, seconds: number): Promise<{ us: 
   const c0 = await cpuOf(s);
   const res = await autocannon(s, r, seconds);
   const c1 = await cpuOf(s);
-  if (res.non2xx > 0 || res.errors > 0) throw new Error(`${r.name} on ${s.tree}: ${res.non2xx} non-2xx, ${res.errors} errors`);
+  if (res.non2xx > 0 || res.errors > 0 || res.requests === 0) throw new Error(`${r.name} on ${s.tree}: ${res.requests} answered, ${res.non2xx} non-2xx, ${res.errors} errors`);
   return { us: (c1 - c0) / res.requests, rps: res.rps };
 }
 
