@@ -82,6 +82,12 @@ async function withCpu(sys: System | null, f: () => Promise<Figures>): Promise<F
   const self = process.cpuUsage();
   const r = await f();
   const selfUsed = process.cpuUsage(self);
+  // Postgres backends connected during the run count too, their whole CPU (they started in it): pg-pool
+  // closes a connection idle for 10 s, so after a long preparation (signing thousands of login bodies)
+  // the apps' pools reconnect under load, and a list taken at the start alone would miss those backends
+  const late = ((await serverPids(sys)).postgres ?? []).filter((pid) => !before.has(pid));
+  groups.postgres = [...(groups.postgres ?? []), ...late];
+  for (const pid of late) before.set(pid, 0);
   // a process that is gone by the end (or unreadable at the start) counts nothing
   const used = (pids: number[]): number => pids.reduce((t, pid) => t + Math.max(0, (cpuUsOrNull(pid) ?? 0) - (before.get(pid) ?? Infinity)), 0);
   r.cpu = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, used(pids) / r.requests]));
