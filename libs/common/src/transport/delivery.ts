@@ -7,8 +7,7 @@
  * be a repeat of an earlier run.
  */
 export function isFirstDelivery(ctx: unknown): boolean {
-  const c = ctx as { firstDelivery?: unknown } | null | undefined;
-  return typeof c?.firstDelivery === 'function' && (c.firstDelivery as () => unknown).call(c) === true;
+  return vouches(ctx, 'firstDelivery');
 }
 
 /**
@@ -20,6 +19,11 @@ export function isFirstDelivery(ctx: unknown): boolean {
  * (RequestMeta.callKey), nothing can ever look up a result stored under it.
  */
 export function isOnlyDelivery(ctx: unknown): boolean {
-  const c = ctx as { onlyDelivery?: unknown } | null | undefined;
-  return typeof c?.onlyDelivery === 'function' && (c.onlyDelivery as () => unknown).call(c) === true;
+  return vouches(ctx, 'onlyDelivery');
+}
+
+/** The context has the method `claim` and it answers exactly `true`. */
+function vouches(ctx: unknown, claim: 'firstDelivery' | 'onlyDelivery'): boolean {
+  const method = (ctx as Record<string, unknown> | null | undefined)?.[claim];
+  return typeof method === 'function' && (method as () => unknown).call(ctx) === true;
 }
