@@ -35,6 +35,7 @@ import { createLogger, issueAccessToken, loadConfig, ServiceClient, SessionRevoc
 import { Api } from '@jointcert/contracts';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import { accountExample, challengeExample, reportExample, sessionExample } from '../apps/gateway/src/openapi/examples';
+import { deleteKeys } from '../test/support/redis';
 import { fmt } from './util';
 
 const CONNECTIONS = 32;
@@ -109,8 +110,7 @@ async function serve(): Promise<void> {
           writeFileSync(join(allocations!, `gateway-${process.pid}.heapprofile`), JSON.stringify((await post('HeapProfiler.stopSampling')).profile));
         }
         await gateway.close();
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length > 0) await redis.del(...keys);
+        await deleteKeys(redis, prefix);
         await redis.quit();
         process.send!({ closed: true });
         process.exit(0);

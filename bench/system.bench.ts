@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { SessionTokens } from '@jointcert/contracts';
 import { cpuUs, signWithNode, startSystem, type Holder, type System } from '../test/support/system';
+import { redisServerPid } from '../test/support/redis';
 import { fmt } from './util';
 
 const DURATION_S = 5;
@@ -65,9 +66,8 @@ function cpuUsOrNull(pid: number): number | null {
  */
 async function serverPids(sys: System): Promise<Record<string, number[]>> {
   const backends = await sys.sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-  const info = await sys.redis.info('server');
-  const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? 0);
-  return { postgres: backends.rows.map((r) => r.pid), ...(redisPid ? { redis: [redisPid] } : {}) };
+  const redis = await redisServerPid(sys.redis);
+  return { postgres: backends.rows.map((r) => r.pid), ...(redis ? { redis: [redis] } : {}) };
 }
 
 /** Run `f` and attribute the CPU each process (apps, Postgres backends, Redis) used to its requests. */

@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { createMicroservice, createServiceClient, Handles, loadConfig } from '@jointcert/common';
 import { contract, type SessionTokens } from '@jointcert/contracts';
-import { deleteKeys } from '../test/support/redis';
+import { deleteKeys, redisServerPid } from '../test/support/redis';
 import { signWithNode, startSystem } from '../test/support/system';
 import { cannon, cpuUs, type Figures } from './system.bench';
 import { fmt } from './util';
@@ -39,9 +39,8 @@ interface Row extends Figures {
 
 async function measure(transport: 'redis' | 'streams', verifiers: number): Promise<Row> {
   const sys = await startSystem({ name: `bench-${transport}-${verifiers}`, mode: 'processes', env: { TRANSPORT: transport } });
-  const redis = new Redis(sys.config.REDIS_URL);
   try {
-    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    const redisPid = await redisServerPid(sys.redis);
     const extra = [];
     for (let i = 1; i < verifiers; i++) extra.push(await sys.addProcess('verifier'));
     const holder = await sys.issue({ name: '홍길동', idn: '8001011234567' });
@@ -68,7 +67,6 @@ async function measure(transport: 'redis' | 'streams', verifiers: number): Promi
     }
     return { ...f, transport, verifiers, perVerifier };
   } finally {
-    await redis.quit();
     await sys.close();
   }
 }
@@ -150,7 +148,7 @@ export async function hop(): Promise<void> {
   const prefix = `jc-bench-hop-${process.pid}-${randomBytes(3).toString('hex')}:`;
   const env = { ...process.env, LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, TRANSPORT: 'streams', JC_BENCH_ECHO_SERVER: '1' };
   const redis = new Redis(loadConfig(env).REDIS_URL);
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const redisPid = await redisServerPid(redis);
   // JC_HOP_SERVERS=2: two replicas of the echo service (one consumer group)
   const children: ChildProcess[] = [];
   for (let i = 0; i < Number(process.env.JC_HOP_SERVERS ?? 1); i++) {
