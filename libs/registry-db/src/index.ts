@@ -15,6 +15,6 @@ export type { AuditEvent, AuditOutcome, NewAuditEvent } from './repositories/aud
 export { CertificateSecurityRepository, type CertificateUsage } from './repositories/certificate-security.repository';
 export { AccountSessionsRepository, type ActiveSession } from './repositories/account-sessions.repository';
 export { SecondFactorRepository, type StoredSecondFactor } from './repositories/second-factor.repository';
-export { LoginRepository, LOGIN_GROUP_SQL, LOGIN_RECORDED_SQL, LOGIN_SQL, pgPool, type LoginGrouping, type LoginOutcome, type LoginStatements, type LoginWrite } from './repositories/login.repository';
+export { LoginRepository, pgPool, type LoginGrouping, type LoginOutcome, type LoginWrite } from './repositories/login.repository';
 export { NotifierRepository } from './repositories/notifier.repository';
 export type { ClaimResult, CrlGroup, DueReminder, NotificationTarget, QueuedNotification, Revocation } from './repositories/notifier.repository';

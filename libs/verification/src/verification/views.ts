@@ -5,23 +5,9 @@
 import type { CertificateSummary, ReportCheck, RevocationCheckView, SignerCertificate } from '@jointcert/contracts';
 import { type Certificate, type CertificateRevocation, certificatePolicyOids, classifyCertificate, cnBaseOf, commonNameOf, hasIdentifyData, isoString, type PathCheck } from '@jointcert/pki';
 
-/**
- * The times a report shows repeat from request to request (a held CRL's
- * thisUpdate and nextUpdate, a repeat signer's validity): each written once,
- * kept in a small table (emptied when full).
- */
-const ISO_MEMO_MAX = 4096;
-const isoMemo = new Map<number, string>();
-
+/** A time as the report shows it (ISO-8601), null when absent. */
 export function iso(ms: number | undefined): string | null {
-  if (ms === undefined) return null;
-  let s = isoMemo.get(ms);
-  if (s === undefined) {
-    s = isoString(ms);
-    if (isoMemo.size >= ISO_MEMO_MAX) isoMemo.clear();
-    isoMemo.set(ms, s);
-  }
-  return s;
+  return ms === undefined ? null : isoString(ms);
 }
 
 /*
