@@ -1,4 +1,4 @@
-import { ColocatedClientProxy, hostService, ServiceClient, transportClient, type AppConfig, type Clock, type HostedService, type Logger } from '@jointcert/common';
+import { ColocatedClientProxy, hostService, ServiceClient, transportClient, type AppConfig, type HostedService, type Logger } from '@jointcert/common';
 import { VerifierModule } from '@jointcert/verification';
 
 /** The services this gateway process hosts (COLOCATE), and the client that calls them here. */
@@ -21,9 +21,8 @@ export interface Colocated {
  * composition root with another app (eslint.config.mjs): the registry's
  * module is loaded only when hosted.
  */
-export async function hostColocated(config: AppConfig, logger: Logger, overrides: { clock?: Clock } = {}): Promise<Colocated | null> {
+export async function hostColocated(config: AppConfig, logger: Logger): Promise<Colocated | null> {
   if (config.COLOCATE.length === 0) return null;
-  const clock = overrides.clock ? { clock: overrides.clock } : {};
   const hosted: HostedService[] = [];
   const proxy = (): ColocatedClientProxy => new ColocatedClientProxy(hosted.map((h) => h.server), logger, () => transportClient(config, logger));
   const closeAll = async (): Promise<void> => {
@@ -32,13 +31,13 @@ export async function hostColocated(config: AppConfig, logger: Logger, overrides
   try {
     if (config.COLOCATE.includes('verifier')) {
       const log = logger.child({ name: 'verifier' });
-      hosted.push(await hostService('verifier', VerifierModule.forRoot(config, { logger: log, ...clock }), config, log));
+      hosted.push(await hostService('verifier', VerifierModule.forRoot(config, { logger: log }), config, log));
     }
     if (config.COLOCATE.includes('registry')) {
       const log = logger.child({ name: 'registry' });
       const { RegistryModule } = await import('../../registry/src/registry.module');
-      const verifier = hosted.length > 0 ? { verifier: new ServiceClient(proxy(), config.SERVICE_TIMEOUT_MS, log) } : {};
-      hosted.push(await hostService('registry', RegistryModule.forRoot(config, { logger: log, ...clock, ...verifier }), config, log));
+      const verifier = config.COLOCATE.includes('verifier') ? { verifier: new ServiceClient(proxy(), config.SERVICE_TIMEOUT_MS, log) } : {};
+      hosted.push(await hostService('registry', RegistryModule.forRoot(config, { logger: log, ...verifier }), config, log));
     }
   } catch (err) {
     await closeAll();
