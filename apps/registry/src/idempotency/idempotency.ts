@@ -22,8 +22,16 @@ function isRequestResultsConflict(err: unknown): boolean {
   return code === '23505' && constraint === 'pk_request_results';
 }
 
+/** The state-changing patterns whose first result is kept, and the action their records are stored under. */
+const ACTIONS: Readonly<Record<string, string>> = {
+  [Api.registry.register.cmd]: 'register',
+  [Api.registry.login.cmd]: 'login',
+  [Api.registry.replaceCertificate.cmd]: 'replace',
+  [Api.registry.deleteCertificate.cmd]: 'delete',
+};
+
 /** The patterns whose handlers are @Idempotent. */
-export const IDEMPOTENT_PATTERNS: readonly string[] = [Api.registry.register.cmd, Api.registry.login.cmd, Api.registry.replaceCertificate.cmd, Api.registry.deleteCertificate.cmd];
+export const IDEMPOTENT_PATTERNS: readonly string[] = Object.keys(ACTIONS);
 
 /** Set on an @Idempotent handler (the spec checks they are exactly the handlers of IDEMPOTENT_PATTERNS). */
 export const IDEMPOTENT_METADATA = 'jointcert:idempotent';
@@ -53,10 +61,10 @@ type Envelope = { meta?: { idempotencyKey?: unknown; callKey?: unknown }; data?:
 @Injectable()
 export class Idempotency {
   /**
-   * The state-changing patterns whose first result is kept, and what a repeat
-   * answers given the stored result (delete's transaction returns the revoked
-   * session ids; its answer is `{ ok: true }`; the login's record is its
-   * sealed session draft: the same tokens are rebuilt from it).
+   * ACTIONS with what a repeat answers given the stored result (the stored
+   * result itself, except: delete's transaction returns the revoked session
+   * ids, its answer is `{ ok: true }`; the login's record is its sealed
+   * session draft: the same tokens are rebuilt from it).
    */
   private readonly idempotent: Record<string, IdempotentAction>;
 
@@ -66,12 +74,11 @@ export class Idempotency {
     sessions: SessionIssuer,
     accounts: AccountRepository,
   ) {
-    this.idempotent = {
-      [Api.registry.register.cmd]: { action: 'register' },
-      [Api.registry.login.cmd]: { action: 'login', replay: (stored) => loginReplay(stored, sessions, accounts) },
-      [Api.registry.replaceCertificate.cmd]: { action: 'replace' },
-      [Api.registry.deleteCertificate.cmd]: { action: 'delete', replay: () => ({ ok: true }) },
+    const replays: Record<string, IdempotentAction['replay']> = {
+      [Api.registry.login.cmd]: (stored) => loginReplay(stored, sessions, accounts),
+      [Api.registry.deleteCertificate.cmd]: () => ({ ok: true }),
     };
+    this.idempotent = Object.fromEntries(Object.entries(ACTIONS).map(([pattern, action]) => [pattern, { action, replay: replays[pattern] }]));
   }
 
   /** Handle the message `envelope` of `pattern` (transport context `ctx`): `run` it, or answer its first result. */
@@ -90,7 +97,7 @@ export class Idempotency {
       const stored = await this.results.find(request);
       if (stored) {
         this.logger.info({ action: spec.action }, 'repeated request answered with its first result');
-        return spec.replay ? spec.replay(stored) : stored.result;
+        return answer(spec, stored);
       }
     }
     try {
@@ -100,9 +107,14 @@ export class Idempotency {
       // Another copy of this request committed first: answer its result.
       const stored = await this.results.find(request);
       if (!stored) throw err;
-      return spec.replay ? spec.replay(stored) : stored.result;
+      return answer(spec, stored);
     }
   }
+}
+
+/** What a repeat answers: the action's replay of the stored result, or the stored result itself. */
+function answer(spec: IdempotentAction, stored: StoredResult): unknown {
+  return spec.replay ? spec.replay(stored) : stored.result;
 }
 
 /**
