@@ -41,10 +41,10 @@ export interface RegistryOverrides extends ServiceOverrides {
   verifier?: ServiceCaller;
 }
 
-/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
 /** The registry's message handlers. */
 export const REGISTRY_CONTROLLERS = [ChallengesController, SessionsController, AccountsController, CertificatesController, SecurityController, TransfersController] as const;
 
+/** Transport-level liveness (registry.ping): no dependencies, so it answers even before anything else is wired. The service: RegistryModule.forRoot. */
 @Module({ controllers: [RegistryController] })
 export class RegistryModule {
   static forRoot(config: AppConfig, overrides: RegistryOverrides = {}): DynamicModule {

@@ -63,7 +63,8 @@ function run(name: string, load: () => AppConfig, create: (config: AppConfig, lo
   const start = async (): Promise<void> => {
     const config = load();
     const logger = createLogger(config, { name });
-    if (workers && cluster.isPrimary && workers(config) > 1) return runPrimary({ name, workers: workers(config), graceMs: config.SHUTDOWN_GRACE_MS, logger });
+    const n = workers?.(config) ?? 1;
+    if (cluster.isPrimary && n > 1) return runPrimary({ name, workers: n, graceMs: config.SHUTDOWN_GRACE_MS, logger });
     const worker = workers && cluster.isWorker;
     const app = await create(config, worker ? logger.child({ worker: cluster.worker!.id }) : logger);
     exitGracefullyOn(app, { graceMs: config.SHUTDOWN_GRACE_MS, logger, ...(app.drain ? { onSignal: () => app.drain!() } : {}) });

@@ -295,13 +295,11 @@ export class LoginRepository {
 
   /** LOGIN_SQL or LOGIN_RECORDED_SQL: the row of the login, if its certificate was found. */
   private async one(input: LoginWrite): Promise<LoginRow | undefined> {
-    const values = parameters(input);
-    const record = input.record ?? null;
     this.statements.sent++;
     const result = await pgPool(this.dataSource).query<LoginRow>(
-      record
-        ? { name: 'jointcert_login_recorded_v3', text: LOGIN_RECORDED_SQL, values: [...values, record.requestId, record.action, record.result] }
-        : { name: 'jointcert_login_v3', text: LOGIN_SQL, values },
+      input.record
+        ? { name: 'jointcert_login_recorded_v3', text: LOGIN_RECORDED_SQL, values: parameters(input) }
+        : { name: 'jointcert_login_v3', text: LOGIN_SQL, values: parameters(input).slice(0, 9) },
     );
     return result.rows[0];
   }
@@ -309,11 +307,7 @@ export class LoginRepository {
   /** LOGIN_GROUP_SQL for `inputs` (in lock order): a row per login found, by ordinal. */
   private async group(inputs: LoginWrite[]): Promise<Array<LoginRow & { ord: number }>> {
     const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(inputs.length));
-    inputs.forEach((input, i) => {
-      const record = input.record ?? null;
-      const row = [...parameters(input), record?.requestId ?? null, record?.action ?? null, record?.result ?? null];
-      row.forEach((value, c) => (columns[c]![i] = value));
-    });
+    inputs.forEach((input, i) => parameters(input).forEach((value, c) => (columns[c]![i] = value)));
     this.statements.sent++;
     this.statements.groups++;
     this.statements.groupedLogins += inputs.length;
@@ -322,10 +316,17 @@ export class LoginRepository {
   }
 }
 
-/** $1–$9 of LOGIN_SQL (of LOGIN_GROUP_SQL: one element of each array); the audit row's address only when valid (the session's is the caller's as given). */
+/**
+ * $1–$12 of LOGIN_RECORDED_SQL ($1–$9 are LOGIN_SQL's; of LOGIN_GROUP_SQL: one element of each array, the
+ * record's three NULL without a record); the audit row's address only when valid (the session's is the caller's as given).
+ */
 function parameters(input: LoginWrite): unknown[] {
   const auditIp = input.ip && isIP(input.ip) !== 0 ? input.ip : null;
-  return [input.fingerprintSha256, input.sessionId, input.familyId, input.refreshTokenHash, input.expiresAt, input.ip, input.userAgent, input.requestId, auditIp];
+  const record = input.record ?? null;
+  return [
+    input.fingerprintSha256, input.sessionId, input.familyId, input.refreshTokenHash, input.expiresAt, input.ip, input.userAgent, input.requestId, auditIp,
+    record?.requestId ?? null, record?.action ?? null, record?.result ?? null,
+  ];
 }
 
 /** A login's outcome from its row (none: its certificate was not found); throws when the statement did not write what it should have. */
