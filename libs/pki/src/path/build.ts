@@ -174,7 +174,9 @@ let nextPolicyId = 0;
 
 /**
  * The policy's fields but `at`, as a short id; undefined when some object in
- * it is not frozen (could still change: not cached then). Per policy object,
+ * it is not frozen (could still change: not cached then). Frozen is checked
+ * one level deep: the items of a frozen list (anchors, subtrees, rules) are
+ * taken as unchanging, as ValidationPolicy asks of every caller. Per policy object,
  * and for a per-request copy (another `at`, every other field the same
  * values as the last policy seen with its anchor list) taken from that one
  * without building the key again.

@@ -14,6 +14,13 @@ import { isCertificateAnchor, type TrustAnchor } from './trust-anchor';
 /** A leaf check hook (e.g. npki/profile.ts: accepted certificate types). Return a reason to reject. */
 export type LeafCheck = (leaf: Certificate) => PathReason | { reason: PathReason; detail: string } | undefined;
 
+/**
+ * What validatePath checks against. Treat a policy as immutable once made
+ * (createValidationPolicy freezes it and its lists): validatePath's path
+ * cache (build.ts) keys a frozen list by its identity, so an item of such a
+ * list (an anchor, a subtree, a profile rule) changed in place afterwards
+ * would not be seen by a path cached before. Make a new policy instead.
+ */
 export interface ValidationPolicy {
   readonly trustAnchors: readonly TrustAnchor[];
   /** Validation time, epoch milliseconds. Every certificate of the path must be valid at this instant. */
