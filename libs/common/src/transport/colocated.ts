@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { BaseRpcContext, ClientProxy, type MessageHandler, type ReadPacket, type Server, type WritePacket } from '@nestjs/microservices';
-import { firstValueFrom, isObservable, Observable, timeout, TimeoutError } from 'rxjs';
+import { isObservable, Observable, TimeoutError } from 'rxjs';
 import { isWireError } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { toWireError } from '../errors/rpc';
@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger';
 import { messageRequestId } from '../logging/request-context.interceptor';
 import { createMicroservice } from '../microservice';
 import { transportServer } from '../transport';
-import { canRequest, type RequestingProxy } from './requesting';
+import { requestVia, type RequestingProxy } from './requesting';
 
 /**
  * A service module hosted in another app's process (COLOCATE): the service's
@@ -181,10 +181,7 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
    */
   request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
     const local = this.local(pattern);
-    if (!local) {
-      const remote = this.transportClient();
-      return canRequest(remote) ? remote.request(pattern, data, timeoutMs) : firstValueFrom(remote.send(pattern, data).pipe(timeout(timeoutMs)), { defaultValue: undefined });
-    }
+    if (!local) return requestVia(this.transportClient(), pattern, data, timeoutMs);
     return new Promise((resolve, reject) => {
       const envelope = overTheWire(data); // unserialisable: thrown here, the promise rejects with it
       const timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);

@@ -1,3 +1,6 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+
 /**
  * A client proxy that answers a request with a promise and bounds the wait
  * itself (rejecting with rxjs' TimeoutError after `timeoutMs`):
@@ -10,4 +13,9 @@ export interface RequestingProxy {
 
 export function canRequest(proxy: unknown): proxy is RequestingProxy {
   return typeof (proxy as { request?: unknown } | null)?.request === 'function';
+}
+
+/** Ask `proxy` once, the wait bounded by `timeoutMs`: its promise `request` when it has one, else Nest's Observable `send` under an rxjs timeout. */
+export function requestVia(proxy: ClientProxy, pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
+  return canRequest(proxy) ? proxy.request(pattern, data, timeoutMs) : firstValueFrom(proxy.send(pattern, data).pipe(timeout(timeoutMs)), { defaultValue: undefined });
 }

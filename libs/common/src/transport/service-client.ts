@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
 import type { Contract, Envelope, RequestMeta } from '@jointcert/contracts';
 import type { AppConfig } from '../config';
 import { DomainError } from '../errors/domain-error';
@@ -8,7 +7,7 @@ import { fromRpcError } from '../errors/rpc';
 import { currentRequestContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { transportClient } from '../transport';
-import { canRequest } from './requesting';
+import { requestVia } from './requesting';
 
 /** The request id and idempotency key of the request being handled; a fresh key per call without a client one (redeliveries of this message share it; marked `callKey`). */
 function defaultMeta(): RequestMeta {
@@ -35,9 +34,7 @@ export class ServiceClient implements ServiceCaller {
     let answer: Promise<unknown>;
     try {
       // The Streams and co-located clients answer with a promise and bound the wait themselves; others through Nest's Observable.
-      answer = canRequest(this.proxy)
-        ? this.proxy.request(contract.cmd, envelope, this.timeoutMs)
-        : firstValueFrom(this.proxy.send<Res, Envelope<Req>>(contract.cmd, envelope).pipe(timeout(this.timeoutMs)), { defaultValue: undefined });
+      answer = requestVia(this.proxy, contract.cmd, envelope, this.timeoutMs);
     } catch (err) {
       return Promise.reject(this.failure(err, contract.cmd));
     }
