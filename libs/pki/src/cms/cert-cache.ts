@@ -10,6 +10,21 @@
  * the whole DER (a latin1 string of ~1.5 KB, hashed by the Map) cost ~3.5 µs
  * per certificate; this costs a fraction of a microsecond.
  *
+ * Admission on the second sighting. A certificate seen for the first time is
+ * parsed and kept only in a short ring of recent first sightings
+ * (RECENT_FIRST_SIGHTINGS), and its key is noted in a fixed table of seen keys
+ * (SEEN_SLOTS int32 slots, direct-mapped: a newer key takes an older one's
+ * slot); it enters the LRU map when it is met again — from the ring without a
+ * second parse (the registry's signer pre-check followed by the verifier; the
+ * same message twice), else parsed again once. Why: an entry of the
+ * long-lived map outlives several young-generation collections, so V8 copies
+ * its whole object graph (~3 KB: views, names, extensions) into the old
+ * generation — measured, that promotion cost a first-seen message more than
+ * parsing its two certificates did. A certificate seen once (a one-off
+ * signer, a flood of made-up certificates) now dies young and evicts nobody
+ * from the map; one seen again pays one more parse, once. The ring and the
+ * seen table hold numbers or a few slots, never a growing set of objects.
+ *
  * Entries are parsed from a private copy of the bytes, so a caller reusing its
  * input buffer cannot alter a cached certificate (a copy, not `slice()`: on a
  * Buffer that is a view). Cached certificates are
@@ -20,9 +35,20 @@ import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 
 export const CERT_CACHE_MAX = 2048;
+/** First sightings kept (strongly) for a second sighting soon after: a few messages' worth. */
+export const RECENT_FIRST_SIGHTINGS = 16;
+/** Slots of the seen-keys table (a power of two). */
+const SEEN_SLOTS = 8192;
 const TAIL = 32;
 
 const byTail = new Map<number, Certificate>();
+const recent: (Certificate | undefined)[] = new Array<Certificate | undefined>(RECENT_FIRST_SIGHTINGS).fill(undefined);
+const recentKeys = new Int32Array(RECENT_FIRST_SIGHTINGS);
+let recentNext = 0;
+/** Keys (as int32) of certificates seen once, valid when their slot's generation is the current one (clearing is `generation++`). */
+const seen = new Int32Array(SEEN_SLOTS);
+const seenGeneration = new Int32Array(SEEN_SLOTS);
+let generation = 1;
 
 /** FNV-1a over the length and the last TAIL octets: a number key (a string key cost a string build and its hash per lookup). */
 function keyOf(der: Uint8Array): number {
@@ -44,20 +70,52 @@ export function cachedCertificate(der: Uint8Array): Certificate {
     byTail.set(key, hit);
     return hit;
   }
-  // a miss, or a different certificate with the same key: parse (the newer one takes the slot)
+  const k32 = key | 0;
+  // seen a moment ago: admit that parse
+  for (let i = 0; i < RECENT_FIRST_SIGHTINGS; i++) {
+    const r = recent[i];
+    if (r !== undefined && recentKeys[i] === k32 && sameBytes(r.der, der)) {
+      recent[i] = undefined;
+      admit(key, r, hit !== undefined);
+      return r;
+    }
+  }
   // Buffer.from copies (small ones into Node's pool); Buffer#slice would be a view of the caller's bytes
   const cert = parseCertificate(Buffer.from(der));
-  if (hit) byTail.delete(key);
-  else if (byTail.size >= CERT_CACHE_MAX) byTail.delete(byTail.keys().next().value!);
-  byTail.set(key, cert);
+  const slot = key & (SEEN_SLOTS - 1);
+  if (seen[slot] === k32 && seenGeneration[slot] === generation) {
+    admit(key, cert, hit !== undefined);
+  } else {
+    seen[slot] = k32;
+    seenGeneration[slot] = generation;
+    recent[recentNext] = cert;
+    recentKeys[recentNext] = k32;
+    recentNext = (recentNext + 1) % RECENT_FIRST_SIGHTINGS;
+  }
   return cert;
 }
 
-/** Empty the certificate cache (benchmarks of first-seen signers, tests). */
-export function clearCertificateCache(): void {
-  byTail.clear();
+/** Put `cert` in the map under `key`; `replacing`: a different certificate holds the key (the newer one takes the slot). */
+function admit(key: number, cert: Certificate, replacing: boolean): void {
+  if (replacing) byTail.delete(key);
+  else if (byTail.size >= CERT_CACHE_MAX) byTail.delete(byTail.keys().next().value!);
+  byTail.set(key, cert);
 }
 
+/** Empty the certificate cache, its recent first sightings and seen keys (benchmarks of first-seen signers, tests). */
+export function clearCertificateCache(): void {
+  byTail.clear();
+  recent.fill(undefined);
+  recentNext = 0;
+  generation = (generation + 1) | 0;
+  if (generation === 0) {
+    // wrapped around (2^32 clears): start over with an empty table
+    seenGeneration.fill(0);
+    generation = 1;
+  }
+}
+
+/** Certificates admitted to the map (seen at least twice). */
 export function certificateCacheSize(): number {
   return byTail.size;
 }

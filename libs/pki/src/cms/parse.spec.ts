@@ -7,7 +7,7 @@
 import { YESSIGN } from '../../test-support/fixtures';
 import { explicit, generalizedTime, int, nul, octets, oid, seq, set, setOf, tlv, utcTime, utf8 } from '../der';
 import { isPkiError } from '../errors';
-import { cachedCertificate, clearCertificateCache } from './cert-cache';
+import { RECENT_FIRST_SIGHTINGS, cachedCertificate, certificateCacheSize, clearCertificateCache } from './cert-cache';
 import { CMS_OID, parseSignedData, type CmsLimits } from './parse';
 
 const SHA256 = seq(oid('2.16.840.1.101.3.4.2.1'));
@@ -215,5 +215,45 @@ describe('the certificate cache', () => {
     input.fill(0);
     expect(Buffer.from(cert.der).equals(original)).toBe(true);
     expect(Buffer.from(cert.spki.der).equals(Buffer.from(cachedCertificate(original).spki.der))).toBe(true);
+  });
+
+  it('admits a certificate on its second sighting, with the parse of the first when that was a moment ago', () => {
+    clearCertificateCache();
+    const a = YESSIGN.cert();
+    const first = cachedCertificate(a);
+    expect(certificateCacheSize()).toBe(0);
+    expect(cachedCertificate(Buffer.from(a))).toBe(first);
+    expect(certificateCacheSize()).toBe(1);
+    expect(cachedCertificate(a)).toBe(first);
+    expect(certificateCacheSize()).toBe(1);
+  });
+
+  it('parses a certificate met again after the recent first sightings moved on, and keeps that parse', () => {
+    clearCertificateCache();
+    // other certificates as the cache sees them: another signature tail, so another key
+    const variant = (i: number): Buffer => {
+      const b = Buffer.from(YESSIGN.cert());
+      b[b.length - 1] = i;
+      return b;
+    };
+    const first = cachedCertificate(variant(0));
+    for (let i = 1; i <= RECENT_FIRST_SIGHTINGS; i++) cachedCertificate(variant(i));
+    expect(certificateCacheSize()).toBe(0);
+    const again = cachedCertificate(variant(0));
+    expect(again).not.toBe(first);
+    expect(again.fingerprintSha256).toBe(first.fingerprintSha256);
+    expect(certificateCacheSize()).toBe(1);
+    expect(cachedCertificate(variant(0))).toBe(again);
+  });
+
+  it('forgets its sightings when cleared: the next sighting is a first one', () => {
+    clearCertificateCache();
+    const a = YESSIGN.cert();
+    cachedCertificate(a);
+    clearCertificateCache();
+    const first = cachedCertificate(a);
+    expect(certificateCacheSize()).toBe(0);
+    expect(cachedCertificate(a)).toBe(first);
+    expect(certificateCacheSize()).toBe(1);
   });
 });

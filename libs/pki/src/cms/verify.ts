@@ -41,7 +41,8 @@
  * for caller mistakes (a non-finite `at`, a non-Uint8Array input).
  *
  * Speed: one parse walk, embedded certificates from a bounded cache
- * (./cert-cache.ts), keys from crypto/signature.ts's cache, the content hashed
+ * (./cert-cache.ts: admitted on their second sighting, so a one-off signer's
+ * certificates die young), keys from crypto/signature.ts's cache, the content hashed
  * once per digest algorithm. Without signedAttrs the content is hashed twice
  * (once for `contentDigest`, once inside crypto.verify): fine for nonces.
  */
