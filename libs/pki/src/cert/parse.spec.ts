@@ -428,6 +428,24 @@ describe('parseCertificate: hostile and malformed input', () => {
     expect(isPkiError(err, 'DUPLICATE_EXTENSION') && err.details?.oid).toBe('2.5.29.14');
   });
 
+  it('finds a repeat among many extensions, before and after the first sixteen (where the look turns into a Set)', () => {
+    // unknown extensions 1.2.3.<n>, each with an empty OCTET STRING value
+    const unknown = (n: number): Buffer => tlv(0x30, tlv(0x06, Buffer.from([0x2a, 0x03, n])), tlv(0x04, Buffer.alloc(0)));
+    const many = Array.from({ length: 40 }, (_, n) => unknown(n));
+    expect(parseCertificate(withExtensions([...extList, ...many])).extensions).toHaveLength(extList.length + 40);
+    for (const [at, copy] of [[3, 1], [20, 2], [39, 30], [39, 38]] as const) {
+      const exts = [...extList, ...many];
+      exts[extList.length + at] = unknown(copy);
+      let err: unknown;
+      try {
+        parseCertificate(withExtensions(exts));
+      } catch (e) {
+        err = e;
+      }
+      expect(isPkiError(err, 'DUPLICATE_EXTENSION') && err.details?.oid).toBe(`1.2.3.${copy}`);
+    }
+  });
+
   it('rejects a v1 (or v2) certificate with extensions, and unknown versions', () => {
     const noVersion = tbsParts.slice(1); // drop [0] version: v1 by DEFAULT, extensions still there
     expectCode(() => parseCertificate(rebuild(noVersion)), 'MALFORMED_CERTIFICATE');

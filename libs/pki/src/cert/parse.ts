@@ -170,6 +170,9 @@ const FINGERPRINT = computedOnce((c) => createHash('sha256').update(c.der).diges
 /** Issuer and subject compared (RFC 5280 §7.1) on first read: identical encodings need no decoding. */
 const SELF_ISSUED = computedOnce((c) => namesEqual(c.issuer, c.subject));
 
+/** Extensions checked for a repeated OID by a linear look before a Set is built. */
+const LINEAR_REPEAT_CHECK = 16;
+
 /**
  * Extensions ::= SEQUENCE OF Extension, shared by certificates, CRLs (list and
  * entries) and OCSP. A repeated OID is an error; `duplicate` builds it (the
@@ -184,7 +187,9 @@ export function readExtensions(
     new PkiError('DUPLICATE_EXTENSION', `extension ${oid} appears twice`, { oid, offset }),
 ): void {
   const c = parent.enter(seqTlv);
-  const seen = new Set<string>();
+  const first = out.length;
+  // repeats: a look along the few read so far (most certificates have fewer than ten), a Set past that
+  let seen: Set<string> | undefined;
   while (!c.atEnd()) {
     const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
     const e = c.enter(eTlv);
@@ -193,8 +198,16 @@ export function readExtensions(
     const critical = crit ? readBoolean(buf, crit) : false;
     const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
     e.done('Extension');
-    if (seen.has(oid)) throw duplicate(oid, eTlv.start);
-    seen.add(oid);
+    if (out.length - first < LINEAR_REPEAT_CHECK) {
+      for (let i = first; i < out.length; i++) if (out[i]!.oid === oid) throw duplicate(oid, eTlv.start);
+    } else {
+      if (!seen) {
+        seen = new Set<string>();
+        for (let i = first; i < out.length; i++) seen.add(out[i]!.oid);
+      }
+      if (seen.has(oid)) throw duplicate(oid, eTlv.start);
+      seen.add(oid);
+    }
     out.push({ oid, critical, value });
   }
 }
@@ -213,9 +226,9 @@ export function algorithm(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Algorit
   const len = tlv.end - tlv.start;
   let h = 0;
   if (len <= INTERN_MAX_BYTES) {
-    h = (0x811c9dc5 ^ len) >>> 0;
+    h = 0x811c9dc5 ^ len;
     for (let i = tlv.start; i < tlv.end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h >>>= 0;
+    h |= 0; // a small integer key
     const hit = interned.get(h);
     if (hit !== undefined && parent.depth + 1 <= parent.limits.maxDepth && sameRange(hit.der, buf, tlv.start, tlv.end)) return hit;
   }

@@ -45,16 +45,16 @@ const byTail = new Map<number, Certificate>();
 const recent: (Certificate | undefined)[] = new Array<Certificate | undefined>(RECENT_FIRST_SIGHTINGS).fill(undefined);
 const recentKeys = new Int32Array(RECENT_FIRST_SIGHTINGS);
 let recentNext = 0;
-/** Keys (as int32) of certificates seen once, valid when their slot's generation is the current one (clearing is `generation++`). */
+/** Keys of certificates seen once, valid when their slot's generation is the current one (clearing is `generation++`). */
 const seen = new Int32Array(SEEN_SLOTS);
 const seenGeneration = new Int32Array(SEEN_SLOTS);
 let generation = 1;
 
 /** FNV-1a over the length and the last TAIL octets: a number key (a string key cost a string build and its hash per lookup). */
 function keyOf(der: Uint8Array): number {
-  let h = (0x811c9dc5 ^ der.length) >>> 0;
+  let h = 0x811c9dc5 ^ der.length;
   for (let i = Math.max(0, der.length - TAIL); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
-  return h >>> 0;
+  return h | 0; // a small integer (`>>> 0` makes half of the keys heap numbers)
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -70,11 +70,10 @@ export function cachedCertificate(der: Uint8Array): Certificate {
     byTail.set(key, hit);
     return hit;
   }
-  const k32 = key | 0;
   // seen a moment ago: admit that parse
   for (let i = 0; i < RECENT_FIRST_SIGHTINGS; i++) {
     const r = recent[i];
-    if (r !== undefined && recentKeys[i] === k32 && sameBytes(r.der, der)) {
+    if (r !== undefined && recentKeys[i] === key && sameBytes(r.der, der)) {
       recent[i] = undefined;
       admit(key, r, hit !== undefined);
       return r;
@@ -83,13 +82,13 @@ export function cachedCertificate(der: Uint8Array): Certificate {
   // Buffer.from copies (small ones into Node's pool); Buffer#slice would be a view of the caller's bytes
   const cert = parseCertificate(Buffer.from(der));
   const slot = key & (SEEN_SLOTS - 1);
-  if (seen[slot] === k32 && seenGeneration[slot] === generation) {
+  if (seen[slot] === key && seenGeneration[slot] === generation) {
     admit(key, cert, hit !== undefined);
   } else {
-    seen[slot] = k32;
+    seen[slot] = key;
     seenGeneration[slot] = generation;
     recent[recentNext] = cert;
-    recentKeys[recentNext] = k32;
+    recentKeys[recentNext] = key;
     recentNext = (recentNext + 1) % RECENT_FIRST_SIGHTINGS;
   }
   return cert;

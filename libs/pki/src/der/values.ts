@@ -79,7 +79,7 @@ export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   // building a string key cost more than the lookup saved)
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  h >>>= 0;
+  h |= 0; // a small integer key (`>>> 0` makes half of them heap numbers)
   const hit = oidCache.get(h);
   if (hit !== undefined && hit.octets.length === end - start) {
     let same = true;
