@@ -1,6 +1,7 @@
+import { DerCursor, type DerLimits } from '../der/reader';
 import { isPkiError } from '../errors';
-import { escape4514, nameFromDer, namesEqual, nameValues } from './name';
-import { OID } from './types';
+import { escape4514, nameFromDer, namesEqual, nameValues, readName } from './name';
+import { OID, type Name } from './types';
 
 // DER builders: attribute values, RDNs, Names
 function tlv(tag: number, body: Buffer): Buffer {
@@ -126,5 +127,68 @@ describe('Name text and decoding', () => {
     expect(code(name(rdn(tlv(0x30, Buffer.concat([oid(CN), U8('a'), U8('b')])))))).toBe('MALFORMED_DER'); // two values
     expect(code(name(rdn(atv(CN, U8('a')), atv(CN, U8('a')))))).toBe('MALFORMED_DER'); // repeated attribute
     expect(code(tlv(0x31, Buffer.alloc(0)))).toBe('MALFORMED_DER'); // not a SEQUENCE
+  });
+});
+
+describe('the Name structure check', () => {
+  // under DER limits readName checks a Name without a Tlv or cursor per element; under BER limits it takes the
+  // general walk. On DER input both must decide alike: the same RDN count, or the same error at the same offset.
+  const outcome = (der: Buffer, limits: DerLimits, depth: number): string => {
+    let n: Name;
+    try {
+      const root = new DerCursor(der, 0, der.length, depth, limits);
+      n = readName(der, root.next(), root); // the check: nothing is decoded yet
+    } catch (e) {
+      return isPkiError(e) ? `${e.code} ${e.message} @${String(e.details?.offset)}` : `not a PkiError: ${String(e)}`;
+    }
+    return `ok ${n.rdns.length} RDNs`; // decoded outside the try: what the check let through must decode
+  };
+  // what only the BER reader accepts: no comparison past these
+  const DER_ONLY_REFUSAL = /indefinite length is not DER|non-minimal length encoding/;
+  const sample = name(
+    rdn(atv(C, PS('KR'))),
+    rdn(atv(O, U8('한국정보인증'))),
+    rdn(atv(OID.organizationalUnitName, PS('personal')), atv(OID.serialNumber, PS('0010'))),
+    rdn(atv(CN, BMP('홍길동()0010'))),
+  );
+
+  it('decides every one-octet corruption and truncation of a Name as the general walk does, at every depth limit', () => {
+    let compared = 0;
+    const seen = new Set<string>();
+    for (const [maxDepth, depth] of [[32, 0], [32, 29], [4, 1], [3, 1], [2, 1], [1, 1]] as const) {
+      const inputs: Buffer[] = [
+        sample,
+        // shapes one-octet corruptions do not reach
+        name(),
+        name(rdn()),
+        name(rdn(tlv(0x30, Buffer.alloc(0)))),
+        name(rdn(tlv(0x30, oid(CN)))),
+        name(rdn(tlv(0x30, Buffer.concat([oid(CN), U8('a'), U8('b')])))),
+        name(rdn(tlv(0x30, Buffer.concat([U8('a'), oid(CN)])))),
+        name(rdn(atv(CN, U8('a')), atv(CN, U8('a')))),
+        name(rdn(atv(CN, U8('a'))), tlv(0x30, atv(CN, U8('a')))),
+        name(rdn(atv(CN, U8('a')), U8('b'))),
+        name(rdn(atv(CN, tlv(0x30, U8('a'))))),
+        tlv(0x31, rdn(atv(CN, U8('a')))),
+      ];
+      for (let i = 0; i < sample.length; i++) {
+        inputs.push(sample.subarray(0, i));
+        for (const x of [0xff, 0x01, 0x80, 0x20, 0x07]) {
+          const b = Buffer.from(sample);
+          b[i]! ^= x;
+          inputs.push(b);
+        }
+      }
+      for (const der of inputs) {
+        const fast = outcome(der, { maxDepth, ber: false }, depth);
+        if (DER_ONLY_REFUSAL.test(fast)) continue;
+        expect(fast).toBe(outcome(der, { maxDepth, ber: true }, depth));
+        compared++;
+        seen.add(fast.split(' ')[0]!);
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
+    expect([...seen].sort()).toEqual(['MALFORMED_DER', 'NESTING_TOO_DEEP', 'ok']);
+    expect(outcome(sample, { maxDepth: 32, ber: false }, 0)).toBe('ok 4 RDNs');
   });
 });

@@ -23,8 +23,8 @@
  * first read; namesEqual settles identical encodings and different RDN counts
  * without decoding.
  */
-import { DerCursor, Tag, malformed, readSingle, type Tlv } from '../der/reader';
-import { encoded, readOid, readString, toHex } from '../der/values';
+import { DEFAULT_LIMITS, DerCursor, Tag, checkNesting, elementAt, malformed, readSingle, type DerLimits, type Tlv } from '../der/reader';
+import { decodeOid, encoded, readOid, readString, toHex } from '../der/values';
 import { OID, type Name, type RelativeDistinguishedName } from './types';
 
 const STRING_TAGS = new Set<number>([
@@ -67,7 +67,48 @@ export function isStringTag(tag: number): boolean {
  * cached intermediate) are matched by bytes and never need their names decoded.
  */
 export function readName(buf: Uint8Array, tlv: Tlv, parent?: DerCursor): Name {
-  return new LazyName(encoded(buf, tlv), walkName(buf, tlv, parent, false).count);
+  const limits = parent?.limits ?? DEFAULT_LIMITS;
+  const count = limits.ber ? walkName(buf, tlv, parent, false).count : countRdns(buf, tlv, parent?.depth ?? 0, limits);
+  return new LazyName(encoded(buf, tlv), count);
+}
+
+/**
+ * walkName's structure check (`decode` false) under DER limits, with no Tlv or
+ * cursor per element (a certificate's two Names made a fifth of its parse
+ * garbage): the same checks in the same order, the same errors. `depth` is
+ * the depth of the cursor the Name is read from. Returns the RDN count.
+ */
+function countRdns(buf: Uint8Array, tlv: Tlv, depth: number, limits: DerLimits): number {
+  if (tlv.tag !== Tag.SEQUENCE) throw malformed('Name: expected SEQUENCE', tlv.start);
+  checkNesting(depth + 1, limits, tlv.start);
+  const r = { valueStart: 0, valueEnd: 0 };
+  let count = 0;
+  for (let pos = tlv.valueStart; pos < tlv.valueEnd; count++) {
+    const setStart = pos;
+    pos = elementAt(buf, pos, tlv.valueEnd, Tag.SET, 'RelativeDistinguishedName', limits, r);
+    checkNesting(depth + 2, limits, setStart);
+    const setEnd = r.valueEnd;
+    let atvs = 0;
+    let prevStart = -1;
+    let prevEnd = -1;
+    for (let p = r.valueStart; p < setEnd; atvs++) {
+      const atvStart = p;
+      p = elementAt(buf, p, setEnd, Tag.SEQUENCE, 'AttributeTypeAndValue', limits, r);
+      if (prevStart >= 0 && sameBytes(buf, prevStart, prevEnd, buf, atvStart, p)) {
+        throw malformed('duplicate attribute in a RelativeDistinguishedName', atvStart);
+      }
+      prevStart = atvStart;
+      prevEnd = p;
+      checkNesting(depth + 3, limits, atvStart);
+      const atvEnd = r.valueEnd;
+      let q = elementAt(buf, r.valueStart, atvEnd, Tag.OID, 'attribute type', limits, r);
+      decodeOid(buf, r.valueStart, r.valueEnd);
+      q = elementAt(buf, q, atvEnd, -1, 'attribute value', limits, r);
+      if (q !== atvEnd) throw malformed(`AttributeTypeAndValue: ${atvEnd - q} unexpected trailing bytes`, q);
+    }
+    if (atvs === 0) throw malformed('empty RelativeDistinguishedName', setStart);
+  }
+  return count;
 }
 
 /** Walk a Name: structure only, or (`decode`) its values, key and text too. */

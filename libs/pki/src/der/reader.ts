@@ -114,9 +114,7 @@ export class DerCursor {
   /** A cursor over the contents of a constructed element. */
   enter(tlv: Tlv): DerCursor {
     if (!tlv.constructed) throw malformed('expected a constructed element', tlv.start);
-    if (this.depth + 1 > this.limits.maxDepth) {
-      throw new PkiError('NESTING_TOO_DEEP', `nesting deeper than ${this.limits.maxDepth}`, { offset: tlv.start });
-    }
+    checkNesting(this.depth + 1, this.limits, tlv.start);
     return new DerCursor(this.buf, tlv.valueStart, tlv.valueEnd, this.depth + 1, this.limits);
   }
 
@@ -220,6 +218,38 @@ export function readTlv(buf: Uint8Array, pos: number, end: number, depth: number
   return { tag, tagNumber: hTagNumber, constructed: (tag & 0x20) !== 0, start: pos, valueStart, valueEnd, end: valueEnd, indefinite: false };
 }
 
+/** NESTING_TOO_DEEP (at `offset`, the element entered) when an element entered would sit at `depth` beyond `limits`. */
+export function checkNesting(depth: number, limits: DerLimits, offset: number): void {
+  if (depth > limits.maxDepth) throw new PkiError('NESTING_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`, { offset });
+}
+
+/** The value range of an element read by elementAt: one holder per walk, reused for every element. */
+export interface ElementRange {
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * DerCursor#expect(tag, what) — or #next() when `tag` is -1 — for the cursor
+ * over buf[pos, end), without the cursor or the Tlv: the same checks and
+ * errors; the element's value range goes into `out` and its end is returned.
+ * For DER limits only (`limits.ber` false: an indefinite length is refused
+ * as the cursor refuses it), in hot walks that would otherwise allocate a
+ * Tlv and a cursor per element.
+ */
+export function elementAt(buf: Uint8Array, pos: number, end: number, tag: number, what: string, limits: DerLimits, out: ElementRange): number {
+  if (limits.ber) throw new PkiError('INVALID_ARGUMENT', 'elementAt reads DER only');
+  if (tag >= 0) {
+    if (pos >= end) throw malformed(`missing ${what}`, pos);
+    const t = buf[pos]!;
+    if (t !== tag) throw malformed(`${what}: expected tag 0x${hex2(tag)}, found 0x${hex2(t)}`, pos);
+  }
+  scanHeader(buf, pos, end, limits);
+  out.valueStart = hValueStart;
+  out.valueEnd = hValueStart + hLength;
+  return out.valueEnd;
+}
+
 /**
  * Check that buf[pos, end) is a sequence of complete elements, walking into
  * every constructed one (depth counted from `depth`), under `limits`: what
@@ -239,7 +269,7 @@ export function checkElements(buf: Uint8Array, pos: number, end: number, depth: 
     const valueStart = hValueStart;
     const valueEnd = valueStart + hLength;
     if ((hTag & 0x20) !== 0) {
-      if (depth + 1 > limits.maxDepth) throw new PkiError('NESTING_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`, { offset: start });
+      checkNesting(depth + 1, limits, start);
       checkElements(buf, valueStart, valueEnd, depth + 1, limits);
     }
     pos = valueEnd;
@@ -256,7 +286,7 @@ function readIndefinite(
   depth: number,
   limits: DerLimits,
 ): Tlv {
-  if (depth + 1 > limits.maxDepth) throw new PkiError('NESTING_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`, { offset: start });
+  checkNesting(depth + 1, limits, start);
   let pos = valueStart;
   for (;;) {
     if (pos + 2 > end) throw malformed('missing end-of-contents', start);
