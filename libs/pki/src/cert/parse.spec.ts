@@ -1,14 +1,14 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DerCursor, bigintFromTwos, encodePem, readSingle, toHex } from '../der';
+import { DerCursor, Tag, bigintFromTwos, encodePem, readBoolean, readOid, readSingle, toHex, type DerLimits } from '../der';
 import { isPkiError } from '../errors';
 import { YESSIGN } from '../../test-support/fixtures';
 import { openssl, tempDir } from '../../test-support/openssl';
 import { generalNameText } from './general-name';
 import { NAME_SHORT } from './name';
-import { parseCertificate, parseCertificates } from './parse';
-import type { Certificate, GeneralName } from './types';
+import { parseCertificate, parseCertificates, readExtensions } from './parse';
+import type { Certificate, Extension, GeneralName } from './types';
 
 // ---- small DER builders for hand-made hostile input --------------------------------------
 function header(tag: number, len: number): number[] {
@@ -426,6 +426,79 @@ describe('parseCertificate: hostile and malformed input', () => {
       err = e;
     }
     expect(isPkiError(err, 'DUPLICATE_EXTENSION') && err.details?.oid).toBe('2.5.29.14');
+  });
+
+  it('reads Extensions as a cursor walk would: the same extensions, or the same error at the same offset', () => {
+    // the walk readExtensions replaced (a Tlv and a DerCursor per element), kept here as the reference
+    const reference = (buf: Uint8Array, seqTlv: ReturnType<DerCursor['next']>, parent: DerCursor, out: Extension[]): void => {
+      const c = parent.enter(seqTlv);
+      const seen = new Set<string>();
+      while (!c.atEnd()) {
+        const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
+        const e = c.enter(eTlv);
+        const oid = readOid(buf, e.expect(Tag.OID, 'extnID'));
+        const crit = e.optional(Tag.BOOLEAN);
+        const critical = crit ? readBoolean(buf, crit) : false;
+        const value = buf.subarray(e.expect(Tag.OCTET_STRING, 'extnValue').valueStart, e.pos);
+        e.done('Extension');
+        if (seen.has(oid)) throw new Error(`DUPLICATE ${oid} @${eTlv.start}`);
+        seen.add(oid);
+        out.push({ oid, critical, value });
+      }
+    };
+    type Walk = (buf: Uint8Array, seqTlv: ReturnType<DerCursor['next']>, parent: DerCursor, out: Extension[]) => void;
+    const outcome = (walk: Walk, der: Buffer, limits: DerLimits, depth: number): string => {
+      const out: Extension[] = [];
+      try {
+        const parent = new DerCursor(der, 0, der.length, depth, limits);
+        walk(der, parent.next(), parent, out);
+      } catch (e) {
+        return isPkiError(e) ? `${e.code} ${e.message} @${String(e.details?.offset)}` : String(e);
+      }
+      return out.map((e) => `${e.oid}${e.critical ? '!' : ''}=${toHex(e.value)}`).join(' ');
+    };
+    const ours: Walk = (buf, seqTlv, parent, out) =>
+      readExtensions(buf, seqTlv, parent, out, (oid, offset) => new Error(`DUPLICATE ${oid} @${offset}`));
+    const ext = (...parts: Buffer[]): Buffer => tlv(0x30, ...parts);
+    const extnId = tlv(0x06, Buffer.from([0x2a, 0x03, 0x04]));
+    const list = tlv(0x30, ...extList);
+    const inputs: Buffer[] = [
+      list,
+      tlv(0x30),
+      tlv(0x30, ext()),
+      tlv(0x30, ext(extnId)),
+      tlv(0x30, ext(extnId, tlv(0x01, Buffer.from([0xff])))),
+      tlv(0x30, ext(extnId, tlv(0x01, Buffer.from([0x01])), tlv(0x04))),
+      tlv(0x30, ext(extnId, tlv(0x01, Buffer.from([0xff, 0xff])), tlv(0x04))),
+      tlv(0x30, ext(extnId, tlv(0x01, Buffer.from([0x00])), tlv(0x04, Buffer.from([1])))),
+      tlv(0x30, ext(extnId, tlv(0x04), tlv(0x04))),
+      tlv(0x30, ext(extnId, tlv(0x13, Buffer.from('x')))),
+      tlv(0x30, ext(tlv(0x04), extnId)),
+      tlv(0x30, ext(extnId, tlv(0x04)), tlv(0x31)),
+      tlv(0x30, ext(extnId, tlv(0x04)), ext(extnId, tlv(0x01, Buffer.from([0xff])), tlv(0x04))),
+      tlv(0x31, ext(extnId, tlv(0x04))),
+      tlv(0x30, ext(extnId), tlv(0x01, Buffer.from([0xff]))), // a BOOLEAN just past an Extension is not its own
+    ];
+    for (let i = 0; i < list.length; i++) {
+      inputs.push(list.subarray(0, i));
+      for (const x of [0xff, 0x01, 0x80, 0x20, 0x07]) {
+        const b = Buffer.from(list);
+        b[i]! ^= x;
+        inputs.push(b);
+      }
+    }
+    let compared = 0;
+    const kinds = new Set<string>();
+    for (const [maxDepth, depth] of [[32, 0], [32, 31], [32, 32], [2, 0], [1, 0], [0, 0]] as const) {
+      for (const der of inputs) {
+        const ref = outcome(reference, der, { maxDepth, ber: false }, depth);
+        expect(outcome(ours, der, { maxDepth, ber: false }, depth)).toBe(ref);
+        compared++;
+        kinds.add(/^(?:Error: )?(MALFORMED_DER|NESTING_TOO_DEEP|DUPLICATE)/.exec(ref)?.[1] ?? 'read');
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect([...kinds].sort()).toEqual(['DUPLICATE', 'MALFORMED_DER', 'NESTING_TOO_DEEP', 'read']);
   });
 
   it('finds a repeat among many extensions, before and after the first sixteen (where the look turns into a Set)', () => {

@@ -18,8 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_INPUT, checkSize, decodePemAll, toDer } from '../der/encoding';
-import { DerCursor, Tag, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
-import { bytes, encoded, integerBytes, readBitString, readBoolean, readOid, readSmallInt, readTime, toHex } from '../der/values';
+import { DerCursor, Tag, checkNesting, elementAt, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
+import { decodeOid, encoded, integerBytes, readBitString, readBooleanAt, readOid, readSmallInt, readTime, toHex } from '../der/values';
 import { PkiError } from '../errors';
 import { decodeExtensions } from './extensions';
 import { namesEqual, readName } from './name';
@@ -186,26 +186,40 @@ export function readExtensions(
   duplicate: (oid: string, offset: number) => Error = (oid, offset) =>
     new PkiError('DUPLICATE_EXTENSION', `extension ${oid} appears twice`, { oid, offset }),
 ): void {
-  const c = parent.enter(seqTlv);
+  // what parent.enter(seqTlv) and, per Extension, a cursor's expect/optional/done check, walked with
+  // elementAt: no Tlv or cursor per element (DER limits, as every caller reads)
+  if (!seqTlv.constructed) throw malformed('expected a constructed element', seqTlv.start);
+  checkNesting(parent.depth + 1, parent.limits, seqTlv.start);
+  const limits = parent.limits;
+  const end = seqTlv.valueEnd;
+  const r = { valueStart: 0, valueEnd: 0 };
   const first = out.length;
   // repeats: a look along the few read so far (most certificates have fewer than ten), a Set past that
   let seen: Set<string> | undefined;
-  while (!c.atEnd()) {
-    const eTlv = c.expect(Tag.SEQUENCE, 'Extension');
-    const e = c.enter(eTlv);
-    const oid = readOid(buf, e.expect(Tag.OID, 'extnID'));
-    const crit = e.optional(Tag.BOOLEAN);
-    const critical = crit ? readBoolean(buf, crit) : false;
-    const value = bytes(buf, e.expect(Tag.OCTET_STRING, 'extnValue'));
-    e.done('Extension');
+  for (let pos = seqTlv.valueStart; pos < end; ) {
+    const eStart = pos;
+    pos = elementAt(buf, pos, end, Tag.SEQUENCE, 'Extension', limits, r);
+    checkNesting(parent.depth + 2, limits, eStart);
+    const eEnd = r.valueEnd;
+    let q = elementAt(buf, r.valueStart, eEnd, Tag.OID, 'extnID', limits, r);
+    const oid = decodeOid(buf, r.valueStart, r.valueEnd);
+    let critical = false;
+    if (q < eEnd && buf[q] === Tag.BOOLEAN) {
+      const critStart = q;
+      q = elementAt(buf, q, eEnd, -1, 'critical', limits, r);
+      critical = readBooleanAt(buf, critStart, r.valueStart, r.valueEnd);
+    }
+    q = elementAt(buf, q, eEnd, Tag.OCTET_STRING, 'extnValue', limits, r);
+    const value = buf.subarray(r.valueStart, r.valueEnd);
+    if (q !== eEnd) throw malformed(`Extension: ${eEnd - q} unexpected trailing bytes`, q);
     if (out.length - first < LINEAR_REPEAT_CHECK) {
-      for (let i = first; i < out.length; i++) if (out[i]!.oid === oid) throw duplicate(oid, eTlv.start);
+      for (let i = first; i < out.length; i++) if (out[i]!.oid === oid) throw duplicate(oid, eStart);
     } else {
       if (!seen) {
         seen = new Set<string>();
         for (let i = first; i < out.length; i++) seen.add(out[i]!.oid);
       }
-      if (seen.has(oid)) throw duplicate(oid, eTlv.start);
+      if (seen.has(oid)) throw duplicate(oid, eStart);
       seen.add(oid);
     }
     out.push({ oid, critical, value });

@@ -15,9 +15,14 @@ export function encoded(buf: Uint8Array, tlv: Tlv): Uint8Array {
 }
 
 export function readBoolean(buf: Uint8Array, tlv: Tlv): boolean {
-  if (tlv.valueEnd - tlv.valueStart !== 1) throw malformed('BOOLEAN must be one octet', tlv.start);
-  const v = buf[tlv.valueStart]!;
-  if (v !== 0 && v !== 0xff) throw malformed('BOOLEAN must be 0x00 or 0xff in DER', tlv.start);
+  return readBooleanAt(buf, tlv.start, tlv.valueStart, tlv.valueEnd);
+}
+
+/** readBoolean for the element at `start` with its value in buf[valueStart, valueEnd) (walks without a Tlv: reader.ts elementAt). */
+export function readBooleanAt(buf: Uint8Array, start: number, valueStart: number, valueEnd: number): boolean {
+  if (valueEnd - valueStart !== 1) throw malformed('BOOLEAN must be one octet', start);
+  const v = buf[valueStart]!;
+  if (v !== 0 && v !== 0xff) throw malformed('BOOLEAN must be 0x00 or 0xff in DER', start);
   return v === 0xff;
 }
 
