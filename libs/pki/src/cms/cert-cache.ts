@@ -101,11 +101,17 @@ function admit(key: number, cert: Certificate, replacing: boolean): void {
   byTail.set(key, cert);
 }
 
-/** Empty the certificate cache, its recent first sightings and seen keys (benchmarks of first-seen signers, tests). */
-export function clearCertificateCache(): void {
+/**
+ * Empty the certificate cache, its recent first sightings and seen keys
+ * (benchmarks of first-seen signers, tests). With `keepSightings`, the seen
+ * keys stay: the next sighting of a certificate met before is a second one,
+ * parsed again and admitted (benchmarks of a returning signer).
+ */
+export function clearCertificateCache(opts: { keepSightings?: boolean } = {}): void {
   byTail.clear();
   recent.fill(undefined);
   recentNext = 0;
+  if (opts.keepSightings === true) return;
   generation = (generation + 1) | 0;
   if (generation === 0) {
     // wrapped around (2^32 clears): start over with an empty table

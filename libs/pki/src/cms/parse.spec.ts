@@ -246,6 +246,17 @@ describe('the certificate cache', () => {
     expect(cachedCertificate(variant(0))).toBe(again);
   });
 
+  it('cleared with keepSightings, takes the next sighting of a certificate seen before as its second', () => {
+    clearCertificateCache();
+    const a = YESSIGN.cert();
+    const first = cachedCertificate(a);
+    clearCertificateCache({ keepSightings: true });
+    const again = cachedCertificate(a);
+    expect(again).not.toBe(first);
+    expect(certificateCacheSize()).toBe(1);
+    expect(cachedCertificate(a)).toBe(again);
+  });
+
   it('forgets its sightings when cleared: the next sighting is a first one', () => {
     clearCertificateCache();
     const a = YESSIGN.cert();

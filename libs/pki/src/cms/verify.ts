@@ -166,9 +166,13 @@ export interface VerifySignedDataOptions<TPath extends PathVerdict> {
 
 export const DEFAULT_ALLOWED_DIGESTS: readonly DigestName[] = Object.freeze(['sha224', 'sha256', 'sha384', 'sha512'] as DigestName[]);
 
-/** Empty the caches owned by the CMS verifier (parsed certificates). Keys stay cached in crypto/signature.ts. */
-export function clearCmsCaches(): void {
-  clearCertificateCache();
+/**
+ * Empty the caches owned by the CMS verifier (parsed certificates, and which
+ * certificates were seen: ./cert-cache.ts admits one on its second sighting;
+ * `keepSightings` keeps that memory). Keys stay cached in crypto/signature.ts.
+ */
+export function clearCmsCaches(opts: { keepSightings?: boolean } = {}): void {
+  clearCertificateCache(opts);
 }
 
 export function verifySignedData<TPath extends PathVerdict = PathVerdict>(
