@@ -1,3 +1,4 @@
+import { truncationsAndFlips } from '../../test-support/corruptions';
 import { DerCursor, type DerLimits } from '../der/reader';
 import { isPkiError } from '../errors';
 import { escape4514, nameFromDer, namesEqual, nameValues, readName } from './name';
@@ -170,15 +171,8 @@ describe('the Name structure check', () => {
         name(rdn(atv(CN, U8('a')), U8('b'))),
         name(rdn(atv(CN, tlv(0x30, U8('a'))))),
         tlv(0x31, rdn(atv(CN, U8('a')))),
+        ...truncationsAndFlips(sample),
       ];
-      for (let i = 0; i < sample.length; i++) {
-        inputs.push(sample.subarray(0, i));
-        for (const x of [0xff, 0x01, 0x80, 0x20, 0x07]) {
-          const b = Buffer.from(sample);
-          b[i]! ^= x;
-          inputs.push(b);
-        }
-      }
       for (const der of inputs) {
         const fast = outcome(der, { maxDepth, ber: false }, depth);
         if (DER_ONLY_REFUSAL.test(fast)) continue;
