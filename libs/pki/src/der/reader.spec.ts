@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isPkiError } from '../errors';
-import { DerCursor, derCursor, readSingle, readTlv, Tag, DEFAULT_LIMITS } from './reader';
+import { DerCursor, derCursor, elementAt, readSingle, readTlv, Tag, DEFAULT_LIMITS } from './reader';
 import {
   bigintFromTwos,
   bitsSet,
@@ -132,6 +132,40 @@ describe('DER reader', () => {
     const buf = h('0403 616263 0500');
     expect(code(() => readTlv(buf, 0, 4, 0, DEFAULT_LIMITS))).toBe('MALFORMED_DER');
     expect(readTlv(buf, 0, 5, 0, DEFAULT_LIMITS).end).toBe(5);
+  });
+});
+
+describe('elementAt (a cursor step without the cursor)', () => {
+  const outcome = (f: () => unknown): string => {
+    try {
+      return JSON.stringify(f());
+    } catch (e) {
+      return isPkiError(e) ? `${e.code} ${e.message} @${String(e.details?.offset)}` : String(e);
+    }
+  };
+  it('reads and refuses what DerCursor#expect and #next do, with the same errors', () => {
+    const inputs = [[0x30, 0x03, 0x02, 0x01, 0x05, 0x04, 0x00], [0x04, 0x81, 0x01, 0x00], [0x30, 0x80, 0x00, 0x00], [0x02, 0x05, 0x01], [0x1f, 0x80, 0x01, 0x00], []].map((b) => Buffer.from(b));
+    let compared = 0;
+    for (const buf of inputs) {
+      for (const tag of [-1, 0x30, 0x04, 0x02]) {
+        const cursor = outcome(() => {
+          const c = new DerCursor(buf);
+          const t = tag < 0 ? c.next() : c.expect(tag, 'thing');
+          return [t.valueStart, t.valueEnd, t.end];
+        });
+        const ours = outcome(() => {
+          const r = { valueStart: -1, valueEnd: -1 };
+          const end = elementAt(buf, 0, buf.length, tag, 'thing', DEFAULT_LIMITS, r);
+          return [r.valueStart, r.valueEnd, end];
+        });
+        expect(ours).toBe(cursor);
+        compared++;
+      }
+    }
+    expect(compared).toBe(24);
+  });
+  it('refuses BER limits (an indefinite length needs the cursor)', () => {
+    expect(outcome(() => elementAt(Buffer.from([0x04, 0x00]), 0, 2, -1, 'x', { maxDepth: 32, ber: true }, { valueStart: 0, valueEnd: 0 }))).toMatch(/^INVALID_ARGUMENT/);
   });
 });
 
