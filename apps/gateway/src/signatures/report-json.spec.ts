@@ -64,4 +64,29 @@ describe('reportJson', () => {
     expect(reportJson(renamed).toString()).toBe(JSON.stringify(renamed));
     expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
   });
+
+  it('writes the checks as they come: another value, another key order, a key more or less', () => {
+    const variants: Array<(checks: SignerReport['checks']) => void> = [
+      (c) => (c[1]!.ok = false),
+      (c) => (c[2] = { ok: true, check: 'validity', cert: 0 }), // same fields, another order
+      (c) => (c[2]!.reason = 'EXPIRED'),
+      (c) => delete c[2]!.cert,
+      (c) => c.pop(),
+    ];
+    for (const change of variants) {
+      const r = copy(reportExample);
+      change(r.signers[0]!.checks);
+      expect(reportJson(r).toString()).toBe(JSON.stringify(r));
+      expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
+    }
+  });
+
+  it('writes, and never remembers, a part that is not flat plain data', () => {
+    const r = copy(reportExample) as unknown as { signers: Array<{ checks: unknown[] }> };
+    r.signers[0]!.checks[0] = { check: 'signature', ok: true, detail: { nested: ['x'] } };
+    const text = JSON.stringify(r);
+    expect(reportJson(r as unknown as ValidationReport).toString()).toBe(text);
+    (r.signers[0]!.checks[0] as { detail: { nested: string[] } }).detail.nested[0] = 'y';
+    expect(reportJson(r as unknown as ValidationReport).toString()).toBe(JSON.stringify(r));
+  });
 });
