@@ -170,6 +170,9 @@ describe('gateway REST API v1', () => {
       const res = await inject('POST', '/v1/signatures/verify', { headers: auth, body: { signedData, content } });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual(invalid);
+      // the bytes and type Fastify's serializer would give (the route writes the report's JSON itself)
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.rawPayload.equals(Buffer.from(JSON.stringify(invalid)))).toBe(true);
       expect(only(Api.verifier.verifyDocument.cmd).data).toEqual({ signedData, content });
     });
 
@@ -319,9 +322,11 @@ describe('gateway REST API v1', () => {
       [R.login.cmd, 'POST', '/v1/sessions', new DomainError('CHALLENGE_EXPIRED', 'expired'), 400],
       [R.refresh.cmd, 'POST', '/v1/sessions/refresh', new DomainError('UNAUTHENTICATED', 'refresh token reused; session ended', { reason: 'REFRESH_REUSED' }), 401],
       [R.getCertificate.cmd, 'GET', `/v1/certificates/${certId}`, new DomainError('NOT_FOUND', 'no such certificate'), 404],
+      // the verify route writes its report's JSON itself: its errors are problem+json all the same
+      [Api.verifier.verifyDocument.cmd, 'POST', '/v1/signatures/verify', new DomainError('MALFORMED_INPUT', 'signedData is not a CMS SignedData', { reason: 'MALFORMED' }), 400],
     ] as Array<[string, Method, string, DomainError, number]>)('%s → %s %s: %p', async (cmd, method, url, error, status) => {
       standIns.state.failures.set(cmd, error);
-      const body = url.endsWith('refresh') ? { refreshToken: ex.sessionExample.refreshToken } : method === 'POST' ? { challengeId, signedData } : undefined;
+      const body = url.endsWith('refresh') ? { refreshToken: ex.sessionExample.refreshToken } : url.endsWith('verify') ? { signedData } : method === 'POST' ? { challengeId, signedData } : undefined;
       const res = await inject(method, url, { headers: auth, ...(body ? { body } : {}) });
       const p = problem(res, status, error.code);
       expect(p).toMatchObject({ detail: error.detail, ...error.extra });

@@ -7,6 +7,7 @@
  * they are also `@jointcert/contracts/formats`, free of zod and node, for the
  * browser client.
  */
+export * from './base64';
 export * from './contract';
 export * from './formats';
 export * as fields from './fields';

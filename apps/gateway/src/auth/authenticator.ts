@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DomainError, type SessionRevocations, verifyAccessToken, type AppConfig, type Logger } from '@jointcert/common';
 import type { Caller } from '@jointcert/contracts';
 
@@ -58,7 +58,7 @@ export class Authenticator {
   }
 
   private verify(token: string, nowMs: number): Caller {
-    const digest = createHash('sha256').update(token).digest('base64');
+    const digest = hash('sha256', token, 'base64');
     const known = this.verified.get(digest);
     if (known !== undefined && Math.floor(nowMs / 1000) < known.exp) return { accountId: known.accountId, sessionId: known.sessionId };
     // unknown, or expired: the full verification (an expired token gets its TOKEN_EXPIRED from it)

@@ -18,6 +18,7 @@
  * a WireEncodingError (400 MALFORMED_INPUT naming the field), never a throw
  * of another kind.
  */
+import { isCanonicalBase64 } from '@jointcert/contracts';
 import { decodeBase64, isPkiError } from '@jointcert/pki';
 
 export type WireForm = 'base64' | 'base64url' | 'pem' | 'hex';
@@ -68,18 +69,22 @@ export function decodeWire(value: string, maxBytes: number, kind: WireKind): { b
 /**
  * True when `s` is what decodeWire + re-encoding would return unchanged: the
  * standard padded base64 most clients send. Node's decoder is lenient, so
- * the test is that its bytes encode back to `s` exactly (no other alphabet,
- * whitespace, bits after the last byte or misplaced padding) — cheaper than
- * the regular expressions of the full path. Anything else, the hex forms and
- * what is over the limit take the full path (its errors).
+ * the test is that its bytes encode back to `s` exactly (libs/contracts
+ * isCanonicalBase64: no other alphabet, whitespace, bits after the last byte
+ * or misplaced padding; it remembers a signedData's bytes for the service
+ * that checks and decodes it next) — cheaper than the regular expressions of
+ * the full path. Anything else, the hex forms and what is over the limit
+ * take the full path (its errors).
  */
 function canonicalBase64(s: string, maxBytes: number, kind: WireKind): boolean {
   const n = s.length;
-  if (n === 0 || n % 4 !== 0 || (n / 4) * 3 - 2 > maxBytes) return false;
+  if (n === 0 || n % 4 !== 0) return false;
+  // decoded size: 3 bytes a group, less the padding (canonical text pads with at most two '=')
+  const bytes = (n / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+  if (bytes > maxBytes) return false;
   // what decodeWire takes for hex (standard base64 can consist of hex digits only)
   if (kind === 'cms' ? s.startsWith('30') && HEX.test(s) : n === 40 && HEX.test(s)) return false;
-  const bytes = Buffer.from(s, 'base64');
-  return bytes.length > 0 && bytes.length <= maxBytes && bytes.toString('base64') === s;
+  return isCanonicalBase64(s);
 }
 
 /** The value as standard padded base64 (what the services take). */

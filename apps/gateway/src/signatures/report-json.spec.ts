@@ -1,0 +1,92 @@
+import type { SignerReport, ValidationReport } from '@jointcert/contracts';
+import { reportExample } from '../openapi/examples';
+import { reportJson } from './report-json';
+
+/** A fresh deep copy, as each request's report is (the transport's JSON, or the co-located copy). */
+const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+const invalidSigner: SignerReport = {
+  verdict: 'invalid',
+  reasons: ['CERT_REVOKED:keyCompromise', 'REVOCATION_UNKNOWN:FETCH_FAILED'],
+  certificate: null,
+  signingTime: null,
+  digestAlgorithm: '2.16.840.1.101.3.4.2.1',
+  signatureAlgorithm: null,
+  signedAttributes: false,
+  path: [],
+  checks: [
+    { check: 'cms.signature', ok: false, reason: 'SIGNATURE_INVALID', detail: 'RSA "PKCS#1" \\ mismatch\n' },
+    { check: 'revocation', cert: 1, ok: false, reason: 'FETCH_FAILED' },
+  ],
+  revocation: [
+    {
+      subject: 'CN=김철수()0011,OU=\u2028DEV,O=yessign,C=kr',
+      serialHex: '01',
+      status: 'unknown',
+      source: null,
+      url: null,
+      thisUpdate: null,
+      nextUpdate: null,
+      producedAt: null,
+      cached: false,
+      revokedAt: null,
+      reason: null,
+      unknownReason: 'FETCH_FAILED',
+      detail: 'timeout after 2000 ms',
+    },
+  ],
+  policyOid: null,
+  type: null,
+};
+
+describe('reportJson', () => {
+  const reports: Array<[string, ValidationReport]> = [
+    ['the example (valid, one signer, Korean subject)', reportExample],
+    ['no signer', { verdict: 'invalid', reasons: ['SIGNATURE_INVALID:NO_SIGNERS'], validationTime: '2026-12-06T00:00:00.000Z', contentType: null, contentDigest: null, contentLength: null, signers: [] }],
+    ['two signers, one invalid with nulls, escapes and line separators', { ...reportExample, verdict: 'invalid', reasons: ['CERT_REVOKED:keyCompromise'], signers: [reportExample.signers[0]!, invalidSigner] }],
+  ];
+
+  it.each(reports)('is the bytes JSON.stringify gives: %s', (_, report) => {
+    const expected = Buffer.from(JSON.stringify(report), 'utf8');
+    expect(reportJson(copy(report)).toString('utf8')).toBe(expected.toString('utf8'));
+    // again, from the remembered fragments
+    expect(reportJson(copy(report)).equals(expected)).toBe(true);
+  });
+
+  it('never answers from a fragment whose certificate or revocation view changed, whatever stayed the same', () => {
+    const base = copy(reportExample);
+    expect(JSON.parse(reportJson(base).toString())).toEqual(base);
+    const renamed = copy(reportExample);
+    renamed.signers[0]!.certificate!.subject = 'CN=이영희()0022,OU=DEV,O=yessign,C=kr'; // same fingerprint
+    renamed.signers[0]!.path[0]!.notAfter = '2031-01-01T00:00:00.000Z';
+    renamed.signers[0]!.revocation[0]!.thisUpdate = '2026-11-29T04:00:00.000Z'; // same serial and responder
+    renamed.signers[0]!.revocation[0]!.cached = false;
+    expect(reportJson(renamed).toString()).toBe(JSON.stringify(renamed));
+    expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
+  });
+
+  it('writes the checks as they come: another value, another key order, a key more or less', () => {
+    const variants: Array<(checks: SignerReport['checks']) => void> = [
+      (c) => (c[1]!.ok = false),
+      (c) => (c[2] = { ok: true, check: 'validity', cert: 0 }), // same fields, another order
+      (c) => (c[2]!.reason = 'EXPIRED'),
+      (c) => delete c[2]!.cert,
+      (c) => c.pop(),
+    ];
+    for (const change of variants) {
+      const r = copy(reportExample);
+      change(r.signers[0]!.checks);
+      expect(reportJson(r).toString()).toBe(JSON.stringify(r));
+      expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
+    }
+  });
+
+  it('writes, and never remembers, a part that is not flat plain data', () => {
+    const r = copy(reportExample) as unknown as { signers: Array<{ checks: unknown[] }> };
+    r.signers[0]!.checks[0] = { check: 'signature', ok: true, detail: { nested: ['x'] } };
+    const text = JSON.stringify(r);
+    expect(reportJson(r as unknown as ValidationReport).toString()).toBe(text);
+    (r.signers[0]!.checks[0] as { detail: { nested: string[] } }).detail.nested[0] = 'y';
+    expect(reportJson(r as unknown as ValidationReport).toString()).toBe(JSON.stringify(r));
+  });
+});
