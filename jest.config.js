@@ -20,6 +20,7 @@ const INTEGRATION = [
   'libs/client/src/transfer/transfer.spec.ts', // esbuild (a child process) bundles the client
   'libs/common/src/auth/auth.spec.ts', // Redis
   'libs/common/src/redis/connection.spec.ts', // Redis (CLIENT KILL, restarts)
+  'libs/common/src/redis/script.spec.ts', // Redis
   'libs/pki/src/cert/parse.spec.ts', // openssl
   'libs/pki/src/cms/verify.spec.ts', // openssl, iconv
   'libs/pki/src/crypto/pss.spec.ts', // openssl
