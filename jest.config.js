@@ -14,6 +14,7 @@ delete swc.$schema;
 
 /** *.spec.ts files that start a process or reach Postgres/Redis (what each uses). */
 const INTEGRATION = [
+  'apps/gateway/src/rate-limit/client-rate-limiter.spec.ts', // Redis
   'apps/registry/src/challenges/challenge.store.spec.ts', // Redis
   'libs/client/src/client.spec.ts', // openssl
   'libs/client/src/passwd.spec.ts', // openssl
