@@ -61,13 +61,14 @@ export class ChallengeStore {
     return `${this.config.REDIS_PREFIX}challenge:${id}`;
   }
 
-  async create(): Promise<Omit<ChallengeView, 'textToSign'>> {
+  /** A new challenge, stored (one SET with its TTL). Not an async function: one promise on top of the command's. */
+  create(): Promise<Omit<ChallengeView, 'textToSign'>> {
     const challengeId = randomUUID();
     const nonce = randomString(NONCE_BYTES, 'base64');
     const expiresAt = this.clock.now() + this.config.CHALLENGE_TTL_S * 1000;
     const stored: StoredChallenge = { nonce, expiresAt };
-    await this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S);
-    return { challengeId, nonce, expiresAt: new Date(expiresAt).toISOString() };
+    const view = { challengeId, nonce, expiresAt: new Date(expiresAt).toISOString() };
+    return this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S).then(() => view);
   }
 
   /** Take the challenge's nonce (base64), exactly once. CHALLENGE_UNKNOWN / CHALLENGE_EXPIRED otherwise. */
