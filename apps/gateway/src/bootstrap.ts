@@ -38,11 +38,14 @@ class AccessLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // LOG_LEVEL above info: not even the line's fields are gathered
+    if (!this.logger.isLevelEnabled('info')) return;
+    const query = request.url.indexOf('?');
     this.logger.info(
       {
         requestId: request.id,
         method: request.method,
-        path: request.url.split('?')[0],
+        path: query < 0 ? request.url : request.url.slice(0, query),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
