@@ -54,6 +54,24 @@ class AccessLogController extends LogController {
   }
 }
 
+/**
+ * Nest's enableCors on Fastify also copies the CORS headers that
+ * @fastify/cors puts on the reply onto the raw Node response
+ * (`copyCorsHeadersToRaw`, after the CORS hook of every request), for the
+ * responses a Nest middleware ends itself. The gateway has no Nest
+ * middleware: every response, problems and 404s included, is sent through
+ * the Fastify reply, which carries those headers. The copy only made Node set
+ * and validate every header of every response a second time (its slow
+ * writeHead path: ~3 KB and a few µs a request with CORS_ORIGINS set).
+ * Middleware that ends responses itself would need the copy back.
+ */
+function withoutRawCorsCopy(adapter: FastifyAdapter): void {
+  const internals = adapter as unknown as { copyCorsHeadersToRaw?: unknown };
+  // a Nest that no longer has it: look again rather than silently patch nothing
+  if (typeof internals.copyCorsHeadersToRaw !== 'function') throw new Error('FastifyAdapter.copyCorsHeadersToRaw is gone: revisit withoutRawCorsCopy');
+  internals.copyCorsHeadersToRaw = (): void => undefined;
+}
+
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -94,6 +112,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     // While closing, our own hook answers 503 problem+json (Fastify's would be a bare 503).
     return503OnClosing: false,
   });
+  withoutRawCorsCopy(adapter);
   const fastify = adapter.getInstance();
   const drain = { on: false };
   fastify.addHook('onRequest', (request, reply, done) => {
