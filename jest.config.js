@@ -14,12 +14,14 @@ delete swc.$schema;
 
 /** *.spec.ts files that start a process or reach Postgres/Redis (what each uses). */
 const INTEGRATION = [
+  'apps/gateway/src/rate-limit/client-rate-limiter.spec.ts', // Redis
   'apps/registry/src/challenges/challenge.store.spec.ts', // Redis
   'libs/client/src/client.spec.ts', // openssl
   'libs/client/src/passwd.spec.ts', // openssl
   'libs/client/src/transfer/transfer.spec.ts', // esbuild (a child process) bundles the client
   'libs/common/src/auth/auth.spec.ts', // Redis
   'libs/common/src/redis/connection.spec.ts', // Redis (CLIENT KILL, restarts)
+  'libs/common/src/redis/script.spec.ts', // Redis
   'libs/pki/src/cert/parse.spec.ts', // openssl
   'libs/pki/src/cms/verify.spec.ts', // openssl, iconv
   'libs/pki/src/crypto/pss.spec.ts', // openssl

@@ -157,6 +157,17 @@ describe('gateway edges', () => {
       const actual = await send({ url: '/health/live', headers: { origin: 'https://m.example.kr' } });
       expect(actual.headers['access-control-allow-origin']).toBe('https://m.example.kr');
       expect(String(actual.headers['access-control-expose-headers'])).toContain('x-request-id');
+      // problems and 404s too (every response is sent through the Fastify reply, which carries them)
+      for (const problem of [
+        await send({ url: '/v1/no-such-route', headers: { origin: 'https://m.example.kr' } }),
+        await send({ url: '/v1/accounts/me', headers: { origin: 'https://m.example.kr' } }),
+        await send({ method: 'POST', url: '/v1/sessions', headers: { origin: 'https://m.example.kr', 'content-type': 'text/csv' }, body: 'a,b' }),
+      ]) {
+        expect([404, 401, 415]).toContain(problem.statusCode);
+        expect(problem.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(problem.headers['access-control-allow-origin']).toBe('https://m.example.kr');
+        expect(String(problem.headers['access-control-expose-headers'])).toContain('www-authenticate');
+      }
       const denied = await send({ url: '/health/live', headers: { origin: 'https://evil.example.com' } });
       expect(denied.headers['access-control-allow-origin']).toBeUndefined();
       const deniedPreflight = await send({ method: 'OPTIONS', url: '/v1/sessions', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });

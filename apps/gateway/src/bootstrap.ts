@@ -38,17 +38,38 @@ class AccessLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // LOG_LEVEL above info: not even the line's fields are gathered
+    if (!this.logger.isLevelEnabled('info')) return;
+    const query = request.url.indexOf('?');
     this.logger.info(
       {
         requestId: request.id,
         method: request.method,
-        path: request.url.split('?')[0],
+        path: query < 0 ? request.url : request.url.slice(0, query),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
       'request completed',
     );
   }
+}
+
+/**
+ * Nest's enableCors on Fastify also copies the CORS headers that
+ * @fastify/cors puts on the reply onto the raw Node response
+ * (`copyCorsHeadersToRaw`, after the CORS hook of every request), for the
+ * responses a Nest middleware ends itself. The gateway has no Nest
+ * middleware: every response, problems and 404s included, is sent through
+ * the Fastify reply, which carries those headers. The copy only made Node set
+ * and validate every header of every response a second time (its slow
+ * writeHead path: ~3 KB and a few µs a request with CORS_ORIGINS set).
+ * Middleware that ends responses itself would need the copy back.
+ */
+function withoutRawCorsCopy(adapter: FastifyAdapter): void {
+  const internals = adapter as unknown as { copyCorsHeadersToRaw?: unknown };
+  // a Nest that no longer has it: look again rather than silently patch nothing
+  if (typeof internals.copyCorsHeadersToRaw !== 'function') throw new Error('FastifyAdapter.copyCorsHeadersToRaw is gone: revisit withoutRawCorsCopy');
+  internals.copyCorsHeadersToRaw = (): void => undefined;
 }
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -91,6 +112,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     // While closing, our own hook answers 503 problem+json (Fastify's would be a bare 503).
     return503OnClosing: false,
   });
+  withoutRawCorsCopy(adapter);
   const fastify = adapter.getInstance();
   const drain = { on: false };
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -13,6 +13,7 @@ export * from './auth';
 export * from './fetch-guard';
 export * from './random';
 export * from './redis/connection';
+export * from './redis/script';
 export * from './shutdown';
 export * from './metrics-server';
 export * from './cluster';

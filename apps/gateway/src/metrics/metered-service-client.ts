@@ -15,17 +15,17 @@ export class MeteredServiceClient extends ServiceClient {
   }
 
   override send<Req, Res>(contract: Contract<Req, Res>, data: Req, meta?: RequestMeta): Promise<Res> {
-    const started = process.hrtime.bigint();
-    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    // performance.now(): a double, where hrtime.bigint() allocates a BigInt per reading
+    const started = performance.now();
     // then, not async/await: one promise fewer per call (each is one more round of the async hooks)
     return super.send(contract, data, meta).then(
       (result) => {
-        this.metrics.observeServiceCall(contract.cmd, 'ok', seconds());
+        this.metrics.observeServiceCall(contract.cmd, 'ok', (performance.now() - started) / 1000);
         return result;
       },
       (err: unknown) => {
         const outcome = !(err instanceof DomainError) ? 'failed' : err.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'refused';
-        this.metrics.observeServiceCall(contract.cmd, outcome, seconds());
+        this.metrics.observeServiceCall(contract.cmd, outcome, (performance.now() - started) / 1000);
         throw err;
       },
     );

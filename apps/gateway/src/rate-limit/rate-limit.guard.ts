@@ -2,13 +2,15 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { FastifyRequest } from 'fastify';
 import { ClientRateLimiter } from './client-rate-limiter';
 
+const allowed = (): boolean => true;
+
 /** Applies the per-address budget (ClientRateLimiter) to a route: `@UseGuards(RateLimitGuard)`. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(private readonly limiter: ClientRateLimiter) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.limiter.consume(context.switchToHttp().getRequest<FastifyRequest>().ip);
-    return true;
+  /** The limiter's promise, mapped (not an async function: one promise fewer on every limited request). */
+  canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.limiter.consume(context.switchToHttp().getRequest<FastifyRequest>().ip).then(allowed);
   }
 }

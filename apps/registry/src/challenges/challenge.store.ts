@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { DomainError, CONFIG, CLOCK, randomString, type AppConfig, type Clock } from '@jointcert/common';
+import { DomainError, CONFIG, CLOCK, randomString, RedisScript, type AppConfig, type Clock } from '@jointcert/common';
 import type { ChallengeView } from '@jointcert/contracts';
 
 /** Nonce size: 256 bits (DESIGN: at least 128). */
@@ -32,15 +32,14 @@ export interface TakeCounter {
  * TTL (ARGV[2] ms) when new. Returns nil (no challenge) or {stored JSON,
  * count}, count -1 when expired (not counted). Atomic, one round trip.
  */
-const TAKE_COUNTING_LUA = `
+const TAKE_COUNTING = new RedisScript(`
 local raw = redis.call('GETDEL', KEYS[1])
 if not raw then return nil end
 local ok, c = pcall(cjson.decode, raw)
 if not ok or type(c) ~= 'table' or type(c.expiresAt) ~= 'number' or c.expiresAt <= tonumber(ARGV[1]) then return {raw, -1} end
 local n = redis.call('INCR', KEYS[2])
 if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-return {raw, n}`;
-const TAKE_COUNTING_SHA = createHash('sha1').update(TAKE_COUNTING_LUA).digest('hex');
+return {raw, n}`);
 
 /**
  * Challenges in Redis: `<prefix>challenge:<uuid>` → {nonce, expiresAt}, with a
@@ -62,13 +61,14 @@ export class ChallengeStore {
     return `${this.config.REDIS_PREFIX}challenge:${id}`;
   }
 
-  async create(): Promise<Omit<ChallengeView, 'textToSign'>> {
+  /** A new challenge, stored (one SET with its TTL). Not an async function: one promise on top of the command's. */
+  create(): Promise<Omit<ChallengeView, 'textToSign'>> {
     const challengeId = randomUUID();
     const nonce = randomString(NONCE_BYTES, 'base64');
     const expiresAt = this.clock.now() + this.config.CHALLENGE_TTL_S * 1000;
     const stored: StoredChallenge = { nonce, expiresAt };
-    await this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S);
-    return { challengeId, nonce, expiresAt: new Date(expiresAt).toISOString() };
+    const view = { challengeId, nonce, expiresAt: new Date(expiresAt).toISOString() };
+    return this.redis.set(this.key(challengeId), JSON.stringify(stored), 'EX', this.config.CHALLENGE_TTL_S + CHALLENGE_GRACE_S).then(() => view);
   }
 
   /** Take the challenge's nonce (base64), exactly once. CHALLENGE_UNKNOWN / CHALLENGE_EXPIRED otherwise. */
@@ -87,15 +87,7 @@ export class ChallengeStore {
   async consumeCounting(challengeId: string, counter: TakeCounter): Promise<{ nonce: string; count: number }> {
     if (!UUID.test(challengeId)) throw unknown();
     const now = this.clock.now();
-    const keys = [this.key(challengeId), counter.key];
-    const args = [String(now), String(counter.ttlMs)];
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(TAKE_COUNTING_SHA, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      reply = await this.redis.eval(TAKE_COUNTING_LUA, keys.length, ...keys, ...args);
-    }
+    const reply = await TAKE_COUNTING.run(this.redis, [this.key(challengeId), counter.key], [String(now), String(counter.ttlMs)]);
     const [raw, count] = Array.isArray(reply) ? (reply as [string, number]) : [null, -1];
     const nonce = this.nonceOf(raw, now);
     if (count < 0) throw unknown(); // stored value the script could not read: not a challenge of ours

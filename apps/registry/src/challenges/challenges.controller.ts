@@ -12,8 +12,9 @@ export class ChallengesController {
 
   /** The challenge, with its text for string-signing clients derived from the nonce and SITE_NAME (nothing more is stored). */
   @Handles(Api.registry.createChallenge)
-  async create(): Promise<ChallengeView> {
-    const c = await this.challenges.create();
-    return { challengeId: c.challengeId, nonce: c.nonce, textToSign: challengeTextToSign(c.nonce, this.config.SITE_NAME), expiresAt: c.expiresAt };
+  create(): Promise<ChallengeView> {
+    return this.challenges
+      .create()
+      .then((c) => ({ challengeId: c.challengeId, nonce: c.nonce, textToSign: challengeTextToSign(c.nonce, this.config.SITE_NAME), expiresAt: c.expiresAt }));
   }
 }
