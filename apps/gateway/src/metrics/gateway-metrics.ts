@@ -3,8 +3,6 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const OUTCOMES = ['ok', 'refused', 'unavailable', 'failed'] as const;
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** A Histogram's record keys its buckets by upper bound, as property names. */
-const BUCKET_KEYS = BUCKETS.map(String);
 
 /** What prom-client (15.1.x, pinned) keeps per label set: a Counter's value, a Histogram's per-bucket counts (keyed by upper bound), sum and count. */
 interface CounterRecord {
@@ -89,6 +87,7 @@ function observeInto(record: HistogramRecord, seconds: number): void {
   record.sum += seconds;
   record.count += 1;
 }
+const BUCKET_KEYS = BUCKETS.map(String);
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (several gateways
