@@ -9,6 +9,7 @@
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { clearCmsCaches, createValidationPolicy, parseCertificate, parseSignedData, validatePath, verifySignedData } from '@jointcert/pki';
+import { clearSignatureCache } from '../libs/pki/src/path/build';
 import { makeFixture } from './cms-verify.bench';
 
 /** CPU microseconds per call of `fn`, over about `ms` of wall time after a `warmMs` warm-up. */
@@ -34,6 +35,9 @@ const at = Date.now();
 const opts = { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) };
 const policy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.root)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
 const withPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
+// (c+): the leaf's issuer as the anchor, every cache cleared: the signer's and the issuer's RSA verifications
+const issuerPolicy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.int)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+const firstSeenPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, issuerPolicy) };
 const rows: Record<string, () => unknown> = {
   a: () => cryptoVerify('sha256', signedBytes, key, si.signature),
   b: () => verifySignedData(fx.message, opts),
@@ -41,6 +45,11 @@ const rows: Record<string, () => unknown> = {
   c: () => {
     clearCmsCaches();
     return verifySignedData(fx.message, opts);
+  },
+  cp: () => {
+    clearCmsCaches();
+    clearSignatureCache();
+    return verifySignedData(fx.message, firstSeenPath);
   },
   c2: () => {
     clearCmsCaches({ keepSightings: true });
