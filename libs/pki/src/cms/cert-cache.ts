@@ -41,7 +41,7 @@ export const RECENT_FIRST_SIGHTINGS = 16;
 const SEEN_SLOTS = 8192;
 const TAIL = 32;
 
-const byTail = new Map<number, Certificate>();
+let byTail = new Map<number, Certificate>();
 const recent: (Certificate | undefined)[] = new Array<Certificate | undefined>(RECENT_FIRST_SIGHTINGS).fill(undefined);
 const recentKeys = new Int32Array(RECENT_FIRST_SIGHTINGS);
 let recentNext = 0;
@@ -108,7 +108,7 @@ function admit(key: number, cert: Certificate, replacing: boolean): void {
  * parsed again and admitted (benchmarks of a returning signer).
  */
 export function clearCertificateCache(opts: { keepSightings?: boolean } = {}): void {
-  byTail.clear();
+  byTail = new Map(); // not Map#clear: see path/build.ts clearSignatureCache
   recent.fill(undefined);
   recentNext = 0;
   if (opts.keepSightings === true) return;
