@@ -253,6 +253,11 @@ export function nameFromDer(der: Uint8Array): Name {
   return readName(der, tlv);
 }
 
+/** Number of RDNs of `name` (0: an empty name), known without decoding its values. */
+export function rdnCount(name: Name): number {
+  return LazyName.rdnCount(name);
+}
+
 /** RFC 5280 §7.1 name equality (see the module comment for the normalisation). */
 export function namesEqual(a: Name, b: Name): boolean {
   // identical encodings are equal names (and have equal keys), different RDN counts are not: no decoding needed

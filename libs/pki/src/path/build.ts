@@ -488,8 +488,16 @@ class Search {
     this.note({ tier: check.reason === 'NO_PATH' || check.reason === 'UNTRUSTED_ROOT' ? 0 : 1, path: [...chain], checks: [check], reasons: [check.reason!], validPolicies: [] });
   }
 
+  /**
+   * The loop keys (subject and SPKI) of the certificates of the current chain,
+   * made on the first candidate that needs them: a path straight from the leaf
+   * to an anchor never decodes the leaf's subject or hashes its key for them.
+   * From then on kept equal to the chain's keys (added and removed with it).
+   */
+  private loopKeys: Set<string> | undefined;
+
   /** Extend `chain` (leaf first) to an anchor. True when a valid path was found. */
-  dfs(chain: Certificate[], fingerprints: Set<string>, loopKeys: Set<string>): boolean {
+  dfs(chain: Certificate[], fingerprints: Set<string>): boolean {
     const cur = chain[chain.length - 1]!;
     const idx = chain.length - 1;
     let candidates = 0;
@@ -525,6 +533,7 @@ class Search {
         if (this.stopped()) return false;
         if (fingerprints.has(cand.fingerprintSha256)) continue;
         const lk = loopKey(cand);
+        const loopKeys = (this.loopKeys ??= new Set(chain.map(loopKey)));
         if (loopKeys.has(lk)) continue;
         if (!this.spendCandidate()) return false;
         candidates++;
@@ -539,7 +548,7 @@ class Search {
         chain.push(cand);
         fingerprints.add(cand.fingerprintSha256);
         loopKeys.add(lk);
-        const found = this.dfs(chain, fingerprints, loopKeys);
+        const found = this.dfs(chain, fingerprints);
         chain.pop();
         fingerprints.delete(cand.fingerprintSha256);
         loopKeys.delete(lk);
@@ -584,8 +593,7 @@ export function validatePath(leaf: Certificate, intermediates: readonly Certific
   }
   const search = new Search(pol, leaf, bag);
   try {
-    const loopKeys = new Set<string>([loopKey(leaf)]);
-    search.dfs([leaf], new Set([leaf.fingerprintSha256]), loopKeys);
+    search.dfs([leaf], new Set([leaf.fingerprintSha256]));
   } catch (e) {
     // defensive: process/build are written not to throw on certificate content
     const detail = isPkiError(e) ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;

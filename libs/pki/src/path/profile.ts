@@ -35,6 +35,7 @@
  * KOREAN_PROFILE_EXCEPTIONS, each entry documented with the certificate that
  * needs it. Nothing is relaxed silently.
  */
+import { rdnCount } from '../cert/name';
 import type { Certificate, GeneralName } from '../cert/types';
 import { OID } from '../cert/types';
 import type { PathReason } from './result';
@@ -103,7 +104,8 @@ export function profileViolations(cert: Certificate, except: ReadonlySet<Profile
   if (critical(cert, OID.subjectKeyIdentifier) === true) add('KEY_ID_CRITICAL', 'subjectKeyIdentifier is critical (RFC 5280 §4.2.1.2)');
   if (!isCa && cert.ext.nameConstraints) add('NAME_CONSTRAINTS_IN_EE', 'nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)');
   if (critical(cert, OID.policyConstraints) === false) add('POLICY_CONSTRAINTS_NOT_CRITICAL', 'policyConstraints is not critical (RFC 5280 §4.2.1.11)');
-  if (cert.subject.rdns.length === 0) {
+  // the count is known from parsing: no decoding of the subject's values
+  if (rdnCount(cert.subject) === 0) {
     const san = critical(cert, OID.subjectAltName);
     if (san !== true) add('SAN_NOT_CRITICAL', san === undefined ? 'empty subject and no subjectAltName (RFC 5280 §4.1.2.6)' : 'empty subject and a non-critical subjectAltName (RFC 5280 §4.2.1.6)');
   }
