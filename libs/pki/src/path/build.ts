@@ -48,7 +48,7 @@
 import { createHash } from 'node:crypto';
 import { certId, objectId } from '../cache-ids';
 import { parseCertificate } from '../cert/parse';
-import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
+import type { Certificate, Name, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
 import { isPkiError } from '../errors';
 import { createValidationPolicy, type ValidationPolicy } from './policy';
@@ -292,6 +292,8 @@ function pathCachePut(key: string, search: Search, result: PathResult, policy: V
 interface AnchorIndex {
   byName: Map<string, TrustAnchor[]>;
   certFingerprints: Set<string>;
+  /** Each anchor name's key by the name's DER (latin1): an issuer encoded the same way has that key, undecoded. */
+  keyByDer: Map<string, string>;
 }
 
 const anchorIndexes = new WeakMap<readonly TrustAnchor[], AnchorIndex>();
@@ -299,9 +301,11 @@ function anchorIndex(policy: ValidationPolicy): AnchorIndex {
   const list = policy.trustAnchors;
   let ix = anchorIndexes.get(list);
   if (!ix) {
-    ix = { byName: new Map(), certFingerprints: new Set() };
+    ix = { byName: new Map(), certFingerprints: new Set(), keyByDer: new Map() };
     for (const a of list) {
-      const key = isCertificateAnchor(a) ? a.subject.key : a.name.key;
+      const name = isCertificateAnchor(a) ? a.subject : a.name;
+      const key = name.key;
+      ix.keyByDer.set(derText(name.der), key);
       const l = ix.byName.get(key);
       if (l) l.push(a);
       else ix.byName.set(key, [a]);
@@ -310,6 +314,19 @@ function anchorIndex(policy: ValidationPolicy): AnchorIndex {
     if (Object.isFrozen(list)) anchorIndexes.set(list, ix);
   }
   return ix;
+}
+
+function derText(der: Uint8Array): string {
+  return Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+}
+
+/**
+ * `name`'s key (RFC 5280 §7.1 comparison form). A name whose DER is exactly
+ * an anchor's name has that anchor name's key (the key is a function of the
+ * DER): found without decoding its values, as for a leaf issued by an anchor.
+ */
+function issuerKey(anchors: AnchorIndex, name: Name): string {
+  return anchors.keyByDer.get(derText(name.der)) ?? name.key;
 }
 
 /** The policy's configured intermediates by subject, de-duplicated, anchors left out. */
@@ -502,7 +519,8 @@ class Search {
     const idx = chain.length - 1;
     let candidates = 0;
 
-    for (const anchor of ordered(cur, this.anchors.byName.get(cur.issuer.key))) {
+    const curIssuer = issuerKey(this.anchors, cur.issuer);
+    for (const anchor of ordered(cur, this.anchors.byName.get(curIssuer))) {
       if (this.stopped() || !this.spendCandidate()) return false;
       candidates++;
       const sig = this.verify(cur, anchor.spki, anchor);
@@ -522,7 +540,7 @@ class Search {
       this.note(attempt);
     }
 
-    const next = this.issuersNamed(cur.issuer.key);
+    const next = this.issuersNamed(curIssuer);
     if (next && chain.length >= this.policy.maxDepth) {
       if (next.some((c) => !fingerprints.has(c.fingerprintSha256))) {
         this.deadEnd(chain, { check: 'depth', cert: idx, ok: false, reason: 'MAX_DEPTH', detail: `paths are limited to ${this.policy.maxDepth} certificates` });

@@ -234,7 +234,8 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
     else record('validity', idx);
 
     // (a)(4) name chaining
-    if (cert.issuer.key !== workingIssuerName.key) record('nameChaining', idx, 'NAME_CHAINING', `issuer ${cert.issuer.text} ≠ ${workingIssuerName.text}`);
+    // identical encodings have identical keys: the key (a decoding) only when they differ
+    if (!sameBytes(cert.issuer.der, workingIssuerName.der) && cert.issuer.key !== workingIssuerName.key) record('nameChaining', idx, 'NAME_CHAINING', `issuer ${cert.issuer.text} ≠ ${workingIssuerName.text}`);
     else record('nameChaining', idx);
 
     // (b)(c) name constraints (self-issued intermediates exempt)
