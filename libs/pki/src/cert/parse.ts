@@ -16,7 +16,7 @@
  * explicitly, critical FALSE encoded, serials of up to 64 octets (RFC 5280 says
  * 20), negative or zero serials, an empty extensions SEQUENCE.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DEFAULT_MAX_INPUT, checkSize, decodePemAll, toDer } from '../der/encoding';
 import { DerCursor, Tag, checkNesting, elementAt, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
 import { decodeOid, encoded, integerBytes, readBitString, readBooleanAt, readOid, readSmallInt, readTime, toHex } from '../der/values';
@@ -165,7 +165,7 @@ function computedOnce<T>(compute: (c: Certificate) => T): PropertyDescriptor {
 }
 
 /** SHA-256 of the DER, on first read (most parses never need it). */
-const FINGERPRINT = computedOnce((c) => createHash('sha256').update(c.der).digest('hex'));
+const FINGERPRINT = computedOnce((c) => hash('sha256', c.der, 'hex'));
 
 /** Issuer and subject compared (RFC 5280 §7.1) on first read: identical encodings need no decoding. */
 const SELF_ISSUED = computedOnce((c) => namesEqual(c.issuer, c.subject));

@@ -45,7 +45,7 @@
  * depends on the time), so the result is returned without searching again.
  * Failures are never cached: a refusal is always worked out anew.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { certId, objectId } from '../cache-ids';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, Name, SubjectPublicKeyInfo } from '../cert/types';
@@ -102,7 +102,7 @@ const spkiIds = new WeakMap<SubjectPublicKeyInfo, string>();
 function spkiId(spki: SubjectPublicKeyInfo): string {
   let id = spkiIds.get(spki);
   if (!id) {
-    id = `k${createHash('sha256').update(spki.der).digest('hex')}`;
+    id = `k${hash('sha256', spki.der, 'hex')}`;
     spkiIds.set(spki, id);
   }
   return id;
