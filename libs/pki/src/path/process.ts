@@ -26,6 +26,7 @@
  * Not done here: revocation (§6.1.3 (a)(3)) — a separate step on the chosen
  * path (revocation/crl-path.ts for CRLs).
  */
+import { namesEqual } from '../cert/name';
 import type { Certificate, SubjectPublicKeyInfo } from '../cert/types';
 import { isoString } from '../clock';
 import { OID } from '../cert/types';
@@ -234,8 +235,8 @@ export function processPath(path: readonly Certificate[], anchor: TrustAnchor, p
     else record('validity', idx);
 
     // (a)(4) name chaining
-    // identical encodings have identical keys: the key (a decoding) only when they differ
-    if (!sameBytes(cert.issuer.der, workingIssuerName.der) && cert.issuer.key !== workingIssuerName.key) record('nameChaining', idx, 'NAME_CHAINING', `issuer ${cert.issuer.text} ≠ ${workingIssuerName.text}`);
+    // namesEqual: identical encodings settle it without decoding, as for a leaf issued by its anchor
+    if (!namesEqual(cert.issuer, workingIssuerName)) record('nameChaining', idx, 'NAME_CHAINING', `issuer ${cert.issuer.text} ≠ ${workingIssuerName.text}`);
     else record('nameChaining', idx);
 
     // (b)(c) name constraints (self-issued intermediates exempt)
