@@ -8,9 +8,9 @@
  * by ±0.15. With a row name it runs only that row (for `node --cpu-prof`).
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { clearCmsCaches, createValidationPolicy, parseCertificate, parseSignedData, validatePath, verifySignedData } from '@jointcert/pki';
+import { clearCmsCaches, parseSignedData, verifySignedData } from '@jointcert/pki';
 import { clearSignatureCache } from '../libs/pki/src/path/build';
-import { makeFixture } from './cms-verify.bench';
+import { makeFixture, verifyOptions } from './cms-verify.bench';
 
 /** CPU microseconds per call of `fn`, over about `ms` of wall time after a `warmMs` warm-up. */
 function cpuUsPerOp(fn: () => unknown, ms: number, warmMs: number): number {
@@ -32,12 +32,7 @@ const si = parseSignedData(fx.message).signerInfos[0]!;
 const signedBytes = si.signedAttrs!.signedBytes;
 const key = createPublicKey(fx.leafPem);
 const at = Date.now();
-const opts = { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) };
-const policy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.root)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
-const withPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
-// (c+): the leaf's issuer as the anchor, every cache cleared: the signer's and the issuer's RSA verifications
-const issuerPolicy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.int)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
-const firstSeenPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, issuerPolicy) };
+const { opts, withPath, firstSeenPath } = verifyOptions(fx, at);
 const rows: Record<string, () => unknown> = {
   a: () => cryptoVerify('sha256', signedBytes, key, si.signature),
   b: () => verifySignedData(fx.message, opts),

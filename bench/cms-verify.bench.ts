@@ -83,6 +83,20 @@ export function makeFixture(): Fixture {
   }
 }
 
+/**
+ * The verifySignedData options of the rows, at `at`: `opts` with a trivial
+ * path check ((b), (c), (c2)); `withPath` with the real validatePath, the root
+ * as the anchor ((b+)); `firstSeenPath` with the leaf's issuer as the anchor
+ * ((c+): two RSA verifications in all).
+ */
+export function verifyOptions(fx: Fixture, at: number) {
+  const anchored = (anchor: Buffer) => {
+    const policy = createValidationPolicy({ trustAnchors: [parseCertificate(anchor)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
+    return { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
+  };
+  return { opts: { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) }, withPath: anchored(fx.root), firstSeenPath: anchored(fx.int) };
+}
+
 function ab(b: Uint8Array): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
@@ -95,11 +109,7 @@ export async function run(): Promise<void> {
   const key = createPublicKey(fx.leafPem);
   if (!cryptoVerify('sha256', signedBytes, key, si.signature)) throw new Error('fixture does not verify');
   const at = Date.now();
-  const opts = { at, expectedContent: fx.nonce, validatePath: () => ({ ok: true }) };
-  const policy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.root)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
-  const withPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, policy) };
-  const issuerPolicy = createValidationPolicy({ trustAnchors: [parseCertificate(fx.int)], at, requiredKeyUsage: ['digitalSignature', 'nonRepudiation'] });
-  const firstSeenPath = { at, expectedContent: fx.nonce, validatePath: (leaf: Parameters<typeof validatePath>[0], inter: Parameters<typeof validatePath>[1]) => validatePath(leaf, inter, issuerPolicy) };
+  const { opts, withPath, firstSeenPath } = verifyOptions(fx, at);
   for (const o of [opts, withPath, firstSeenPath]) {
     const check = verifySignedData(fx.message, o);
     if (!check.ok) throw new Error(`verifySignedData failed: ${JSON.stringify(check.reasons)}`);
