@@ -19,7 +19,7 @@
 import { hash } from 'node:crypto';
 import { DEFAULT_MAX_INPUT, checkSize, decodePemAll, toDer } from '../der/encoding';
 import { DerCursor, Tag, checkNesting, elementAt, malformed, readSingle, type Tlv, enterSingleSequence } from '../der/reader';
-import { decodeOid, encoded, integerBytes, readBitString, readBooleanAt, readOid, readSmallInt, readTime, toHex } from '../der/values';
+import { decodeOid, encoded, fnv1a, integerBytes, readBitString, readBooleanAt, readOid, readSmallInt, readTime, toHex } from '../der/values';
 import { PkiError } from '../errors';
 import { decodeExtensions } from './extensions';
 import { namesEqual, readName } from './name';
@@ -240,9 +240,7 @@ export function algorithm(buf: Uint8Array, tlv: Tlv, parent: DerCursor): Algorit
   const len = tlv.end - tlv.start;
   let h = 0;
   if (len <= INTERN_MAX_BYTES) {
-    h = 0x811c9dc5 ^ len;
-    for (let i = tlv.start; i < tlv.end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h |= 0; // a small integer key
+    h = fnv1a(buf, tlv.start, tlv.end);
     const hit = interned.get(h);
     if (hit !== undefined && parent.depth + 1 <= parent.limits.maxDepth && sameRange(hit.der, buf, tlv.start, tlv.end)) return hit;
   }

@@ -33,6 +33,7 @@
  */
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
+import { fnv1a } from '../der/values';
 
 export const CERT_CACHE_MAX = 2048;
 /** First sightings kept (strongly) for a second sighting soon after: a few messages' worth. */
@@ -52,9 +53,7 @@ let generation = 1;
 
 /** FNV-1a over the length and the last TAIL octets: a number key (a string key cost a string build and its hash per lookup). */
 function keyOf(der: Uint8Array): number {
-  let h = 0x811c9dc5 ^ der.length;
-  for (let i = Math.max(0, der.length - TAIL); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
-  return h | 0; // a small integer (`>>> 0` makes half of the keys heap numbers)
+  return fnv1a(der, Math.max(0, der.length - TAIL), der.length, der.length);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -77,14 +77,24 @@ export function readOid(buf: Uint8Array, tlv: Tlv): string {
   return decodeOid(buf, tlv.valueStart, tlv.valueEnd);
 }
 
+/**
+ * FNV-1a over buf[start, end), its offset basis mixed with `length` (the
+ * range's by default): the number key of the byte-keyed caches (OIDs here,
+ * AlgorithmIdentifiers, the CMS certificate cache). A small integer: `>>> 0`
+ * would make half of the keys heap numbers.
+ */
+export function fnv1a(buf: Uint8Array, start: number, end: number, length = end - start): number {
+  let h = 0x811c9dc5 ^ length;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h | 0;
+}
+
 export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   if (end <= start) throw malformed('empty OBJECT IDENTIFIER', start);
   if (end - start > 64) throw malformed('OBJECT IDENTIFIER too long', start);
   // short OIDs are decoded often (algorithms, attribute types): memoise by bytes (a number key:
   // building a string key cost more than the lookup saved)
-  let h = 0x811c9dc5 ^ (end - start);
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  h |= 0; // a small integer key (`>>> 0` makes half of them heap numbers)
+  const h = fnv1a(buf, start, end);
   const hit = oidCache.get(h);
   if (hit !== undefined && hit.octets.length === end - start) {
     let same = true;
