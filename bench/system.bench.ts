@@ -3,9 +3,12 @@
  * gateway, registry and verifier as child processes, as `npm start` runs them
  * (one Node process each, so they use the machine's cores as in production),
  * on the real Redis and Postgres, the dev CA (in this process) as the CA whose
- * OCSP answer the verifier caches. Driven by autocannon in this process (its
- * API: login needs a fresh body per request), beside a bare Fastify
- * hello-world in a child process measured in the same run:
+ * OCSP answer the verifier caches. Driven by wrk (a native load generator, a
+ * child process, 2 threads) where it is installed — `JC_LOADGEN=autocannon`
+ * or no `wrk` on PATH: autocannon in this process, as before, at 25–45 µs of
+ * CPU per request that the servers then lack — and logins always by autocannon
+ * (each needs a fresh body, a fixed count of them), beside a bare Fastify
+ * hello-world in a child process measured in the same run by the same tool:
  *   - POST /v1/signatures/verify: a repeat signer, revocation status cached
  *     (gateway → Redis → verifier → Redis → gateway; the OCSP answer from the
  *     verifier's cache);
@@ -24,7 +27,10 @@
  * Services log at warn (no access lines). Read the ratios: the load generator
  * shares the machine.
  */
-import { spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { SessionTokens } from '@jointcert/contracts';
@@ -44,7 +50,7 @@ export interface Figures {
   p99: number;
   bad: number;
   requests: number;
-  /** CPU µs per request by process (gateway, registry, verifier; workers = the gateway's workers under GATEWAY_WORKERS; bench = autocannon and the dev CA). */
+  /** CPU µs per request by process (gateway, registry, verifier; workers = the gateway's workers under GATEWAY_WORKERS; bench = this process: autocannon when it drives, and the dev CA; wrk = the wrk process when it drives). */
   cpu?: Record<string, number>;
 }
 
@@ -108,15 +114,100 @@ export async function cannon(name: string, opts: Opts): Promise<Figures> {
   return { name, rps: requests / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.non2xx + r.timeouts, requests };
 }
 
+/** The load generator for fixed-body runs: wrk when it is on PATH (unless JC_LOADGEN=autocannon), else autocannon. */
+export const LOADGEN: 'wrk' | 'autocannon' = process.env.JC_LOADGEN === 'autocannon' || !hasWrk() ? 'autocannon' : 'wrk';
+const WRK_THREADS = 2;
+
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    // wrk prints its usage and exits 1 for --version: installed
+    return (e as { status?: number }).status === 1;
+  }
+}
+
+/** A wrk latency figure ("812.00us", "3.88ms", "1.02s") in ms. */
+export function wrkMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(v);
+  if (!m) throw new Error(`wrk latency not understood: ${v}`);
+  return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as const)[m[2] as 'us' | 'ms' | 's' | 'm'];
+}
+
+/** Read wrk's --latency report: requests, duration, p50/p99, errors (socket errors, non-2xx). */
+export function parseWrk(out: string): { requests: number; seconds: number; p50: number; p99: number; bad: number } {
+  const done = /(\d+) requests in ([\d.]+)(ms|s|m),/.exec(out);
+  const p50 = /^\s+50%\s+(\S+)$/m.exec(out);
+  const p99 = /^\s+99%\s+(\S+)$/m.exec(out);
+  if (!done || !p50 || !p99) throw new Error(`wrk output not understood:\n${out}`);
+  const seconds = Number(done[2]) * ({ ms: 0.001, s: 1, m: 60 } as const)[done[3] as 'ms' | 's' | 'm'];
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const bad = non2xx + (socket ? socket.slice(1).reduce((t, n) => t + Number(n), 0) : 0);
+  return { requests: Number(done[1]), seconds, p50: wrkMs(p50[1]!), p99: wrkMs(p99[1]!), bad };
+}
+
+/**
+ * One wrk run of a fixed request (method, headers, body from `opts`, through a
+ * Lua script), in a shell that reports wrk's CPU afterwards (the children's
+ * user + system ticks of /proc/<shell>/stat, counted once wrk is reaped).
+ */
+async function wrkRun(name: string, opts: Opts, seconds: number): Promise<Figures & { wrkUs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-wrk-'));
+  try {
+    const script = join(dir, 'req.lua');
+    const headers = Object.entries((opts.headers ?? {}) as Record<string, string>);
+    writeFileSync(
+      script,
+      [
+        `wrk.method = ${JSON.stringify(opts.method ?? 'GET')}`,
+        ...(typeof opts.body === 'string' ? [`wrk.body = ${JSON.stringify(opts.body)}`] : []),
+        ...headers.map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+      ].join('\n'),
+    );
+    const sh = 'wrk "$@"; read -r stat < /proc/$$/stat; echo "SHELL-STAT ${stat##*) }"';
+    const args = ['-t', String(WRK_THREADS), '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--latency', '-s', script, String(opts.url)];
+    // asynchronous: this process also serves the dev CA while wrk runs
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('sh', ['-c', sh, 'sh', ...args], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`wrk failed: ${stderr || err.message}`)) : resolve(stdout))),
+    );
+    const r = parseWrk(out);
+    // /proc/<pid>/stat after the command name: field 3 is the state, so cutime and cstime (16, 17) are at 13, 14
+    const stat = /SHELL-STAT (.*)$/m.exec(out)?.[1]?.split(' ') ?? [];
+    const ticks = Number(stat[13]) + Number(stat[14]);
+    return { name, rps: r.requests / r.seconds, p50: r.p50, p99: r.p99, bad: r.bad, requests: r.requests, wrkUs: (ticks * 1e6) / CLOCK_TICKS / r.requests };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat times (100 on Linux, whatever the kernel's own HZ). */
+const CLOCK_TICKS = 100;
+
 async function load(name: string, opts: Opts, sys: System | null = null): Promise<Figures> {
+  if (LOADGEN === 'wrk') {
+    await wrkRun(name, opts, 1); // warm-up
+    let wrkUs = 0;
+    const r = await withCpu(sys, async () => {
+      const w = await wrkRun(name, opts, DURATION_S);
+      wrkUs = w.wrkUs;
+      return w;
+    });
+    r.cpu = { ...(r.cpu ?? {}), wrk: wrkUs };
+    return r;
+  }
   await cannon(name, { ...opts, duration: 1 }); // warm-up
   return withCpu(sys, () => cannon(name, { ...opts, duration: DURATION_S }));
 }
 
+/** A latency in ms as printed: wrk's are fractional, autocannon's whole. */
+const ms = (v: number): string => (Number.isInteger(v) || v >= 10 ? String(Math.round(v)) : v.toFixed(2));
+
 function print(f: Figures, floor: Figures): void {
   const ratio = f === floor ? '' : `  ${(f.rps / floor.rps).toFixed(3)}× hello-world (1/${fmt(floor.rps / f.rps)})`;
   console.log(
-    `${f.name.padEnd(52)} ${fmt(f.rps).padStart(7)} req/s  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(4)} ms${f.bad ? `  (${f.bad} errors/non-2xx!)` : ''}${ratio}`,
+    `${f.name.padEnd(52)} ${fmt(f.rps).padStart(7)} req/s  p50 ${ms(f.p50).padStart(4)} ms  p99 ${ms(f.p99).padStart(4)} ms${f.bad ? `  (${f.bad} errors/non-2xx!)` : ''}${ratio}`,
   );
   if (f.cpu) console.log(`${''.padEnd(52)} CPU µs/request: ${Object.entries(f.cpu).map(([k, us]) => `${k} ${fmt(us)}`).join(', ')}`);
 }
@@ -225,7 +316,8 @@ export async function run(): Promise<void> {
     const local = await logins(inProcess, (await signedUp(inProcess)).holder, 'VERIFIER_MODE=in-process');
     const floorAfter = await load('bare Fastify GET / (again, after the runs)', { url: bare.url });
 
-    console.log(`autocannon (in the bench process): ${CONNECTIONS} connections, ${DURATION_S} s each (logins: a fixed count of pre-signed challenges); gateway, registry, verifier each a child process (co-located: the gateway's process hosts both; 2 workers: two such processes under a primary); CPU from /proc (postgres: the backends of the bench database; redis: the whole server, shared)`);
+    const gen = LOADGEN === 'wrk' ? `wrk (${WRK_THREADS} threads, its CPU as "wrk"; logins: autocannon in the bench process)` : 'autocannon (in the bench process)';
+    console.log(`${gen}: ${CONNECTIONS} connections, ${DURATION_S} s each (logins: a fixed count of pre-signed challenges); gateway, registry, verifier each a child process (co-located: the gateway's process hosts both; 2 workers: two such processes under a primary); CPU from /proc (postgres: the backends of the bench database; redis: the whole server, shared)`);
     for (const f of [floor, verify!, coVerify!, wVerify!, challenges!, coChallenges!, wChallenges!, remote!, coLogin!, wLogin!, local, floorAfter]) print(f, floor);
     for (const [name, c, l] of [['remote', challenges!, remote!], ['in-process', challenges!, local], ['co-located', coChallenges!, coLogin!], ['co-located, 2 workers', wChallenges!, wLogin!]] as const) {
       console.log(`${`challenge + login pair (derived, ${name})`.padEnd(52)} ${fmt(1 / (1 / c.rps + 1 / l.rps)).padStart(7)} pairs/s`);

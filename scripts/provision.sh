@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Everything outside node_modules that the tests need, checked in one place:
 #   system packages  openssl, slapd + ldap-utils (a real LDAP directory for CRLs),
-#                    faketime, chromium, postgresql, redis-server
+#                    faketime, chromium, postgresql, redis-server; as root also wrk
+#                    (the system bench's load generator; without it the bench
+#                    falls back to autocannon, so it is never required)
 #                    (with --docker also docker.io, debootstrap and docker-compose, for the
 #                    compose smoke test)
 #   services         PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and
@@ -38,6 +40,7 @@ has ldapsearch || need+=(ldap-utils)
 has faketime || need+=(faketime)
 has chromium || need+=(chromium)
 has dpkg-deb || need+=(dpkg)
+if $root; then has wrk || need+=(wrk); fi
 if $root; then
   { pg_up || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } || need+=(postgresql)
   { redis_up || has redis-server; } || need+=(redis-server)
