@@ -27,9 +27,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@jointcert/common';
 import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, type SignerReport, type ValidationReport, type Verdict, type VerifyDocumentRequest } from '@jointcert/contracts';
 import {
-  certificatePolicyOids,
-  classifyCertificate,
-  isoString,
+  type Certificate,
+  type CertificateRevocation,
   type CmsReason,
   type CmsSignerResult,
   type CmsVerification,
@@ -43,7 +42,7 @@ import { ValidationPolicies } from '../trust/validation-policies';
 import { CONFIG, type Clock, CLOCK } from '@jointcert/common';
 import { classifyPathFailure } from './failures';
 import { decodeField, notCms } from './input';
-import { algorithmName, iso, pathChecksOf, revocationViewOf, summaryOf } from './views';
+import { algorithmName, LastIso, pathChecksOf, pathSummariesOf, revocationViewOf, signerFactsOf, summaryOf } from './views';
 import { allowedDigestsFor } from './algorithm-rules';
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -78,7 +77,28 @@ export class VerifyDocumentUseCase {
     private readonly revocation: RevocationService,
   ) {}
 
-  async execute(req: VerifyDocumentRequest): Promise<ValidationReport> {
+  // the same instant and signing time for many requests in a row: their ISO text kept once
+  private readonly validationTime = new LastIso();
+  private readonly signingTime = new LastIso();
+
+  /**
+   * The report. It is built in this call when nothing waits — a repeat
+   * signer's revocation answered from memory (RevocationChecker#checkPathNow)
+   * — and only a signer whose revocation must be asked for waits; either way
+   * one promise, which rejects with what the build throws.
+   */
+  execute(req: VerifyDocumentRequest): Promise<ValidationReport> {
+    try {
+      const report = this.report(req);
+      return report instanceof Promise ? report : Promise.resolve(report);
+    } catch (e) {
+      // what the build threw, as the async function's rejection it used to be
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(e);
+    }
+  }
+
+  private report(req: VerifyDocumentRequest): ValidationReport | Promise<ValidationReport> {
     const signed = decodeField(req.signedData, 'signedData', SIGNED_DATA_MAX_BYTES);
     const content = req.content !== undefined ? decodeField(req.content, 'content', DOCUMENT_CONTENT_MAX_BYTES) : undefined;
     const at = this.clock.now();
@@ -94,15 +114,27 @@ export class VerifyDocumentUseCase {
     const malformed = r.reasons.find((x) => x.code === 'MALFORMED' && x.signer === undefined);
     if (malformed) throw notCms(malformed.cause);
 
+    const signers: Array<SignerReport | Promise<SignerReport>> = [];
+    let waiting = false;
+    for (const s of r.signers) {
+      const x = this.signerReport(s, r, policy, at);
+      if (x instanceof Promise) waiting = true;
+      signers.push(x);
+    }
+    if (!waiting) return this.whole(r, at, signers as SignerReport[]);
+    return Promise.all(signers.map((x) => Promise.resolve(x))).then((all) => this.whole(r, at, all));
+  }
+
+  private whole(r: CmsVerification<PathResult>, at: number, signers: SignerReport[]): ValidationReport {
     let verdict: Verdict = 'valid';
     const reasons: string[] = [];
-    for (const m of r.reasons.filter((x) => x.signer === undefined)) {
+    for (const m of r.reasons) {
+      if (m.signer !== undefined) continue;
       verdict = worst(verdict, m.code === 'CONTENT_MISSING' ? 'indeterminate' : 'invalid');
       const reason = m.code === 'CONTENT_MISSING' ? 'CONTENT_MISSING' : `SIGNATURE_INVALID:${m.code}`;
       if (!reasons.includes(reason)) reasons.push(reason);
     }
     if (r.signers.length === 0) verdict = 'invalid';
-    const signers = await Promise.all(r.signers.map((s) => this.signerReport(s, r, policy, at)));
     for (const s of signers) {
       verdict = worst(verdict, s.verdict);
       for (const x of s.reasons) if (!reasons.includes(x)) reasons.push(x);
@@ -111,7 +143,7 @@ export class VerifyDocumentUseCase {
     return {
       verdict,
       reasons,
-      validationTime: isoString(at),
+      validationTime: this.validationTime.of(at)!,
       contentType: r.contentType || null,
       contentDigest: first?.contentDigest ?? null,
       contentLength: r.content?.length ?? null,
@@ -119,24 +151,18 @@ export class VerifyDocumentUseCase {
     };
   }
 
-  private async signerReport(s: CmsSignerResult<PathResult>, r: CmsVerification<PathResult>, policy: ValidationPolicy, at: number): Promise<SignerReport> {
-    let verdict: Verdict = 'valid';
-    const reasons: string[] = [];
-    const checks: ReportCheck[] = [];
-    const fail = (v: Verdict, reason: string): void => {
-      verdict = worst(verdict, v);
-      if (!reasons.includes(reason)) reasons.push(reason);
-    };
-
+  /** A signer's report; a promise only when its revocation must be asked for (not known in memory). */
+  private signerReport(s: CmsSignerResult<PathResult>, r: CmsVerification<PathResult>, policy: ValidationPolicy, at: number): SignerReport | Promise<SignerReport> {
+    const draft = new SignerDraft();
     const cmsReasons = s.reasons.filter((x) => x.code !== 'PATH_INVALID');
     if (cmsReasons.length === 0 && r.reasons.every((x) => x.signer !== undefined)) {
-      checks.push({ check: 'cms.signature', ok: true });
-      if (s.signedAttributes) checks.push({ check: 'cms.messageDigest', ok: true });
+      draft.checks.push(CMS_SIGNATURE_OK);
+      if (s.signedAttributes) draft.checks.push(CMS_DIGEST_OK);
     }
     for (const x of cmsReasons) {
-      checks.push({ check: CMS_CHECK[x.code], ok: false, reason: x.code, detail: x.detail });
-      if (x.code === 'CONTENT_MISSING') fail('indeterminate', 'CONTENT_MISSING');
-      else fail('invalid', `SIGNATURE_INVALID:${x.code}`);
+      draft.checks.push({ check: CMS_CHECK[x.code], ok: false, reason: x.code, detail: x.detail });
+      if (x.code === 'CONTENT_MISSING') draft.fail('indeterminate', 'CONTENT_MISSING');
+      else draft.fail('invalid', `SIGNATURE_INVALID:${x.code}`);
     }
 
     // the path: as validated inside the CMS check, or (when the signature already failed) validated here for the report
@@ -144,43 +170,68 @@ export class VerifyDocumentUseCase {
     let path = s.path;
     if (!path && cert) path = validatePath(cert, [...r.certificates, ...this.policies.intermediates], policy);
     if (path) {
-      for (const c of pathChecksOf(path.checks)) checks.push(c);
+      for (const c of pathChecksOf(path.checks)) draft.checks.push(c);
       if (!path.ok) {
         const { cls, check } = classifyPathFailure(path);
-        fail(cls === 'CERT_EXPIRED' ? 'indeterminate' : 'invalid', `${cls}:${check?.reason ?? path.reasons[0] ?? 'NO_PATH'}`);
+        draft.fail(cls === 'CERT_EXPIRED' ? 'indeterminate' : 'invalid', `${cls}:${check?.reason ?? path.reasons[0] ?? 'NO_PATH'}`);
       }
     }
 
-    let revocation: SignerReport['revocation'] = [];
-    if (path?.ok) {
-      const checked = await this.revocation.checkPath(path.path, at, 'soft-fail');
-      revocation = checked.results.map(revocationViewOf);
-      revocation.forEach((v, i) => {
-        if (v.status === 'good') checks.push({ check: 'revocation', cert: i, ok: true });
-        else if (v.status === 'revoked') {
-          checks.push({ check: 'revocation', cert: i, ok: false, reason: 'REVOKED', detail: `revoked at ${v.revokedAt ?? '?'} (${v.reason ?? 'unspecified'})` });
-          fail('invalid', `CERT_REVOKED:${v.reason ?? 'unspecified'}`);
-        } else {
-          checks.push({ check: 'revocation', cert: i, ok: false, reason: v.unknownReason ?? 'UNKNOWN', ...(v.detail ? { detail: v.detail } : {}) });
-          fail('indeterminate', `REVOCATION_UNKNOWN:${v.unknownReason ?? 'UNKNOWN'}`);
-        }
-      });
-    }
+    const finish = (results: readonly CertificateRevocation[]): SignerReport => this.signer(draft, s, cert, path, results);
+    if (!path?.ok) return finish([]);
+    const checker = this.revocation.checker;
+    const known = checker.checkPathNow(path.path, at);
+    return known !== undefined ? finish(known) : checker.checkPath(path.path, at).then(finish);
+  }
 
-    const type = cert ? classifyCertificate(cert) : undefined;
+  private signer(draft: SignerDraft, s: CmsSignerResult<PathResult>, cert: Certificate | undefined, path: PathResult | undefined, results: readonly CertificateRevocation[]): SignerReport {
+    // documents are soft-fail: revoked → invalid, unknown → indeterminate
+    const revocation = results.map(revocationViewOf);
+    revocation.forEach((v, i) => {
+      if (v.status === 'good') draft.checks.push(revocationGood(i));
+      else if (v.status === 'revoked') {
+        draft.checks.push({ check: 'revocation', cert: i, ok: false, reason: 'REVOKED', detail: `revoked at ${v.revokedAt ?? '?'} (${v.reason ?? 'unspecified'})` });
+        draft.fail('invalid', `CERT_REVOKED:${v.reason ?? 'unspecified'}`);
+      } else {
+        draft.checks.push({ check: 'revocation', cert: i, ok: false, reason: v.unknownReason ?? 'UNKNOWN', ...(v.detail ? { detail: v.detail } : {}) });
+        draft.fail('indeterminate', `REVOCATION_UNKNOWN:${v.unknownReason ?? 'UNKNOWN'}`);
+      }
+    });
+    const facts = cert ? signerFactsOf(cert) : undefined;
     return {
-      verdict,
-      reasons,
+      verdict: draft.verdict,
+      reasons: draft.reasons,
       certificate: cert ? summaryOf(cert) : null,
-      signingTime: iso(s.signingTime),
+      signingTime: this.signingTime.of(s.signingTime),
       digestAlgorithm: s.digest ?? s.digestAlgorithm.oid,
       signatureAlgorithm: algorithmName(s.signatureAlgorithm.oid),
       signedAttributes: s.signedAttributes,
-      path: (path?.path ?? (cert ? [cert] : [])).map(summaryOf),
-      checks,
+      path: path ? pathSummariesOf(path.path) : cert ? [summaryOf(cert)] : [],
+      checks: draft.checks,
       revocation,
-      policyOid: cert ? (certificatePolicyOids(cert)[0] ?? null) : null,
-      type: type ? `${type.holder}/${type.usage}` : null,
+      policyOid: facts?.policyOid ?? null,
+      type: facts?.type ?? null,
     };
   }
 }
+
+/** A signer's verdict, reasons and checks as they are found. */
+class SignerDraft {
+  verdict: Verdict = 'valid';
+  readonly reasons: string[] = [];
+  readonly checks: ReportCheck[] = [];
+
+  fail(v: Verdict, reason: string): void {
+    this.verdict = worst(this.verdict, v);
+    if (!this.reasons.includes(reason)) this.reasons.push(reason);
+  }
+}
+
+// checks that read the same for every signer, shared frozen
+const CMS_SIGNATURE_OK: ReportCheck = Object.freeze({ check: 'cms.signature', ok: true });
+const CMS_DIGEST_OK: ReportCheck = Object.freeze({ check: 'cms.messageDigest', ok: true });
+const REVOCATION_GOOD: ReportCheck[] = [];
+function revocationGood(cert: number): ReportCheck {
+  return (REVOCATION_GOOD[cert] ??= Object.freeze({ check: 'revocation', cert, ok: true }));
+}
+
