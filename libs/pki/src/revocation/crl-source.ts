@@ -174,7 +174,7 @@ export class FetchingCrlSource implements CrlSource {
    */
   private readonly engineCache = new Map<string, { statuses: readonly RevocationStatus[]; crls: readonly Crl[] }>();
   /** A held answer per reused engine answer (see `heldAnswer`). */
-  private readonly labelled = new WeakMap<RevocationStatus, { crls: readonly Crl[]; urls: ReadonlyArray<string | undefined>; status: RevocationStatus }>();
+  private readonly labelled = new WeakMap<RevocationStatus, { crls: readonly Crl[]; urls: readonly string[]; status: RevocationStatus }>();
   /** Number of fetches started (for tests and metrics). */
   fetches = 0;
   /** Number of runs of the CRL engine (engine answers reused are not counted; for tests and metrics). */
@@ -202,29 +202,30 @@ export class FetchingCrlSource implements CrlSource {
   checkHeld(query: RevocationQuery, at: number): RevocationStatus | undefined {
     const scope = this.scope(query);
     if (scope === undefined) return NO_DISTRIBUTION_POINT;
-    const origin = new Map<Crl, { url: string; cached: boolean }>();
-    const complete = this.allHeld(scope.urls, origin);
+    const complete = this.allHeld(scope.urls);
     if (complete === undefined) return undefined;
     for (const u of this.deltaUrls(scope, complete)) if (!scope.urls.includes(u)) return undefined;
     const crls = scope.preloaded.length === 0 ? complete : [...complete, ...scope.preloaded];
-    if (crls.length === 0) return undefined;
     const statuses = this.engine(scope.path, crls, at);
-    return this.heldAnswer(statuses[scope.index]!, crls, origin);
+    return this.heldAnswer(statuses[scope.index]!, crls, scope.urls);
   }
 
   /**
    * A held answer as one frozen object per engine answer and CRLs: the
    * engine's statuses are reused (and frozen) while their CRLs are fresh, and
-   * labelling one with the URLs of the same held CRLs gives the same result,
-   * so a repeat signer's check allocates no status. An engine answer that is
-   * not frozen (not reusable) is labelled anew.
+   * labelling one with the URLs of the same held CRLs (`urls`, the
+   * certificate's own list, for the first crls) gives the same result, so a
+   * repeat signer's check allocates no status. An engine answer that is not
+   * frozen (not reusable) is labelled anew.
    */
-  private heldAnswer(status: RevocationStatus, crls: readonly Crl[], origin: ReadonlyMap<Crl, { url: string; cached: boolean }>): RevocationStatus {
-    if (!Object.isFrozen(status)) return labelEvidence(status, crls, origin);
-    const hit = this.labelled.get(status);
-    if (hit !== undefined && hit.crls.length === crls.length && crls.every((c, i) => c === hit.crls[i] && origin.get(c)?.url === hit.urls[i])) return hit.status;
-    const out = freezeStatus(labelEvidence(status, crls, origin));
-    this.labelled.set(status, { crls, urls: crls.map((c) => origin.get(c)?.url), status: out });
+  private heldAnswer(status: RevocationStatus, crls: readonly Crl[], urls: readonly string[]): RevocationStatus {
+    const hit = Object.isFrozen(status) ? this.labelled.get(status) : undefined;
+    if (hit !== undefined && hit.urls === urls && hit.crls.length === crls.length && crls.every((c, i) => c === hit.crls[i])) return hit.status;
+    const origin = new Map<Crl, { url: string; cached: boolean }>();
+    urls.forEach((url, i) => origin.set(crls[i]!, { url, cached: true }));
+    const out = labelEvidence(status, crls, origin);
+    if (!Object.isFrozen(status)) return out;
+    this.labelled.set(status, { crls, urls, status: freezeStatus(out) });
     return out;
   }
 
@@ -347,8 +348,8 @@ export class FetchingCrlSource implements CrlSource {
     return this.fetchShared(url);
   }
 
-  /** The held CRLs of `urls`, labelled in `origin` as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
-  private allHeld(urls: readonly string[], origin: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
+  /** The held CRLs of `urls`, labelled in `origin` (when given) as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
+  private allHeld(urls: readonly string[], origin?: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
     const now = this.opts.clock.now();
     const out: Crl[] = [];
     for (const url of urls) {
@@ -356,7 +357,7 @@ export class FetchingCrlSource implements CrlSource {
       if (crl === undefined) return undefined;
       out.push(crl);
     }
-    urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
+    if (origin !== undefined) urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
     return out;
   }
 

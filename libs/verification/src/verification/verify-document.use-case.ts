@@ -25,7 +25,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@jointcert/common';
-import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, type SignerReport, type ValidationReport, type Verdict, type VerifyDocumentRequest } from '@jointcert/contracts';
+import { DOCUMENT_CONTENT_MAX_BYTES, SIGNED_DATA_MAX_BYTES, type ReportCheck, type RevocationCheckView, type SignerReport, type ValidationReport, type Verdict, type VerifyDocumentRequest } from '@jointcert/contracts';
 import {
   type Certificate,
   type CertificateRevocation,
@@ -154,15 +154,17 @@ export class VerifyDocumentUseCase {
   /** A signer's report; a promise only when its revocation must be asked for (not known in memory). */
   private signerReport(s: CmsSignerResult<PathResult>, r: CmsVerification<PathResult>, policy: ValidationPolicy, at: number): SignerReport | Promise<SignerReport> {
     const draft = new SignerDraft();
-    const cmsReasons = s.reasons.filter((x) => x.code !== 'PATH_INVALID');
-    if (cmsReasons.length === 0 && r.reasons.every((x) => x.signer !== undefined)) {
-      draft.checks.push(CMS_SIGNATURE_OK);
-      if (s.signedAttributes) draft.checks.push(CMS_DIGEST_OK);
-    }
-    for (const x of cmsReasons) {
-      draft.checks.push({ check: CMS_CHECK[x.code], ok: false, reason: x.code, detail: x.detail });
+    let cmsOk = true;
+    for (const x of s.reasons) {
+      if (x.code === 'PATH_INVALID') continue;
+      cmsOk = false;
+      draft.cms.push({ check: CMS_CHECK[x.code], ok: false, reason: x.code, detail: x.detail });
       if (x.code === 'CONTENT_MISSING') draft.fail('indeterminate', 'CONTENT_MISSING');
       else draft.fail('invalid', `SIGNATURE_INVALID:${x.code}`);
+    }
+    if (cmsOk) {
+      draft.cmsShared = true;
+      if (r.reasons.every((x) => x.signer !== undefined)) draft.cms.push(CMS_SIGNATURE_OK, ...(s.signedAttributes ? [CMS_DIGEST_OK] : []));
     }
 
     // the path: as validated inside the CMS check, or (when the signature already failed) validated here for the report
@@ -170,33 +172,23 @@ export class VerifyDocumentUseCase {
     let path = s.path;
     if (!path && cert) path = validatePath(cert, [...r.certificates, ...this.policies.intermediates], policy);
     if (path) {
-      for (const c of pathChecksOf(path.checks)) draft.checks.push(c);
+      draft.path = pathChecksOf(path.checks);
       if (!path.ok) {
         const { cls, check } = classifyPathFailure(path);
         draft.fail(cls === 'CERT_EXPIRED' ? 'indeterminate' : 'invalid', `${cls}:${check?.reason ?? path.reasons[0] ?? 'NO_PATH'}`);
       }
     }
 
-    const finish = (results: readonly CertificateRevocation[]): SignerReport => this.signer(draft, s, cert, path, results);
-    if (!path?.ok) return finish([]);
+    if (!path?.ok) return this.signer(draft, s, cert, path, []);
     const checker = this.revocation.checker;
     const known = checker.checkPathNow(path.path, at);
-    return known !== undefined ? finish(known) : checker.checkPath(path.path, at).then(finish);
+    if (known !== undefined) return this.signer(draft, s, cert, path, known);
+    return checker.checkPath(path.path, at).then((results) => this.signer(draft, s, cert, path, results));
   }
 
   private signer(draft: SignerDraft, s: CmsSignerResult<PathResult>, cert: Certificate | undefined, path: PathResult | undefined, results: readonly CertificateRevocation[]): SignerReport {
-    // documents are soft-fail: revoked → invalid, unknown → indeterminate
     const revocation = results.map(revocationViewOf);
-    revocation.forEach((v, i) => {
-      if (v.status === 'good') draft.checks.push(revocationGood(i));
-      else if (v.status === 'revoked') {
-        draft.checks.push({ check: 'revocation', cert: i, ok: false, reason: 'REVOKED', detail: `revoked at ${v.revokedAt ?? '?'} (${v.reason ?? 'unspecified'})` });
-        draft.fail('invalid', `CERT_REVOKED:${v.reason ?? 'unspecified'}`);
-      } else {
-        draft.checks.push({ check: 'revocation', cert: i, ok: false, reason: v.unknownReason ?? 'UNKNOWN', ...(v.detail ? { detail: v.detail } : {}) });
-        draft.fail('indeterminate', `REVOCATION_UNKNOWN:${v.unknownReason ?? 'UNKNOWN'}`);
-      }
-    });
+    const checks = draft.checks(revocation); // before the verdict is read: a revoked or unknown certificate fails the signer
     const facts = cert ? signerFactsOf(cert) : undefined;
     return {
       verdict: draft.verdict,
@@ -207,7 +199,7 @@ export class VerifyDocumentUseCase {
       signatureAlgorithm: algorithmName(s.signatureAlgorithm.oid),
       signedAttributes: s.signedAttributes,
       path: path ? pathSummariesOf(path.path) : cert ? [summaryOf(cert)] : [],
-      checks: draft.checks,
+      checks,
       revocation,
       policyOid: facts?.policyOid ?? null,
       type: facts?.type ?? null,
@@ -215,16 +207,57 @@ export class VerifyDocumentUseCase {
   }
 }
 
-/** A signer's verdict, reasons and checks as they are found. */
+/** A signer's verdict, reasons and checks as they are found: the CMS checks, the path's, then (checks()) revocation's. */
 class SignerDraft {
   verdict: Verdict = 'valid';
   readonly reasons: string[] = [];
-  readonly checks: ReportCheck[] = [];
+  readonly cms: ReportCheck[] = [];
+  /** cms holds only the shared "ok" checks (or none). */
+  cmsShared = false;
+  path: readonly ReportCheck[] = NO_CHECKS;
 
   fail(v: Verdict, reason: string): void {
     this.verdict = worst(this.verdict, v);
     if (!this.reasons.includes(reason)) this.reasons.push(reason);
   }
+
+  /**
+   * Every check, in order, with the revocation views' (documents are
+   * soft-fail: revoked → invalid, unknown → indeterminate). When every part
+   * is shared and frozen — the CMS "ok" checks, a cached path's check views,
+   * every certificate good — the list is too (sharedChecks).
+   */
+  checks(revocation: readonly RevocationCheckView[]): ReportCheck[] {
+    if (this.cmsShared && Object.isFrozen(this.path) && revocation.every((v) => v.status === 'good')) return sharedChecks(this.cms.length, this.path, revocation.length);
+    const checks = [...this.cms, ...this.path];
+    revocation.forEach((v, i) => {
+      if (v.status === 'good') checks.push(revocationGood(i));
+      else if (v.status === 'revoked') {
+        checks.push({ check: 'revocation', cert: i, ok: false, reason: 'REVOKED', detail: `revoked at ${v.revokedAt ?? '?'} (${v.reason ?? 'unspecified'})` });
+        this.fail('invalid', `CERT_REVOKED:${v.reason ?? 'unspecified'}`);
+      } else {
+        checks.push({ check: 'revocation', cert: i, ok: false, reason: v.unknownReason ?? 'UNKNOWN', ...(v.detail ? { detail: v.detail } : {}) });
+        this.fail('indeterminate', `REVOCATION_UNKNOWN:${v.unknownReason ?? 'UNKNOWN'}`);
+      }
+    });
+    return checks;
+  }
+}
+
+const NO_CHECKS: readonly ReportCheck[] = Object.freeze([]);
+
+/** The checks list of `cms` shared "ok" checks (0: none, 1: the signature's, 2: and the messageDigest's), a path's frozen views and `good` good revocations: one frozen list per path views list. */
+const sharedCheckLists = new WeakMap<readonly ReportCheck[], Map<number, ReportCheck[]>>();
+function sharedChecks(cms: number, path: readonly ReportCheck[], good: number): ReportCheck[] {
+  let lists = sharedCheckLists.get(path);
+  if (lists === undefined) sharedCheckLists.set(path, (lists = new Map<number, ReportCheck[]>()));
+  const key = cms * 1024 + good;
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = Object.freeze([...[CMS_SIGNATURE_OK, CMS_DIGEST_OK].slice(0, cms), ...path, ...Array.from({ length: good }, (_, i) => revocationGood(i))]) as ReportCheck[];
+    lists.set(key, list);
+  }
+  return list;
 }
 
 // checks that read the same for every signer, shared frozen
