@@ -98,7 +98,8 @@ export class VerifyDocumentUseCase {
     }
   }
 
-  private report(req: VerifyDocumentRequest): ValidationReport | Promise<ValidationReport> {
+  /** The report, as a value when nothing waits (see execute); throws what execute rejects with. For a caller that takes either (the message handler). */
+  report(req: VerifyDocumentRequest): ValidationReport | Promise<ValidationReport> {
     const signed = decodeField(req.signedData, 'signedData', SIGNED_DATA_MAX_BYTES);
     const content = req.content !== undefined ? decodeField(req.content, 'content', DOCUMENT_CONTENT_MAX_BYTES) : undefined;
     const at = this.clock.now();
