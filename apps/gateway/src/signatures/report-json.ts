@@ -166,6 +166,33 @@ class SignerMemo {
 
 const signers = new SignerMemo();
 
+/**
+ * Response buffers cut from 32 KiB slabs, as Buffer.allocUnsafe cuts small
+ * ones from its 8 KiB pool — but a report (~4 KB) is too big for that pool,
+ * so each took a new pool's worth. Every slice is handed out once (never
+ * reused: a slab lives while any of its slices does), and is fully written
+ * before it is sent.
+ */
+class Slab {
+  private static readonly SIZE = 32 * 1024;
+  private buf = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  take(size: number): Buffer {
+    if (size > Slab.SIZE / 4) return Buffer.allocUnsafe(size);
+    if (this.used + size > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(Slab.SIZE);
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + size);
+    // the next slice starts on an 8-byte boundary, as the pool's do
+    this.used += (size + 7) & ~7;
+    return out;
+  }
+}
+
+const slab = new Slab();
+
 /** The report's JSON, UTF-8: the same bytes as Buffer.from(JSON.stringify(report)). */
 export function reportJson(r: ValidationReport): Buffer {
   const { verdict, reasons, validationTime, contentType, contentDigest, contentLength, signers: list, ...rest } = r;
@@ -182,7 +209,7 @@ export function reportJson(r: ValidationReport): Buffer {
   parts.push(`${text}]}`);
   let size = 0;
   for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
-  const out = Buffer.allocUnsafe(size);
+  const out = slab.take(size);
   let at = 0;
   for (const p of parts) at += typeof p === 'string' ? out.write(p, at, 'utf8') : p.copy(out, at);
   return out;
