@@ -117,4 +117,15 @@ describe('reportJson', () => {
     expect(reportJson(nan as unknown as ValidationReport).toString()).toBe(JSON.stringify(nan));
     expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
   });
+
+  it('hands out every response buffer once: earlier answers stay intact however many follow', () => {
+    const answers: Array<[Buffer, string]> = [];
+    for (let i = 0; i < 200; i++) {
+      const r = copy(reportExample);
+      r.contentLength = i;
+      if (i % 3 === 0) r.signers = [];
+      answers.push([reportJson(r), JSON.stringify(r)]);
+    }
+    for (const [bytes, text] of answers) expect(bytes.toString('utf8')).toBe(text);
+  });
 });
