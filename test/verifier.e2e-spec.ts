@@ -9,6 +9,7 @@ import { type AppConfig, createMicroservice, createServiceClient, DomainError, l
 import { Api, type VerifyChallengeRequest } from '@jointcert/contracts';
 import { DAY, KOREAN_DEFAULTS, signCms, TEST_TIME } from '@jointcert/pki/issuing';
 import { VerifierModule } from '@jointcert/verification';
+import { RevocationService } from '../libs/verification/src/revocation/revocation.service';
 import { deleteKeys } from './support/redis';
 import { deadUrl, type KoreanMaterial, koreanMaterial, RevocationPeer, verifierTestEnv } from './support/verifier';
 
@@ -285,6 +286,22 @@ describe('verifyDocument over Redis', () => {
     expect(s.checks).toEqual(expect.arrayContaining([{ check: 'cms.signature', ok: true }, { check: 'revocation', cert: 0, ok: true }]));
     expect(s.checks.filter((c) => c.check.startsWith('path.')).every((c) => c.ok)).toBe(true);
     expect(s.revocation[0]).toMatchObject({ status: 'good', source: 'ocsp', cached: true });
+  });
+
+  it("a repeat signer's report, built without waiting (revocation known in memory), is the one the waiting path builds, to the byte", async () => {
+    const checker = started[0]!.service.get(RevocationService).checker;
+    const request = { signedData: b64(signCms(good.user, doc)) };
+    await hard.send(Api.verifier.verifyDocument, request);
+    const wait = jest.spyOn(checker, 'checkPathNow').mockReturnValue(undefined);
+    const waited = await hard.send(Api.verifier.verifyDocument, request);
+    expect(wait).toHaveBeenCalled();
+    wait.mockRestore();
+    const now = jest.spyOn(checker, 'checkPathNow');
+    const known = await hard.send(Api.verifier.verifyDocument, request);
+    expect(now.mock.results.map((r) => r.value !== undefined)).toEqual([true]);
+    now.mockRestore();
+    expect(JSON.stringify(known)).toBe(JSON.stringify(waited));
+    expect(known.signers[0]!.revocation.map((v) => v.cached)).toEqual([true, true]);
   });
 
   it('tampered content: verdict invalid (a 200 report, not an error), path still reported', async () => {

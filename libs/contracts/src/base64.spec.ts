@@ -11,6 +11,33 @@ describe('canonical base64, decoded once', () => {
     for (const s of ['QQ', 'QR==', 'QUJ-', 'QU JD', 'QUJD\n', 'QUJ$', `${text}\n`, text.replace(/=*$/, '') + '_']) expect([s, isCanonicalBase64(s)]).toEqual([s, false]);
   });
 
+  it('agrees with the re-encoding on every one-character change, insertion and deletion, and on random short texts', () => {
+    const reencodes = (x: string): boolean => Buffer.from(x, 'base64').toString('base64') === x;
+    const chars = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n\r\t.$%#\u00e9\u3042\ud800'];
+    const seeds = ['', 'QQ==', 'QUI=', 'QUJD', 'QUJDRA==', 'QUJDREU=', 'QUJDREVG', randomBytes(30).toString('base64'), randomBytes(31).toString('base64'), randomBytes(32).toString('base64')];
+    let n = 0;
+    for (const seed of seeds) {
+      const variants = [seed];
+      for (let i = 0; i <= seed.length; i++) {
+        if (i < seed.length) variants.push(seed.slice(0, i) + seed.slice(i + 1));
+        for (const c of chars) {
+          variants.push(seed.slice(0, i) + c + seed.slice(i));
+          if (i < seed.length) variants.push(seed.slice(0, i) + c + seed.slice(i + 1));
+        }
+      }
+      for (const v of variants) {
+        expect([v, isCanonicalBase64(v)]).toEqual([v, reencodes(v)]);
+        n++;
+      }
+    }
+    for (let i = 0; i < 20_000; i++) {
+      const len = 1 + (i % 12);
+      const v = Array.from({ length: len }, () => chars[Math.floor(Math.random() * 20) === 0 ? Math.floor(Math.random() * chars.length) : Math.floor(Math.random() * 64)]).join('');
+      expect([v, isCanonicalBase64(v)]).toEqual([v, reencodes(v)]);
+    }
+    expect(n).toBeGreaterThan(10_000);
+  });
+
   it('hands the bytes of the text it last found canonical to one taker, then forgets them', () => {
     expect(isCanonicalBase64(text)).toBe(true);
     const taken = takeRememberedBase64(text);

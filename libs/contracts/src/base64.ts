@@ -28,11 +28,43 @@ export const REMEMBERED_MAX_CHARS = 96 * 1024;
 
 let remembered: { text: string; bytes: Buffer } | null = null;
 
+/** Each standard base64 character's value by its code ('+' 62, '/' 63), -1 for every other code below 128. */
+const VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) VALUE[c.charCodeAt(0)] = i;
+
+/**
+ * Whether `bytes`, Node's decoding of `s`, encode back to exactly `s`
+ * (bytes.toString('base64') === s) — told without writing that text (a
+ * signedData's is kilobytes). Node's decoder takes each character of either
+ * alphabet (standard, or url's - and _; a character above 255 by its low
+ * byte, so text that is not ASCII is refused first) as six bits, skips any other, stops
+ * at an '=', and writes the whole bytes of the bits it took. With the length
+ * a multiple of 4 and p (≤ 2) trailing '=', canonical text decodes to exactly
+ * 3·length/4 − p bytes; a skipped or stray character, or an '=' before the
+ * end, takes at least one character fewer, which always loses a byte here
+ * (the count of characters taken is 0, 2 or 3 mod 4). So the bytes are
+ * right in number exactly when every other character was taken; then it is
+ * canonical when none is from the url alphabet and the bits after the last
+ * byte (in the character before the padding) are zero. The spec checks this
+ * against the re-encoding on every one-character change.
+ */
+function encodesBackTo(bytes: Buffer, s: string): boolean {
+  const n = s.length;
+  if (n % 4 !== 0) return false;
+  const pad = n > 0 && s.charCodeAt(n - 1) === 0x3d ? (s.charCodeAt(n - 2) === 0x3d ? 2 : 1) : 0;
+  if (bytes.length !== (n / 4) * 3 - pad) return false;
+  // the decoder reads a character above 255 by its low byte: only ASCII text, and none of the url alphabet
+  if (Buffer.byteLength(s, 'utf8') !== n || s.includes('-') || s.includes('_')) return false;
+  if (pad === 0) return true;
+  const last = VALUE[s.charCodeAt(n - 1 - pad)] ?? -1;
+  return last >= 0 && (last & (pad === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /** Whether `s` is canonical base64 (the empty text is). A long one is remembered with its bytes for takeRememberedBase64. */
 export function isCanonicalBase64(s: string): boolean {
   if (remembered !== null && remembered.text === s) return true;
   const bytes = Buffer.from(s, 'base64');
-  if (bytes.toString('base64') !== s) return false;
+  if (!encodesBackTo(bytes, s)) return false;
   if (s.length >= REMEMBERED_MIN_CHARS && s.length <= REMEMBERED_MAX_CHARS) remembered = { text: s, bytes };
   return true;
 }

@@ -53,7 +53,7 @@ describe('reportJson', () => {
     expect(reportJson(copy(report)).equals(expected)).toBe(true);
   });
 
-  it('never answers from a fragment whose certificate or revocation view changed, whatever stayed the same', () => {
+  it('never answers from a remembered signer whose certificate or revocation view changed, whatever stayed the same', () => {
     const base = copy(reportExample);
     expect(JSON.parse(reportJson(base).toString())).toEqual(base);
     const renamed = copy(reportExample);
@@ -81,12 +81,51 @@ describe('reportJson', () => {
     }
   });
 
-  it('writes, and never remembers, a part that is not flat plain data', () => {
+  it('writes nested data as it comes, and answers a changed copy anew', () => {
     const r = copy(reportExample) as unknown as { signers: Array<{ checks: unknown[] }> };
     r.signers[0]!.checks[0] = { check: 'signature', ok: true, detail: { nested: ['x'] } };
     const text = JSON.stringify(r);
     expect(reportJson(r as unknown as ValidationReport).toString()).toBe(text);
     (r.signers[0]!.checks[0] as { detail: { nested: string[] } }).detail.nested[0] = 'y';
     expect(reportJson(r as unknown as ValidationReport).toString()).toBe(JSON.stringify(r));
+  });
+
+  it('writes each signingTime between the remembered halves of a signer', () => {
+    for (const signingTime of ['2026-12-06T01:02:03.004Z', null, '2027-01-01T00:00:00.000Z']) {
+      const r = copy(reportExample);
+      r.signers[0]!.signingTime = signingTime;
+      expect(reportJson(r).toString()).toBe(JSON.stringify(r));
+    }
+  });
+
+  it('matches key order and values all the way down, and never remembers what is not plain data', () => {
+    const r = copy(reportExample);
+    expect(reportJson(r).toString()).toBe(JSON.stringify(r));
+    const reordered = copy(reportExample);
+    const c = reordered.signers[0]!.certificate!;
+    const { fingerprintSha256, ...others } = c;
+    reordered.signers[0]!.certificate = { fingerprintSha256, ...others }; // same keys and values, another order
+    expect(reportJson(reordered).toString()).toBe(JSON.stringify(reordered));
+    const dated = copy(reportExample) as unknown as { signers: Array<{ checks: Array<Record<string, unknown>> }> };
+    dated.signers[0]!.checks[0]!.detail = new Date(0); // toJSON: written by JSON.stringify, never matched
+    const text = JSON.stringify(dated);
+    expect(reportJson(dated as unknown as ValidationReport).toString()).toBe(text);
+    expect(reportJson(dated as unknown as ValidationReport).toString()).toBe(text);
+    const nan = copy(reportExample) as unknown as { signers: Array<{ checks: Array<Record<string, unknown>> }> };
+    nan.signers[0]!.checks[0]!.cert = Number.NaN; // null in JSON; never equal to itself, so never remembered
+    expect(reportJson(nan as unknown as ValidationReport).toString()).toBe(JSON.stringify(nan));
+    expect(reportJson(nan as unknown as ValidationReport).toString()).toBe(JSON.stringify(nan));
+    expect(reportJson(copy(reportExample)).toString()).toBe(JSON.stringify(reportExample));
+  });
+
+  it('hands out every response buffer once: earlier answers stay intact however many follow', () => {
+    const answers: Array<[Buffer, string]> = [];
+    for (let i = 0; i < 200; i++) {
+      const r = copy(reportExample);
+      r.contentLength = i;
+      if (i % 3 === 0) r.signers = [];
+      answers.push([reportJson(r), JSON.stringify(r)]);
+    }
+    for (const [bytes, text] of answers) expect(bytes.toString('utf8')).toBe(text);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '@jointcert/common';
 import { SIGNED_DATA_MAX_BYTES } from '@jointcert/contracts';
-import { identityProof, registerBody, signedData, updateAccountBody } from './request.schemas';
+import { identityProof, plainVerifyDocumentBody, registerBody, signedData, updateAccountBody, verifyDocumentBody } from './request.schemas';
 import { ZodPipe } from './zod.pipe';
 
 describe('request schemas', () => {
@@ -32,6 +32,46 @@ describe('request schemas', () => {
       `junk -----BEGIN PKCS7-----\n${b64}\n-----END PKCS7-----`,
     ]) {
       expect(signedData.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('plainVerifyDocumentBody: the schema\'s own output for a plain { signedData } in standard base64, nothing for any other body', () => {
+    const b64 = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), randomBytes(700)]).toString('base64');
+    const big = randomBytes(SIGNED_DATA_MAX_BYTES).toString('base64');
+    const plain = [{ signedData: b64 }, { signedData: big }, { signedData: 'QUJD' }, JSON.parse(JSON.stringify({ signedData: b64 })) as unknown];
+    for (const body of plain) {
+      const fast = plainVerifyDocumentBody(body);
+      expect(fast).toStrictEqual(verifyDocumentBody.parse(body));
+      expect(Object.keys(fast!)).toEqual(['signedData']);
+    }
+    const hex = Buffer.from(b64, 'base64').toString('hex');
+    const others: unknown[] = [
+      { signedData: b64, content: 'QUJD' },
+      { content: 'QUJD', signedData: b64 },
+      { signedData: b64, extra: 1 },
+      { signedData: b64, content: undefined },
+      { signedData: b64.replace(/(.{64})/g, '$1\n') },
+      { signedData: Buffer.from(b64, 'base64').toString('base64url') },
+      { signedData: hex },
+      { signedData: `-----BEGIN PKCS7-----\n${b64}\n-----END PKCS7-----` },
+      { signedData: randomBytes(SIGNED_DATA_MAX_BYTES + 1).toString('base64') },
+      { signedData: '' },
+      { signedData: 'QR==' },
+      { signedData: 42 },
+      { signedData: null },
+      {},
+      [b64],
+      null,
+      b64,
+      Object.assign(Object.create({ inherited: true }) as object, { signedData: b64 }),
+    ];
+    for (const body of others) {
+      expect(plainVerifyDocumentBody(body)).toBeUndefined();
+      // the schema still decides, with its own output or errors
+      const pipe = new ZodPipe(verifyDocumentBody, undefined, plainVerifyDocumentBody);
+      const viaSchema = verifyDocumentBody.safeParse(body);
+      if (viaSchema.success) expect(pipe.transform(body)).toStrictEqual(viaSchema.data);
+      else expect(() => pipe.transform(body)).toThrow(DomainError);
     }
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maxEncodedLength, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
+import { canonicalBase64, maxEncodedLength, normaliseWire, WireEncodingError, type WireKind } from './wire-encoding';
 import { DOCUMENT_CONTENT_MAX_BYTES, ENCRYPTED_RANDOM_MAX_BYTES, fields, RANDOM_NUM_BYTES, SIGNED_DATA_MAX_BYTES, TRANSFER_FORMAT } from '@jointcert/contracts';
 
 /**
@@ -129,6 +129,26 @@ export const verifyDocumentBody = z.strictObject({
     .optional()
     .meta({ description: `The signed content, base64, when the signature is detached; at most ${DOCUMENT_CONTENT_MAX_BYTES / 1024 / 1024} MiB decoded (and within the body limit)` }),
 });
+
+/**
+ * verifyDocumentBody's output for the body nearly every client sends —
+ * exactly `{ signedData }`, a plain object whose signedData is standard
+ * base64 within the limit, which the schema passes on unchanged
+ * (normaliseWire: canonicalBase64) — told without zod (~3 µs a request);
+ * undefined for anything else, which the schema then parses (with its
+ * errors). The spec checks it against the schema.
+ */
+export function plainVerifyDocumentBody(value: unknown): VerifyDocumentBody | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  let keys = 0;
+  for (const k in value) {
+    if (k !== 'signedData') return undefined;
+    keys++;
+  }
+  const s = (value as { signedData?: unknown }).signedData;
+  if (keys !== 1 || typeof s !== 'string' || s.length > maxEncodedLength(SIGNED_DATA_MAX_BYTES) || !canonicalBase64(s, SIGNED_DATA_MAX_BYTES, 'cms')) return undefined;
+  return { signedData: s };
+}
 
 export const certificateId = z.uuid({ message: 'must be a certificate id (UUID)' });
 

@@ -76,7 +76,7 @@ export function decodeWire(value: string, maxBytes: number, kind: WireKind): { b
  * the full path. Anything else, the hex forms and what is over the limit
  * take the full path (its errors).
  */
-function canonicalBase64(s: string, maxBytes: number, kind: WireKind): boolean {
+export function canonicalBase64(s: string, maxBytes: number, kind: WireKind): boolean {
   const n = s.length;
   if (n === 0 || n % 4 !== 0) return false;
   // decoded size: 3 bytes a group, less the padding (canonical text pads with at most two '=')

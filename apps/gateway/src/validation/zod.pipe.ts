@@ -13,9 +13,13 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   constructor(
     private readonly schema: S,
     private readonly field?: string,
+    /** The schema's output for a value it is known to accept, told without it; undefined for any other value (then the schema parses it). */
+    private readonly plain?: (value: unknown) => z.infer<S> | undefined,
   ) {}
 
   transform(value: unknown): z.infer<S> {
+    const plain = this.plain?.(value);
+    if (plain !== undefined) return plain;
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     // REST's own wording for a body that is no object at all

@@ -45,30 +45,28 @@ export function findSignerCertificates(
   extra: readonly Certificate[] = [],
   signerInfoVersion = 1,
 ): SignerMatch {
-  const pool = extra.length === 0 ? embedded : [...embedded, ...extra.filter((e) => !embedded.some((c) => c === e || bytesEqual(c.der, e.der)))];
-  if (sid.type === 'subjectKeyIdentifier') {
-    const out: Certificate[] = [];
-    for (const c of pool) {
-      const ski = c.ext.subjectKeyIdentifier;
-      if (ski && bytesEqual(ski, sid.keyIdentifier)) out.push(c);
-      if (out.length >= MAX_SIGNER_CANDIDATES) break;
-    }
-    return { certificates: out, rule: 'subjectKeyIdentifier' };
-  }
   let name: Name | undefined;
-  // a pool certificate's Name with these exact bytes has the same key and may be decoded already (cached certificates)
-  const named = (): Name => (name ??= sameDerName(sid.issuer, pool) ?? nameFromDer(sid.issuer));
+  // a candidate's Name with these exact bytes has the same key and may be decoded already (cached certificates)
+  const named = (issuer: Uint8Array): Name => (name ??= sameDerName(issuer, embedded) ?? sameDerName(issuer, extra) ?? nameFromDer(issuer));
+  // `embedded`, then each of `extra` not embedded too (by identity or DER): an extra is compared with the
+  // embedded ones only once it matches, so a message that embeds its signer costs no DER comparison per extra
   const out: Certificate[] = [];
-  for (const c of pool) {
-    if (!bytesEqual(c.serial, sid.serial)) continue;
-    if (!bytesEqual(c.issuer.der, sid.issuer) && !namesEqual(c.issuer, named())) continue;
+  const n = embedded.length + extra.length;
+  for (let i = 0; i < n && out.length < MAX_SIGNER_CANDIDATES; i++) {
+    const isExtra = i >= embedded.length;
+    const c = isExtra ? extra[i - embedded.length]! : embedded[i]!;
+    if (sid.type === 'subjectKeyIdentifier') {
+      const ski = c.ext.subjectKeyIdentifier;
+      if (!ski || !bytesEqual(ski, sid.keyIdentifier)) continue;
+    } else if (!bytesEqual(c.serial, sid.serial) || (!bytesEqual(c.issuer.der, sid.issuer) && !namesEqual(c.issuer, named(sid.issuer)))) continue;
+    if (isExtra && embedded.some((e) => e === c || bytesEqual(e.der, c.der))) continue;
     out.push(c);
-    if (out.length >= MAX_SIGNER_CANDIDATES) break;
   }
+  if (sid.type === 'subjectKeyIdentifier') return { certificates: out, rule: 'subjectKeyIdentifier' };
   if (out.length > 0 || signerInfoVersion !== 0) return { certificates: out, rule: 'issuerAndSerialNumber' };
   const sameSerial = embedded.filter((c) => bytesEqual(c.serial, sid.serial));
   const only = sameSerial.length === 1 ? sameSerial[0]! : undefined;
-  if (only && (bytesEqual(only.subject.der, sid.issuer) || namesEqual(only.subject, named()))) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
+  if (only && (bytesEqual(only.subject.der, sid.issuer) || namesEqual(only.subject, named(sid.issuer)))) return { certificates: [only], rule: 'koscomSubjectAsIssuer' };
   return sameSerial.length > 1 ? { certificates: [], rule: 'koscomSubjectAsIssuer', ambiguous: true } : { certificates: [], rule: 'issuerAndSerialNumber' };
 }
 

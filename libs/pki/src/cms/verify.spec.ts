@@ -444,6 +444,31 @@ describe('verifySignedData: other signers and options', () => {
     expect(called).toBe(false);
   });
 
+  it('gives validatePath the embedded and extra certificates but the signer, each once — the same frozen list again for a repeat message and a frozen extra list', () => {
+    const msg = cmsSign({ extra: ['-certfile', pki.f('root.pem')] });
+    const root = parseCertificate(pki.root);
+    const other = parseCertificate(pki.other);
+    const seen: (readonly Certificate[])[] = [];
+    const run = (m: Uint8Array, extra: readonly Certificate[]): void =>
+      void verifySignedData(m, {
+        at: AT,
+        extraCertificates: extra,
+        validatePath: (_leaf, inter) => (seen.push(inter), { ok: true }),
+      });
+    const frozen = Object.freeze([root, other, pki.leafCert]); // the root again (another object), the signer again
+    run(msg, frozen);
+    run(msg, frozen);
+    expect(seen[0]!.map((c) => c.subject.text)).toEqual([root.subject.text, other.subject.text]);
+    expect(seen[1]).toBe(seen[0]);
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    // another message (other embedded certificates), or a list that is not frozen: pooled anew, the same way
+    run(cmsSign({}), frozen);
+    expect(seen[2]!.map((c) => c.subject.text)).toEqual([root.subject.text, other.subject.text]);
+    run(msg, [root, other, pki.leafCert]);
+    expect(seen[3]).toEqual(seen[0]);
+    expect(seen[3]).not.toBe(seen[0]);
+  });
+
   it('wired to the real path validation (libs/pki/src/path)', () => {
     const now = Date.now();
     const msg = cmsSign({});

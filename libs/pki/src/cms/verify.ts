@@ -235,7 +235,7 @@ function verifyParsed<TPath extends PathVerdict>(sd: SignedData, embedded: Certi
   const allowSha1 = allowed.includes('sha1');
   const policy: AlgorithmPolicy = given.allowSha1 === allowSha1 ? given : { ...given, allowSha1 };
   const extra = opts.extraCertificates ?? [];
-  const pool = extra.length === 0 ? embedded : dedupe([...embedded, ...extra]);
+  const pool = extra.length === 0 ? embedded : poolOf(embedded, extra);
   const digests = new Map<DigestName, Buffer>();
   const ctx: SignerContext<TPath> = { sd, content, pool, embedded, extra, allowed, policy, digests, opts, messageFailed: reasons.length > 0 };
 
@@ -368,7 +368,7 @@ function verifySigner<TPath extends PathVerdict>(si: SignerInfo, index: number, 
     try {
       const path = validatePath(
         leaf,
-        ctx.pool.filter((c) => c !== leaf),
+        othersThan(leaf, ctx.pool),
         ctx.opts.at,
       );
       res.path = path;
@@ -427,6 +427,36 @@ function sidText(sid: SignerIdentifier): string {
     issuer = `(undecodable issuer ${toHex(sid.issuer).slice(0, 64)})`;
   }
   return `issuer ${issuer}, serial ${toHex(sid.serial)}`;
+}
+
+/*
+ * A repeat signer's message embeds the same (cached) certificate objects each
+ * time, and the extra certificates are one configured list: the candidate
+ * pool they make, and the pool without the signer that path validation gets,
+ * are kept for the last embedded list per extra list and handed out frozen
+ * (the same list each time, and libs/pki's path cache keys it once). Another
+ * embedded list, or an extra list that is not frozen, is pooled anew.
+ */
+const pools = new WeakMap<readonly Certificate[], { embedded: readonly Certificate[]; pool: readonly Certificate[] }>();
+const withoutLeaf = new WeakMap<readonly Certificate[], { leaf: Certificate; others: readonly Certificate[] }>();
+
+function poolOf(embedded: readonly Certificate[], extra: readonly Certificate[]): Certificate[] {
+  if (!Object.isFrozen(extra)) return dedupe([...embedded, ...extra]);
+  const hit = pools.get(extra);
+  if (hit !== undefined && hit.embedded.length === embedded.length && embedded.every((c, i) => c === hit.embedded[i])) return hit.pool as Certificate[];
+  const pool = Object.freeze(dedupe([...embedded, ...extra]));
+  pools.set(extra, { embedded: [...embedded], pool });
+  return pool as Certificate[];
+}
+
+/** `pool` without `leaf` (the same frozen list each time for a kept pool). */
+function othersThan(leaf: Certificate, pool: readonly Certificate[]): Certificate[] {
+  if (!Object.isFrozen(pool)) return pool.filter((c) => c !== leaf);
+  const hit = withoutLeaf.get(pool);
+  if (hit?.leaf === leaf) return hit.others as Certificate[];
+  const others = Object.freeze(pool.filter((c) => c !== leaf));
+  withoutLeaf.set(pool, { leaf, others });
+  return others as Certificate[];
 }
 
 function dedupe(certs: Certificate[]): Certificate[] {

@@ -243,10 +243,16 @@ function policyKey(policy: ValidationPolicy): string | null {
 function pathCacheKey(policy: ValidationPolicy, leaf: Certificate, intermediates: readonly Certificate[]): string | undefined {
   const pid = policyIdOf(policy);
   if (pid === undefined || typeof leaf?.fingerprintSha256 !== 'string') return undefined;
+  // a frozen list (a repeat signer's pool, libs/pki cms) keeps the key it made last, for the same policy and leaf
+  const frozen = Object.isFrozen(intermediates);
+  const last = frozen ? lastKeys.get(intermediates) : undefined;
+  if (last !== undefined && last.pid === pid && last.leaf === leaf) return last.key;
   let k = `${pid}|${certId(leaf)}`;
   for (const c of intermediates) k += c && typeof c.fingerprintSha256 === 'string' ? `,${certId(c)}` : ',-';
+  if (frozen) lastKeys.set(intermediates, { pid, leaf, key: k });
   return k;
 }
+const lastKeys = new WeakMap<readonly Certificate[], { pid: number; leaf: Certificate; key: string }>();
 
 function pathCacheGet(key: string, at: number, leaf: Certificate): PathResult | undefined {
   const e = pathCache.get(key);

@@ -31,6 +31,11 @@ export type CachedEntry =
 
 export interface RevocationCache {
   get(key: string): Promise<CachedEntry | undefined>;
+  /**
+   * What get() would answer, when the cache knows it without waiting (an
+   * in-process entry), else undefined — then get() is asked. Optional.
+   */
+  peek?(key: string): CachedEntry | undefined;
   set(key: string, entry: CachedEntry, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
 }
@@ -57,13 +62,17 @@ export class MemoryRevocationCache implements RevocationCache {
   }
 
   get(key: string): Promise<CachedEntry | undefined> {
+    return Promise.resolve(this.peek(key));
+  }
+
+  peek(key: string): CachedEntry | undefined {
     const hit = this.map.get(key);
-    if (!hit) return Promise.resolve(undefined);
+    if (!hit) return undefined;
     if (this.clock.now() >= hit.until) {
       this.map.delete(key);
-      return Promise.resolve(undefined);
+      return undefined;
     }
-    return Promise.resolve(hit.entry);
+    return hit.entry;
   }
 
   set(key: string, entry: CachedEntry, ttlMs: number): Promise<void> {

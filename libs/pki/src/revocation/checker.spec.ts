@@ -300,3 +300,68 @@ describe('MemoryRevocationCache', () => {
     expect(await c.get('d')).toBeUndefined();
   });
 });
+
+describe('RevocationChecker#checkPathNow', () => {
+  /** A CRL stub that holds its answer after the first check (as FetchingCrlSource holds a fetched CRL). */
+  function heldCrl() {
+    const state = { held: undefined as RevocationStatus | undefined, calls: 0 };
+    const src: CrlSource = {
+      check: () => {
+        state.calls++;
+        state.held ??= Object.freeze(crlGood());
+        return Promise.resolve(state.held ?? crlGood());
+      },
+      checkHeld: () => state.held,
+    };
+    return { src, state };
+  }
+  const path = [leaf, ca, root];
+  /** check() per certificate: the waiting path, which checkPathNow must agree with. */
+  const waiting = (c: RevocationChecker, at: number) => Promise.all([c.check({ cert: leaf, issuer: ca, at, path }), c.check({ cert: ca, issuer: root, at, path })]);
+
+  it('answers from the cached OCSP answer and the held CRL what check() answers, the same frozen objects each time; nothing before they are known', async () => {
+    const r = responder();
+    const crl = heldCrl();
+    const c = checker(r.http, { crl: crl.src });
+    expect(c.checkPathNow(path, now)).toBeUndefined();
+    const first = await c.checkPath(path, now);
+    expect(first.map((x) => x.status)).toMatchObject([{ status: 'good', source: 'ocsp', cached: false }, { status: 'good', source: 'crl' }]);
+    now += MIN;
+    const known = c.checkPathNow(path, now)!;
+    expect(known).toEqual(await waiting(c, now));
+    expect(known.map((x) => x.status)).toMatchObject([{ status: 'good', source: 'ocsp', cached: true }, { status: 'good', source: 'crl' }]);
+    expect(known[1]!.tried.map((t) => t.status === 'unknown' && t.reason)).toEqual(['NO_SOURCE', false]); // the CA has no OCSP URL
+    expect(known.every((x) => Object.isFrozen(x) && Object.isFrozen(x.status) && Object.isFrozen(x.tried))).toBe(true);
+    const again = c.checkPathNow(path, now)!;
+    expect(again[0]).toBe(known[0]);
+    expect(again[1]).toBe(known[1]);
+    expect((await c.checkPath(path, now))[0]).toBe(known[0]);
+    expect(r.state.calls).toBe(1);
+    // past the OCSP answer's nextUpdate: it must be asked again
+    now += 60 * MIN;
+    expect(c.checkPathNow(path, now)).toBeUndefined();
+  });
+
+  it('waits (undefined) for a cache that cannot answer in process, a CRL source that cannot, and an OCSP answer that is not good or revoked', async () => {
+    const r = responder();
+    const crl = heldCrl();
+    const inner = new MemoryRevocationCache({ clock });
+    const noPeek: RevocationCache = { get: (k) => inner.get(k), set: (k, e, t) => inner.set(k, e, t), delete: (k) => inner.delete(k) };
+    const c = checker(r.http, { crl: crl.src, cache: noPeek });
+    await c.checkPath(path, now);
+    expect(c.checkPathNow(path, now)).toBeUndefined();
+    expect((await c.checkPath(path, now))[0]!.status).toMatchObject({ status: 'good', cached: true });
+
+    const unheld: CrlSource = { check: () => Promise.resolve(crlGood()) };
+    const d = checker(responder().http, { crl: unheld });
+    await d.checkPath(path, now);
+    expect(d.checkPathNow(path, now)).toBeUndefined();
+    expect(d.checkPathNow([leaf, ca], now)).toMatchObject([{ status: { status: 'good', cached: true } }]);
+
+    const e = checker(responder(() => ({ status: 'unknown' })).http, { crl: heldCrl().src });
+    await e.checkPath([leaf, ca], now);
+    expect(e.checkPathNow([leaf, ca], now)).toBeUndefined();
+    expect((await e.checkPath([leaf, ca], now))[0]!.status).toMatchObject({ status: 'good', source: 'crl' });
+  });
+});
+

@@ -32,7 +32,7 @@ import type { Clock } from '../clock';
 import { type AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY } from '../crypto/signature';
 import { dnStringKey } from './crl/dp-names';
 import { type CachedEntry, MemoryRevocationCache, type RevocationCache } from './cache';
-import type { CrlSource } from './crl-source';
+import { type CrlSource, freezeStatus } from './crl-source';
 import { ocspFetch } from './ocsp/fetch';
 import { buildOcspRequest } from './ocsp/request';
 import { DEFAULT_OCSP_MAX_AGE_MS, verifyOcspResponse } from './ocsp/verify';
@@ -124,6 +124,19 @@ function issuerHashes(issuer: Certificate): { keySha1: string; id: string } {
   return h;
 }
 
+/** The OCSP side's answer for a certificate with no OCSP URL and no override for its issuer (one frozen object). */
+const NO_OCSP_URL: Unknown = freezeStatus(unknown('ocsp', 'NO_SOURCE', 'no OCSP URL (AIA) and no override for the issuer')) as Unknown;
+
+const DEFAULT_ORDER: readonly RevocationSource[] = ['ocsp', 'crl'];
+
+/** A cached answer `hit` usable for a query at `at` (now, skew: the checker's), else undefined. */
+function freshHit(hit: CachedEntry | undefined, now: number, at: number, skew: number): RevocationStatus | undefined {
+  if (hit?.kind !== 'status' || now >= hit.expiresAt || at >= hit.expiresAt + skew) return undefined;
+  const s = hit.status;
+  const from = s.status === 'unknown' ? s.attempts[0]?.thisUpdate : s.thisUpdate;
+  return from === undefined || at >= from - skew ? markCached(s) : undefined;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -133,6 +146,10 @@ export class RevocationChecker {
   private readonly inflight = new Map<string, Promise<RevocationStatus>>();
   private readonly overridesByKey = new Map<string, string>();
   private readonly overridesByName = new Map<string, string>();
+  /** checkNow's results by their (frozen, shared) status. */
+  private readonly results = new WeakMap<RevocationStatus, CertificateRevocation>();
+  /** ocspUrls per certificate, for the issuer it was asked with (the overrides are fixed). */
+  private readonly urlsOf = new WeakMap<Certificate, { issuer: Certificate; urls: readonly string[] }>();
   /** OCSP HTTP exchanges started (for metrics and tests). */
   ocspFetches = 0;
 
@@ -149,9 +166,68 @@ export class RevocationChecker {
 
   /** Check every certificate of a leaf-first path against its issuer (the next one); the last one (the anchor) is not checked. */
   checkPath(path: readonly Certificate[], at: number): Promise<CertificateRevocation[]> {
+    const now = this.checkPathNow(path, at);
+    if (now !== undefined) return Promise.resolve(now);
     const jobs: Promise<CertificateRevocation>[] = [];
     for (let i = 0; i + 1 < path.length; i++) jobs.push(this.check({ cert: path[i]!, issuer: path[i + 1]!, at, path }));
     return Promise.all(jobs);
+  }
+
+  /**
+   * checkPath's answer when every certificate's is known without waiting —
+   * its first source in `order` that answers good or revoked does so from
+   * memory (an OCSP answer the cache holds in process, CRLs the CRL source
+   * holds), after at most an OCSP side with no URL — else undefined (then
+   * checkPath asks, fetches, waits). The same answers check() gives, each a
+   * frozen object that is the same for the same cached answer: a repeat
+   * signer's revocation allocates almost nothing and waits for no promise.
+   */
+  checkPathNow(path: readonly Certificate[], at: number): CertificateRevocation[] | undefined {
+    try {
+      const out: CertificateRevocation[] = [];
+      for (let i = 0; i + 1 < path.length; i++) {
+        const r = this.checkNow({ cert: path[i]!, issuer: path[i + 1]!, at, path });
+        if (r === undefined) return undefined;
+        out.push(r);
+      }
+      return out;
+    } catch {
+      return undefined; // check() turns the failure into its answer
+    }
+  }
+
+  private checkNow(query: RevocationQuery): CertificateRevocation | undefined {
+    let noOcsp = false;
+    for (const source of this.opts.order ?? DEFAULT_ORDER) {
+      const s = source === 'ocsp' ? this.ocspNow(query) : this.opts.crl?.checkHeld?.(query, query.at);
+      if (s === undefined) return undefined;
+      if (s.status !== 'unknown') return this.resultNow(query, s, noOcsp);
+      // an unknown answer: check() goes on, and gathers the attempts; only "no OCSP URL" is followed here
+      if (s !== NO_OCSP_URL || noOcsp) return undefined;
+      noOcsp = true;
+    }
+    return undefined;
+  }
+
+  /** check()'s OCSP answer when the cache holds a usable one in process (or there is no URL to ask), else undefined. */
+  private ocspNow(query: RevocationQuery): RevocationStatus | undefined {
+    const urls = this.ocspUrls(query.cert, query.issuer);
+    if (urls.length === 0) return NO_OCSP_URL;
+    if (this.cache.peek === undefined) return undefined;
+    const key = this.ocspKey(urls[0]!, query);
+    if (this.inflight.has(key)) return undefined;
+    const s = freshHit(this.cache.peek(key), this.opts.clock.now(), query.at, this.opts.maxSkewMs ?? 5 * 60_000);
+    return s?.status === 'unknown' ? undefined : s;
+  }
+
+  /** check()'s result for `status` after `noOcsp` (an OCSP side without URL tried first), the same frozen object for the same answer. */
+  private resultNow(query: RevocationQuery, status: RevocationStatus, noOcsp: boolean): CertificateRevocation {
+    const hit = this.results.get(status);
+    const tried = noOcsp ? 2 : 1;
+    if (hit !== undefined && hit.tried.length === tried && hit.subject === query.cert.subject.text && hit.serialHex === query.cert.serialHex) return hit;
+    const r = Object.freeze(this.result(query, status, Object.freeze(noOcsp ? [NO_OCSP_URL, status] : [status]) as RevocationStatus[]));
+    if (Object.isFrozen(status)) this.results.set(status, r);
+    return r;
   }
 
   /** checkPath plus the verdict under the configured mode. */
@@ -162,7 +238,7 @@ export class RevocationChecker {
 
   async check(query: RevocationQuery): Promise<CertificateRevocation> {
     const tried: RevocationStatus[] = [];
-    for (const source of this.opts.order ?? ['ocsp', 'crl']) {
+    for (const source of this.opts.order ?? DEFAULT_ORDER) {
       let s: RevocationStatus;
       try {
         s = source === 'ocsp' ? await this.checkOcsp(query) : this.opts.crl ? await this.opts.crl.check(query, query.at) : unknown('crl', 'NO_SOURCE', 'no CRL source configured');
@@ -187,7 +263,15 @@ export class RevocationChecker {
   }
 
   /** The OCSP URLs for a certificate: the issuer's override, else its AIA OCSP http(s) URLs. */
-  ocspUrls(cert: Certificate, issuer: Certificate): string[] {
+  ocspUrls(cert: Certificate, issuer: Certificate): readonly string[] {
+    const known = this.urlsOf.get(cert);
+    if (known?.issuer === issuer) return known.urls;
+    const urls = Object.freeze(this.findOcspUrls(cert, issuer));
+    this.urlsOf.set(cert, { issuer, urls });
+    return urls;
+  }
+
+  private findOcspUrls(cert: Certificate, issuer: Certificate): string[] {
     const keyHash = issuerHashes(issuer).keySha1;
     const o = this.overridesByKey.get(keyHash) ?? this.overridesByName.get(issuer.subject.key);
     if (o !== undefined) return [o];
@@ -202,7 +286,7 @@ export class RevocationChecker {
 
   private async checkOcsp(query: RevocationQuery): Promise<RevocationStatus> {
     const urls = this.ocspUrls(query.cert, query.issuer);
-    if (urls.length === 0) return unknown('ocsp', 'NO_SOURCE', 'no OCSP URL (AIA) and no override for the issuer');
+    if (urls.length === 0) return NO_OCSP_URL;
     let last: RevocationStatus | undefined;
     for (const url of urls) {
       last = await this.ocspShared(url, query);
@@ -211,10 +295,13 @@ export class RevocationChecker {
     return last!;
   }
 
+  /** The cache (and single-flight) key of an OCSP question to `url`. */
+  private ocspKey(url: string, query: RevocationQuery): string {
+    return `ocsp|${this.opts.ocsp?.hash ?? 'sha1'}|${url}|${issuerHashes(query.issuer).id}|${query.cert.serialHex}`;
+  }
+
   private ocspShared(url: string, query: RevocationQuery): Promise<RevocationStatus> {
-    const hash = this.opts.ocsp?.hash ?? 'sha1';
-    const id = issuerHashes(query.issuer).id;
-    const key = `ocsp|${hash}|${url}|${id}|${query.cert.serialHex}`;
+    const key = this.ocspKey(url, query);
     const existing = this.inflight.get(key);
     if (existing) return existing;
     const p = this.ocspLookup(url, key, query)
@@ -243,12 +330,8 @@ export class RevocationChecker {
   private async ocspLookup(url: string, key: string, query: RevocationQuery): Promise<RevocationStatus> {
     const skew = this.opts.maxSkewMs ?? 5 * 60_000;
     const now = this.opts.clock.now();
-    const hit = await this.cacheGet(key);
-    if (hit?.kind === 'status' && now < hit.expiresAt && query.at < hit.expiresAt + skew) {
-      const s = hit.status;
-      const from = s.status === 'unknown' ? s.attempts[0]?.thisUpdate : s.thisUpdate;
-      if (from === undefined || query.at >= from - skew) return markCached(s);
-    }
+    const cached = freshHit(await this.cacheGet(key), now, query.at, skew);
+    if (cached !== undefined) return cached;
 
     const negKey = `ocsp-neg|${url}`;
     const neg = await this.cacheGet(negKey);
@@ -312,9 +395,16 @@ export class RevocationChecker {
   }
 }
 
+/** A cached answer as served (cached: true): one frozen object per cached answer object. */
+const markedCached = new WeakMap<RevocationStatus, RevocationStatus>();
+
 function markCached(s: RevocationStatus): RevocationStatus {
-  if (s.status === 'unknown') return { ...s, attempts: s.attempts.map((a) => ({ ...a, cached: true })) };
-  return { ...s, cached: true };
+  let m = markedCached.get(s);
+  if (m === undefined) {
+    m = freezeStatus(s.status === 'unknown' ? { ...s, attempts: s.attempts.map((a) => ({ ...a, cached: true })) } : { ...s, cached: true });
+    markedCached.set(s, m);
+  }
+  return m;
 }
 
 export interface RevocationVerdict {

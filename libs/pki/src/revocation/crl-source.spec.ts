@@ -120,6 +120,27 @@ describe('FetchingCrlSource with the CRL engine', () => {
     expect(hits).toBe(3);
   });
 
+  it('checkHeld: nothing before the CRL is held; then what check() answers, one frozen object for the same answer, until the CRL reaches nextUpdate', async () => {
+    const s = source();
+    const q = { cert: good, issuer: ca, at: now };
+    const r = { cert: revoked, issuer: ca, at: now };
+    expect(s.checkHeld(q, now)).toBeUndefined();
+    expect(hits).toBe(0);
+    await s.check(q, now);
+    const held = s.checkHeld(q, now);
+    expect(held).toEqual({ status: 'good', source: 'crl', url: `${base}/ca.crl`, cached: true, thisUpdate: now - MIN, nextUpdate: now + 60 * MIN, signer: 'CN=CRL CA,O=yessign,C=KR' });
+    expect(held).toEqual(await s['checkFetching'](q, now)); // the waiting path's answer
+    expect(Object.isFrozen(held)).toBe(true);
+    expect(s.checkHeld(q, now)).toBe(held);
+    expect(await s.check(q, now)).toBe(held);
+    expect(s.checkHeld(r, now)).toEqual(await s['checkFetching'](r, now));
+    expect(s.checkHeld(r, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise', cached: true });
+    expect(hits).toBe(1);
+    now += 60 * MIN; // nextUpdate: fetched again before any answer
+    expect(s.checkHeld(q, now)).toBeUndefined();
+    expect(s.checkHeld({ cert: elsewhere, issuer: ca, at: now }, now)).toBeUndefined();
+  });
+
   it('a failing distribution point: FETCH_FAILED, then NEGATIVE_CACHED until the backoff ends', async () => {
     const s = source();
     expect(await s.check({ cert: elsewhere, issuer: ca, at: now }, now)).toMatchObject({ status: 'unknown', reason: 'FETCH_FAILED' });
@@ -158,6 +179,8 @@ describe('FetchingCrlSource with the CRL engine', () => {
     expect(await s.check({ cert: mk(0x2004n), issuer: ca, at: now }, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise', url: `${base}/delta.crl` });
     expect(await s.check({ cert: mk(0x2005n), issuer: ca, at: now }, now)).toMatchObject({ status: 'good' });
     expect(s.fetches).toBe(2); // base and delta, each once
+    // a delta CRL to gather: never answered without waiting
+    expect(s.checkHeld({ cert: mk(0x2005n), issuer: ca, at: now }, now)).toBeUndefined();
   });
 
   it('the engine answer for a path and its CRLs is reused while every CRL is fresh; a refetched or stale CRL runs the engine again', async () => {

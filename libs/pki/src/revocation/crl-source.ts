@@ -48,6 +48,8 @@ import type { RevocationQuery, RevocationStatus } from './types';
 /** Answers "is this certificate on its CRL?" for the checker. Never rejects. */
 export interface CrlSource {
   check(query: RevocationQuery, at: number): Promise<RevocationStatus>;
+  /** check()'s answer when it is known without waiting (nothing to fetch), else undefined; optional. */
+  checkHeld?(query: RevocationQuery, at: number): RevocationStatus | undefined;
 }
 
 export interface FetchingCrlSourceOptions {
@@ -77,13 +79,25 @@ type Unknown = Extract<RevocationStatus, { status: 'unknown' }>;
 const ENGINE_CACHE_MAX = 1024;
 
 /** Freeze a status shared between requests (its lists too). */
-function freezeStatus(s: RevocationStatus): RevocationStatus {
+export function freezeStatus(s: RevocationStatus): RevocationStatus {
   if (s.status === 'unknown') {
     for (const a of s.attempts) Object.freeze(a);
     Object.freeze(s.attempts);
   }
   else if (s.notes) Object.freeze(s.notes);
   return Object.freeze(s);
+}
+
+/** A certificate without any CRL source (no distribution point, no preloaded CRL of its issuers). */
+const NO_DISTRIBUTION_POINT: RevocationStatus = freezeStatus({ status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] });
+
+/** What check() works on for one query (see FetchingCrlSource#scope). */
+interface CrlScope {
+  path: readonly Certificate[];
+  index: number;
+  own: CertUrls;
+  urls: readonly string[];
+  preloaded: Crl[];
 }
 
 interface Held {
@@ -159,6 +173,8 @@ export class FetchingCrlSource implements CrlSource {
    * instant where each of those CRLs is fresh (see `engine`).
    */
   private readonly engineCache = new Map<string, { statuses: readonly RevocationStatus[]; crls: readonly Crl[] }>();
+  /** A held answer per reused engine answer (see `heldAnswer`). */
+  private readonly labelled = new WeakMap<RevocationStatus, { crls: readonly Crl[]; urls: readonly string[]; status: RevocationStatus }>();
   /** Number of fetches started (for tests and metrics). */
   fetches = 0;
   /** Number of runs of the CRL engine (engine answers reused are not counted; for tests and metrics). */
@@ -172,7 +188,49 @@ export class FetchingCrlSource implements CrlSource {
     }
   }
 
-  async check(query: RevocationQuery, at: number): Promise<RevocationStatus> {
+  check(query: RevocationQuery, at: number): Promise<RevocationStatus> {
+    const now = this.checkHeld(query, at);
+    return now !== undefined ? Promise.resolve(now) : this.checkFetching(query, at);
+  }
+
+  /**
+   * check()'s answer when it needs no fetch — every CRL of the certificate
+   * held and before its nextUpdate, no delta CRL to fetch (the usual case) —
+   * else undefined. The same answer check() gives, and for the same inputs
+   * the same frozen object (see `heldAnswer`).
+   */
+  checkHeld(query: RevocationQuery, at: number): RevocationStatus | undefined {
+    const scope = this.scope(query);
+    if (scope === undefined) return NO_DISTRIBUTION_POINT;
+    const complete = this.allHeld(scope.urls);
+    if (complete === undefined) return undefined;
+    for (const u of this.deltaUrls(scope, complete)) if (!scope.urls.includes(u)) return undefined;
+    const crls = scope.preloaded.length === 0 ? complete : [...complete, ...scope.preloaded];
+    const statuses = this.engine(scope.path, crls, at);
+    return this.heldAnswer(statuses[scope.index]!, crls, scope.urls);
+  }
+
+  /**
+   * A held answer as one frozen object per engine answer and CRLs: the
+   * engine's statuses are reused (and frozen) while their CRLs are fresh, and
+   * labelling one with the URLs of the same held CRLs (`urls`, the
+   * certificate's own list, for the first crls) gives the same result, so a
+   * repeat signer's check allocates no status. An engine answer that is not
+   * frozen (not reusable) is labelled anew.
+   */
+  private heldAnswer(status: RevocationStatus, crls: readonly Crl[], urls: readonly string[]): RevocationStatus {
+    const hit = Object.isFrozen(status) ? this.labelled.get(status) : undefined;
+    if (hit !== undefined && hit.urls === urls && hit.crls.length === crls.length && crls.every((c, i) => c === hit.crls[i])) return hit.status;
+    const origin = new Map<Crl, { url: string; cached: boolean }>();
+    urls.forEach((url, i) => origin.set(crls[i]!, { url, cached: true }));
+    const out = labelEvidence(status, crls, origin);
+    if (!Object.isFrozen(status)) return out;
+    this.labelled.set(status, { crls, urls, status: freezeStatus(out) });
+    return out;
+  }
+
+  /** What check() reads for a query: the path, the certificate's place on it, its URLs, the preloaded CRLs in scope; undefined when it has no source at all. */
+  private scope(query: RevocationQuery): CrlScope | undefined {
     const { cert, issuer } = query;
     // the whole path when the caller gave it (and it is one: cert on it, followed by its issuer), else the link
     const i = query.path ? query.path.indexOf(cert) : -1;
@@ -189,8 +247,23 @@ export class FetchingCrlSource implements CrlSource {
       const issuerKeys = new Set(path.slice(0, -1).flatMap((c) => urlsOfCert(c).issuerKeys));
       preloaded = [...issuerKeys].flatMap((k) => this.preloadedByIssuer.get(k) ?? []);
     }
-    if (urls.length === 0 && preloaded.length === 0) return { status: 'unknown', reason: 'NO_SOURCE', detail: 'no CRL distribution point', source: 'crl', attempts: [] };
+    if (urls.length === 0 && preloaded.length === 0) return undefined;
+    return { path, index, own, urls, preloaded };
+  }
 
+  /** delta CRLs: freshestCRL of the certificate and of each complete CRL (§5.2.6) */
+  private deltaUrls(scope: CrlScope, complete: readonly Crl[]): readonly string[] {
+    if (scope.own.delta.length === 0 && complete.every((c) => deltaUrlsOfCrl(c).length === 0) && scope.preloaded.every((c) => deltaUrlsOfCrl(c).length === 0)) return [];
+    const deltaUrls = [...scope.own.delta];
+    for (const c of complete) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    for (const c of scope.preloaded) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    return deltaUrls;
+  }
+
+  private async checkFetching(query: RevocationQuery, at: number): Promise<RevocationStatus> {
+    const scope = this.scope(query);
+    if (scope === undefined) return NO_DISTRIBUTION_POINT;
+    const { path, index, urls, preloaded } = scope;
     const origin = new Map<Crl, { url: string; cached: boolean }>();
     const failures: Unknown[] = [];
     const gather = async (list: readonly string[]): Promise<Crl[]> => {
@@ -204,12 +277,8 @@ export class FetchingCrlSource implements CrlSource {
       }
       return out;
     };
-    // every CRL held and current (the usual case): no promise to wait for
     const complete = this.allHeld(urls, origin) ?? (await gather(urls));
-    // delta CRLs: freshestCRL of the certificate and of each complete CRL (§5.2.6)
-    const deltaUrls = [...own.delta];
-    for (const c of complete) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
-    for (const c of preloaded) for (const u of deltaUrlsOfCrl(c)) if (!deltaUrls.includes(u)) deltaUrls.push(u);
+    const deltaUrls = this.deltaUrls(scope, complete);
     const deltas = deltaUrls.length === 0 ? [] : await gather(deltaUrls.filter((u) => !urls.includes(u)));
     const crls = deltas.length === 0 && preloaded.length === 0 ? complete : [...complete, ...deltas, ...preloaded];
     if (crls.length === 0) {
@@ -279,8 +348,8 @@ export class FetchingCrlSource implements CrlSource {
     return this.fetchShared(url);
   }
 
-  /** The held CRLs of `urls`, labelled in `origin` as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
-  private allHeld(urls: readonly string[], origin: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
+  /** The held CRLs of `urls`, labelled in `origin` (when given) as cached, when every one is held and before its nextUpdate; else undefined (and `origin` untouched). */
+  private allHeld(urls: readonly string[], origin?: Map<Crl, { url: string; cached: boolean }>): Crl[] | undefined {
     const now = this.opts.clock.now();
     const out: Crl[] = [];
     for (const url of urls) {
@@ -288,7 +357,7 @@ export class FetchingCrlSource implements CrlSource {
       if (crl === undefined) return undefined;
       out.push(crl);
     }
-    urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
+    if (origin !== undefined) urls.forEach((url, i) => origin.set(out[i]!, { url, cached: true }));
     return out;
   }
 

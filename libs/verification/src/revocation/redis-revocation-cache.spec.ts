@@ -57,17 +57,22 @@ describe('RedisRevocationCache', () => {
     await cache.set('local', good, 60_000);
     await redis.del(cache.redisKey('local')); // gone from Redis: only the local layer can answer now
     expect(await cache.get('local')).toEqual(good);
+    expect(cache.peek('local')).toEqual(good); // the same, without waiting
     now += 1_000;
+    expect(cache.peek('local')).toBeUndefined();
     expect(await cache.get('local')).toBeUndefined();
     // a fresh instance (another replica) reads through Redis and then keeps it locally
     await cache.set('local', good, 60_000);
     const other = new RedisRevocationCache(redis, { prefix, clock: { now: () => now }, localTtlMs: 1_000 });
+    expect(other.peek('local')).toBeUndefined(); // only in Redis: peek never asks it
     expect(await other.get('local')).toEqual(good);
+    expect(other.peek('local')).toEqual(good);
     await redis.del(other.redisKey('local'));
     expect(await other.get('local')).toEqual(good);
     const failure: CachedEntry = { kind: 'failure', reason: 'FETCH_FAILED', detail: 'x', failures: 1, retryAt: now + 30_000 };
     await cache.set('neg-local', failure, 60_000);
     await redis.del(cache.redisKey('neg-local'));
+    expect(cache.peek('neg-local')).toBeUndefined();
     expect(await cache.get('neg-local')).toBeUndefined();
   });
 

@@ -90,12 +90,18 @@ export class RedisRevocationCache implements RevocationCache {
     return `${this.opts.prefix}revocation:${createHash('sha256').update(key).digest('hex')}`;
   }
 
-  async get(key: string): Promise<CachedEntry | undefined> {
+  /** The in-process layer's entry for `key` (what get() answers without Redis), else undefined. */
+  peek(key: string): CachedEntry | undefined {
     const hit = this.local.get(key);
-    if (hit !== undefined) {
-      if (this.clock.now() < hit.until) return hit.entry;
-      this.local.delete(key);
-    }
+    if (hit === undefined) return undefined;
+    if (this.clock.now() < hit.until) return hit.entry;
+    this.local.delete(key);
+    return undefined;
+  }
+
+  async get(key: string): Promise<CachedEntry | undefined> {
+    const hit = this.peek(key);
+    if (hit !== undefined) return hit;
     const k = this.redisKey(key);
     const [raw, pttl] = await this.redis.multi().get(k).pttl(k).exec().then((r) => [r?.[0]?.[1], r?.[1]?.[1]] as const);
     if (typeof raw !== 'string') return undefined;

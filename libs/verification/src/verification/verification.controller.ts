@@ -17,8 +17,9 @@ export class VerificationController {
     return this.challenge.execute(request);
   }
 
+  // the report as a value when it was built without waiting (Nest's handler proxy awaits either)
   @Handles(Api.verifier.verifyDocument)
-  verifyDocument(request: VerifyDocumentRequest): Promise<ValidationReport> {
-    return this.document.execute(request);
+  verifyDocument(request: VerifyDocumentRequest): ValidationReport | Promise<ValidationReport> {
+    return this.document.report(request);
   }
 }

@@ -10,6 +10,20 @@ export function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : isoString(ms);
 }
 
+/** The ISO text of the last time asked for, kept: a report's validation and signing times repeat over many requests in a row. */
+export class LastIso {
+  private ms: number | undefined;
+  private text: string | null = null;
+
+  of(ms: number | undefined): string | null {
+    if (ms !== this.ms) {
+      this.text = iso(ms);
+      this.ms = ms;
+    }
+    return this.text;
+  }
+}
+
 /*
  * Views of a certificate depend on nothing else, and a repeat signer's
  * Certificate (and its CA's) is the same object every time (libs/pki's
@@ -41,6 +55,22 @@ function buildSummary(c: Certificate): CertificateSummary {
     notAfter: isoString(c.notAfter),
   };
 }
+
+/** A validated path's summaries: one frozen list per path list that is frozen (libs/pki's path cache hands out the same one for a repeat signer). */
+const pathSummaries = new WeakMap<readonly Certificate[], readonly CertificateSummary[]>();
+export function pathSummariesOf(path: readonly Certificate[]): CertificateSummary[] {
+  const hit = pathSummaries.get(path);
+  if (hit !== undefined) return hit as CertificateSummary[];
+  const out = path.map(summaryOf);
+  if (Object.isFrozen(path)) pathSummaries.set(path, Object.freeze(out));
+  return out;
+}
+
+/** What a document report says of its signer's certificate beyond the summary: its first policy OID and its type (built once per certificate). */
+export const signerFactsOf = perCertificate((c: Certificate): { policyOid: string | null; type: string | null } => {
+  const type = classifyCertificate(c);
+  return { policyOid: certificatePolicyOids(c)[0] ?? null, type: type ? `${type.holder}/${type.usage}` : null };
+});
 
 /** The contract's view of the signer's certificate (built once per certificate). */
 export const signerCertificateOf = perCertificate(buildSignerCertificate);
@@ -85,9 +115,25 @@ function pathCheckView(c: PathCheck): ReportCheck {
   return v;
 }
 
+/*
+ * A revocation view per checker result: RevocationChecker#checkPathNow hands
+ * out the same frozen result for the same cached answer, so its view is
+ * built once and shared frozen; a result that is not frozen is viewed anew.
+ */
+const revocationViews = new WeakMap<CertificateRevocation, RevocationCheckView>();
+export function revocationViewOf(r: CertificateRevocation): RevocationCheckView {
+  if (!Object.isFrozen(r) || !Object.isFrozen(r.status)) return buildRevocationView(r);
+  let view = revocationViews.get(r);
+  if (view === undefined) {
+    view = Object.freeze(buildRevocationView(r));
+    revocationViews.set(r, view);
+  }
+  return view;
+}
+
 // each view is one literal: spreading a small fresh object (`{ ...base, … }`) made V8 build it
 // property by property in the runtime, ~10 µs a view where the literal takes tens of ns
-export function revocationViewOf(r: CertificateRevocation): RevocationCheckView {
+function buildRevocationView(r: CertificateRevocation): RevocationCheckView {
   const s = r.status;
   if (s.status === 'unknown') {
     const ev = s.attempts[0];
