@@ -11,8 +11,10 @@ import {
   Injectable,
   Module,
   Post,
+  Query,
   UseGuards,
   UseInterceptors,
+  type ArgumentMetadata,
   type ArgumentsHost,
   type CallHandler,
   type CanActivate,
@@ -65,6 +67,24 @@ const Who = createParamDecorator((data: string, context: ExecutionContext): stri
 class Upper implements PipeTransform {
   transform(value: unknown): unknown {
     return typeof value === 'object' && value !== null ? { ...value, piped: true } : value;
+  }
+}
+
+/** Resolves later, tagging the value; refuses 'bad'. */
+class AsyncTag implements PipeTransform {
+  transform(value: unknown): Promise<unknown> {
+    return wait().then(() => {
+      if (value === 'bad' || (typeof value === 'object' && value !== null && (value as { bad?: unknown }).bad)) throw new BadRequestException('async pipe refused');
+      return typeof value === 'object' && value !== null ? { ...value, tagged: true } : `${String(value)}+tag`;
+    });
+  }
+}
+
+/** What Nest hands a pipe: the parameter's kind, name and declared type. */
+class Describe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (value === 'throw') throw new BadRequestException('sync pipe refused');
+    return { value, type: metadata.type, data: metadata.data ?? null, metatype: metadata.metatype?.name ?? null };
   }
 }
 
@@ -130,6 +150,12 @@ class TestController {
     return body;
   }
 
+  @Post('pipes')
+  @UseGuards(AsyncGuard)
+  pipes(@Body(new Upper(), new AsyncTag()) body: object, @Query('q', new Describe()) q: unknown, @Query('r', new AsyncTag(), new Describe()) r: unknown, @Who('w') who: string): unknown {
+    return { body, q, r, who };
+  }
+
   @Get('intercepted')
   @UseInterceptors(Doubling)
   intercepted(): unknown {
@@ -172,6 +198,12 @@ const REQUESTS: Req[] = [
   { method: 'GET', url: '/t/rejects' },
   { method: 'GET', url: '/t/thenable' },
   { method: 'POST', url: '/t/piped', payload: { b: 2 } },
+  { method: 'POST', url: '/t/pipes?q=1&r=2', payload: { b: 2 } },
+  { method: 'POST', url: '/t/pipes?q=throw&r=2', payload: { b: 2 } },
+  { method: 'POST', url: '/t/pipes?q=1&r=bad', payload: { b: 2 } },
+  { method: 'POST', url: '/t/pipes?q=throw&r=bad', payload: { bad: 1 } },
+  { method: 'POST', url: '/t/pipes?q=1', headers: { 'x-who': 'throw' }, payload: { b: 2 } },
+  { method: 'POST', url: '/t/pipes?q=1', headers: { 'x-guard': 'no' }, payload: { b: 2 } },
   { method: 'GET', url: '/t/intercepted' },
   { method: 'GET', url: '/t/missing' },
 ];
@@ -192,9 +224,9 @@ describe('leanRoutes (Nest route execution without its async layers)', () => {
     await lean.close();
   });
 
-  it('runs lean exactly the routes without interceptors, pipes or a handled response', () => {
+  it('runs lean exactly the routes without interceptors or a handled response', () => {
     expect([...leanSet].sort()).toEqual(
-      ['code', 'empty', 'observable', 'promise', 'rejects', 'sync', 'text', 'thenable', 'throws'].map((m) => `TestController.${m}`),
+      ['code', 'empty', 'observable', 'piped', 'pipes', 'promise', 'rejects', 'sync', 'text', 'thenable', 'throws'].map((m) => `TestController.${m}`),
     );
   });
 
@@ -215,6 +247,8 @@ describe('leanRoutes (Nest route execution without its async layers)', () => {
     expect([code.statusCode, code.headers['x-custom'], code.headers['cache-control']]).toEqual([202, 'yes', 'no-store']);
     expect((await get('/t/observable')).json()).toEqual({ n: 3 });
     expect((await get('/t/rejects')).statusCode).toBe(500);
+    const piped = await lean.getHttpAdapter().getInstance().inject({ method: 'POST', url: '/t/pipes?q=1&r=2', payload: { b: 2 } });
+    expect(piped.json()).toEqual({ body: { b: 2, piped: true, tagged: true }, q: { value: '1', type: 'query', data: 'q', metatype: 'Object' }, r: { value: '2+tag', type: 'query', data: 'r', metatype: 'Object' }, who: 'w:127.0.0.1' });
   });
 
   it('refuses to boot on a Nest whose router internals moved', async () => {

@@ -38,11 +38,18 @@ import { isObservable, lastValueFrom } from 'rxjs';
 
 type Handler = (req: unknown, res: unknown, next: unknown) => unknown;
 type Guard = { canActivate(context: ExecutionContextHost): unknown };
+type Pipe = { transform(value: unknown, metadata: PipeMetadata): unknown };
+interface PipeMetadata {
+  metatype: unknown;
+  type: unknown;
+  data: unknown;
+}
 interface ParamOption {
   index: number;
   type: number | string;
   data: unknown;
-  pipes: unknown[];
+  metatype?: unknown;
+  pipes: Pipe[];
   extractValue(req: unknown, res: unknown, next: unknown): unknown;
 }
 interface HandlerMetadata {
@@ -63,7 +70,8 @@ interface ContextCreator {
   reflectRenderTemplate(callback: unknown): unknown;
   isPipeable(type: number | string): boolean;
   guardsContextCreator: { create(instance: object, callback: unknown, moduleKey: string, contextId: unknown, inquirerId?: string): Guard[] };
-  pipesContextCreator: { create(instance: object, callback: unknown, moduleKey: string, contextId: unknown, inquirerId?: string): unknown[] };
+  pipesContextCreator: { create(instance: object, callback: unknown, moduleKey: string, contextId: unknown, inquirerId?: string): Pipe[] };
+  pipesConsumer: { paramsTokenFactory: { exchangeEnumForString(type: unknown): unknown } };
   interceptorsContextCreator: { create(instance: object, callback: unknown, moduleKey: string, contextId: unknown, inquirerId?: string): unknown[] };
   contextUtils: { mergeParamsMetatypes(params: ParamOption[], paramtypes: unknown[]): ParamOption[]; createNullArray(n: number): unknown[] };
   responseController: { setStatus(res: unknown, status: number): void; setHeaders(res: unknown, headers: unknown[]): void };
@@ -91,6 +99,7 @@ function internals(app: INestApplication): { creator: ContextCreator; proxy: Pro
     for (const m of ['guardsContextCreator', 'pipesContextCreator', 'interceptorsContextCreator', 'contextUtils', 'responseController', 'applicationRef'] as const) {
       if (typeof creator[m] !== 'object' || creator[m] === null) missing.push(`RouterExecutionContext.${m}`);
     }
+    if (typeof creator.pipesConsumer?.paramsTokenFactory?.exchangeEnumForString !== 'function') missing.push('PipesConsumer.paramsTokenFactory');
   }
   if (typeof proxy?.createProxy !== 'function') missing.push('RouterProxy.createProxy');
   if (missing.length > 0) throw new Error(`Nest's router internals changed (${missing.join(', ')} not found): revisit apps/gateway/src/core/lean-routes.ts`);
@@ -114,9 +123,7 @@ export function leanRoutes(app: INestApplication): ReadonlySet<string> {
     const paramsMetadata = meta.getParamsMetadata(moduleKey, contextId, inquirerId);
     const params = creator.contextUtils.mergeParamsMetatypes(paramsMetadata, meta.paramtypes);
     const pipes = creator.pipesContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
-    const piped = params.some((p) => creator.isPipeable(p.type) && (pipes.length > 0 || p.pipes.length > 0));
     if (
-      piped ||
       meta.isSseHandler ||
       creator.reflectRedirect(callback) ||
       creator.reflectRenderTemplate(callback) ||
@@ -126,7 +133,13 @@ export function leanRoutes(app: INestApplication): ReadonlySet<string> {
       return full;
     }
     const guards = creator.guardsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
-    const handler = leanHandler(creator, meta, instance, callback, params, guards);
+    // each parameter's pipes (the route's, then its own) with the metadata Nest's PipesConsumer hands them
+    const piped = params.map((p) => ({
+      param: p,
+      pipes: creator.isPipeable(p.type) ? pipes.concat(p.pipes) : [],
+      metadata: { metatype: p.metatype, type: creator.pipesConsumer.paramsTokenFactory.exchangeEnumForString(p.type), data: p.data },
+    }));
+    const handler = leanHandler(creator, meta, instance, callback, piped, guards);
     lean.add(`${instance.constructor.name}.${methodName}`);
     return handler;
   };
@@ -149,8 +162,23 @@ export function leanRoutes(app: INestApplication): ReadonlySet<string> {
   return lean;
 }
 
-/** The steps of Nest's handler for a route without interceptors or pipes, awaiting only what is pending. */
-function leanHandler(creator: ContextCreator, meta: HandlerMetadata, instance: object, callback: (...args: unknown[]) => unknown, params: ParamOption[], guards: Guard[]): Handler {
+interface PipedParam {
+  param: ParamOption;
+  pipes: Pipe[];
+  metadata: PipeMetadata;
+}
+
+/** Nest's PipesConsumer.applyPipes: each pipe gets the previous one's result, awaited when it is a thenable (only then a promise). */
+function applyPipes(value: unknown, pipes: Pipe[], metadata: PipeMetadata, from = 0): unknown {
+  for (let i = from; i < pipes.length; i++) {
+    if (isThenable(value)) return Promise.resolve(value).then((v) => applyPipes(v, pipes, metadata, i));
+    value = pipes[i]!.transform(value, metadata);
+  }
+  return value;
+}
+
+/** The steps of Nest's handler for a route without interceptors, awaiting only what is pending. */
+function leanHandler(creator: ContextCreator, meta: HandlerMetadata, instance: object, callback: (...args: unknown[]) => unknown, params: PipedParam[], guards: Guard[]): Handler {
   const { argsLength, httpStatusCode, hasCustomHeaders, responseHeaders } = meta;
   const { responseController, applicationRef, contextUtils } = creator;
 
@@ -158,12 +186,16 @@ function leanHandler(creator: ContextCreator, meta: HandlerMetadata, instance: o
     responseController.setStatus(res, httpStatusCode);
     if (hasCustomHeaders) responseController.setHeaders(res, responseHeaders);
     const args = contextUtils.createNullArray(argsLength);
-    // every parameter is extracted (as Nest's pipes stage does), the first error thrown
+    // every parameter is extracted and piped (as Nest's pipes stage does), the first error thrown
     let failed = false;
     let error: unknown;
-    for (const p of params) {
+    let pending: Array<Promise<unknown>> | undefined;
+    for (const { param, pipes, metadata } of params) {
       try {
-        args[p.index] = p.extractValue(req, res, next);
+        const value = param.extractValue(req, res, next);
+        const result = pipes.length === 0 ? value : applyPipes(value, pipes, metadata);
+        if (pipes.length > 0 && isThenable(result)) (pending ??= []).push(Promise.resolve(result).then((v) => (args[param.index] = v)));
+        else args[param.index] = result;
       } catch (err) {
         if (!failed) error = err;
         failed = true;
@@ -171,8 +203,23 @@ function leanHandler(creator: ContextCreator, meta: HandlerMetadata, instance: o
     }
     if (failed) {
       markRejectedByPipes(req);
+      // the pending pipes still settle (Promise.all in Nest): their rejections are not unhandled
+      if (pending) void Promise.allSettled(pending);
       throw error;
     }
+    if (pending) {
+      return Promise.all(pending).then(
+        () => call(req, res, args),
+        (err: unknown) => {
+          markRejectedByPipes(req);
+          throw err;
+        },
+      );
+    }
+    return call(req, res, args);
+  };
+
+  const call = (req: unknown, res: unknown, args: unknown[]): unknown => {
     const respond = (value: unknown): unknown => {
       if (isObservable(value)) return meta.fnHandleResponse(value, res, req);
       const sent = applicationRef.reply(res, value);
