@@ -15,6 +15,7 @@ import {
   type AppConfig,
   type Logger,
 } from '@jointcert/common';
+import { leanRoutes } from './core/lean-routes';
 import { GatewayModule, type GatewayOverrides } from './gateway.module';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi';
@@ -152,6 +153,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     bodyParser: false,
     logger: config.LOG_LEVEL === 'silent' ? false : new PinoLoggerService(logger),
   });
+  // Routes without interceptors or pipes run without Nest's async layers (core/lean-routes.ts); before init registers them.
+  leanRoutes(app);
 
   if (config.CORS_ORIGINS.length > 0) {
     const any = config.CORS_ORIGINS.includes('*');

@@ -9,6 +9,7 @@ import type { Clock } from './clock';
 import { runPrimary, workerCreated, workerListening } from './cluster';
 import type { AppConfig } from './config';
 import { RpcProblemFilter } from './errors/rpc';
+import { leanMessageHandlers } from './lean-handlers';
 import { createLogger, PinoLoggerService, type Logger } from './logging/logger';
 import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { exitGracefullyOn } from './shutdown';
@@ -36,6 +37,8 @@ export async function createMicroservice(
   app.useGlobalFilters(new RpcProblemFilter(logger));
   // The Streams server enters each message's request context itself (one interceptor layer fewer per message).
   if (!(strategy instanceof RedisStreamsServer)) app.useGlobalInterceptors(new RequestContextInterceptor());
+  // Handlers without guards, interceptors or declared parameters are called without Nest's async layers (lean-handlers.ts).
+  leanMessageHandlers(app);
   return app;
 }
 

@@ -35,9 +35,8 @@ export class GatewayCoreModule implements OnModuleInit, OnModuleDestroy {
   /** `transport`: the client to the services (default: the transport's; with COLOCATE, one that calls the hosted services in this process). */
   static forRoot(config: AppConfig, logger: Logger, metrics: GatewayMetrics, transport?: ClientProxy): DynamicModule {
     // Reconnects forever with backoff, fails fast while down (libs/common redis/connection).
-    const redis = createRedisConnection(config, { name: 'gateway', logger, lazyConnect: true, commandTimeoutMs: probeTimeoutMs(config) });
-    // Commands issued in one tick (many requests' EXISTS / rate-limit scripts) share one write.
-    redis.options.enableAutoPipelining = true;
+    // Commands issued in one turn (many requests' EXISTS / rate-limit scripts) share one write.
+    const redis = createRedisConnection(config, { name: 'gateway', logger, lazyConnect: true, commandTimeoutMs: probeTimeoutMs(config), autoPipelining: true });
     const proxy = transport ?? transportClient(config, logger);
     const services = new MeteredServiceClient(proxy, config.SERVICE_TIMEOUT_MS, logger, metrics);
     const revocations = new SessionRevocations(redis, config);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@jointcert/common';
-import { ChallengeStore } from './challenge.store';
+import { ChallengeStore, storedJson } from './challenge.store';
 
 /** The challenge take that also counts a rate-limit attempt (one Lua round trip), on the real Redis. */
 describe('ChallengeStore.consumeCounting (real Redis)', () => {
@@ -51,5 +51,32 @@ describe('ChallengeStore.consumeCounting (real Redis)', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.consumeCounting(c.challengeId, key)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await redis.get(key.key)).toBe('1');
+  });
+});
+
+describe('storedJson', () => {
+  it('is JSON.stringify({ nonce, expiresAt }) for every base64 nonce and time (and falls back to it for anything else)', () => {
+    const times = [0, 1, Date.now(), 253_402_300_799_999, -1, Number.MAX_SAFE_INTEGER, 1.5, 2 ** 60];
+    for (let n = 0; n < 40; n++) {
+      for (const t of times) {
+        const nonce = randomBytes(n).toString('base64');
+        expect(storedJson(nonce, t)).toBe(JSON.stringify({ nonce, expiresAt: t }));
+      }
+    }
+    for (const nonce of ['a"b', 'a\\b', '\u2028', 'é', 'ab=c', '']) expect(storedJson(nonce, 5)).toBe(JSON.stringify({ nonce, expiresAt: 5 }));
+  });
+
+  it('the store keeps what it always kept, and answers expiresAt as toISOString does', async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_PREFIX: `jc-challenge-json-${process.pid}-${randomBytes(3).toString('hex')}:` });
+    const redis = new Redis(config.REDIS_URL);
+    try {
+      const t = Date.UTC(2026, 11, 6, 15, 48, 1, 7);
+      const c = await new ChallengeStore(redis, config, { now: () => t }).create();
+      const expiresAt = t + config.CHALLENGE_TTL_S * 1000;
+      expect(c.expiresAt).toBe(new Date(expiresAt).toISOString());
+      expect(await redis.getdel(`${config.REDIS_PREFIX}challenge:${c.challengeId}`)).toBe(JSON.stringify({ nonce: c.nonce, expiresAt }));
+    } finally {
+      await redis.quit();
+    }
   });
 });

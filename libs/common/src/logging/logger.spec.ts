@@ -69,4 +69,20 @@ describe('request ids', () => {
       expect(isSaneRequestId(id)).toBe(true);
     }
   });
+
+  it('isSaneRequestId accepts exactly what /^[A-Za-z0-9._:@-]{1,128}$/ accepts', () => {
+    const SANE = /^[A-Za-z0-9._:@-]{1,128}$/;
+    const disagree: string[] = [];
+    const agree = (s: string): void => void (isSaneRequestId(s) !== SANE.test(s) && disagree.push(s));
+    // every code unit alone and inside a sane id, every length around the bounds
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      agree(ch);
+      agree(`ab${ch}cd`);
+    }
+    for (const n of [0, 1, 127, 128, 129, 200]) agree('a'.repeat(n));
+    agree('a'.repeat(127) + '\n');
+    agree('\u{1F600}');
+    for (const v of [42, null, undefined, {}, ['a']]) expect(isSaneRequestId(v)).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { isDependencyOutage, isRetryableTransactionError } from '../errors/outage';
-import { blockingCall, createRedisConnection, reconnectDelayMs, redisConnectionOptions } from './connection';
+import { blockingCall, createRedisConnection, reconnectDelayMs, redisConnectionOptions, whenReady } from './connection';
 
 describe('reconnectDelayMs', () => {
   it('starts at about 50 ms, doubles, caps at about 2 s, and never gives up', () => {
@@ -78,6 +78,58 @@ describe('blockingCall', () => {
       await rejected;
       expect(Date.now() - t0).toBeLessThan(2000);
     } finally {
+      redis.disconnect();
+      killer.disconnect();
+    }
+  });
+});
+
+describe('autoPipelining (writeOncePerTurn, real Redis)', () => {
+  /** Socket writes (write/writev calls reaching the socket) while `fn` runs. */
+  async function writesDuring(redis: Redis, fn: () => Promise<unknown>): Promise<number> {
+    const socket = redis.stream as unknown as { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown };
+    const [w, wv] = [socket._write, socket._writev];
+    let n = 0;
+    socket._write = (...a: unknown[]) => (n++, w.apply(socket, a));
+    socket._writev = (...a: unknown[]) => (n++, wv.apply(socket, a));
+    try {
+      await fn();
+    } finally {
+      socket._write = w;
+      socket._writev = wv;
+    }
+    return n;
+  }
+
+  it("sends the commands issued in one turn in one socket write, in order, each with its own reply and error, on every socket it opens", async () => {
+    const redis = createRedisConnection({ REDIS_URL: 'redis://127.0.0.1:6379/0' }, { name: 'spec-batch', autoPipelining: true });
+    const killer = new Redis('redis://127.0.0.1:6379/0');
+    const key = `jc-spec-batch-${process.pid}-${Date.now()}`;
+    try {
+      expect(await whenReady(redis, 3000)).toBe(true);
+      const turn = (): Promise<unknown[]> =>
+        Promise.all([
+          ...Array.from({ length: 10 }, (_, i) => redis.rpush(key, String(i))),
+          redis.lrange(key, 0, -1),
+          redis.hget(key, 'x').then(
+            () => 'no error',
+            (err: Error) => err.message.slice(0, 9),
+          ),
+          redis.del(key),
+        ]);
+      let replies: unknown[] = [];
+      expect(await writesDuring(redis, async () => (replies = await turn()))).toBe(1);
+      expect(replies).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], 'WRONGTYPE', 1]);
+      // a new socket after the server dropped the connection: batched too
+      await redis.client('SETNAME', `${key}-conn`);
+      const id = [...String(await killer.client('LIST')).matchAll(/id=(\d+) [^\n]*name=(\S+)/g)].find((m) => m[2] === `${key}-conn`)?.[1];
+      const reconnected = new Promise((done) => redis.once('ready', done));
+      await killer.client('KILL', 'ID', id!);
+      await reconnected;
+      expect(await writesDuring(redis, async () => (replies = await turn()))).toBe(1);
+      expect(replies[10]).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    } finally {
+      await killer.del(key);
       redis.disconnect();
       killer.disconnect();
     }

@@ -89,6 +89,17 @@ describe('ColocatedClientProxy', () => {
     await finished;
   });
 
+  it('one sweep bounds every wait: a shorter timeout after a longer one ends within its bound, the late answer dropped', async () => {
+    const proxy = new ColocatedClientProxy([hosted.server], logger, () => ({}) as ClientProxy);
+    await expect(new ServiceClient(proxy, 2000, logger).send(echo, { n: 1 })).resolves.toMatchObject({ n: 2 });
+    const finished = new Promise<void>((done) => (onSlowFinished = done));
+    const started = Date.now();
+    await expect(new ServiceClient(proxy, 60, logger).send(slow, { ms: 250 })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(200);
+    await finished;
+    await proxy.close();
+  });
+
   it('a pattern no hosted service handles goes over the transport', async () => {
     await expect(client.send(elsewhere, {})).resolves.toBe('from the transport');
     expect(remote).toHaveBeenCalledWith('other.ping', expect.objectContaining({ data: {} }));

@@ -128,6 +128,12 @@ interface Local {
   handler: MessageHandler;
 }
 
+/** A request waiting for its answer until `deadline` (epoch ms). */
+interface Waiting {
+  deadline: number;
+  reject(err: unknown): void;
+}
+
 /**
  * The client to the services for a process that hosts some of them: a
  * request whose pattern a hosted service handles runs that service's Nest
@@ -144,6 +150,11 @@ interface Local {
 export class ColocatedClientProxy extends ClientProxy implements RequestingProxy {
   private readonly locals = new Map<string, Local | null>();
   private transport?: ClientProxy;
+  /** Calls waiting for their answer (request), with one sweep for their deadlines. */
+  private readonly waiting = new Set<Waiting>();
+  private sweeper?: NodeJS.Timeout;
+  private sweepEvery = Infinity;
+  private closed = false;
 
   constructor(
     private readonly servers: readonly Server[],
@@ -184,15 +195,47 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
     if (!local) return requestVia(this.transportClient(), pattern, data, timeoutMs);
     return new Promise((resolve, reject) => {
       const envelope = overTheWire(data); // unserialisable: thrown here, the promise rejects with it
-      const timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
+      const call: Waiting = { deadline: Date.now() + timeoutMs, reject };
+      this.wait(call, timeoutMs);
       this.run(local, pattern, envelope, (packet) => {
-        clearTimeout(timer);
+        if (!this.waiting.delete(call)) return; // the wait ended (TimeoutError): the late answer is dropped
         // The error as the wire carries it (a WireError object), which ServiceClient maps.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         if (packet.err !== undefined) reject(packet.err);
         else resolve(packet.response);
       });
     });
+  }
+
+  /**
+   * Bound `call`'s wait: one sweep for all calls (every min(50 ms, timeout/20),
+   * at least 5 ms) instead of a timer each, as the Streams client does: a
+   * wait may end up to one sweep late.
+   */
+  private wait(call: Waiting, timeoutMs: number): void {
+    this.waiting.add(call);
+    const every = Math.max(5, Math.min(50, Math.floor(timeoutMs / 20)));
+    if (this.sweeper && every >= this.sweepEvery) return;
+    clearInterval(this.sweeper);
+    this.sweepEvery = every;
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  private sweep(): void {
+    if (this.waiting.size === 0) {
+      if (this.closed) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+      }
+      return;
+    }
+    const now = Date.now();
+    for (const call of this.waiting) {
+      if (call.deadline > now) continue;
+      this.waiting.delete(call);
+      call.reject(new TimeoutError());
+    }
   }
 
   override emit<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
@@ -262,6 +305,9 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
   }
 
   async close(): Promise<void> {
+    // calls still waiting keep their bound: the sweep stops once none is left
+    this.closed = true;
+    this.sweep();
     await this.transport?.close();
   }
 
