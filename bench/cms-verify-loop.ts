@@ -1,5 +1,6 @@
 /**
- * A quick loop over rows (a), (b), (b+), (c), (c2) of cms-verify.bench.ts, from the
+ * A quick loop over rows (a), (b), (b+), (c), (c+) (`cp`), (c2) of cms-verify.bench.ts
+ * and `cpk` ((c+) with a newly imported signer key), from the
  * sources: `node -r ./scripts/ts-register.js bench/cms-verify-loop.ts [row] [ms]`.
  * It measures CPU time (user+system, GC threads included) rather than wall
  * time, runs five interleaved rounds and prints each row's median ratio to
@@ -9,6 +10,7 @@
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { clearCmsCaches, parseSignedData, verifySignedData } from '@jointcert/pki';
+import { clearKeyCache } from '../libs/pki/src/crypto/signature';
 import { clearSignatureCache } from '../libs/pki/src/path/build';
 import { makeFixture, verifyOptions } from './cms-verify.bench';
 
@@ -44,6 +46,14 @@ const rows: Record<string, () => unknown> = {
   cp: () => {
     clearCmsCaches();
     clearSignatureCache();
+    return verifySignedData(fx.message, firstSeenPath);
+  },
+  // (cp) with the leaf's KeyObject imported anew each call: what a genuinely new signer key adds
+  // (PKCS#1 import, OpenSSL's first use of a new key); the anchor's key stays (a known CA)
+  cpk: () => {
+    clearCmsCaches();
+    clearSignatureCache();
+    clearKeyCache();
     return verifySignedData(fx.message, firstSeenPath);
   },
   c2: () => {
