@@ -1,5 +1,7 @@
 /**
- * A quick loop over rows (a), (b), (b+), (c), (c2) of cms-verify.bench.ts, from the
+ * A quick loop over rows (a), (b), (b+), (c), (c+) (`cp`), (c2) of cms-verify.bench.ts
+ * and `cpa` ((c+) with the CA's certificate cached), `cpk` ((c+) with a newly
+ * imported signer key), from the
  * sources: `node -r ./scripts/ts-register.js bench/cms-verify-loop.ts [row] [ms]`.
  * It measures CPU time (user+system, GC threads included) rather than wall
  * time, runs five interleaved rounds and prints each row's median ratio to
@@ -9,6 +11,8 @@
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { clearCmsCaches, parseSignedData, verifySignedData } from '@jointcert/pki';
+import { cachedCertificate } from '../libs/pki/src/cms/cert-cache';
+import { clearKeyCache } from '../libs/pki/src/crypto/signature';
 import { clearSignatureCache } from '../libs/pki/src/path/build';
 import { makeFixture, verifyOptions } from './cms-verify.bench';
 
@@ -33,6 +37,11 @@ const signedBytes = si.signedAttrs!.signedBytes;
 const key = createPublicKey(fx.leafPem);
 const at = Date.now();
 const { opts, withPath, firstSeenPath } = verifyOptions(fx, at);
+// the CA's certificate admitted to the certificate cache (second sighting) for row cpa
+const caDer = [fx.int];
+clearCmsCaches();
+cachedCertificate(fx.int);
+cachedCertificate(fx.int);
 const rows: Record<string, () => unknown> = {
   a: () => cryptoVerify('sha256', signedBytes, key, si.signature),
   b: () => verifySignedData(fx.message, opts),
@@ -44,6 +53,21 @@ const rows: Record<string, () => unknown> = {
   cp: () => {
     clearCmsCaches();
     clearSignatureCache();
+    return verifySignedData(fx.message, firstSeenPath);
+  },
+  // (cp) with the CA's certificate (carried by the message) kept cached, as in production, where
+  // every message carries it: (cp) parses it anew each call, a cost only that row pays
+  cpa: () => {
+    clearCmsCaches({ keep: caDer });
+    clearSignatureCache();
+    return verifySignedData(fx.message, firstSeenPath);
+  },
+  // (cp) with the leaf's KeyObject imported anew each call: what a genuinely new signer key adds
+  // (PKCS#1 import, OpenSSL's first use of a new key); the anchor's key stays (a known CA)
+  cpk: () => {
+    clearCmsCaches();
+    clearSignatureCache();
+    clearKeyCache();
     return verifySignedData(fx.message, firstSeenPath);
   },
   c2: () => {

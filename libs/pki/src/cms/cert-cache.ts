@@ -104,10 +104,19 @@ function admit(key: number, cert: Certificate, replacing: boolean): void {
  * Empty the certificate cache, its recent first sightings and seen keys
  * (benchmarks of first-seen signers, tests). With `keepSightings`, the seen
  * keys stay: the next sighting of a certificate met before is a second one,
- * parsed again and admitted (benchmarks of a returning signer).
+ * parsed again and admitted (benchmarks of a returning signer). `keep`: the
+ * cached certificates with these encodings stay cached, the same objects (a
+ * first-seen signer under a CA whose certificate every message carries and
+ * the cache already holds, as in production).
  */
-export function clearCertificateCache(opts: { keepSightings?: boolean } = {}): void {
+export function clearCertificateCache(opts: { keepSightings?: boolean; keep?: readonly Uint8Array[] } = {}): void {
+  const old = byTail;
   byTail = new Map(); // not Map#clear: see path/build.ts clearSignatureCache
+  for (const der of opts.keep ?? []) {
+    const key = keyOf(der);
+    const c = old.get(key);
+    if (c !== undefined && sameBytes(c.der, der)) byTail.set(key, c);
+  }
   recent.fill(undefined);
   recentNext = 0;
   if (opts.keepSightings === true) return;

@@ -498,6 +498,23 @@ describe('verifySignedData: other signers and options', () => {
     expect(Buffer.from(c.der).equals(pki.leaf)).toBe(true);
   });
 
+  it('clearCmsCaches keeps the cached certificates it is told to keep, the same objects, and no others', () => {
+    clearCmsCaches();
+    const msg = cmsSign({ extra: ['-certfile', pki.f('root.pem')] });
+    verifySignedData(msg, { at: AT });
+    const first = verifySignedData(msg, { at: AT }).certificates;
+    expect(certificateCacheSize()).toBe(2);
+    const leafDer = first.find((c) => Buffer.from(c.der).equals(pki.leaf))!.der;
+    const rootDer = first.find((c) => !Buffer.from(c.der).equals(pki.leaf))!.der;
+    clearCmsCaches({ keep: [Buffer.from(rootDer), Buffer.from('not a certificate')] });
+    expect(certificateCacheSize()).toBe(1);
+    const again = verifySignedData(msg, { at: AT }).certificates;
+    expect(again.find((c) => c.der === rootDer)).toBeDefined();
+    expect(again.find((c) => Buffer.from(c.der).equals(leafDer))).not.toBe(first.find((c) => c.der === leafDer));
+    clearCmsCaches();
+    expect(certificateCacheSize()).toBe(0);
+  });
+
   it('limits: input size and certificate count', () => {
     const msg = cmsSign({ extra: ['-certfile', pki.f('root.pem')] });
     const big = verifySignedData(msg, { at: AT, limits: { maxBytes: 100 } });

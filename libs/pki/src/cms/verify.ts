@@ -169,9 +169,10 @@ export const DEFAULT_ALLOWED_DIGESTS: readonly DigestName[] = Object.freeze(['sh
 /**
  * Empty the caches owned by the CMS verifier (parsed certificates, and which
  * certificates were seen: ./cert-cache.ts admits one on its second sighting;
- * `keepSightings` keeps that memory). Keys stay cached in crypto/signature.ts.
+ * `keepSightings` keeps that memory; the cached certificates with a `keep`
+ * encoding stay). Keys stay cached in crypto/signature.ts.
  */
-export function clearCmsCaches(opts: { keepSightings?: boolean } = {}): void {
+export function clearCmsCaches(opts: { keepSightings?: boolean; keep?: readonly Uint8Array[] } = {}): void {
   clearCertificateCache(opts);
 }
 

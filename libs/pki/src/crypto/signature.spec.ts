@@ -4,7 +4,7 @@ import { parseCertificate } from '../cert/parse';
 import { OID, type Certificate } from '../cert/types';
 import { encodeOidContent } from '../der';
 import { openssl, tempDir } from '../../test-support/openssl';
-import { DEFAULT_ALGORITHM_POLICY, DSA_SIGNATURE_OIDS, dsaPrimeBits, hasDsaParameters, publicKeyOf, signatureScheme, verifySignature, type AlgorithmPolicy } from './signature';
+import { DEFAULT_ALGORITHM_POLICY, DSA_SIGNATURE_OIDS, clearKeyCache, dsaPrimeBits, hasDsaParameters, publicKeyOf, signatureScheme, verifySignature, type AlgorithmPolicy } from './signature';
 
 // Self-signed certificates made by OpenSSL: their signatures are an
 // independent peer's, and each carries the key that must verify it.
@@ -144,6 +144,20 @@ describe('verifySignature', () => {
     const viaSpki = createPublicKey({ key: Buffer.from(rsa.spki.der), format: 'der', type: 'spki' });
     expect(k.equals(viaSpki)).toBe(true);
     expect(publicKeyOf(ec.spki).asymmetricKeyType).toBe('ec');
+  });
+
+  it('clearKeyCache imports a newly parsed key again (a new KeyObject, the same key); one found by its SPKI buffer stays', () => {
+    const reparsed = () => parseCertificate(Buffer.from(rsa.der)).spki;
+    const before = publicKeyOf(reparsed());
+    expect(publicKeyOf(reparsed())).toBe(before);
+    const known = publicKeyOf(rsa.spki);
+    clearKeyCache();
+    const after = publicKeyOf(reparsed());
+    expect(after).not.toBe(before);
+    expect(after.equals(before)).toBe(true);
+    expect(publicKeyOf(reparsed())).toBe(after);
+    expect(publicKeyOf(rsa.spki)).toBe(known);
+    expect(verifySignature(rsa.signatureAlgorithm, reparsed(), rsa.tbsDer, rsa.signature)).toEqual({ ok: true, digest: 'sha256' });
   });
 
   it('a key found by its DER buffer is compared byte for byte: a buffer rewritten in place gives the new key', () => {

@@ -328,7 +328,18 @@ function rawRsaSpkiId(spki: SubjectPublicKeyInfo): Uint8Array {
 }
 
 const KEY_CACHE_MAX = 4096;
-const keyCache = new Map<string, KeyObject>();
+let keyCache = new Map<string, KeyObject>();
+
+/**
+ * Forget every imported key (benchmarks of a genuinely new signer key, tests):
+ * the next verification with a key imports it again and pays OpenSSL's
+ * first use of a new key. Keys found by their SPKI buffer (keysByDer: a
+ * cached certificate's or anchor's) stay. A new map, as the other caches'
+ * clears (path/build.ts clearSignatureCache).
+ */
+export function clearKeyCache(): void {
+  keyCache = new Map();
+}
 
 /**
  * A Node KeyObject for an SPKI, cached by its bytes. RSA keys go through the
