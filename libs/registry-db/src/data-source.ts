@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -36,8 +36,32 @@ export function createDataSource(url: string, options: RegistryDataSourceOptions
   });
 }
 
-/** Apply pending migrations (each in its own transaction); returns the names applied. */
+/** The advisory lock every jointcert migrator holds while it migrates ('jcmigrat' as a bigint; per database). */
+const MIGRATION_LOCK = '7666091290189259124';
+
+/**
+ * Apply pending migrations (each in its own transaction); returns the names
+ * applied. Replicas that boot together (compose `deploy: replicas`, several
+ * registries) would each apply the same pending migration and all but one
+ * fail on it (TypeORM takes no lock), so the migrations run on one
+ * connection holding a session-level advisory lock: migrators take turns,
+ * the first applies, the others then find nothing pending. Postgres drops
+ * the lock with the session if the process dies mid-way. Works on a pool of
+ * one connection (the owner's).
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      return (await executor.executePendingMigrations()).map((m) => m.name);
+    } finally {
+      // a failed unlock fails the boot, whose exit closes the session and with it the lock
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
 }

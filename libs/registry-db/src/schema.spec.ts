@@ -28,6 +28,24 @@ describe('registry schema', () => {
     expect(await runMigrations(ds)).toEqual([]);
   });
 
+  it('migrators started together take turns: each migration applied once, by one of them, and both succeed', async () => {
+    // replicas booting at once (compose `deploy: replicas`, several registries) each run the pending migrations
+    const fresh = await createTestDatabase();
+    const replicas = [1, 2, 3].map(() => createDataSource(fresh.url, { poolSize: 1 }));
+    try {
+      await Promise.all(replicas.map((r) => r.initialize()));
+      const applied = await Promise.all(replicas.map((r) => runMigrations(r)));
+      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => new m().name ?? m.name).sort());
+      const rows = await replicas[0]!.query<Array<{ n: string }>>('SELECT count(*) AS n FROM migrations');
+      expect(Number(rows[0]!.n)).toBe(MIGRATIONS.length);
+      // the lock is released: a later migrator is not kept waiting
+      expect(await runMigrations(replicas[1]!)).toEqual([]);
+    } finally {
+      await Promise.all(replicas.filter((r) => r.isInitialized).map((r) => r.destroy()));
+      await fresh.drop();
+    }
+  });
+
   it('entities and migrations agree: no pending schema change', async () => {
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
