@@ -54,8 +54,8 @@ const caDer = [fx.int];
 clearCmsCaches();
 cachedCertificate(fx.int);
 cachedCertificate(fx.int);
-// row cm: one-off signers (each used once: a run of five rounds takes ~15,000), repeat signers interleaved
-const MANY_ONE_OFFS = 24_000;
+// row cm: one-off signers (each used once: a run of five rounds takes ~30,000), repeat signers interleaved
+const MANY_ONE_OFFS = 36_000;
 const MANY_REPEATS = 16;
 const MANY_REPEAT_EVERY = 8;
 const MANY_KEYS = 4;
