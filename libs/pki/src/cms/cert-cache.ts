@@ -10,7 +10,8 @@
  * the whole DER (a latin1 string of ~1.5 KB, hashed by the Map) cost ~3.5 µs
  * per certificate; this costs a fraction of a microsecond.
  *
- * Admission on the second sighting. A certificate seen for the first time is
+ * Admission on the second sighting (../sightings.ts, shared with the path
+ * cache). A certificate seen for the first time is
  * parsed and kept only in a short ring of recent first sightings
  * (RECENT_FIRST_SIGHTINGS), and its key is noted in a fixed table of seen keys
  * (SEEN_SLOTS int32 slots, direct-mapped: a newer key takes an older one's
@@ -34,6 +35,7 @@
 import { parseCertificate } from '../cert/parse';
 import type { Certificate } from '../cert/types';
 import { fnv1a } from '../der/values';
+import { Sightings } from '../sightings';
 
 export const CERT_CACHE_MAX = 2048;
 /** First sightings kept (strongly) for a second sighting soon after: a few messages' worth. */
@@ -46,10 +48,8 @@ let byTail = new Map<number, Certificate>();
 const recent: (Certificate | undefined)[] = new Array<Certificate | undefined>(RECENT_FIRST_SIGHTINGS).fill(undefined);
 const recentKeys = new Int32Array(RECENT_FIRST_SIGHTINGS);
 let recentNext = 0;
-/** Keys of certificates seen once, valid when their slot's generation is the current one (clearing is `generation++`). */
-const seen = new Int32Array(SEEN_SLOTS);
-const seenGeneration = new Int32Array(SEEN_SLOTS);
-let generation = 1;
+/** Keys of certificates seen once. */
+const seen = new Sightings(SEEN_SLOTS);
 
 /** FNV-1a over the length and the last TAIL octets: a number key (a string key cost a string build and its hash per lookup). */
 function keyOf(der: Uint8Array): number {
@@ -80,12 +80,9 @@ export function cachedCertificate(der: Uint8Array): Certificate {
   }
   // Buffer.from copies (small ones into Node's pool); Buffer#slice would be a view of the caller's bytes
   const cert = parseCertificate(Buffer.from(der));
-  const slot = key & (SEEN_SLOTS - 1);
-  if (seen[slot] === key && seenGeneration[slot] === generation) {
+  if (seen.seenBefore(key)) {
     admit(key, cert, hit !== undefined);
   } else {
-    seen[slot] = key;
-    seenGeneration[slot] = generation;
     recent[recentNext] = cert;
     recentKeys[recentNext] = key;
     recentNext = (recentNext + 1) % RECENT_FIRST_SIGHTINGS;
@@ -119,13 +116,7 @@ export function clearCertificateCache(opts: { keepSightings?: boolean; keep?: re
   }
   recent.fill(undefined);
   recentNext = 0;
-  if (opts.keepSightings === true) return;
-  generation = (generation + 1) | 0;
-  if (generation === 0) {
-    // wrapped around (2^32 clears): start over with an empty table
-    seenGeneration.fill(0);
-    generation = 1;
-  }
+  if (opts.keepSightings !== true) seen.clear();
 }
 
 /** Certificates admitted to the map (seen at least twice). */

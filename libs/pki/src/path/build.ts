@@ -43,7 +43,10 @@
  * The same inputs at a time inside that window make the search take the very
  * same steps to the very same checks (validity is the only input of §6.1 that
  * depends on the time), so the result is returned without searching again.
- * Failures are never cached: a refusal is always worked out anew.
+ * Failures are never cached: a refusal is always worked out anew. A result
+ * enters the cache on the second such search with the same key (a repeat
+ * signer validates its path fully on its first two messages, from the cache
+ * after), not the first: see "admission" below.
  */
 import { hash } from 'node:crypto';
 import { certId, objectId } from '../cache-ids';
@@ -51,6 +54,7 @@ import { parseCertificate } from '../cert/parse';
 import type { Certificate, Name, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
 import { isPkiError } from '../errors';
+import { Sightings } from '../sightings';
 import { createValidationPolicy, type ValidationPolicy } from './policy';
 import { isCertificateAnchor, type TrustAnchor } from './trust-anchor';
 import { processPath, signatureReason } from './process';
@@ -155,6 +159,29 @@ function algKey(policy: ValidationPolicy): string {
 
 const PATH_CACHE_MAX = 2_000;
 
+// Admission on the second sighting (../sightings.ts, as cms/cert-cache.ts's
+// certificates). A cacheable result (everything above holds) is stored only
+// when its key was met in a cacheable search before; the first time, only the
+// key's number is noted in PATH_SEEN_SLOTS int32 slots. Why: an entry
+// outlives young-generation collections, so V8 copies the frozen result
+// (checks, path, the leaf certificate's whole parse) into the old
+// generation; on a big site most signers are seen once by a process, and
+// admitting each one's result cost every first-seen message that copy (row
+// cm of bench/cms-verify-loop.ts: ~4 KB of old space per message) and pushed
+// repeat signers' entries out of the oldest-first map. The table is a hint:
+// a number shared by two keys admits the second early, a slot taken by
+// another key makes the first wait for one more sighting; never a wrong hit
+// (the map compares the whole key).
+const PATH_SEEN_SLOTS = 8192;
+const pathSightings = new Sightings(PATH_SEEN_SLOTS);
+
+/** FNV-1a over the key's UTF-16 code units (short ASCII keys: numbers, `|` and `,`), an int32. */
+function keyNumber(key: string): number {
+  let h = 0x811c9dc5 ^ key.length;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
 interface CachedPath {
   /** The result as a hit returns it: nothing searched (no signature, no candidate), frozen (shared). */
   hit: PathResult;
@@ -167,10 +194,11 @@ interface CachedPath {
 let pathCache = new Map<string, CachedPath>();
 let pathCacheHits = 0;
 
-/** Drop every cached path (tests, benchmarks: a first-seen signer). */
+/** Drop every cached path and the noted sightings (tests, benchmarks: a first-seen signer). */
 export function clearPathCache(): void {
   pathCache = new Map(); // not Map#clear: see clearSignatureCache
   pathCacheHits = 0;
+  pathSightings.clear();
 }
 
 export function pathCacheStats(): { size: number; hits: number; max: number } {
@@ -263,7 +291,11 @@ function pathCacheGet(key: string, at: number, leaf: Certificate): PathResult | 
   return r.path[0] === leaf ? r : { ...r, path: [leaf, ...r.path.slice(1)] };
 }
 
-/** Store `result` when the search went straight to its anchor and would fit the budgets with a cold signature cache. */
+/**
+ * Store `result` when the search went straight to its anchor and would fit
+ * the budgets with a cold signature cache, and such a search with this key
+ * was seen before (admission on the second sighting).
+ */
 function pathCachePut(key: string, search: Search, result: PathResult, policy: ValidationPolicy): void {
   if (!result.ok || search.best !== undefined || search.budgetExceeded || result.anchor === undefined) return;
   const anchor = result.anchor;
@@ -280,6 +312,8 @@ function pathCachePut(key: string, search: Search, result: PathResult, policy: V
     until = Math.min(until, c.notAfter + 999);
   }
   if (!(policy.at >= from && policy.at <= until)) return;
+  // a key already in the map (its window missed) was seen: replaced as before
+  if (!pathCache.has(key) && !pathSightings.seenBefore(keyNumber(key))) return;
   // shared between callers from now on: frozen, so no caller can change another's result
   for (const c of result.checks) Object.freeze(c);
   Object.freeze(result.checks);

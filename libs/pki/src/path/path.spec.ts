@@ -145,9 +145,38 @@ describe('validatePath: path cache (repeat signer)', () => {
   // a per-request copy at another instant, as ValidationPolicies.at makes
   const at = (t: number) => Object.freeze({ ...policy, at: t });
   beforeEach(() => clearSignatureCache());
+  /** Validate twice (a result is admitted on its second sighting); the second result. */
+  const twice = (...args: Parameters<typeof validatePath>) => {
+    validatePath(...args);
+    return validatePath(...args);
+  };
+
+  it('admission on the second sighting: a first validation is not cached, the second is, the third is a hit', () => {
+    const first = validatePath(user, [ca], policy);
+    expect(first.ok).toBe(true);
+    expect(first.signatureChecks).toBe(2);
+    expect(pathCacheStats().size).toBe(0);
+    // another signer seen once in between does not make the first forgotten
+    const other = issueKoreanChain({ user: { keys: testKey('pc-second') } });
+    expect(other.user.der).not.toEqual(chain.user.der);
+    expect(validatePath(p(other.user), [ca], policy).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
+    const second = validatePath(parseCertificate(chain.user.der), [parseCertificate(chain.ca.der)], at(chain.at + 1));
+    expect(second.ok).toBe(true);
+    expect(second.candidatesTried).toBeGreaterThan(0); // searched (signatures from the signature cache)
+    expect(pathCacheStats().size).toBe(1);
+    const hits = pathCacheStats().hits;
+    const third = validatePath(user, [ca], policy);
+    expect(pathCacheStats().hits).toBe(hits + 1);
+    expect(third).toMatchObject({ ok: true, checks: second.checks, candidatesTried: 0, signatureChecks: 0 });
+    // clearing forgets the sightings too: a first validation again
+    clearPathCache();
+    expect(validatePath(user, [ca], policy).ok).toBe(true);
+    expect(pathCacheStats().size).toBe(0);
+  });
 
   it('a straight search is reused at another instant inside every validity period: same result, nothing searched', () => {
-    const first = validatePath(user, [ca], policy);
+    const first = twice(user, [ca], policy);
     expect(first.ok).toBe(true);
     expect(pathCacheStats().size).toBe(1);
     const hits = pathCacheStats().hits;
@@ -162,7 +191,7 @@ describe('validatePath: path cache (repeat signer)', () => {
   });
 
   it('outside a validity period of the path (leaf, CA or anchor) the search runs again and refuses', () => {
-    expect(validatePath(user, [ca], policy).ok).toBe(true);
+    expect(twice(user, [ca], policy).ok).toBe(true);
     const hits = pathCacheStats().hits;
     const late = validatePath(user, [ca], at(user.notAfter + 1000));
     expect(late.reasons).toEqual(['EXPIRED']);
@@ -175,7 +204,7 @@ describe('validatePath: path cache (repeat signer)', () => {
   });
 
   it('other intermediates, another order, other policy fields or another anchor list are other keys', () => {
-    expect(validatePath(user, [ca], policy).ok).toBe(true);
+    expect(twice(user, [ca], policy).ok).toBe(true);
     const hits = pathCacheStats().hits;
     const other = issueChain([{ subject: 'CN=Unrelated' }], 'pc-other')[0]!;
     expect(validatePath(user, [ca, p(other)], policy).ok).toBe(true);
@@ -195,28 +224,29 @@ describe('validatePath: path cache (repeat signer)', () => {
       issue({ keys: testKey('pc-decoy'), issuer: chain.root, subject: KOREAN_DEFAULTS.caSubject, extensions: { basicConstraints: { ca: true }, keyUsage: ['keyCertSign'], subjectKeyIdentifier: ca.ext.subjectKeyIdentifier! } }),
     );
     expect(decoy.subject.key).toBe(ca.subject.key);
-    const r = validatePath(user, [decoy, ca], policy);
+    // each twice: a second sighting would admit a cacheable result
+    const r = twice(user, [decoy, ca], policy);
     expect(r.ok).toBe(true);
     expect(pathCacheStats().size).toBe(0);
-    expect(validatePath(user, [], policy).ok).toBe(false);
+    expect(twice(user, [], policy).ok).toBe(false);
     expect(pathCacheStats().size).toBe(0);
     const notFrozen = { ...policy };
-    expect(validatePath(user, [ca], notFrozen).ok).toBe(true);
+    expect(twice(user, [ca], notFrozen).ok).toBe(true);
     expect(pathCacheStats().size).toBe(0);
     // a list inside the algorithm policy that could still change
     const openList = createValidationPolicy({ trustAnchors: [root], at: chain.at, algorithms: { ...DEFAULT_ALGORITHM_POLICY, curves: [OID.prime256v1] } });
-    expect(validatePath(user, [ca], openList).ok).toBe(true);
+    expect(twice(user, [ca], openList).ok).toBe(true);
     expect(pathCacheStats().size).toBe(0);
   });
 
   it('a path that would not fit the signature budget with a cold signature cache is not cached', () => {
     const tight = createValidationPolicy({ trustAnchors: [root], at: chain.at, maxSignatureChecks: 2 });
-    expect(validatePath(user, [ca], tight).ok).toBe(true); // two signatures: fits
+    expect(twice(user, [ca], tight).ok).toBe(true); // two signatures: fits
     expect(pathCacheStats().size).toBe(1);
     clearPathCache();
     const tighter = createValidationPolicy({ trustAnchors: [root], at: chain.at, maxSignatureChecks: 1 });
     // signatures cached by the first call: this search computes none and succeeds, but a cold one would not
-    expect(validatePath(user, [ca], tighter).ok).toBe(true);
+    expect(twice(user, [ca], tighter).ok).toBe(true);
     expect(pathCacheStats().size).toBe(0);
   });
 });
