@@ -166,8 +166,14 @@ export class RevocationChecker {
 
   /** Check every certificate of a leaf-first path against its issuer (the next one); the last one (the anchor) is not checked. */
   checkPath(path: readonly Certificate[], at: number): Promise<CertificateRevocation[]> {
+    const r = this.checkPathNowOrLater(path, at);
+    return Array.isArray(r) ? Promise.resolve(r) : r;
+  }
+
+  /** checkPath's answer as the list itself when it is known without waiting (checkPathNow), else as the promise of asking. */
+  checkPathNowOrLater(path: readonly Certificate[], at: number): CertificateRevocation[] | Promise<CertificateRevocation[]> {
     const now = this.checkPathNow(path, at);
-    if (now !== undefined) return Promise.resolve(now);
+    if (now !== undefined) return now;
     const jobs: Promise<CertificateRevocation>[] = [];
     for (let i = 0; i + 1 < path.length; i++) jobs.push(this.check({ cert: path[i]!, issuer: path[i + 1]!, at, path }));
     return Promise.all(jobs);

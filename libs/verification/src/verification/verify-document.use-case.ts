@@ -83,7 +83,7 @@ export class VerifyDocumentUseCase {
 
   /**
    * The report. It is built in this call when nothing waits — a repeat
-   * signer's revocation answered from memory (RevocationChecker#checkPathNow)
+   * signer's revocation answered from memory (RevocationChecker#checkPathNowOrLater)
    * — and only a signer whose revocation must be asked for waits; either way
    * one promise, which rejects with what the build throws.
    */
@@ -181,10 +181,8 @@ export class VerifyDocumentUseCase {
     }
 
     if (!path?.ok) return this.signer(draft, s, cert, path, []);
-    const checker = this.revocation.checker;
-    const known = checker.checkPathNow(path.path, at);
-    if (known !== undefined) return this.signer(draft, s, cert, path, known);
-    return checker.checkPath(path.path, at).then((results) => this.signer(draft, s, cert, path, results));
+    const results = this.revocation.checker.checkPathNowOrLater(path.path, at);
+    return Array.isArray(results) ? this.signer(draft, s, cert, path, results) : results.then((all) => this.signer(draft, s, cert, path, all));
   }
 
   private signer(draft: SignerDraft, s: CmsSignerResult<PathResult>, cert: Certificate | undefined, path: PathResult | undefined, results: readonly CertificateRevocation[]): SignerReport {
