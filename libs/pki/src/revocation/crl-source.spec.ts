@@ -129,11 +129,11 @@ describe('FetchingCrlSource with the CRL engine', () => {
     await s.check(q, now);
     const held = s.checkHeld(q, now);
     expect(held).toEqual({ status: 'good', source: 'crl', url: `${base}/ca.crl`, cached: true, thisUpdate: now - MIN, nextUpdate: now + 60 * MIN, signer: 'CN=CRL CA,O=yessign,C=KR' });
-    expect(held).toEqual(await s['checkFetching'](q, now)); // the waiting path's answer
+    expect(held).toEqual(await s['checkFetching'](s['scope'](q)!, now)); // the waiting path's answer
     expect(Object.isFrozen(held)).toBe(true);
     expect(s.checkHeld(q, now)).toBe(held);
     expect(await s.check(q, now)).toBe(held);
-    expect(s.checkHeld(r, now)).toEqual(await s['checkFetching'](r, now));
+    expect(s.checkHeld(r, now)).toEqual(await s['checkFetching'](s['scope'](r)!, now));
     expect(s.checkHeld(r, now)).toMatchObject({ status: 'revoked', reason: 'keyCompromise', cached: true });
     expect(hits).toBe(1);
     now += 60 * MIN; // nextUpdate: fetched again before any answer

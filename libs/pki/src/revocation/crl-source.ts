@@ -189,8 +189,10 @@ export class FetchingCrlSource implements CrlSource {
   }
 
   check(query: RevocationQuery, at: number): Promise<RevocationStatus> {
-    const now = this.checkHeld(query, at);
-    return now !== undefined ? Promise.resolve(now) : this.checkFetching(query, at);
+    const scope = this.scope(query);
+    if (scope === undefined) return Promise.resolve(NO_DISTRIBUTION_POINT);
+    const now = this.heldFor(scope, at);
+    return now !== undefined ? Promise.resolve(now) : this.checkFetching(scope, at);
   }
 
   /**
@@ -201,7 +203,11 @@ export class FetchingCrlSource implements CrlSource {
    */
   checkHeld(query: RevocationQuery, at: number): RevocationStatus | undefined {
     const scope = this.scope(query);
-    if (scope === undefined) return NO_DISTRIBUTION_POINT;
+    return scope === undefined ? NO_DISTRIBUTION_POINT : this.heldFor(scope, at);
+  }
+
+  /** checkHeld for a query's scope. */
+  private heldFor(scope: CrlScope, at: number): RevocationStatus | undefined {
     const complete = this.allHeld(scope.urls);
     if (complete === undefined) return undefined;
     for (const u of this.deltaUrls(scope, complete)) if (!scope.urls.includes(u)) return undefined;
@@ -260,9 +266,7 @@ export class FetchingCrlSource implements CrlSource {
     return deltaUrls;
   }
 
-  private async checkFetching(query: RevocationQuery, at: number): Promise<RevocationStatus> {
-    const scope = this.scope(query);
-    if (scope === undefined) return NO_DISTRIBUTION_POINT;
+  private async checkFetching(scope: CrlScope, at: number): Promise<RevocationStatus> {
     const { path, index, urls, preloaded } = scope;
     const origin = new Map<Crl, { url: string; cached: boolean }>();
     const failures: Unknown[] = [];
