@@ -89,6 +89,13 @@ export function fnv1a(buf: Uint8Array, start: number, end: number, length = end 
   return h | 0;
 }
 
+/** fnv1a over a string's UTF-16 code units (short ASCII keys: the path cache's), its length mixed in. */
+export function fnv1aString(s: string): number {
+  let h = 0x811c9dc5 ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
 export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   if (end <= start) throw malformed('empty OBJECT IDENTIFIER', start);
   if (end - start > 64) throw malformed('OBJECT IDENTIFIER too long', start);

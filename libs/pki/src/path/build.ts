@@ -53,6 +53,7 @@ import { certId, objectId } from '../cache-ids';
 import { parseCertificate } from '../cert/parse';
 import type { Certificate, Name, SubjectPublicKeyInfo } from '../cert/types';
 import { hasDsaParameters, signatureCost, signaturePrecheck, verifySignature, type SignatureCheck } from '../crypto/signature';
+import { fnv1aString } from '../der/values';
 import { isPkiError } from '../errors';
 import { Sightings } from '../sightings';
 import { createValidationPolicy, type ValidationPolicy } from './policy';
@@ -174,13 +175,6 @@ const PATH_CACHE_MAX = 2_000;
 // (the map compares the whole key).
 const PATH_SEEN_SLOTS = 8192;
 const pathSightings = new Sightings(PATH_SEEN_SLOTS);
-
-/** FNV-1a over the key's UTF-16 code units (short ASCII keys: numbers, `|` and `,`), an int32. */
-function keyNumber(key: string): number {
-  let h = 0x811c9dc5 ^ key.length;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
 
 interface CachedPath {
   /** The result as a hit returns it: nothing searched (no signature, no candidate), frozen (shared). */
@@ -313,7 +307,7 @@ function pathCachePut(key: string, search: Search, result: PathResult, policy: V
   }
   if (!(policy.at >= from && policy.at <= until)) return;
   // a key already in the map (its window missed) was seen: replaced as before
-  if (!pathCache.has(key) && !pathSightings.seenBefore(keyNumber(key))) return;
+  if (!pathCache.has(key) && !pathSightings.seenBefore(fnv1aString(key))) return;
   // shared between callers from now on: frozen, so no caller can change another's result
   for (const c of result.checks) Object.freeze(c);
   Object.freeze(result.checks);
