@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger';
 import { messageRequestId } from '../logging/request-context.interceptor';
 import { createMicroservice } from '../microservice';
 import { transportServer } from '../transport';
-import { requestVia, type RequestingProxy } from './requesting';
+import { requestVia, type RequestingProxy, sweepEveryMs } from './requesting';
 
 /**
  * A service module hosted in another app's process (COLOCATE): the service's
@@ -207,14 +207,10 @@ export class ColocatedClientProxy extends ClientProxy implements RequestingProxy
     });
   }
 
-  /**
-   * Bound `call`'s wait: one sweep for all calls (every min(50 ms, timeout/20),
-   * at least 5 ms) instead of a timer each, as the Streams client does: a
-   * wait may end up to one sweep late.
-   */
+  /** Bound `call`'s wait: one sweep for all calls (sweepEveryMs; the shortest timeout asked so far sets it), as the Streams client does. */
   private wait(call: Waiting, timeoutMs: number): void {
     this.waiting.add(call);
-    const every = Math.max(5, Math.min(50, Math.floor(timeoutMs / 20)));
+    const every = sweepEveryMs(timeoutMs);
     if (this.sweeper && every >= this.sweepEvery) return;
     clearInterval(this.sweeper);
     this.sweepEvery = every;

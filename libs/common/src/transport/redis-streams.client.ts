@@ -17,6 +17,7 @@ import {
   type StreamRead,
   type StreamsTransportOptions,
 } from './redis-streams.shared';
+import { sweepEveryMs } from './requesting';
 
 export interface StreamsClientOptions extends StreamsTransportOptions {
   /** How long a request stays worth handling (the caller's bounded wait, SERVICE_TIMEOUT_MS). */
@@ -93,7 +94,7 @@ export class RedisStreamsClient extends ClientProxy {
       this.loop = this.readLoop();
       this.keepAlive = setInterval(() => void this.cmd?.pexpire(this.replies, REPLY_STREAM_TTL_MS).then((n) => n === 0 && (this.replyReady = false)).catch(() => undefined), REPLY_STREAM_TTL_MS / 4);
       this.keepAlive.unref();
-      this.sweeper = setInterval(() => this.sweep(), Math.max(5, Math.min(50, Math.floor(this.opts.requestTtlMs / 20))));
+      this.sweeper = setInterval(() => this.sweep(), sweepEveryMs(this.opts.requestTtlMs));
       this.sweeper.unref();
     }
     if (this.replyReady) return;

@@ -11,6 +11,15 @@ export interface RequestingProxy {
   request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown>;
 }
 
+/**
+ * How often a requesting proxy's one deadline sweep (for all its waiting
+ * calls, instead of a timer each) runs for waits of `timeoutMs`: every
+ * min(50 ms, timeout/20), at least 5 ms — a wait may end up to that late.
+ */
+export function sweepEveryMs(timeoutMs: number): number {
+  return Math.max(5, Math.min(50, Math.floor(timeoutMs / 20)));
+}
+
 export function canRequest(proxy: unknown): proxy is RequestingProxy {
   return typeof (proxy as { request?: unknown } | null)?.request === 'function';
 }
