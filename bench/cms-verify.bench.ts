@@ -104,7 +104,9 @@ export function makeManySigners(fx: Fixture, count: number, keyCount: number): B
     if (i < 0) throw new Error('makeManySigners: template bytes not found');
     return i;
   };
-  const serialPattern = Buffer.from([0x02, 0x03, 0x45, 0x9c, 0x75]);
+  // the template's serial (makeFixture's -set_serial), rewritten in place: three bytes
+  if (tmpl.serial.length !== 3) throw new Error('makeManySigners: the template serial is not three bytes');
+  const serialPattern = Buffer.from([0x02, 0x03, ...tmpl.serial]);
   const serialAt = at(tbs, serialPattern) + 2;
   const spkiAt = at(tbs, tmpl.spki.der);
   const skiAt = at(tbs, tmpl.ext.subjectKeyIdentifier!);
